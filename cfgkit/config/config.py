@@ -1,0 +1,272 @@
+"""The ``Config`` facade: construction, loading and access, delegating the work elsewhere."""
+
+from __future__ import annotations
+
+import copy as _copy
+import os
+import warnings
+from typing import Any, Iterator, Optional, Union
+
+from cfgkit.config.config_dict import ConfigDict, to_config_tree, to_plain_tree
+from cfgkit.config.custom_imports import CUSTOM_IMPORTS_KEY, import_custom_modules
+from cfgkit.config.inheritance import (
+    RESERVED_KEYS,
+    LoadOptions,
+    ResolvedConfig,
+    resolve_file,
+    resolve_text,
+)
+from cfgkit.config.loading import check_extension
+from cfgkit.errors import ConfigParsingError, ConfigTypeError, ReservedKeyError
+
+__all__ = ["Config"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+STRING_FILENAME = "<string>"
+
+
+class Config:
+    """A config loaded from a file or built from a dict, with attribute access to its keys.
+
+    A drop-in replacement for ``mmengine.config.Config``: ``Config.fromfile(path)`` loads a
+    ``.py``, ``.json`` or ``.yaml`` config with its ``_base_`` files, and the keys are
+    reachable as ``cfg.model.backbone`` or ``cfg['model']['backbone']``.
+
+    Args:
+        cfg_dict: The top-level dict. A ``ConfigDict`` is kept as it is (not copied).
+        cfg_text: The text shown by :attr:`text`; defaults to the content of ``filename``.
+        filename: The file the config came from.
+        env_variables: The environment variables used while loading.
+        format_python_code: Whether ``pretty_text`` formats its output.
+
+    Raises:
+        ConfigTypeError: ``cfg_dict`` is not a dict (also a ``TypeError``).
+        ReservedKeyError: A top-level key is one of ``filename``, ``text``, ``pretty_text``,
+            ``env_variables`` (also a ``KeyError``).
+
+    Examples:
+        >>> cfg = Config(dict(model=dict(type='ResNet', depth=50)))
+        >>> cfg.model.depth
+        50
+    """
+
+    def __init__(
+        self,
+        cfg_dict: Optional[dict[Any, Any]] = None,
+        cfg_text: Optional[str] = None,
+        filename: Optional[PathLike] = None,
+        env_variables: Optional[dict[str, str]] = None,
+        format_python_code: bool = True,
+    ) -> None:
+        filename = os.fspath(filename) if filename is not None else None
+        if cfg_dict is None:
+            cfg_dict = {}
+        elif not isinstance(cfg_dict, dict):
+            raise ConfigTypeError(f"cfg_dict must be a dict, but got {type(cfg_dict)}")
+        for key in cfg_dict:
+            if key in RESERVED_KEYS:
+                raise ReservedKeyError(f"{key} is reserved for config file", key=key)
+        if not isinstance(cfg_dict, ConfigDict):
+            cfg_dict = ConfigDict(cfg_dict)
+        if cfg_text:
+            text = cfg_text
+        elif filename:
+            with open(filename, encoding="utf-8") as stream:
+                text = stream.read()
+        else:
+            text = ""
+        state = self.__dict__
+        state["_cfg_dict"] = cfg_dict
+        state["_filename"] = filename
+        state["_format_python_code"] = format_python_code
+        state.setdefault("_imported_names", set())
+        state["_text"] = text
+        state["_env_variables"] = {} if env_variables is None else env_variables
+
+    @staticmethod
+    def fromfile(
+        filename: PathLike,
+        use_predefined_variables: bool = True,
+        import_custom_modules: bool = True,
+        use_environment_variables: bool = True,
+        lazy_import: Optional[bool] = None,
+        format_python_code: bool = True,
+    ) -> Config:
+        """Load a config file with all its ``_base_`` files.
+
+        Args:
+            filename: A ``.py``, ``.json``, ``.yaml`` or ``.yml`` file; ``~`` is expanded.
+            use_predefined_variables: Replace ``{{ fileDirname }}`` and friends.
+            import_custom_modules: Import the modules listed in ``custom_imports``.
+            use_environment_variables: Replace ``{{ $VAR:default }}``.
+            lazy_import: ``None`` detects the style; ``False`` forces the classic style.
+            format_python_code: Whether ``pretty_text`` formats its output.
+
+        Returns:
+            The loaded config.
+
+        Raises:
+            ConfigError: Any problem with the file, its bases or its values; each class also
+                subclasses the builtin mmengine raises in that situation.
+
+        Examples:
+            >>> cfg = Config.fromfile('configs/retinanet_r50.py')  # doctest: +SKIP
+        """
+        filename = os.fspath(filename)
+        if lazy_import:
+            raise ConfigParsingError(
+                "lazy_import=True asks for a pure-Python (`read_base()`) config, which "
+                "cfgkit does not load yet",
+                filename=filename,
+            )
+        options = LoadOptions(
+            use_predefined_variables=use_predefined_variables,
+            use_environment_variables=use_environment_variables,
+            detect_style=lazy_import is None,
+        )
+        resolved = resolve_file(filename, options)
+        return _from_resolved(resolved, filename, import_custom_modules, format_python_code)
+
+    @staticmethod
+    def fromstring(cfg_str: str, file_format: str) -> Config:
+        """Load a config from a string as if it were a file of ``file_format``.
+
+        Relative ``_base_`` paths are taken from the current directory, and errors name the
+        file ``<string>``.
+
+        Args:
+            cfg_str: The config text.
+            file_format: ``'.py'``, ``'.json'``, ``'.yaml'`` or ``'.yml'`` (with the dot).
+
+        Returns:
+            The loaded config; its ``filename`` is None.
+
+        Raises:
+            UnsupportedFormatError: ``file_format`` is not one of the four (also ``OSError``).
+            ConfigError: Any problem with the text, as for :meth:`fromfile`.
+        """
+        check_extension(STRING_FILENAME, file_format)
+        if file_format != ".py" and "dict(" in cfg_str:
+            warnings.warn('Please check "file_format", the file format may be .py', stacklevel=2)
+        resolved = resolve_text(cfg_str, STRING_FILENAME, file_format, LoadOptions())
+        return _from_resolved(resolved, None, True, True)
+
+    @property
+    def filename(self) -> Optional[str]:
+        """The file name as given to :meth:`fromfile` (None when built from a dict)."""
+        name: Optional[str] = self.__dict__["_filename"]
+        return name
+
+    @property
+    def text(self) -> str:
+        """The text of the config and, for a loaded file, of each of its bases."""
+        text: str = self.__dict__["_text"]
+        return text
+
+    @property
+    def env_variables(self) -> dict[str, str]:
+        """The environment variables that were substituted while loading."""
+        env: dict[str, str] = self.__dict__["_env_variables"]
+        return env
+
+    def to_dict(self, keep_imported: bool = False) -> dict[Any, Any]:
+        """Return the config as a plain nested ``dict`` (lists and tuples keep their type).
+
+        Args:
+            keep_imported: Keep names that a pure-Python config imported.
+
+        Returns:
+            A new dict that shares no container with the config.
+        """
+        tree: dict[Any, Any] = to_plain_tree(self.__dict__["_cfg_dict"])
+        if not keep_imported:
+            for name in self.__dict__["_imported_names"]:
+                tree.pop(name, None)
+        return tree
+
+    def _to_lazy_dict(self, keep_imported: bool = False) -> dict[Any, Any]:
+        return self.to_dict(keep_imported=keep_imported)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["_cfg_dict"], name)
+
+    def __getitem__(self, name: Any) -> Any:
+        return self.__dict__["_cfg_dict"][name]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, dict):
+            value = ConfigDict(value)
+        setattr(self.__dict__["_cfg_dict"], name, value)
+
+    def __setitem__(self, name: Any, value: Any) -> None:
+        if isinstance(value, dict):
+            value = ConfigDict(value)
+        self.__dict__["_cfg_dict"][name] = value
+
+    def __len__(self) -> int:
+        return len(self.__dict__["_cfg_dict"])
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.__dict__["_cfg_dict"])
+
+    def __repr__(self) -> str:
+        return f"Config (path: {self.filename}): {self.__dict__['_cfg_dict']!r}"
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        state = self.__dict__
+        return (
+            state["_cfg_dict"],
+            state["_filename"],
+            state["_text"],
+            state["_env_variables"],
+            state["_format_python_code"],
+            state["_imported_names"],
+        )
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        names = (
+            "_cfg_dict",
+            "_filename",
+            "_text",
+            "_env_variables",
+            "_format_python_code",
+            "_imported_names",
+        )
+        self.__dict__.update(zip(names, state))
+
+    def __copy__(self) -> Config:
+        other = type(self).__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.__dict__["_cfg_dict"] = self.__dict__["_cfg_dict"].copy()
+        return other
+
+    copy = __copy__
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Config:
+        other = type(self).__new__(type(self))
+        memo[id(self)] = other
+        for key, value in self.__dict__.items():
+            other.__dict__[key] = _copy.deepcopy(value, memo)
+        return other
+
+
+def _from_resolved(
+    resolved: ResolvedConfig,
+    filename: Optional[str],
+    import_modules: bool,
+    format_python_code: bool,
+) -> Config:
+    for message in resolved.deprecations:
+        warnings.warn(message, DeprecationWarning, stacklevel=3)
+    cfg_dict = to_config_tree(resolved.tree)
+    custom_imports = cfg_dict.get(CUSTOM_IMPORTS_KEY)
+    if import_modules and custom_imports:
+        import_custom_modules(custom_imports, resolved.filename)
+    return Config(
+        cfg_dict,
+        cfg_text=resolved.text,
+        filename=filename,
+        env_variables=dict(resolved.env_variables),
+        format_python_code=format_python_code,
+    )
+

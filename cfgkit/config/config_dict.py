@@ -1,0 +1,226 @@
+"""ConfigDict: a dict with attribute access, mmengine's missing-key errors, copy and to_dict."""
+
+from __future__ import annotations
+
+import copy as _copy
+from collections import OrderedDict
+from typing import Any, Callable, Iterator, Optional
+
+from addict import Dict
+
+from cfgkit.errors import MissingAttributeError, MissingKeyError
+
+__all__ = ["DELETE_KEY", "ConfigDict", "to_config_tree", "to_plain_tree"]
+
+DELETE_KEY = "_delete_"
+
+# The attributes addict keeps on every instance; vars(ConfigDict()) shows exactly these.
+_ADDICT_STATE = (("__parent", None), ("__key", None), ("__frozen", False))
+_HOOKED_DICT_TYPES = (dict, OrderedDict)
+
+
+class ConfigDict(Dict):  # type: ignore[misc]
+    """A ``dict`` whose keys are also attributes, as mmengine's ``ConfigDict``.
+
+    Nested plain dicts (also inside lists and tuples) become ``ConfigDict`` on the way in.
+    A missing key raises ``KeyError`` for ``cd['x']`` and ``AttributeError`` for ``cd.x``;
+    nothing is created on access.
+
+    Examples:
+        >>> cd = ConfigDict(model=dict(type='ResNet', depth=50))
+        >>> cd.model.depth
+        50
+        >>> cd.to_dict()
+        {'model': {'type': 'ResNet', 'depth': 50}}
+    """
+
+    def __init__(__self, *args: Any, **kwargs: Any) -> None:
+        object.__setattr__(__self, "__parent", kwargs.pop("__parent", None))
+        object.__setattr__(__self, "__key", kwargs.pop("__key", None))
+        object.__setattr__(__self, "__frozen", False)
+        for arg in args:
+            if not arg:
+                continue
+            if isinstance(arg, dict):
+                for key, value in dict.items(arg):
+                    __self[key] = value
+            elif isinstance(arg, tuple) and not isinstance(arg[0], tuple):
+                __self[arg[0]] = arg[1]
+            else:
+                for key, value in iter(arg):
+                    __self[key] = value
+        for key, value in kwargs.items():
+            __self[key] = value
+
+    @classmethod
+    def _hook(cls, item: Any) -> Any:
+        if type(item) in _HOOKED_DICT_TYPES:
+            return cls(item)
+        if isinstance(item, (list, tuple)):
+            return type(item)(cls._hook(element) for element in item)
+        return item
+
+    def __missing__(self, name: Any) -> Any:
+        raise MissingKeyError(name, dict.keys(self))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise MissingAttributeError(type(self).__name__, name, dict.keys(self)) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, self._hook(value))
+
+    def __setitem__(self, name: Any, value: Any) -> None:
+        super().__setitem__(name, self._hook(value))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(dict.keys(self))
+
+    def __copy__(self) -> ConfigDict:
+        other = type(self)()
+        for key, value in dict.items(self):
+            other[key] = value
+        return other
+
+    copy = __copy__
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ConfigDict:
+        other = type(self)()
+        memo[id(self)] = other
+        for key, value in dict.items(self):
+            other[_copy.deepcopy(key, memo)] = _copy.deepcopy(value, memo)
+        return other
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return (type(self), (dict(dict.items(self)),), None, None, None, None)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ConfigDict):
+            return self.to_dict() == other.to_dict()
+        if isinstance(other, dict):
+            return dict(dict.items(self)) == other
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def get(self, key: Any, default: Optional[Any] = None) -> Any:
+        """Return ``self[key]``, or ``default`` when the key is missing."""
+        return dict.get(self, key, default)
+
+    def pop(self, key: Any, default: Optional[Any] = None) -> Any:  # type: ignore[override]
+        """Remove ``key`` and return its value, or ``default`` (``None``) when it is missing."""
+        return dict.pop(self, key, default)
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        """Return the values as a list (mmengine returns a list, not a view)."""
+        return list(dict.values(self))
+
+    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
+        """Return the ``(key, value)`` pairs as a list (mmengine returns a list)."""
+        return list(dict.items(self))
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        """Update recursively: a dict value merges into a dict value, anything else replaces.
+
+        Raises:
+            TypeError: When given more than one positional argument.
+        """
+        if len(args) > 1:
+            raise TypeError("update only accept one positional argument")
+        incoming: dict[Any, Any] = {}
+        if args:
+            incoming.update(dict.items(args[0]))
+        incoming.update(kwargs)
+        for key, value in incoming.items():
+            current = dict.get(self, key, _MISSING)
+            if isinstance(current, dict) and isinstance(value, dict):
+                current.update(value)
+            else:
+                self[key] = value
+
+    def merge(self, other: dict[Any, Any]) -> None:
+        """Deep-merge ``other`` into this dict in place, honouring ``_delete_=True``.
+
+        Unlike :meth:`update`, a dict carrying ``_delete_=True`` replaces the whole sub-dict.
+
+        Args:
+            other: The dict to merge in; it is not modified.
+        """
+        merged = _merge_loose(_copy.deepcopy(other), _copy.deepcopy(dict(dict.items(self))))
+        self.clear()
+        for key, value in merged.items():
+            self[key] = value
+
+    def to_dict(self) -> dict[Any, Any]:
+        """Return a plain nested ``dict`` (lists and tuples keep their type)."""
+        result: dict[Any, Any] = to_plain_tree(self)
+        return result
+
+    def _to_lazy_dict(self) -> dict[Any, Any]:
+        result: dict[Any, Any] = to_plain_tree(self)
+        return result
+
+
+_MISSING = object()
+
+
+def _merge_loose(child: Any, base: Any) -> Any:
+    """Merge for :meth:`ConfigDict.merge`: no type checks, a dict simply replaces a non-dict."""
+    if not isinstance(child, dict):
+        return base if child is _MISSING else child
+    if not isinstance(base, dict):
+        child.pop(DELETE_KEY, None)
+        return child
+    if child.pop(DELETE_KEY, False):
+        base = {}
+    keys = list(base) + [k for k in child if k not in base]
+    return {
+        key: _merge_loose(child.get(key, _MISSING), base.get(key, _MISSING))
+        for key in keys
+        if key != DELETE_KEY
+    }
+
+
+def to_plain_tree(value: Any, convert_leaf: Optional[Callable[[Any], Any]] = None) -> Any:
+    """Return ``value`` with every dict turned into a plain ``dict``, recursively.
+
+    Lists and tuples keep their exact type; other values are returned as they are, or
+    passed through ``convert_leaf`` when it is given.
+    """
+    if isinstance(value, dict):
+        return {k: to_plain_tree(v, convert_leaf) for k, v in dict.items(value)}
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_plain_tree(v, convert_leaf) for v in value)
+    return value if convert_leaf is None else convert_leaf(value)
+
+
+def _new_config_dict(items: Any) -> ConfigDict:
+    # Skips __init__ and the per-item hooks: the caller has already converted the values.
+    node = dict.__new__(ConfigDict)
+    for name, default in _ADDICT_STATE:
+        object.__setattr__(node, name, default)
+    dict.update(node, items)
+    return node
+
+
+def to_config_tree(value: Any) -> Any:
+    """Return a fresh copy of ``value`` with every plain dict (and ConfigDict) as a ConfigDict.
+
+    Containers are always new objects, so the result shares no dict or list with the input.
+    Dict subclasses other than ``OrderedDict`` and ``ConfigDict`` are kept, as mmengine does.
+    """
+    kind = type(value)
+    if kind is dict or kind is ConfigDict or kind is OrderedDict:
+        return _new_config_dict((k, to_config_tree(v)) for k, v in dict.items(value))
+    if kind is list:
+        return [to_config_tree(v) for v in value]
+    if kind is tuple:
+        return tuple(to_config_tree(v) for v in value)
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return kind(to_config_tree(v) for v in value)
+    return value

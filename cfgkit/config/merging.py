@@ -1,0 +1,132 @@
+"""Merge one config dict into another: ``_delete_``, list-index keys and dotted keys."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from cfgkit.config.config_dict import DELETE_KEY
+from cfgkit.errors import ConfigKeyError, MergeError
+
+__all__ = ["expand_dotted_keys", "merge_into"]
+
+
+def merge_into(
+    child: Any,
+    base: Any,
+    *,
+    allow_list_keys: bool = False,
+    filename: Optional[str] = None,
+    path: tuple[Any, ...] = (),
+) -> Any:
+    """Return ``base`` updated with ``child``, mmengine's ``_merge_a_into_b`` rules.
+
+    Neither argument is modified: the result is a copy along every path the child touches
+    and shares untouched sub-trees with ``base``.
+
+    - A dict value merges into the base's dict of the same key, unless it carries
+      ``_delete_=True``, in which case it replaces it (``_delete_`` removed).
+    - Any other value (scalars, lists, tuples) replaces the base value.
+    - With ``allow_list_keys``, a digit key indexes into a base list.
+    - Base keys keep their order; keys new in the child are appended in the child's order.
+    - As in mmengine, ``_delete_`` is only removed where the key exists in the base.
+
+    Args:
+        child: The dict that wins.
+        base: The dict (or, with ``allow_list_keys``, the list) it is merged into.
+        allow_list_keys: Treat digit keys as indexes into lists.
+        filename: The file being merged, named in errors.
+        path: The key path of ``base`` inside the whole config, named in errors.
+
+    Returns:
+        The merged dict (or list).
+
+    Raises:
+        MergeError: A dict in the child meets a non-dict in the base (also a ``TypeError``).
+        ConfigKeyError: A list index is out of range (also a ``KeyError``).
+    """
+    merged: Any = list(base) if isinstance(base, list) else dict.copy(base)
+    for key, value in dict.items(child):
+        if allow_list_keys and isinstance(merged, list) and isinstance(key, str) and key.isdigit():
+            index = int(key)
+            if index >= len(merged):
+                raise ConfigKeyError(
+                    f"Index {index} exceeds the length of list {merged}",
+                    filename=filename,
+                    key=_dotted(path + (key,)),
+                )
+            current = merged[index]
+            if not isinstance(value, dict):
+                # mmengine crashes here; replacing the element is what the user asked for.
+                merged[index] = value
+                continue
+            if not isinstance(current, (dict, list)):
+                raise _not_a_dict_error(key, value, current, filename, path)
+            merged[index] = merge_into(
+                value, current, allow_list_keys=True, filename=filename, path=path + (key,)
+            )
+        elif isinstance(value, dict) and key in merged:
+            replace = bool(value.get(DELETE_KEY, False))
+            value = _without_delete(value)
+            if replace:
+                merged[key] = value
+                continue
+            current = merged[key]
+            allowed = (dict, list) if allow_list_keys else dict
+            if not isinstance(current, allowed):
+                raise _not_a_dict_error(key, value, current, filename, path)
+            merged[key] = merge_into(
+                value,
+                current,
+                allow_list_keys=allow_list_keys,
+                filename=filename,
+                path=path + (key,),
+            )
+        else:
+            merged[key] = value
+    return merged
+
+
+def _not_a_dict_error(
+    key: Any, value: Any, current: Any, filename: Optional[str], path: tuple[Any, ...]
+) -> MergeError:
+    return MergeError(
+        f"{key}={value} in child config cannot inherit from base because {key} is a dict in "
+        f"the child config but is of type {type(current)} in base config. You may set "
+        "`_delete_=True` to ignore the base config.",
+        filename=filename,
+        key=_dotted(path + (key,)),
+    )
+
+
+def _without_delete(value: dict[Any, Any]) -> dict[Any, Any]:
+    if DELETE_KEY not in value:
+        return value
+    copied = dict.copy(value)
+    del copied[DELETE_KEY]
+    return copied
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def expand_dotted_keys(options: Any) -> dict[Any, Any]:
+    """Turn ``{'a.b.c': 1}`` into ``{'a': {'b': {'c': 1}}}``; later keys win.
+
+    Args:
+        options: A mapping whose keys may contain dots.
+
+    Returns:
+        A new nested dict; ``options`` is not modified.
+    """
+    expanded: dict[Any, Any] = {}
+    for full_key, value in options.items():
+        node = expanded
+        parts = full_key.split(".") if isinstance(full_key, str) else [full_key]
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[parts[-1]] = value
+    return expanded

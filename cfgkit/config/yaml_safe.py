@@ -1,0 +1,72 @@
+"""Read YAML safely: the safe types plus ``!!python/tuple``, and no other Python tag.
+
+mmengine reads YAML with PyYAML's full loader, so ``!!python/object/apply:os.system [...]``
+in a config runs a command. Here such a tag is an error and nothing is constructed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from cfgkit.errors import ConfigDecodeError, UnsafeYamlError
+
+__all__ = ["TUPLE_TAG", "SafeTupleLoader", "load_yaml"]
+
+TUPLE_TAG = "tag:yaml.org,2002:python/tuple"
+_PYTHON_TAG_PREFIX = "tag:yaml.org,2002:python/"
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class SafeTupleLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader (the C one when available) that also builds tuples."""
+
+
+def _construct_tuple(loader: Any, node: Any) -> tuple[Any, ...]:
+    return tuple(loader.construct_sequence(node, deep=True))
+
+
+SafeTupleLoader.add_constructor(TUPLE_TAG, _construct_tuple)
+
+
+def load_yaml(text: str, filename: str) -> Any:
+    """Parse YAML text with :class:`SafeTupleLoader`.
+
+    Args:
+        text: The YAML document.
+        filename: The file, named in errors.
+
+    Returns:
+        The parsed document.
+
+    Raises:
+        UnsafeYamlError: The document uses a Python tag other than ``!!python/tuple``.
+        ConfigDecodeError: The document is not well-formed YAML.
+    """
+    try:
+        return yaml.load(text, Loader=SafeTupleLoader)  # noqa: S506 - the loader is safe
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark
+        lineno = mark.line + 1 if mark is not None else None
+        problem = error.problem or ""
+        if _PYTHON_TAG_PREFIX in problem or "!!python/" in problem:
+            raise UnsafeYamlError(
+                f"Refusing to construct a Python object from YAML ({problem.strip()}); "
+                "only !!python/tuple is allowed in cfgkit configs",
+                filename=filename,
+                lineno=lineno,
+            ) from None
+        raise ConfigDecodeError(
+            f"Invalid YAML: {problem}", filename=filename, lineno=lineno
+        ) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigDecodeError(
+            f"Invalid YAML: {problem}",
+            filename=filename,
+            lineno=mark.line + 1 if mark is not None else None,
+            offset=mark.column + 1 if mark is not None else None,
+        ) from None
