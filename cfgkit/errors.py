@@ -7,6 +7,7 @@ keep working. Messages say what went wrong, where (file, line, dotted key) and h
 
 from __future__ import annotations
 
+import contextlib
 import errno
 from typing import Any, ClassVar, Optional
 
@@ -328,10 +329,8 @@ def wrap_execution_error(
     for attribute in _COPIED_ATTRIBUTES:
         value = getattr(error, attribute, None)
         if value is not None:
-            try:
+            with contextlib.suppress(AttributeError, TypeError):
                 setattr(wrapped, attribute, value)
-            except (AttributeError, TypeError):
-                pass
     return wrapped
 
 

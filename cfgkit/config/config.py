@@ -269,4 +269,3 @@ def _from_resolved(
         env_variables=dict(resolved.env_variables),
         format_python_code=format_python_code,
     )
-

@@ -80,7 +80,7 @@ class ConfigDict(Dict):  # type: ignore[misc]
 
     def __copy__(self) -> ConfigDict:
         other = type(self)()
-        for key, value in dict.items(self):
+        for key, value in _raw_items(self):
             other[key] = value
         return other
 
@@ -89,7 +89,7 @@ class ConfigDict(Dict):  # type: ignore[misc]
     def __deepcopy__(self, memo: dict[int, Any]) -> ConfigDict:
         other = type(self)()
         memo[id(self)] = other
-        for key, value in dict.items(self):
+        for key, value in _raw_items(self):
             other[_copy.deepcopy(key, memo)] = _copy.deepcopy(value, memo)
         return other
 
@@ -112,15 +112,15 @@ class ConfigDict(Dict):  # type: ignore[misc]
         """Return ``self[key]``, or ``default`` when the key is missing."""
         return dict.get(self, key, default)
 
-    def pop(self, key: Any, default: Optional[Any] = None) -> Any:  # type: ignore[override]
+    def pop(self, key: Any, default: Optional[Any] = None) -> Any:
         """Remove ``key`` and return its value, or ``default`` (``None``) when it is missing."""
         return dict.pop(self, key, default)
 
-    def values(self) -> list[Any]:  # type: ignore[override]
+    def values(self) -> list[Any]:
         """Return the values as a list (mmengine returns a list, not a view)."""
         return list(dict.values(self))
 
-    def items(self) -> list[tuple[Any, Any]]:  # type: ignore[override]
+    def items(self) -> list[tuple[Any, Any]]:
         """Return the ``(key, value)`` pairs as a list (mmengine returns a list)."""
         return list(dict.items(self))
 
@@ -167,6 +167,10 @@ class ConfigDict(Dict):  # type: ignore[misc]
 
 
 _MISSING = object()
+
+
+def _raw_items(node: dict[Any, Any]) -> list[tuple[Any, Any]]:
+    return list(dict.items(node))
 
 
 def _merge_loose(child: Any, base: Any) -> Any:

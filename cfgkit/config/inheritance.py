@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from cfgkit.config.config_dict import ConfigDict, to_config_tree
+from cfgkit.config.lazy import is_pure_python_style
 from cfgkit.config.loading import (
     BASE_KEY,
     PYTHON_EXTENSION,
     check_extension,
     compile_python,
     load_data,
+    parse_python,
     read_text,
     run_python,
 )
@@ -145,7 +147,7 @@ def _resolve_path(
     path: str, options: LoadOptions, chain: tuple[str, ...], requested_by: Optional[str]
 ) -> ResolvedConfig:
     if path in chain:
-        loop = " -> ".join(chain[chain.index(path) :] + (path,))
+        loop = " -> ".join((*chain[chain.index(path) :], path))
         raise InheritanceCycleError(
             f"Config inheritance cycle: {loop}. A file cannot be its own base",
             filename=requested_by,
@@ -202,9 +204,10 @@ def resolve_text(
     text, references = substitute_base_references(text, quote_aware=not is_python)
 
     if is_python:
-        python = compile_python(text, filename, detect_style=options.detect_style)
-        if python.pure_python_style:
+        module = parse_python(text, filename)
+        if options.detect_style and is_pure_python_style(module, text, filename):
             raise _style_error(filename, chain)
+        python = compile_python(module, text, filename)
         base_entries = python.base_files
         data: dict[str, Any] = {}
     else:
@@ -212,7 +215,7 @@ def resolve_text(
         data = load_data(text, filename, extension)
         base_entries = data.get(BASE_KEY, [])
 
-    chain = chain + (filename,)
+    chain = (*chain, filename)
     bases: dict[str, Any] = {}
     base_owner: dict[str, str] = {}
     texts: list[str] = []

@@ -76,8 +76,8 @@ def is_pure_python_style(tree: ast.Module, text: str, filename: str) -> bool:
     Raises:
         ConfigParsingError: A ``with`` statement uses something other than ``read_base()``.
     """
-    for node in tree.body:
-        decision = _decide(node, filename)
+    for statement in tree.body:
+        decision = _decide(statement, filename)
         if decision is not None:
             return decision
     if "import" not in text and "with" not in text:

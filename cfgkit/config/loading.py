@@ -12,16 +12,14 @@ import json
 import sys
 import types
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
-from cfgkit.config.lazy import is_pure_python_style
 from cfgkit.errors import (
     ConfigDecodeError,
     ConfigError,
     ConfigFileNotFoundError,
     ConfigSyntaxError,
     NotAMappingError,
-    UnsafeYamlError,
     UnsupportedFormatError,
     wrap_execution_error,
 )
@@ -34,6 +32,7 @@ __all__ = [
     "check_extension",
     "compile_python",
     "load_data",
+    "parse_python",
     "read_text",
     "run_python",
 ]
@@ -78,42 +77,33 @@ class PythonConfig:
 
     Attributes:
         filename: The absolute path the code was compiled with.
-        tree: The parsed module (``_base_`` assignments already replaced by ``pass``).
         code: The compiled module.
         base_files: The value of the first top-level ``_base_ = ...``, or ``[]``.
         reads_bases: Whether the code uses the name ``_base_`` (so it needs the base dict).
-        pure_python_style: Whether the file is a ``read_base()``-style config (only looked
-            at when compiled with ``detect_style``).
     """
 
     filename: str
-    tree: ast.Module
     code: types.CodeType
     base_files: Any
     reads_bases: bool
-    pure_python_style: bool = False
 
 
-def compile_python(text: str, filename: str, *, detect_style: bool = False) -> PythonConfig:
-    """Parse and compile a Python config.
-
-    Every assignment to ``_base_`` is removed, as in mmengine, so that the name refers to
-    the dict of base values while the config runs; the first top-level one gives the bases.
+def parse_python(text: str, filename: str) -> ast.Module:
+    """Parse a Python config.
 
     Args:
         text: The config's text after the text passes.
-        filename: The absolute path, used for line numbers in errors and tracebacks.
-        detect_style: Also tell whether the file is a pure-Python (``read_base()``) config.
+        filename: The absolute path, named in the error.
 
     Returns:
-        The compiled config.
+        The parsed module.
 
     Raises:
-        ConfigSyntaxError: The text is not valid Python (also a ``SyntaxError``).
-        ConfigParsingError: ``detect_style`` and a ``with`` other than ``read_base()``.
+        ConfigSyntaxError: The text is not valid Python (also a ``SyntaxError``); it keeps
+            the file, line, column and text of the error.
     """
     try:
-        tree = ast.parse(text, filename)
+        return ast.parse(text, filename)
     except SyntaxError as error:
         raise ConfigSyntaxError(
             f"There are syntax errors in config file {filename}: {error.msg}",
@@ -122,13 +112,30 @@ def compile_python(text: str, filename: str, *, detect_style: bool = False) -> P
             offset=error.offset,
             text=error.text,
         ) from None
-    pure_python_style = detect_style and is_pure_python_style(tree, text, filename)
-    if pure_python_style:
-        return PythonConfig(filename, tree, None, [], False, True)  # type: ignore[arg-type]
+
+
+def compile_python(tree: ast.Module, text: str, filename: str) -> PythonConfig:
+    """Compile a parsed Python config.
+
+    Every assignment to ``_base_`` is replaced by ``pass``, as mmengine removes them, so
+    that the name refers to the dict of base values while the config runs; the first
+    top-level one gives the list of bases. ``tree`` is changed in place.
+
+    Args:
+        tree: The module from :func:`parse_python`.
+        text: Its source.
+        filename: The absolute path, used for line numbers in errors and tracebacks.
+
+    Returns:
+        The compiled config.
+
+    Raises:
+        ConfigExecutionError: Evaluating the ``_base_`` expression raised.
+    """
     base_files: Any = []
     top_level_assignments = 0
     for index, node in enumerate(tree.body):
-        if _assigns_base(node):
+        if isinstance(node, ast.Assign) and _assigns_base(node):
             if top_level_assignments == 0:
                 base_files = _evaluate_base_files(node, filename)
             top_level_assignments += 1
@@ -139,7 +146,7 @@ def compile_python(text: str, filename: str, *, detect_style: bool = False) -> P
     if text.count(BASE_KEY) > top_level_assignments:
         reads_bases = _strip_nested_base_assignments(tree)
     code = compile(tree, filename, "exec")
-    return PythonConfig(filename, tree, code, base_files, reads_bases, False)
+    return PythonConfig(filename, code, base_files, reads_bases)
 
 
 def _assigns_base(node: ast.AST) -> bool:
@@ -257,10 +264,7 @@ def load_data(text: str, filename: str, extension: str) -> dict[str, Any]:
         UnsafeYamlError: YAML uses a Python tag other than ``!!python/tuple``.
         NotAMappingError: The top level is not a mapping.
     """
-    if extension == ".json":
-        data = _load_json(text, filename)
-    else:
-        data = _load_yaml(text, filename)
+    data = _load_json(text, filename) if extension == ".json" else _load_yaml(text, filename)
     if not isinstance(data, dict):
         raise NotAMappingError(
             f"The top level of a config file must be a mapping, got {type(data).__name__}",
@@ -286,4 +290,3 @@ def _load_yaml(text: str, filename: str) -> Any:
     from cfgkit.config import yaml_safe  # pyyaml costs ~20 ms to import; only YAML needs it
 
     return yaml_safe.load_yaml(text, filename)
-

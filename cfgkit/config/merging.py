@@ -52,7 +52,7 @@ def merge_into(
                 raise ConfigKeyError(
                     f"Index {index} exceeds the length of list {merged}",
                     filename=filename,
-                    key=_dotted(path + (key,)),
+                    key=_dotted((*path, key)),
                 )
             current = merged[index]
             if not isinstance(value, dict):
@@ -62,7 +62,7 @@ def merge_into(
             if not isinstance(current, (dict, list)):
                 raise _not_a_dict_error(key, value, current, filename, path)
             merged[index] = merge_into(
-                value, current, allow_list_keys=True, filename=filename, path=path + (key,)
+                value, current, allow_list_keys=True, filename=filename, path=(*path, key)
             )
         elif isinstance(value, dict) and key in merged:
             replace = bool(value.get(DELETE_KEY, False))
@@ -79,7 +79,7 @@ def merge_into(
                 current,
                 allow_list_keys=allow_list_keys,
                 filename=filename,
-                path=path + (key,),
+                path=(*path, key),
             )
         else:
             merged[key] = value
@@ -94,7 +94,7 @@ def _not_a_dict_error(
         f"the child config but is of type {type(current)} in base config. You may set "
         "`_delete_=True` to ignore the base config.",
         filename=filename,
-        key=_dotted(path + (key,)),
+        key=_dotted((*path, key)),
     )
 
 

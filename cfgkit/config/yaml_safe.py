@@ -20,7 +20,7 @@ _PYTHON_TAG_PREFIX = "tag:yaml.org,2002:python/"
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class SafeTupleLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class SafeTupleLoader(_BaseLoader):  # type: ignore[misc]
     """PyYAML's safe loader (the C one when available) that also builds tuples."""
 
 
