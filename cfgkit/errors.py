@@ -81,8 +81,13 @@ class ConfigError(CfgkitError):
         self.key = key
 
     def __str__(self) -> str:
+        text = self.message + self._hint()
         where = _location(self.filename, self.lineno, self.key)
-        return f"{self.message} (in {where})" if where else self.message
+        return f"{text} (in {where})" if where else text
+
+    def _hint(self) -> str:
+        """Return extra advice computed only when the message is shown."""
+        return ""
 
     def __reduce__(self) -> Any:
         state = {k: v for k, v in self.__dict__.items() if k not in _LOCATION_FIELDS}
@@ -223,8 +228,8 @@ class MissingKeyError(ConfigKeyError):
         self.key = None
         self.available = tuple(available)
 
-    def __str__(self) -> str:
-        return self.message + _did_you_mean(self.args[0], self.available)
+    def _hint(self) -> str:
+        return _did_you_mean(self.args[0], self.available)
 
     def __reduce__(self) -> Any:
         return (type(self), (self.args[0], self.available))
@@ -246,8 +251,8 @@ class MissingAttributeError(ConfigError, AttributeError):
         self.attribute = name
         self.available = tuple(available)
 
-    def __str__(self) -> str:
-        return self.message + _did_you_mean(self.attribute, self.available)
+    def _hint(self) -> str:
+        return _did_you_mean(self.attribute, self.available)
 
     def __reduce__(self) -> Any:
         owner = self.message.split("'")[1]

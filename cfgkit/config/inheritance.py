@@ -201,7 +201,7 @@ def resolve_text(
     if options.use_environment_variables:
         text, env_variables, env_reads = substitute_env_variables(text, filename)
     is_python = extension == PYTHON_EXTENSION
-    text, references = substitute_base_references(text, quote_aware=not is_python)
+    text, references = substitute_base_references(text)
 
     if is_python:
         module = parse_python(text, filename)

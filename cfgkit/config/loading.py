@@ -12,7 +12,7 @@ import json
 import sys
 import types
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 from cfgkit.errors import (
     ConfigDecodeError,
@@ -106,7 +106,7 @@ def parse_python(text: str, filename: str) -> ast.Module:
         return ast.parse(text, filename)
     except SyntaxError as error:
         raise ConfigSyntaxError(
-            f"There are syntax errors in config file {filename}: {error.msg}",
+            f"There are syntax errors in config file: {error.msg}",
             filename=filename,
             lineno=error.lineno,
             offset=error.offset,
@@ -212,10 +212,14 @@ def run_python(config: PythonConfig, bases: Any) -> dict[str, Any]:
         ConfigExecutionError: The config raised; the error is also of the original type and
             names the file and line.
     """
-    namespace: dict[str, Any] = {BASE_KEY: bases}
+    # `__file__` is the real path (mmengine leaves it undefined); like every `__` name it
+    # stays out of the result.
+    namespace: dict[str, Any] = {BASE_KEY: bases, "__file__": config.filename}
     try:
         exec(config.code, namespace)
-    except ConfigError:
+    except ConfigError as error:
+        if error.filename is None:  # raised by a ConfigDict the config used
+            error.filename, error.lineno = config.filename, _error_line(error, config.filename)
         raise
     except Exception as error:
         raise _located(error, config.filename) from error
@@ -228,13 +232,19 @@ def run_python(config: PythonConfig, bases: Any) -> dict[str, Any]:
     }
 
 
-def _located(error: Exception, filename: str) -> Exception:
+def _error_line(error: BaseException, filename: str) -> Optional[int]:
+    """Return the last line of ``filename`` in the traceback of ``error``."""
     lineno = None
     traceback = error.__traceback__
     while traceback is not None:
         if traceback.tb_frame.f_code.co_filename == filename:
             lineno = traceback.tb_lineno
         traceback = traceback.tb_next
+    return lineno
+
+
+def _located(error: Exception, filename: str) -> Exception:
+    lineno = _error_line(error, filename)
     try:
         return wrap_execution_error(error, filename, lineno)
     except TypeError:

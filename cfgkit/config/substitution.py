@@ -124,18 +124,16 @@ class BaseReference:
     lineno: int
 
 
-def substitute_base_references(
-    text: str, *, quote_aware: bool = False
-) -> tuple[str, dict[str, BaseReference]]:
+def substitute_base_references(text: str) -> tuple[str, dict[str, BaseReference]]:
     """Replace each base reference with a placeholder to be resolved after evaluation.
 
-    Outside a string the placeholder is a quoted string literal, so the text still parses;
-    inside a double-quoted string (``quote_aware``, for JSON and YAML) it is the bare
-    placeholder, so the string stays well formed and the value is spliced in afterwards.
+    Outside a string the placeholder is a quoted string literal, so the text still parses
+    (in Python, JSON and YAML alike); inside a double-quoted string on the same line it is
+    the bare placeholder, so the string stays well formed. A placeholder inside a longer
+    string is spliced in after evaluation (mmengine leaks it instead).
 
     Args:
         text: The file's text.
-        quote_aware: Look at the line to tell whether a reference sits in a ``"..."`` string.
 
     Returns:
         The new text and a map from placeholder to the reference it stands for.
@@ -152,7 +150,7 @@ def substitute_base_references(
             placeholder = f"_{path}_{_TOKEN}_{len(placeholders)}"
             placeholders[path] = placeholder
             references[placeholder] = BaseReference(path, _line_of(text, match.start()))
-        if quote_aware and _inside_double_quotes(text, match.start()):
+        if _inside_double_quotes(text, match.start()):
             return placeholder
         return f'"{placeholder}"'
 
@@ -160,17 +158,21 @@ def substitute_base_references(
 
 
 def _inside_double_quotes(text: str, position: int) -> bool:
+    """Tell whether ``position`` sits inside a ``"..."`` string opened on its own line."""
     line_start = text.rfind("\n", 0, position) + 1
-    inside = False
+    quote = ""
     escaped = False
     for char in text[line_start:position]:
         if escaped:
             escaped = False
-        elif char == "\\" and inside:
+        elif char == "\\" and quote:
             escaped = True
-        elif char == '"':
-            inside = not inside
-    return inside
+        elif char in "'\"":
+            if not quote:
+                quote = char
+            elif char == quote:
+                quote = ""
+    return quote == '"'
 
 
 def resolve_base_references(

@@ -1,0 +1,213 @@
+"""Bad input: every error is a cfgkit.errors class, also the builtin mmengine raises, and
+its message names the file (and the line or key where that is known)."""
+
+from __future__ import annotations
+
+import pickle
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from cfgkit import Config, errors
+
+BAD = Path(__file__).parents[1] / "data" / "configs" / "bad"
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "builtin", "message"),
+    [
+        pytest.param(
+            "syntax_error.py", errors.ConfigSyntaxError, SyntaxError,
+            r"syntax errors in config file: .* \(in .*syntax_error\.py, line [123]\)", id="syntax-error",
+        ),
+        pytest.param(
+            "name_error.py", errors.ConfigExecutionError, NameError,
+            r"NameError: name 'undefined_name' is not defined \(in .*name_error\.py, line 2\)",
+            id="name-error",
+        ),
+        pytest.param(
+            "missing_base.py", errors.ConfigFileNotFoundError, FileNotFoundError,
+            r"does_not_exist\.py\" does not exist, which is a _base_ of .*missing_base\.py",
+            id="missing-base",
+        ),
+        pytest.param(
+            "cycle_a.py", errors.InheritanceCycleError, RuntimeError,
+            r"cycle: .*cycle_a\.py -> .*cycle_b\.py -> .*cycle_a\.py", id="cycle",
+        ),
+        pytest.param(
+            "self_base.py", errors.InheritanceCycleError, RuntimeError,
+            r"cycle: .*self_base\.py -> .*self_base\.py", id="self-base",
+        ),
+        pytest.param(
+            "duplicate_base_keys.py", errors.DuplicateBaseKeyError, KeyError,
+            r"Duplicate keys: \{'lr'\}; defined in both .*dup_base_one\.py and "
+            r".*dup_base_two\.py \(in .*duplicate_base_keys\.py",
+            id="duplicate-base-keys",
+        ),
+        pytest.param(
+            "bad_base_reference.py", errors.BaseReferenceError, KeyError,
+            r"_base_\.model\.missing .*'missing'.*bad_base_reference\.py, line 2",
+            id="bad-base-reference",
+        ),
+        pytest.param(
+            "env_without_default.py", errors.MissingEnvVarError, KeyError,
+            r"`CFGKIT_TEST_SURELY_UNSET` cannot be found.*env_without_default\.py, line 1",
+            id="env-without-default",
+        ),
+        pytest.param(
+            "reserved_key.py", errors.ReservedKeyError, KeyError,
+            r"filename is reserved .*reserved_key\.py, line 2", id="reserved-key",
+        ),
+        pytest.param(
+            "unsupported_format.txt", errors.UnsupportedFormatError, OSError,
+            r"Only py/yml/yaml/json .*unsupported_format\.txt", id="unsupported-format",
+        ),
+        pytest.param(
+            "list_top_level.yaml", errors.NotAMappingError, TypeError,
+            r"must be a mapping, got list .*list_top_level\.yaml", id="yaml-not-mapping",
+        ),
+        pytest.param(
+            "list_top_level.json", errors.NotAMappingError, AttributeError,
+            r"must be a mapping, got list .*list_top_level\.json", id="json-not-mapping",
+        ),
+        pytest.param(
+            "malformed.json", errors.ConfigDecodeError, ValueError,
+            r"Invalid JSON.*malformed\.json, line 1", id="malformed-json",
+        ),
+        pytest.param(
+            "malformed.yaml", errors.ConfigDecodeError, SyntaxError,
+            r"Invalid YAML.*malformed\.yaml, line 2", id="malformed-yaml",
+        ),
+        pytest.param(
+            "unsafe_tag.yaml", errors.UnsafeYamlError, ValueError,
+            r"Refusing to construct a Python object.*python/object/apply:os\.system"
+            r".*unsafe_tag\.yaml, line 1",
+            id="unsafe-yaml-tag",
+        ),
+        pytest.param(
+            "base_not_a_list.py", errors.ConfigTypeError, TypeError,
+            r"_base_ must be a path or a list of paths.*base_not_a_list\.py", id="base-tuple",
+        ),
+        pytest.param(
+            "custom_import_missing.py", errors.CustomImportError, ImportError,
+            r"(?s)Failed to import custom modules.*cfgkit_no_such_module_xyz.*sys\.path"
+            r".*custom_import_missing\.py",
+            id="custom-import-missing",
+        ),
+        pytest.param(
+            "dict_over_scalar.py", errors.MergeError, TypeError,
+            r"lr=\{'value': 1\} in child config cannot inherit.*_delete_=True"
+            r".*dict_over_scalar\.py, key 'lr'",
+            id="dict-over-scalar",
+        ),
+        pytest.param(
+            "with_not_read_base.py", errors.ConfigParsingError, RuntimeError,
+            r"Only `read_base` context manager.*with_not_read_base\.py, line 2",
+            id="with-not-read-base",
+        ),
+        pytest.param(
+            "pure_python_style.py", errors.ConfigParsingError, RuntimeError,
+            r"pure-Python config.*pure_python_style\.py", id="pure-python-not-yet",
+        ),
+        pytest.param(
+            "classic_on_pure_python.py", errors.ConfigParsingError, RuntimeError,
+            r"classic_on_pure_python\.py is a classic `_base_` config but its base "
+            r".*pure_python_style\.py is a pure-Python config",
+            id="mixed-styles",
+        ),
+        pytest.param(
+            "missing_package.py", errors.PackageNotFoundError, ModuleNotFoundError,
+            r"fakepkg_not_installed_xyz is not installed.*missing_package\.py",
+            id="missing-package",
+        ),
+    ],
+)
+def test_bad_config_raises_located_error(name, error, builtin, message):
+    with pytest.raises(error, match=message) as caught:
+        Config.fromfile(BAD / name)
+    assert isinstance(caught.value, builtin)
+    assert isinstance(caught.value, errors.CfgkitError)
+
+
+def test_missing_file_names_the_path(tmp_path):
+    missing = tmp_path / "nope.py"
+    with pytest.raises(errors.ConfigFileNotFoundError, match=re.escape(str(missing))) as caught:
+        Config.fromfile(missing)
+    assert isinstance(caught.value, FileNotFoundError)
+    assert caught.value.errno == 2
+
+
+def test_syntax_error_keeps_line_and_text_for_tracebacks():
+    with pytest.raises(errors.ConfigSyntaxError) as caught:
+        Config.fromfile(BAD / "syntax_error.py")
+    assert caught.value.filename == str(BAD / "syntax_error.py")
+    assert caught.value.lineno in (1, 2, 3)
+    assert caught.value.text is not None
+
+
+def test_runtime_error_keeps_the_original_as_cause():
+    with pytest.raises(NameError) as caught:
+        Config.fromfile(BAD / "name_error.py")
+    cause = caught.value.__cause__
+    assert type(cause) is NameError
+    frames = []
+    traceback = cause.__traceback__
+    while traceback is not None:
+        frames.append((traceback.tb_frame.f_code.co_filename, traceback.tb_lineno))
+        traceback = traceback.tb_next
+    assert (str(BAD / "name_error.py"), 2) in frames
+
+
+def test_unsafe_yaml_runs_nothing(tmp_path):
+    marker = Path("/tmp/cfgkit_pwned")
+    marker.unlink(missing_ok=True)
+    with pytest.raises(errors.UnsafeYamlError):
+        Config.fromfile(BAD / "unsafe_tag.yaml")
+    assert not marker.exists()
+
+
+def test_key_errors_are_not_repr_quoted():
+    with pytest.raises(errors.DuplicateBaseKeyError) as caught:
+        Config.fromfile(BAD / "duplicate_base_keys.py")
+    assert str(caught.value).startswith("Duplicate key is not allowed among bases.")
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pytest.param(errors.ConfigKeyError("gone", filename="a.py", lineno=3), id="key"),
+        pytest.param(errors.MergeError("bad", filename="a.py", key="m.x"), id="merge"),
+        pytest.param(errors.ConfigFileNotFoundError("nope", filename="a.py"), id="not-found"),
+        pytest.param(errors.MissingKeyError("x", ["y"]), id="missing-key"),
+        pytest.param(errors.MissingAttributeError("ConfigDict", "x", ["y"]), id="missing-attr"),
+    ],
+)
+def test_errors_survive_pickling(error):
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+
+
+def test_execution_error_classes_are_reused_per_builtin():
+    assert errors.execution_error_class(NameError) is errors.execution_error_class(NameError)
+    assert issubclass(errors.execution_error_class(ZeroDivisionError), ArithmeticError)
+
+
+def test_exception_that_cannot_be_subclassed_is_reraised_as_is(write_config):
+    path = write_config(
+        "final_error.py",
+        """
+        class FinalError(Exception):
+            def __init_subclass__(cls, **kwargs):
+                raise TypeError('FinalError cannot be subclassed')
+
+        raise FinalError('boom')
+        """,
+    )
+    with pytest.raises(Exception, match="boom") as caught:
+        Config.fromfile(path)
+    assert type(caught.value).__name__ == "FinalError"
+    if sys.version_info >= (3, 11):
+        assert any(str(path) in note for note in caught.value.__notes__)

@@ -1,0 +1,41 @@
+"""Shared fixtures: where the test configs live and a factory for writing new ones."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+DATA_DIR = Path(__file__).parent / "data"
+CONFIG_DIR = DATA_DIR / "configs"
+PACKAGES_DIR = DATA_DIR / "packages"
+
+
+@pytest.fixture
+def configs() -> Path:
+    """The folder of small config files named for the behaviour they show."""
+    return CONFIG_DIR
+
+
+@pytest.fixture
+def write_config(tmp_path: Path) -> Callable[..., Path]:
+    """Return ``write(name, text)``: write a dedented config file under a temp folder."""
+
+    def write(name: str, text: str) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def fake_package(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Put ``fakepkg`` (a package shipping ``.mim/configs``) on ``sys.path``."""
+    monkeypatch.syspath_prepend(str(PACKAGES_DIR))
+    sys.modules.pop("fakepkg", None)
+    return "fakepkg"

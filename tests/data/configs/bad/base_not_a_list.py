@@ -1,0 +1,1 @@
+_base_ = ("./dup_base_one.py",)

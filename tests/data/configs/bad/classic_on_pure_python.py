@@ -1,0 +1,2 @@
+_base_ = "./pure_python_style.py"
+a = 1

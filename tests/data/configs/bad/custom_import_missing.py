@@ -1,0 +1,1 @@
+custom_imports = dict(imports=['cfgkit_no_such_module_xyz'])

@@ -1,0 +1,2 @@
+model = dict(a=1)
+lr = 0.1

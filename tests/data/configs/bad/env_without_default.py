@@ -1,0 +1,1 @@
+root = '{{$CFGKIT_TEST_SURELY_UNSET:}}/x'

@@ -1,0 +1,1 @@
+_base_ = "fakepkg_not_installed_xyz::configs/x.py"

@@ -1,0 +1,3 @@
+from contextlib import suppress
+with suppress(Exception):
+    a = 1

@@ -1,0 +1,2 @@
+default_scope = 'mmdet'
+model = dict(type='RetinaNet', _scope_='mmdet', backbone=dict(type='mmpretrain.ConvNeXt'))

@@ -1,0 +1,2 @@
+_base_ = '../_base_/net.py'
+optimizer = dict(type='SGD', _scope_='other')

@@ -1,0 +1,1 @@
+"""A package that ships configs in .mim/configs, like OpenMMLab packages."""
