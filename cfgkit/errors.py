@@ -164,8 +164,11 @@ class ConfigParsingError(ConfigError, RuntimeError):
     """A config file breaks the rules of its style (mmengine's name, kept for ``except``)."""
 
 
-class InheritanceCycleError(ConfigParsingError):
-    """A chain of ``_base_`` files reaches a file that is already being loaded."""
+class InheritanceCycleError(ConfigParsingError, RecursionError):
+    """A chain of ``_base_`` files reaches a file that is already being loaded.
+
+    mmengine recurses until Python gives up with ``RecursionError``; that base is kept.
+    """
 
 
 class NotAMappingError(ConfigError, TypeError, AttributeError):

@@ -1,2 +1,2 @@
-_base_ = "./dup_base_one.py"
+_base_ = "./bases/dup_base_one.py"
 value = {{ _base_.model.missing }}

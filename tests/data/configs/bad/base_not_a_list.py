@@ -1,1 +1,1 @@
-_base_ = ("./dup_base_one.py",)
+_base_ = ("./bases/dup_base_one.py",)

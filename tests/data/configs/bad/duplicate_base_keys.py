@@ -1,1 +1,1 @@
-_base_ = ["./dup_base_one.py", "./dup_base_two.py"]
+_base_ = ["./bases/dup_base_one.py", "./bases/dup_base_two.py"]

@@ -1,3 +1,3 @@
 from mmengine.config import read_base
 with read_base():
-    from .dup_base_one import *
+    from .bases.dup_base_one import *
