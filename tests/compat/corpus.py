@@ -1,0 +1,62 @@
+"""The OpenMMLab config corpus: the mmdet 3.3.0 and mmpretrain 1.2.0 wheels from PyPI.
+
+The wheels are downloaded once into ``.cache/openmmlab`` (ignored by git; override with
+``CFGKIT_CORPUS_DIR``) and unpacked side by side, so that the folder works as a
+``site-packages`` for ``pkg::path`` bases in both cfgkit and mmengine.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Optional
+
+WHEELS = {"mmdet": "3.3.0", "mmpretrain": "1.2.0"}
+CONFIG_SUFFIXES = (".py", ".json", ".yaml", ".yml")
+DEFAULT_CACHE = Path(__file__).parents[2] / ".cache" / "openmmlab"
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("CFGKIT_CORPUS_DIR", DEFAULT_CACHE))
+
+
+def ensure_corpus() -> tuple[Optional[Path], str]:
+    """Download and unpack the wheels if needed; return (site folder, or None, and why)."""
+    root = cache_dir()
+    site = root / "site"
+    done = site / ".complete"
+    if done.exists():
+        return site, ""
+    wheels = root / "wheels"
+    wheels.mkdir(parents=True, exist_ok=True)
+    requirements = [f"{name}=={version}" for name, version in WHEELS.items()]
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(wheels)]
+    try:
+        result = subprocess.run(
+            command + requirements, capture_output=True, text=True, timeout=900, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return None, f"cannot download the OpenMMLab wheels: {error}"
+    if result.returncode != 0:
+        return None, f"cannot download the OpenMMLab wheels: {result.stderr.strip()[-500:]}"
+    site.mkdir(parents=True, exist_ok=True)
+    for name, version in WHEELS.items():
+        found = sorted(wheels.glob(f"{name}-{version}-*.whl"))
+        if not found:
+            return None, f"pip did not produce a wheel for {name}=={version}"
+        with zipfile.ZipFile(found[0]) as archive:
+            archive.extractall(site)
+    done.touch()
+    return site, ""
+
+
+def config_files(site: Path) -> list[Path]:
+    """Every config file under the packages' ``.mim/configs`` folders."""
+    files = []
+    for package in WHEELS:
+        folder = site / package / ".mim" / "configs"
+        files.extend(p for p in folder.rglob("*") if p.suffix in CONFIG_SUFFIXES)
+    return sorted(files)
