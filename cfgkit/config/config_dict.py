@@ -203,13 +203,10 @@ def to_plain_tree(value: Any, convert_leaf: Optional[Callable[[Any], Any]] = Non
     return value if convert_leaf is None else convert_leaf(value)
 
 
-def _new_config_dict(items: Any) -> ConfigDict:
-    # Skips __init__ and the per-item hooks: the caller has already converted the values.
-    node = dict.__new__(ConfigDict)
-    for name, default in _ADDICT_STATE:
-        object.__setattr__(node, name, default)
-    dict.update(node, items)
-    return node
+_set_item = dict.__setitem__
+_new_dict = dict.__new__
+_STATE = dict(_ADDICT_STATE)
+_ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
 def to_config_tree(value: Any) -> Any:
@@ -217,14 +214,22 @@ def to_config_tree(value: Any) -> Any:
 
     Containers are always new objects, so the result shares no dict or list with the input.
     Dict subclasses other than ``OrderedDict`` and ``ConfigDict`` are kept, as mmengine does.
+    This runs once per loaded config over the whole tree, so it avoids ``__init__`` and the
+    per-item hooks and treats the common leaf types inline.
     """
     kind = type(value)
+    if kind in _ATOMS:
+        return value
     if kind is dict or kind is ConfigDict or kind is OrderedDict:
-        return _new_config_dict((k, to_config_tree(v)) for k, v in dict.items(value))
+        node = _new_dict(ConfigDict)
+        node.__dict__.update(_STATE)
+        for key, item in dict.items(value):
+            _set_item(node, key, item if type(item) in _ATOMS else to_config_tree(item))
+        return node
     if kind is list:
-        return [to_config_tree(v) for v in value]
+        return [item if type(item) in _ATOMS else to_config_tree(item) for item in value]
     if kind is tuple:
-        return tuple(to_config_tree(v) for v in value)
+        return tuple([item if type(item) in _ATOMS else to_config_tree(item) for item in value])
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
-        return kind(to_config_tree(v) for v in value)
+        return kind(to_config_tree(item) for item in value)
     return value

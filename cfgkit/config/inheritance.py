@@ -21,14 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
 from cfgkit.config.config_dict import ConfigDict, to_config_tree
-from cfgkit.config.lazy import is_pure_python_style
 from cfgkit.config.loading import (
     BASE_KEY,
     PYTHON_EXTENSION,
     check_extension,
     compile_python,
     load_data,
-    parse_python,
     read_text,
     run_python,
 )
@@ -203,54 +201,34 @@ def resolve_text(
     is_python = extension == PYTHON_EXTENSION
     text, references = substitute_base_references(text)
 
+    child: Optional[dict[str, Any]] = None
+    python = None
     if is_python:
-        module = parse_python(text, filename)
-        if options.detect_style and is_pure_python_style(module, text, filename):
+        python = compile_python(text, filename, detect_style=options.detect_style)
+        if python.pure_python_style:
             raise _style_error(filename, chain)
-        python = compile_python(module, text, filename)
         base_entries = python.base_files
-        data: dict[str, Any] = {}
+        if base_entries is None:
+            # The file does not read `_base_`, so it can run before its bases are loaded.
+            child, base_entries = run_python(python, ConfigDict())
     else:
-        python = None
-        data = load_data(text, filename, extension)
-        base_entries = data.get(BASE_KEY, [])
+        child = load_data(text, filename, extension)
+        base_entries = child.get(BASE_KEY, [])
 
-    chain = (*chain, filename)
-    bases: dict[str, Any] = {}
-    base_owner: dict[str, str] = {}
-    texts: list[str] = []
-    deprecations: list[str] = []
-    sources: dict[str, str] = {}
-    reads = list(env_reads)
-    for entry in _base_list(base_entries, filename):
-        base_path, scope = _locate_base(entry, filename)
-        base = _resolve_path(base_path, options, chain, requested_by=filename)
-        tree = base.tree if scope is None else _with_scope(base.tree, scope)
-        duplicates = [k for k in tree if k in bases]
-        if duplicates:
-            raise _duplicate_error(duplicates, base_owner, base.filename, filename)
-        for name in tree:
-            base_owner[name] = base.filename
-        bases.update(tree)
-        texts.append(base.text)
-        deprecations.extend(base.deprecations)
-        sources.update(base.sources)
-        reads.extend(base.env_reads)
-        for name, value in base.env_variables.items():
-            env_variables[name] = value
-
-    target: dict[str, Any] = bases
-    if python is not None:
+    bases = _load_bases(base_entries, filename, options, (*chain, filename))
+    env_variables.update(bases.env_variables)
+    target: dict[str, Any] = bases.tree
+    if child is None:
+        assert python is not None  # only a Python config is evaluated after its bases
         namespace: Any = ConfigDict()
         if python.reads_bases:
             # The config may change base values in place (`_base_.model.type = 'X'`), and
             # mmengine keeps those changes: give it a private copy and merge into that.
-            namespace = target = to_config_tree(bases)
-        child = run_python(python, namespace)
-    else:
-        child = data
+            namespace = target = to_config_tree(target)
+        child, _ = run_python(python, namespace)
 
     _check_reserved(child, filename, raw)
+    deprecations = []
     if DEPRECATION_KEY in child:
         deprecations.append(_deprecation_message(child.pop(DEPRECATION_KEY), filename))
     if references:
@@ -258,17 +236,52 @@ def resolve_text(
     child.pop(BASE_KEY, None)
     merged = merge_into(child, target, filename=filename)
     tree = {k: v for k, v in merged.items() if not (isinstance(k, str) and k.startswith("__"))}
-    texts.append(f"{filename}\n{raw}")
+    sources = dict(bases.sources)
     sources[filename] = raw
     return ResolvedConfig(
         filename=filename,
         tree=tree,
-        text="\n".join(texts),
+        text="\n".join((*bases.texts, f"{filename}\n{raw}")),
         env_variables=env_variables,
-        deprecations=tuple(deprecations),
+        deprecations=(*bases.deprecations, *deprecations),
         sources=tuple(sources.items()),
-        env_reads=tuple(reads),
+        env_reads=(*env_reads, *bases.env_reads),
     )
+
+
+@dataclass
+class _Bases:
+    """The merged bases of one file, with what the file's result inherits from them."""
+
+    tree: dict[str, Any] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)
+    deprecations: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    env_variables: dict[str, str] = field(default_factory=dict)
+    env_reads: list[EnvRead] = field(default_factory=list)
+
+
+def _load_bases(
+    entries: Any, filename: str, options: LoadOptions, chain: tuple[str, ...]
+) -> _Bases:
+    bases = _Bases()
+    owners: dict[str, str] = {}
+    for entry in _base_list(entries, filename):
+        base_path, scope = _locate_base(entry, filename)
+        base = _resolve_path(base_path, options, chain, requested_by=filename)
+        tree = base.tree if scope is None else _with_scope(base.tree, scope)
+        duplicates = [k for k in tree if k in bases.tree]
+        if duplicates:
+            raise _duplicate_error(duplicates, owners, base.filename, filename)
+        for name in tree:
+            owners[name] = base.filename
+        bases.tree.update(tree)
+        bases.texts.append(base.text)
+        bases.deprecations.extend(base.deprecations)
+        bases.sources.update(base.sources)
+        bases.env_reads.extend(base.env_reads)
+        bases.env_variables.update(base.env_variables)
+    return bases
 
 
 def _style_error(filename: str, chain: tuple[str, ...]) -> ConfigParsingError:

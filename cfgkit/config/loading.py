@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 import types
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from cfgkit.config.lazy import is_pure_python_style
 from cfgkit.errors import (
     ConfigDecodeError,
     ConfigError,
     ConfigFileNotFoundError,
+    ConfigParsingError,
     ConfigSyntaxError,
     NotAMappingError,
     UnsupportedFormatError,
@@ -71,21 +74,44 @@ def read_text(filename: str) -> str:
         ) from None
 
 
+# The name `_base_` (not a folder in a path like '../_base_/x.py', not part of a longer name),
+# and the same where it is read rather than assigned (`_base_.x`, `_base_[...]`, a comment).
+_BASE_NAME = r"(?<![\w./\\])_base_(?![\w/\\])"
+_BASE_NAME_RE = re.compile(_BASE_NAME)
+_BASE_READ_RE = re.compile(_BASE_NAME + r"(?!\s*=(?!=))")
+_TOP_LEVEL_BASE_RE = re.compile(r"^_base_\s*=(?!=)", re.MULTILINE)
+_STYLE_WORDS = ("import", "with")
+
+
 @dataclass(frozen=True)
 class PythonConfig:
-    """A compiled Python config, ready to run once its bases are known.
+    """A compiled Python config.
 
     Attributes:
         filename: The absolute path the code was compiled with.
-        code: The compiled module.
-        base_files: The value of the first top-level ``_base_ = ...``, or ``[]``.
+        code: The compiled module (None for a pure-Python style config).
+        base_files: The value of the first top-level ``_base_ = ...`` (``[]`` without one),
+            or None when the code does not read ``_base_`` and so runs as written: its
+            ``_base_`` assignment is then read back by :func:`run_python`.
         reads_bases: Whether the code uses the name ``_base_`` (so it needs the base dict).
+        pure_python_style: Whether the file is a ``read_base()`` style config.
     """
 
     filename: str
-    code: types.CodeType
+    code: Optional[types.CodeType]
     base_files: Any
     reads_bases: bool
+    pure_python_style: bool = False
+
+
+def _syntax_error(error: SyntaxError, filename: str) -> ConfigSyntaxError:
+    return ConfigSyntaxError(
+        f"There are syntax errors in config file: {error.msg}",
+        filename=filename,
+        lineno=error.lineno,
+        offset=error.offset,
+        text=error.text,
+    )
 
 
 def parse_python(text: str, filename: str) -> ast.Module:
@@ -105,33 +131,44 @@ def parse_python(text: str, filename: str) -> ast.Module:
     try:
         return ast.parse(text, filename)
     except SyntaxError as error:
-        raise ConfigSyntaxError(
-            f"There are syntax errors in config file: {error.msg}",
-            filename=filename,
-            lineno=error.lineno,
-            offset=error.offset,
-            text=error.text,
-        ) from None
+        raise _syntax_error(error, filename) from None
 
 
-def compile_python(tree: ast.Module, text: str, filename: str) -> PythonConfig:
-    """Compile a parsed Python config.
+def compile_python(text: str, filename: str, *, detect_style: bool = False) -> PythonConfig:
+    """Compile a Python config, going through an AST only when the text needs it.
 
-    Every assignment to ``_base_`` is replaced by ``pass``, as mmengine removes them, so
-    that the name refers to the dict of base values while the config runs; the first
-    top-level one gives the list of bases. ``tree`` is changed in place.
+    mmengine removes every ``_base_ = ...`` so that, while the config runs, the name refers
+    to the dict of base values; the first top-level one gives the list of bases. When the
+    text never reads ``_base_`` (the common case) it is compiled as written instead, which
+    is the same but cheaper: the assignment runs and its value is read back afterwards.
 
     Args:
-        tree: The module from :func:`parse_python`.
-        text: Its source.
+        text: The config's text after the text passes.
         filename: The absolute path, used for line numbers in errors and tracebacks.
+        detect_style: Also tell whether the file is a pure-Python (``read_base()``) config.
 
     Returns:
         The compiled config.
 
     Raises:
+        ConfigSyntaxError: The text is not valid Python (also a ``SyntaxError``).
+        ConfigParsingError: ``detect_style`` and a ``with`` other than ``read_base()``.
         ConfigExecutionError: Evaluating the ``_base_`` expression raised.
     """
+    occurrences = len(_BASE_NAME_RE.findall(text)) if BASE_KEY in text else 0
+    style_matters = detect_style and any(word in text for word in _STYLE_WORDS)
+    if not style_matters and (
+        occurrences == 0 or (occurrences == 1 and _TOP_LEVEL_BASE_RE.search(text))
+    ):
+        try:
+            code = compile(text, filename, "exec")
+        except SyntaxError as error:
+            raise _syntax_error(error, filename) from None
+        return PythonConfig(filename, code, None, False)
+
+    tree = parse_python(text, filename)
+    if style_matters and is_pure_python_style(tree, text, filename):
+        return PythonConfig(filename, None, [], False, pure_python_style=True)
     base_files: Any = []
     top_level_assignments = 0
     for index, node in enumerate(tree.body):
@@ -140,18 +177,14 @@ def compile_python(tree: ast.Module, text: str, filename: str) -> PythonConfig:
                 base_files = _evaluate_base_files(node, filename)
             top_level_assignments += 1
             tree.body[index] = ast.copy_location(ast.Pass(), node)
-    reads_bases = False
-    # Each top-level assignment accounts for one occurrence of the name; any other
-    # occurrence (a read, a nested assignment, even a comment) needs the full walk.
-    if text.count(BASE_KEY) > top_level_assignments:
-        reads_bases = _strip_nested_base_assignments(tree)
+    reads = len(_BASE_READ_RE.findall(text))
+    if occurrences - reads > top_level_assignments:
+        _strip_nested_base_assignments(tree)
     code = compile(tree, filename, "exec")
-    return PythonConfig(filename, code, base_files, reads_bases)
+    return PythonConfig(filename, code, base_files, reads > 0)
 
 
-def _assigns_base(node: ast.AST) -> bool:
-    if not isinstance(node, ast.Assign):
-        return False
+def _assigns_base(node: ast.Assign) -> bool:
     target = node.targets[0]
     return isinstance(target, ast.Name) and target.id == BASE_KEY
 
@@ -165,38 +198,20 @@ def _evaluate_base_files(node: ast.Assign, filename: str) -> Any:
         raise _located(error, filename) from error
 
 
-class _BaseAssignmentStripper(ast.NodeTransformer):
-    """Replace nested ``_base_ = ...`` with ``pass`` and notice reads of ``_base_``."""
-
-    def __init__(self) -> None:
-        self.reads_bases = False
-
-    def visit_Assign(self, node: ast.Assign) -> ast.AST:
-        if _assigns_base(node):
-            return ast.copy_location(ast.Pass(), node)
-        self.generic_visit(node)
-        return node
-
-    def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id == BASE_KEY and not isinstance(node.ctx, ast.Store):
-            self.reads_bases = True
-        return node
-
-    def visit_Constant(self, node: ast.Constant) -> ast.AST:
-        # Dynamic uses (eval("_base_.x"), globals()["_base_"]) are strings, not names;
-        # providing the base dict when it is not needed costs little, so be generous.
-        if isinstance(node.value, str) and BASE_KEY in node.value:
-            self.reads_bases = True
-        return node
+def _strip_nested_base_assignments(tree: ast.Module) -> None:
+    """Replace ``_base_ = ...`` inside blocks with ``pass`` (mmengine deletes them, which
+    leaves an empty block and a ``ValueError`` when the assignment was alone in it)."""
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            statements = getattr(node, field, None)
+            if not isinstance(statements, list):
+                continue
+            for index, statement in enumerate(statements):
+                if isinstance(statement, ast.Assign) and _assigns_base(statement):
+                    statements[index] = ast.copy_location(ast.Pass(), statement)
 
 
-def _strip_nested_base_assignments(tree: ast.Module) -> bool:
-    stripper = _BaseAssignmentStripper()
-    stripper.visit(tree)
-    return stripper.reads_bases
-
-
-def run_python(config: PythonConfig, bases: Any) -> dict[str, Any]:
+def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
     """Run a compiled Python config and return the names it defines.
 
     Names starting with ``__``, functions and modules are left out, as in mmengine.
@@ -206,12 +221,18 @@ def run_python(config: PythonConfig, bases: Any) -> dict[str, Any]:
         bases: What the name ``_base_`` refers to while the config runs.
 
     Returns:
-        The config's variables, in the order they were first assigned.
+        The config's variables, in the order they were first assigned, and what the config
+        assigned to ``_base_`` (``[]`` when it did not), which matters when
+        ``config.base_files`` is None.
 
     Raises:
         ConfigExecutionError: The config raised; the error is also of the original type and
             names the file and line.
     """
+    if config.code is None:
+        raise ConfigParsingError(
+            "A pure-Python config cannot run as a classic one", filename=config.filename
+        )
     # `__file__` is the real path (mmengine leaves it undefined); like every `__` name it
     # stays out of the result.
     namespace: dict[str, Any] = {BASE_KEY: bases, "__file__": config.filename}
@@ -223,13 +244,15 @@ def run_python(config: PythonConfig, bases: Any) -> dict[str, Any]:
         raise
     except Exception as error:
         raise _located(error, config.filename) from error
-    return {
+    assigned = namespace[BASE_KEY]
+    values = {
         key: value
         for key, value in namespace.items()
         if not key.startswith("__")
         and key != BASE_KEY
         and not isinstance(value, _DROPPED_VALUE_TYPES)
     }
+    return values, [] if assigned is bases else assigned
 
 
 def _error_line(error: BaseException, filename: str) -> Optional[int]:
