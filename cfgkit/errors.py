@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-from typing import Any, ClassVar, Optional
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Optional
 
 __all__ = [
     "AlreadyRegisteredError",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy as _copy
 import os
 import warnings
-from typing import Any, Iterator, Optional, Union
 
 from cfgkit.config.config_dict import ConfigDict, to_config_tree, to_plain_tree
 from cfgkit.config.custom_imports import CUSTOM_IMPORTS_KEY, import_custom_modules
@@ -19,9 +18,15 @@ from cfgkit.config.inheritance import (
 from cfgkit.config.loading import check_extension
 from cfgkit.errors import ConfigParsingError, ConfigTypeError, ReservedKeyError
 
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Optional, Union
+
+    PathLike = Union[str, os.PathLike[str]]
+
 __all__ = ["Config"]
 
-PathLike = Union[str, "os.PathLike[str]"]
 STRING_FILENAME = "<string>"
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import copy as _copy
 from collections import OrderedDict
-from typing import Any, Callable, Iterator, Optional
 
 from addict import Dict
 
 from cfgkit.errors import MissingAttributeError, MissingKeyError
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator, Optional
 
 __all__ = ["DELETE_KEY", "ConfigDict", "to_config_tree", "to_plain_tree"]
 

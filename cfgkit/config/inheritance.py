@@ -17,8 +17,6 @@ import importlib.util
 import os
 import re
 import threading
-from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
 
 from cfgkit.config.config_dict import ConfigDict, to_config_tree
 from cfgkit.config.loading import (
@@ -50,7 +48,13 @@ from cfgkit.errors import (
     ReservedKeyError,
 )
 
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
+
 __all__ = [
+    "DEFAULT_OPTIONS",
     "DEPRECATION_KEY",
     "RESERVED_KEYS",
     "SCOPE_KEY",
@@ -68,16 +72,36 @@ RESERVED_KEYS = ("filename", "text", "pretty_text", "env_variables")
 _PACKAGE_PATH_RE = re.compile(r"\w*::\w*/\w*")
 
 
-@dataclass(frozen=True)
-class LoadOptions:
-    """The ``fromfile`` flags that change what a file resolves to."""
+class LoadOptions(tuple):  # type: ignore[type-arg]
+    """The ``fromfile`` flags that change what a file resolves to (hashable: a cache key)."""
 
-    use_predefined_variables: bool = True
-    use_environment_variables: bool = True
-    detect_style: bool = True
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        use_predefined_variables: bool = True,
+        use_environment_variables: bool = True,
+        detect_style: bool = True,
+    ) -> LoadOptions:
+        flags = (use_predefined_variables, use_environment_variables, detect_style)
+        return super().__new__(cls, flags)
+
+    @property
+    def use_predefined_variables(self) -> bool:
+        """Replace ``{{ fileDirname }}`` and friends."""
+        return bool(self[0])
+
+    @property
+    def use_environment_variables(self) -> bool:
+        """Replace ``{{ $VAR:default }}``."""
+        return bool(self[1])
+
+    @property
+    def detect_style(self) -> bool:
+        """Tell classic configs from pure-Python ones (``lazy_import=None``)."""
+        return bool(self[2])
 
 
-@dataclass(frozen=True)
 class ResolvedConfig:
     """A config file merged with all its bases.
 
@@ -91,15 +115,36 @@ class ResolvedConfig:
         env_reads: Every environment lookup made, to validate the cache.
     """
 
-    filename: str
-    tree: dict[str, Any]
-    text: str
-    env_variables: Mapping[str, str]
-    deprecations: tuple[str, ...] = ()
-    sources: tuple[tuple[str, str], ...] = ()
-    env_reads: tuple[EnvRead, ...] = field(default=())
+    __slots__ = (
+        "deprecations",
+        "env_reads",
+        "env_variables",
+        "filename",
+        "sources",
+        "text",
+        "tree",
+    )
+
+    def __init__(
+        self,
+        filename: str,
+        tree: dict[str, Any],
+        text: str,
+        env_variables: Mapping[str, str],
+        deprecations: tuple[str, ...] = (),
+        sources: tuple[tuple[str, str], ...] = (),
+        env_reads: tuple[EnvRead, ...] = (),
+    ) -> None:
+        self.filename = filename
+        self.tree = tree
+        self.text = text
+        self.env_variables = env_variables
+        self.deprecations = deprecations
+        self.sources = sources
+        self.env_reads = env_reads
 
 
+DEFAULT_OPTIONS = LoadOptions()
 _cache: dict[tuple[str, LoadOptions], ResolvedConfig] = {}
 _cache_lock = threading.Lock()
 _package_dirs: dict[str, str] = {}
@@ -123,7 +168,7 @@ def _is_current(resolved: ResolvedConfig) -> bool:
     return all(os.environ.get(read.name) == read.value for read in resolved.env_reads)
 
 
-def resolve_file(filename: str, options: LoadOptions = LoadOptions()) -> ResolvedConfig:
+def resolve_file(filename: str, options: LoadOptions = DEFAULT_OPTIONS) -> ResolvedConfig:
     """Load ``filename`` and all its bases into one plain dict.
 
     Args:
@@ -171,7 +216,7 @@ def resolve_text(
     raw: str,
     filename: str,
     extension: str,
-    options: LoadOptions = LoadOptions(),
+    options: LoadOptions = DEFAULT_OPTIONS,
     *,
     chain: tuple[str, ...] = (),
 ) -> ResolvedConfig:
@@ -249,16 +294,16 @@ def resolve_text(
     )
 
 
-@dataclass
 class _Bases:
     """The merged bases of one file, with what the file's result inherits from them."""
 
-    tree: dict[str, Any] = field(default_factory=dict)
-    texts: list[str] = field(default_factory=list)
-    deprecations: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)
-    env_variables: dict[str, str] = field(default_factory=dict)
-    env_reads: list[EnvRead] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.tree: dict[str, Any] = {}
+        self.texts: list[str] = []
+        self.deprecations: list[str] = []
+        self.sources: dict[str, str] = {}
+        self.env_variables: dict[str, str] = {}
+        self.env_reads: list[EnvRead] = []
 
 
 def _load_bases(

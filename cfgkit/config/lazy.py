@@ -10,10 +10,14 @@ Python and in a virtual environment (mmengine's heuristic misfiles ``import os.p
 from __future__ import annotations
 
 import ast
-from typing import Optional
 
 from cfgkit.config.stdlib_names import STDLIB_MODULE_NAMES
 from cfgkit.errors import ConfigParsingError
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 __all__ = ["is_pure_python_style"]
 

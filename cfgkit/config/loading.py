@@ -12,8 +12,6 @@ import json
 import re
 import sys
 import types
-from dataclasses import dataclass
-from typing import Any, Optional
 
 from cfgkit.config.lazy import is_pure_python_style
 from cfgkit.errors import (
@@ -26,6 +24,11 @@ from cfgkit.errors import (
     UnsupportedFormatError,
     wrap_execution_error,
 )
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
 
 __all__ = [
     "BASE_KEY",
@@ -83,7 +86,6 @@ _TOP_LEVEL_BASE_RE = re.compile(r"^_base_\s*=(?!=)", re.MULTILINE)
 _STYLE_WORDS = ("import", "with")
 
 
-@dataclass(frozen=True)
 class PythonConfig:
     """A compiled Python config.
 
@@ -97,11 +99,21 @@ class PythonConfig:
         pure_python_style: Whether the file is a ``read_base()`` style config.
     """
 
-    filename: str
-    code: Optional[types.CodeType]
-    base_files: Any
-    reads_bases: bool
-    pure_python_style: bool = False
+    __slots__ = ("base_files", "code", "filename", "pure_python_style", "reads_bases")
+
+    def __init__(
+        self,
+        filename: str,
+        code: Optional[types.CodeType],
+        base_files: Any,
+        reads_bases: bool,
+        pure_python_style: bool = False,
+    ) -> None:
+        self.filename = filename
+        self.code = code
+        self.base_files = base_files
+        self.reads_bases = reads_bases
+        self.pure_python_style = pure_python_style
 
 
 def _syntax_error(error: SyntaxError, filename: str) -> ConfigSyntaxError:

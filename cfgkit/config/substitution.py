@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-from dataclasses import dataclass
-from typing import Any, Mapping, Optional
 
 from cfgkit.errors import BaseReferenceError, MissingEnvVarError
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Mapping, Optional
 
 __all__ = [
     "BaseReference",
@@ -33,7 +35,7 @@ _BASE_REF_RE = re.compile(
     r"\{\{\s*_base_\.([\w.]+)\s*\}\}|<<\s*_base_\.([\w.]+)\s*>>",
 )
 # One random token per process: a placeholder can never collide with text a user wrote.
-_TOKEN = secrets.token_hex(4)
+_TOKEN = os.urandom(4).hex()
 
 
 def _line_of(text: str, position: int) -> int:
@@ -64,12 +66,14 @@ def substitute_predefined_variables(text: str, filename: str) -> str:
     return _PREDEFINED_RE.sub(lambda m: values[m.group(1)].replace("\\", "/"), text)
 
 
-@dataclass(frozen=True)
 class EnvRead:
     """One ``{{ $VAR:default }}`` lookup: the variable and what ``os.environ`` held (or None)."""
 
-    name: str
-    value: Optional[str]
+    __slots__ = ("name", "value")
+
+    def __init__(self, name: str, value: Optional[str]) -> None:
+        self.name = name
+        self.value = value
 
 
 def substitute_env_variables(
@@ -116,12 +120,14 @@ def substitute_env_variables(
     return _ENV_RE.sub(replace, text), used, tuple(reads.values())
 
 
-@dataclass(frozen=True)
 class BaseReference:
     """A ``{{ _base_.a.b }}`` in a file: the path it names and the line it sits on."""
 
-    path: str
-    lineno: int
+    __slots__ = ("lineno", "path")
+
+    def __init__(self, path: str, lineno: int) -> None:
+        self.path = path
+        self.lineno = lineno
 
 
 def substitute_base_references(text: str) -> tuple[str, dict[str, BaseReference]]:

@@ -6,11 +6,14 @@ in a config runs a command. Here such a tag is an error and nothing is construct
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
 
 from cfgkit.errors import ConfigDecodeError, UnsafeYamlError
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["TUPLE_TAG", "SafeTupleLoader", "load_yaml"]
 

@@ -1,0 +1,44 @@
+"""Time ``python -c "import cfgkit"`` (median of fresh processes) and check what it imports.
+
+Usage: python benchmarks/bench_import.py [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("yapf", "yaml", "torch", "rich", "numpy", "mmengine")
+
+
+def median_run_time(code: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    bare = median_run_time("pass", args.runs)
+    with_cfgkit = median_run_time("import cfgkit", args.runs)
+    loaded = subprocess.run(
+        [sys.executable, "-c", f"import sys, cfgkit; print([m for m in {HEAVY!r} if m in sys.modules])"],
+        check=True, cwd=ROOT, capture_output=True, text=True,
+    ).stdout.strip()
+    print(f"python -c pass:           {bare * 1e3:6.1f} ms (median of {args.runs})")
+    print(f'python -c "import cfgkit": {with_cfgkit * 1e3:6.1f} ms (import itself {(with_cfgkit - bare) * 1e3:.1f} ms)')
+    print(f"heavy modules imported: {loaded}")
+
+
+if __name__ == "__main__":
+    main()
