@@ -32,11 +32,21 @@ def main() -> None:
     bare = median_run_time("pass", args.runs)
     with_cfgkit = median_run_time("import cfgkit", args.runs)
     loaded = subprocess.run(
-        [sys.executable, "-c", f"import sys, cfgkit; print([m for m in {HEAVY!r} if m in sys.modules])"],
-        check=True, cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import sys, cfgkit; print([m for m in {HEAVY!r} if m in sys.modules])",
+        ],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     print(f"python -c pass:           {bare * 1e3:6.1f} ms (median of {args.runs})")
-    print(f'python -c "import cfgkit": {with_cfgkit * 1e3:6.1f} ms (import itself {(with_cfgkit - bare) * 1e3:.1f} ms)')
+    own = (with_cfgkit - bare) * 1e3
+    print(
+        f'python -c "import cfgkit": {with_cfgkit * 1e3:6.1f} ms (the import itself {own:.1f} ms)'
+    )
     print(f"heavy modules imported: {loaded}")
 
 

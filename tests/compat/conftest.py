@@ -17,6 +17,8 @@ def mmengine_config() -> Any:
             "mmengine", reason="mmengine is not installed (pip install '.[compat]')"
         )
         if mmengine.__version__ != "0.10.7":
-            pytest.skip(f"the differential tests need mmengine 0.10.7, found {mmengine.__version__}")
+            pytest.skip(
+                f"the differential tests need mmengine 0.10.7, found {mmengine.__version__}"
+            )
         from mmengine.config import Config
     return Config

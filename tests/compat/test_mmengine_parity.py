@@ -14,7 +14,9 @@ pytestmark = pytest.mark.compat
 
 CONFIGS = Path(__file__).parents[1] / "data" / "configs"
 GOOD = sorted(
-    p for folder in ("py", "json", "yaml") for p in (CONFIGS / folder).rglob("*")
+    p
+    for folder in ("py", "json", "yaml")
+    for p in (CONFIGS / folder).rglob("*")
     if p.suffix in (".py", ".json", ".yaml", ".yml")
 )
 ENVIRONMENT = {"CFGKIT_TEST_DATA_ROOT": "/mnt/data", "CFGKIT_TEST_NUM_CLASSES": "7"}
@@ -40,7 +42,7 @@ def load_both(mmengine_config, path, monkeypatch, **mmengine_options):
             warnings.simplefilter("ignore")
             try:
                 outcomes.append(("ok", load().to_dict()))
-            except Exception as error:  # noqa: BLE001 - the error itself is compared
+            except Exception as error:
                 outcomes.append(("error", error))
     return outcomes
 
@@ -49,9 +51,7 @@ def load_both(mmengine_config, path, monkeypatch, **mmengine_options):
 def test_same_dict_as_mmengine(mmengine_config, path, monkeypatch):
     # mmengine's style detection misfiles `import os.path` on Python 3.11+ (compat.md);
     # cfgkit loads with detection on, mmengine with it off.
-    (kind, expected), (_, actual) = load_both(
-        mmengine_config, path, monkeypatch, lazy_import=False
-    )
+    (kind, expected), (_, actual) = load_both(mmengine_config, path, monkeypatch, lazy_import=False)
     if kind == "error":
         pytest.fail(f"mmengine cannot load {path}: {expected!r}")
     assert first_difference(expected, actual) is None

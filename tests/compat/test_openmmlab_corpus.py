@@ -34,7 +34,7 @@ def load(loader, path):
         warnings.simplefilter("ignore")
         try:
             return loader(str(path), import_custom_modules=False, lazy_import=False).to_dict()
-        except Exception as error:  # noqa: BLE001 - the error itself is compared
+        except Exception as error:
             return error
 
 

@@ -15,7 +15,9 @@ def first_difference(expected: Any, actual: Any, path: str = "") -> Optional[str
         if list(expected) != list(actual):
             return f"{where}: keys {list(expected)} != {list(actual)}"
         for key in expected:
-            found = first_difference(expected[key], actual[key], f"{path}.{key}" if path else str(key))
+            found = first_difference(
+                expected[key], actual[key], f"{path}.{key}" if path else str(key)
+            )
             if found:
                 return found
         return None

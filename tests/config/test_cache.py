@@ -83,5 +83,5 @@ def test_deleted_base_is_noticed(write_config):
 
 def test_deprecation_warns_on_every_load(configs):
     for _ in range(2):
-        with pytest.warns(DeprecationWarning):
+        with pytest.warns(DeprecationWarning, match="will be deprecated"):
             Config.fromfile(configs / "py" / "deprecated.py")

@@ -30,7 +30,9 @@ def test_dict_argument_is_converted_and_config_dict_kept():
 
 
 def test_non_dict_argument_is_a_type_error():
-    with pytest.raises(errors.ConfigTypeError, match=r"cfg_dict must be a dict, but got <class 'list'>"):
+    with pytest.raises(
+        errors.ConfigTypeError, match=r"cfg_dict must be a dict, but got <class 'list'>"
+    ):
         Config([1])
 
 
@@ -100,7 +102,7 @@ def test_python_values_and_code(configs):
     assert cfg.pipeline[1] == {"type": "Resize", "scale": (1333, 800), "keep_ratio": True}
     assert cfg.shifted == [10, 11, 12]
     assert cfg.table == {"k0": 0, "k1": 10}
-    assert cfg.flags.text == "it's \"quoted\"\nnewline"
+    assert cfg.flags.text == 'it\'s "quoted"\nnewline'
     assert cfg.tup == (1,)
     assert cfg.nested == [[1, (2, 3)], {"a": [{"b": 1}]}]
 
@@ -150,9 +152,13 @@ def test_allowed_failed_custom_imports_warn(write_config):
     ("value", "message"),
     [
         pytest.param("['json']", r"custom_imports must be a dict", id="not-a-dict"),
-        pytest.param("dict(imports=('json',))", r"must be a list but got type <class 'tuple'>", id="tuple"),
+        pytest.param(
+            "dict(imports=('json',))", r"must be a list but got type <class 'tuple'>", id="tuple"
+        ),
         pytest.param("dict(imports=['json'], x=1)", r"takes the keys 'imports'", id="extra-key"),
-        pytest.param("dict(imports=[1])", r"1 is of type <class 'int'> and cannot be imported", id="int"),
+        pytest.param(
+            "dict(imports=[1])", r"1 is of type <class 'int'> and cannot be imported", id="int"
+        ),
     ],
 )
 def test_malformed_custom_imports(write_config, value, message):
@@ -164,9 +170,12 @@ def test_malformed_custom_imports(write_config, value, message):
 
 def test_deprecation_warns_with_the_file(configs):
     path = configs / "py" / "deprecated.py"
-    with pytest.warns(DeprecationWarning, match=r"deprecated\.py will be deprecated in the future\. "
-                      r"Please use code_in_config\.py instead\. More information can be found at "
-                      r"https://example\.org/migrate"):
+    with pytest.warns(
+        DeprecationWarning,
+        match=r"deprecated\.py will be deprecated in the future\. "
+        r"Please use code_in_config\.py instead\. More information can be found at "
+        r"https://example\.org/migrate",
+    ):
         cfg = Config.fromfile(path)
     assert "_deprecation_" not in cfg
 
@@ -208,8 +217,9 @@ def test_fromstring_rejects_a_format_without_dot():
 
 
 def test_fromstring_warns_about_python_text_in_another_format():
-    with pytest.warns(UserWarning, match='Please check "file_format"'), pytest.raises(
-        errors.ConfigDecodeError
+    with (
+        pytest.warns(UserWarning, match='Please check "file_format"'),
+        pytest.raises(errors.ConfigDecodeError),
     ):
         Config.fromstring("a = dict(b=1)", ".json")
 

@@ -23,7 +23,9 @@ def test_attribute_and_item_access():
 
 def test_missing_attribute_has_mmengine_text_and_a_hint():
     cd = ConfigDict(learning_rate=1)
-    with pytest.raises(AttributeError, match=r"^'ConfigDict' object has no attribute 'learning_rat'"):
+    with pytest.raises(
+        AttributeError, match=r"^'ConfigDict' object has no attribute 'learning_rat'"
+    ):
         cd.learning_rat
     with pytest.raises(MissingAttributeError, match=r"Did you mean 'learning_rate'\?"):
         cd.learning_rat
@@ -120,7 +122,7 @@ def test_pickle_round_trip():
 def test_equality_with_dicts_and_config_dicts():
     cd = ConfigDict(a=dict(x=1))
     assert cd == {"a": {"x": 1}}
-    assert {"a": {"x": 1}} == cd
+    assert cd == {"a": {"x": 1}}
     assert cd == ConfigDict(a=dict(x=1))
     assert cd != ConfigDict(a=dict(x=2))
     assert cd != [1]

@@ -20,7 +20,10 @@ def test_child_merges_into_bases_of_every_format(configs):
     # A list in the child replaces the base list wholesale.
     assert cfg.model.neck.in_channels == [64, 128]
     assert cfg.optim_wrapper.optimizer.to_dict() == {
-        "type": "SGD", "lr": 0.02, "momentum": 0.9, "weight_decay": 0.0001,
+        "type": "SGD",
+        "lr": 0.02,
+        "momentum": 0.9,
+        "weight_decay": 0.0001,
     }
     assert cfg.default_hooks.checkpoint.interval == 1  # from YAML
     assert cfg.train_pipeline[1]["scale"] == [1333, 800]  # from JSON
@@ -30,10 +33,21 @@ def test_child_merges_into_bases_of_every_format(configs):
 def test_key_order_is_base_order_then_new_child_keys(configs):
     cfg = Config.fromfile(configs / "py" / "inherit_and_override.py")
     assert list(cfg) == [
-        "model", "backend_args",
-        "optim_wrapper", "train_cfg", "param_scheduler",
-        "default_scope", "log_level", "default_hooks", "env_cfg", "load_from", "resume",
-        "dataset_type", "data_root", "train_pipeline", "train_dataloader",
+        "model",
+        "backend_args",
+        "optim_wrapper",
+        "train_cfg",
+        "param_scheduler",
+        "default_scope",
+        "log_level",
+        "default_hooks",
+        "env_cfg",
+        "load_from",
+        "resume",
+        "dataset_type",
+        "data_root",
+        "train_pipeline",
+        "train_dataloader",
         "work_dir",
     ]
     assert list(cfg.model.backbone) == ["type", "depth", "norm_cfg", "out_indices"]
@@ -76,7 +90,9 @@ def test_base_name_without_bases_is_empty(write_config):
 def test_missing_base_attribute_names_the_line(write_config):
     write_config("base.py", "a = 1\n")
     path = write_config("child.py", "_base_ = './base.py'\nb = _base_.nope\n")
-    with pytest.raises(AttributeError, match=r"'ConfigDict' object has no attribute 'nope'.*line 2"):
+    with pytest.raises(
+        AttributeError, match=r"'ConfigDict' object has no attribute 'nope'.*line 2"
+    ):
         Config.fromfile(path)
 
 
@@ -155,9 +171,7 @@ def test_text_lists_bases_then_the_file(configs):
     cfg = Config.fromfile(configs / "py" / "delete_replaces_dict.py")
     base = configs / "py" / "_base_" / "model.py"
     child = configs / "py" / "delete_replaces_dict.py"
-    assert cfg.text == (
-        f"{base}\n{base.read_text()}\n{child}\n{child.read_text()}"
-    )
+    assert cfg.text == (f"{base}\n{base.read_text()}\n{child}\n{child.read_text()}")
 
 
 def test_package_base_gets_the_package_scope(configs, fake_package, write_config):
@@ -196,7 +210,9 @@ def test_local_bases_get_no_scope(configs):
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        pytest.param("fakepkg::x.py", r"Invalid package config path 'fakepkg::x\.py'", id="no-folder"),
+        pytest.param(
+            "fakepkg::x.py", r"Invalid package config path 'fakepkg::x\.py'", id="no-folder"
+        ),
         pytest.param("a::b/c::d/e.py", r"multiple `::`", id="two-separators"),
     ],
 )

@@ -44,11 +44,17 @@ def test_scalar_may_replace_a_dict():
 
 @pytest.mark.parametrize(
     "base_value",
-    [pytest.param(1, id="int"), pytest.param("s", id="str"), pytest.param([1], id="list"),
-     pytest.param(None, id="none")],
+    [
+        pytest.param(1, id="int"),
+        pytest.param("s", id="str"),
+        pytest.param([1], id="list"),
+        pytest.param(None, id="none"),
+    ],
 )
 def test_dict_into_non_dict_is_an_error(base_value):
-    with pytest.raises(MergeError, match=r"a=\{'x': 1\} in child config cannot inherit.*key 'm\.a'"):
+    with pytest.raises(
+        MergeError, match=r"a=\{'x': 1\} in child config cannot inherit.*key 'm\.a'"
+    ):
         merge_into({"a": {"x": 1}}, {"a": base_value}, path=("m",))
 
 
@@ -65,7 +71,9 @@ def test_list_key_replaces_an_element_with_a_scalar():
 
 
 def test_list_key_past_the_end_is_an_error():
-    with pytest.raises(ConfigKeyError, match=r"Index 5 exceeds the length of list \[1\].*key 'p\.5'"):
+    with pytest.raises(
+        ConfigKeyError, match=r"Index 5 exceeds the length of list \[1\].*key 'p\.5'"
+    ):
         merge_into({"p": {"5": 1}}, {"p": [1]}, allow_list_keys=True)
 
 

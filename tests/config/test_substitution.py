@@ -48,7 +48,10 @@ def test_environment_variables_from_the_environment(configs, monkeypatch):
     cfg = Config.fromfile(configs / "py" / "environment_variables.py")
     assert cfg.data_root == "/mnt/ssd/coco/"
     assert cfg.num_classes == 3
-    assert cfg.env_variables == {"CFGKIT_TEST_DATA_ROOT": "/mnt/ssd", "CFGKIT_TEST_NUM_CLASSES": "3"}
+    assert cfg.env_variables == {
+        "CFGKIT_TEST_DATA_ROOT": "/mnt/ssd",
+        "CFGKIT_TEST_NUM_CLASSES": "3",
+    }
 
 
 def test_environment_values_with_backslashes(write_config, monkeypatch):
@@ -118,10 +121,18 @@ def test_base_references_inside_strings_and_other_spellings(write_config, line, 
 @pytest.mark.parametrize(
     ("name", "text"),
     [
-        pytest.param("child.yaml", "_base_: ./base.py\nname: run_{{ _base_.tag }}\n", id="yaml-plain"),
-        pytest.param("child.yaml", '_base_: ./base.py\nname: "run_{{ _base_.tag }}"\n', id="yaml-double"),
-        pytest.param("child.yaml", "_base_: ./base.py\nname: 'run_{{ _base_.tag }}'\n", id="yaml-single"),
-        pytest.param("child.json", '{"_base_": "./base.py", "name": "run_{{ _base_.tag }}"}', id="json"),
+        pytest.param(
+            "child.yaml", "_base_: ./base.py\nname: run_{{ _base_.tag }}\n", id="yaml-plain"
+        ),
+        pytest.param(
+            "child.yaml", '_base_: ./base.py\nname: "run_{{ _base_.tag }}"\n', id="yaml-double"
+        ),
+        pytest.param(
+            "child.yaml", "_base_: ./base.py\nname: 'run_{{ _base_.tag }}'\n", id="yaml-single"
+        ),
+        pytest.param(
+            "child.json", '{"_base_": "./base.py", "name": "run_{{ _base_.tag }}"}', id="json"
+        ),
     ],
 )
 def test_base_references_inside_yaml_and_json_strings(write_config, name, text):

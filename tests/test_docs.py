@@ -1,0 +1,38 @@
+"""Every ```python block in README.md and docs/ runs (from the repository root)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+# Blocks that show a file's content rather than code to run.
+SHOWN_FILES = ("# configs/", "_base_ = ")
+
+
+def blocks():
+    for page in PAGES:
+        for index, match in enumerate(BLOCK.finditer(page.read_text(encoding="utf-8"))):
+            code = match.group(1)
+            if not code.lstrip().startswith(SHOWN_FILES):
+                yield pytest.param(code, id=f"{page.name}-{index}")
+
+
+@pytest.mark.parametrize("code", list(blocks()))
+def test_python_blocks_run(code, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "<docs>", "exec"), {})
+
+
+def test_readme_starts_with_the_two_commands():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_block = text.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert first_block == [
+        "python -m pip install . && python examples/print_config.py "
+        "examples/configs/retinanet_r101_fpn_2x_coco.py",
+        'python -m pip install ".[test,compat]" && python -m pytest',
+    ]
