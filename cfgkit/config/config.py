@@ -193,7 +193,11 @@ class Config:
         return self.to_dict(keep_imported=keep_imported)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.__dict__["_cfg_dict"], name)
+        try:
+            cfg_dict = self.__dict__["_cfg_dict"]
+        except KeyError:  # not initialised yet (copy and pickle protocols look things up)
+            raise AttributeError(name) from None
+        return getattr(cfg_dict, name)
 
     def __getitem__(self, name: Any) -> Any:
         return self.__dict__["_cfg_dict"][name]

@@ -425,7 +425,7 @@ def _duplicate_error(
         f"Duplicate key is not allowed among bases. Duplicate keys: {{{listed}}}; "
         f"defined in both {first} and {base}",
         filename=filename,
-        lineno=find_key_line(filename, duplicates[0]),
+        lineno=find_key_line(filename, BASE_KEY),
         key=duplicates[0],
     )
 

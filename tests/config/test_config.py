@@ -267,3 +267,8 @@ def test_to_dict_is_plain_and_independent(configs):
     assert type(plain["model"]) is dict
     plain["model"]["backbone"]["depth"] = 0
     assert cfg.model.backbone.depth == 101
+
+
+def test_uninitialised_config_has_no_attributes():
+    bare = Config.__new__(Config)
+    assert not hasattr(bare, "model")

@@ -58,7 +58,7 @@ BAD = Path(__file__).parents[1] / "data" / "configs" / "bad"
             errors.DuplicateBaseKeyError,
             KeyError,
             r"Duplicate keys: \{'lr'\}; defined in both .*dup_base_one\.py and "
-            r".*dup_base_two\.py \(in .*duplicate_base_keys\.py",
+            r".*dup_base_two\.py \(in .*duplicate_base_keys\.py, line 1, key 'lr'\)",
             id="duplicate-base-keys",
         ),
         pytest.param(
@@ -266,3 +266,9 @@ def test_exception_that_cannot_be_subclassed_is_reraised_as_is(write_config):
     assert type(caught.value).__name__ == "FinalError"
     if sys.version_info >= (3, 11):
         assert any(str(path) in note for note in caught.value.__notes__)
+
+
+def test_cycle_is_also_a_recursion_error():
+    # mmengine ends a cycle with RecursionError (or crashes in its cleanup on Python 3.9).
+    with pytest.raises(RecursionError, match="cycle"):
+        Config.fromfile(BAD / "self_base.py")
