@@ -7,6 +7,7 @@ types); for each config mmengine rejects, cfgkit raises an error of the same bui
 from __future__ import annotations
 
 import re
+import sys
 import warnings
 from collections import Counter
 
@@ -24,9 +25,13 @@ def corpus():
     site, reason = ensure_corpus()
     if site is None:
         pytest.skip(reason)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(site))
+    # Not monkeypatch.syspath_prepend: its importlib.invalidate_caches() call can fail on
+    # Python 3.9 ("dictionary changed size during iteration"); a new entry needs no reset.
+    sys.path.insert(0, str(site))
+    try:
         yield site
+    finally:
+        sys.path.remove(str(site))
 
 
 def load(loader, path):
