@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import textwrap
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pytest
 
@@ -34,8 +34,13 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def fake_package(monkeypatch: pytest.MonkeyPatch) -> str:
+def fake_package() -> Iterator[str]:
     """Put ``fakepkg`` (a package shipping ``.mim/configs``) on ``sys.path``."""
-    monkeypatch.syspath_prepend(str(PACKAGES_DIR))
-    sys.modules.pop("fakepkg", None)
-    return "fakepkg"
+    # Not monkeypatch.syspath_prepend: its importlib.invalidate_caches() call can fail on
+    # Python 3.9 ("dictionary changed size during iteration").
+    sys.path.insert(0, str(PACKAGES_DIR))
+    try:
+        yield "fakepkg"
+    finally:
+        sys.path.remove(str(PACKAGES_DIR))
+        sys.modules.pop("fakepkg", None)
