@@ -30,6 +30,7 @@ __all__ = [
     "ConfigSyntaxError",
     "ConfigTypeError",
     "CustomImportError",
+    "DumpError",
     "DuplicateBaseKeyError",
     "InheritanceCycleError",
     "MergeError",
@@ -276,6 +277,10 @@ def _did_you_mean(name: Any, available: tuple[Any, ...]) -> str:
     if not close:
         return ""
     return ". Did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+class DumpError(ConfigError, TypeError):
+    """A config cannot be written in the asked format so that it loads back the same."""
 
 
 class CustomImportError(ConfigError, ImportError):

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import copy as _copy
+import difflib
 import os
+import sys
 import warnings
+from argparse import ArgumentParser
 
+from cfgkit.config.cli import add_args
 from cfgkit.config.config_dict import ConfigDict, to_config_tree, to_plain_tree
 from cfgkit.config.custom_imports import CUSTOM_IMPORTS_KEY, import_custom_modules
+from cfgkit.config.formatting import dump_text, format_python, format_raw, format_yapf
 from cfgkit.config.inheritance import (
     RESERVED_KEYS,
     LoadOptions,
@@ -16,6 +21,7 @@ from cfgkit.config.inheritance import (
     resolve_text,
 )
 from cfgkit.config.loading import check_extension
+from cfgkit.config.merging import expand_dotted_keys, merge_into
 from cfgkit.errors import ConfigParsingError, ConfigTypeError, ReservedKeyError
 
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
@@ -24,10 +30,13 @@ if TYPE_CHECKING:
     from typing import Any, Iterator, Optional, Union
 
     PathLike = Union[str, os.PathLike[str]]
+    FormatStyle = Union[bool, str]
 
 __all__ = ["Config"]
 
 STRING_FILENAME = "<string>"
+YAPF = "yapf"
+_DIFF_COLOURS = {"+": "\033[92m", "-": "\033[91m"}
 
 
 class Config:
@@ -42,7 +51,9 @@ class Config:
         cfg_text: The text shown by :attr:`text`; defaults to the content of ``filename``.
         filename: The file the config came from.
         env_variables: The environment variables used while loading.
-        format_python_code: Whether ``pretty_text`` formats its output.
+        format_python_code: How :attr:`pretty_text` writes the config: ``True`` (the
+            default) in cfgkit's own style, ``'yapf'`` exactly as mmengine does (through
+            yapf), ``False`` as mmengine's text before yapf.
 
     Raises:
         ConfigTypeError: ``cfg_dict`` is not a dict (also a ``TypeError``).
@@ -61,7 +72,7 @@ class Config:
         cfg_text: Optional[str] = None,
         filename: Optional[PathLike] = None,
         env_variables: Optional[dict[str, str]] = None,
-        format_python_code: bool = True,
+        format_python_code: FormatStyle = True,
     ) -> None:
         filename = os.fspath(filename) if filename is not None else None
         if cfg_dict is None:
@@ -95,7 +106,7 @@ class Config:
         import_custom_modules: bool = True,
         use_environment_variables: bool = True,
         lazy_import: Optional[bool] = None,
-        format_python_code: bool = True,
+        format_python_code: FormatStyle = True,
     ) -> Config:
         """Load a config file with all its ``_base_`` files.
 
@@ -105,7 +116,8 @@ class Config:
             import_custom_modules: Import the modules listed in ``custom_imports``.
             use_environment_variables: Replace ``{{ $VAR:default }}``.
             lazy_import: ``None`` detects the style; ``False`` forces the classic style.
-            format_python_code: Whether ``pretty_text`` formats its output.
+            format_python_code: The style of :attr:`pretty_text`: ``True``, ``'yapf'``
+                or ``False`` (see :class:`Config`).
 
         Returns:
             The loaded config.
@@ -173,6 +185,140 @@ class Config:
         """The environment variables that were substituted while loading."""
         env: dict[str, str] = self.__dict__["_env_variables"]
         return env
+
+    @property
+    def pretty_text(self) -> str:
+        """The config as Python text that loads back to the same dict.
+
+        The style follows ``format_python_code``: ``True`` gives cfgkit's own (insertion
+        order, lines within 79 columns where the values allow; yapf is not imported),
+        ``'yapf'`` gives mmengine 0.10.7's text byte for byte (keys sorted, formatted by
+        yapf), ``False`` gives mmengine's text before yapf.
+
+        Raises:
+            DumpError: A key or value cannot be written so that it loads back; the message
+                names its key path.
+        """
+        tree = self.to_dict()
+        style = self.__dict__["_format_python_code"]
+        if style == YAPF:
+            return format_yapf(tree)
+        return format_python(tree) if style else format_raw(tree)
+
+    def dump(self, file: Optional[PathLike] = None) -> Any:
+        """Write the config to ``file``, or return it as text when ``file`` is None.
+
+        The format follows the extension: ``.py`` (:attr:`pretty_text`), ``.json``,
+        ``.yaml``/``.yml`` (tuples as ``!!python/tuple``) or ``.pkl``/``.pickle``. Without
+        ``file``, a config loaded from JSON or YAML returns that format and any other
+        returns :attr:`pretty_text`. Nothing is written unless the whole text could be made.
+
+        Args:
+            file: Where to write.
+
+        Returns:
+            The text (bytes for pickle) when ``file`` is None, else None.
+
+        Raises:
+            DumpError: The format is not supported, or a value cannot be written in it so
+                that it loads back (also a ``TypeError``); the message names the key path.
+
+        Examples:
+            >>> Config(dict(a=1, b=(2, 3))).dump()
+            'a = 1\nb = (2, 3)\n'
+        """
+        tree = self.to_dict()
+        if file is None:
+            source = self.filename
+            if source is None or source.endswith(".py"):
+                return self.pretty_text
+            return dump_text(tree, source.rsplit(".", 1)[-1])
+        path = os.fspath(file)
+        file_format = path.rsplit(".", 1)[-1]
+        content = dump_text(tree, file_format, self.pretty_text if file_format == "py" else None)
+        if isinstance(content, bytes):
+            with open(path, "wb") as stream:
+                stream.write(content)
+        else:
+            with open(path, "w", encoding="utf-8") as stream:
+                stream.write(content)
+        return None
+
+    def merge_from_dict(self, options: dict[str, Any], allow_list_keys: bool = True) -> None:
+        """Merge ``options`` (dotted keys, as ``--cfg-options`` gives them) into the config.
+
+        ``{'model.backbone.depth': 101}`` changes one value; missing dicts are created; a
+        digit key indexes a list (``'train_pipeline.1.scale'``) and may replace an element
+        with any value; ``_delete_=True`` replaces a whole dict. The merge is atomic (on an
+        error the config is left exactly as it was) and ``options`` is not modified.
+
+        Args:
+            options: Dotted keys to values.
+            allow_list_keys: Let digit keys index into lists.
+
+        Raises:
+            MergeError: A dict would be merged into a value that is not a dict.
+            ConfigKeyError: A list index is out of range.
+
+        Examples:
+            >>> cfg = Config(dict(model=dict(depth=50), steps=[8, 11]))
+            >>> cfg.merge_from_dict({'model.depth': 101, 'steps.1': 12})
+            >>> cfg.to_dict()
+            {'model': {'depth': 101}, 'steps': [8, 12]}
+        """
+        merged = merge_into(
+            expand_dotted_keys(options),
+            self.__dict__["_cfg_dict"],
+            allow_list_keys=allow_list_keys,
+        )
+        self.__dict__["_cfg_dict"] = ConfigDict._hook(merged)
+
+    @staticmethod
+    def diff(cfg1: Union[PathLike, Config], cfg2: Union[PathLike, Config]) -> str:
+        """Return a unified diff of two configs' :attr:`pretty_text`.
+
+        Paths are loaded with :meth:`fromfile`. Added lines are green and removed ones red
+        when standard output is a terminal and ``NO_COLOR`` is not set.
+
+        Args:
+            cfg1: The first config, or its path.
+            cfg2: The second config, or its path.
+
+        Returns:
+            The diff, in mmengine's layout (``'\n'`` when the configs are the same).
+        """
+        first = cfg1 if isinstance(cfg1, Config) else Config.fromfile(cfg1)
+        second = cfg2 if isinstance(cfg2, Config) else Config.fromfile(cfg2)
+        lines = difflib.unified_diff(first.pretty_text.split("\n"), second.pretty_text.split("\n"))
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = []
+        for line in lines:
+            start = _DIFF_COLOURS.get(line[:1], "") if colour else ""
+            text.append(f"{start}{line}\033[0m\n" if start else f"{line}\n")
+        return "".join(text) + "\n"
+
+    @staticmethod
+    def auto_argparser(description: Optional[str] = None) -> tuple[ArgumentParser, Config]:
+        """Build a parser with a flag for every leaf of the config named on the command line.
+
+        Reads the config path from ``sys.argv`` (the first positional argument), loads it,
+        and returns a parser with ``config`` and one ``--key`` (``--a.b`` when nested) per
+        value. Parsed flags are not applied to the config.
+
+        Args:
+            description: The parser's description.
+
+        Returns:
+            The parser and the loaded config.
+        """
+        partial = ArgumentParser(description=description)
+        partial.add_argument("config", help="config file path")
+        config_path = partial.parse_known_args()[0].config
+        cfg = Config.fromfile(config_path)
+        parser = ArgumentParser(description=description)
+        parser.add_argument("config", help="config file path")
+        add_args(parser, cfg)
+        return parser, cfg
 
     def to_dict(self, keep_imported: bool = False) -> dict[Any, Any]:
         """Return the config as a plain nested ``dict`` (lists and tuples keep their type).
@@ -263,7 +409,7 @@ def _from_resolved(
     resolved: ResolvedConfig,
     filename: Optional[str],
     import_modules: bool,
-    format_python_code: bool,
+    format_python_code: FormatStyle,
 ) -> Config:
     for message in resolved.deprecations:
         warnings.warn(message, DeprecationWarning, stacklevel=3)

@@ -257,11 +257,11 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
     except Exception as error:
         raise _located(error, config.filename) from error
     assigned = namespace[BASE_KEY]
+    # Keys other than names come from `globals()[key] = ...`, which dumps use for them.
     values = {
         key: value
         for key, value in namespace.items()
-        if not key.startswith("__")
-        and key != BASE_KEY
+        if not (isinstance(key, str) and (key.startswith("__") or key == BASE_KEY))
         and not isinstance(value, _DROPPED_VALUE_TYPES)
     }
     return values, [] if assigned is bases else assigned

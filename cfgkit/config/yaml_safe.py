@@ -15,7 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["TUPLE_TAG", "SafeTupleLoader", "load_yaml"]
+__all__ = ["TUPLE_TAG", "SafeTupleDumper", "SafeTupleLoader", "dump_yaml", "load_yaml"]
 
 TUPLE_TAG = "tag:yaml.org,2002:python/tuple"
 _PYTHON_TAG_PREFIX = "tag:yaml.org,2002:python/"
@@ -73,3 +73,38 @@ def load_yaml(text: str, filename: str) -> Any:
             lineno=mark.line + 1 if mark is not None else None,
             offset=mark.column + 1 if mark is not None else None,
         ) from None
+
+
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class SafeTupleDumper(_BaseDumper):  # type: ignore[misc]
+    """PyYAML's safe dumper that writes tuples as ``!!python/tuple`` (as mmengine's does)."""
+
+
+def _represent_tuple(dumper: Any, data: tuple[Any, ...]) -> Any:
+    return dumper.represent_sequence(TUPLE_TAG, data)
+
+
+def _represent_str(dumper: Any, data: str) -> Any:
+    # A string holding "{{" or "<<" is written double-quoted so that the caller can escape
+    # the marker (loading reads "{{ ... }}" in the raw text as a reference).
+    style = '"' if "{{" in data or "<<" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+SafeTupleDumper.add_representer(tuple, _represent_tuple)
+SafeTupleDumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    """Write ``data`` as YAML in PyYAML's default block style, keys sorted (as mmengine).
+
+    Args:
+        data: Plain dicts, lists, tuples and YAML scalars.
+
+    Returns:
+        The YAML document.
+    """
+    text: str = yaml.dump(data, Dumper=SafeTupleDumper)
+    return text

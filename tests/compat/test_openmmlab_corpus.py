@@ -1,11 +1,15 @@
-"""Every config of the mmdet 3.3.0 and mmpretrain 1.2.0 wheels loads exactly as in mmengine.
+"""Every config of the mmdet 3.3.0 and mmpretrain 1.2.0 wheels, compared with mmengine 0.10.7.
 
-For each config mmengine 0.10.7 loads, cfgkit's ``to_dict()`` is identical (keys, order,
-types); for each config mmengine rejects, cfgkit raises an error of the same builtin class.
+- Loading: for each config mmengine loads, cfgkit's ``to_dict()`` is identical (keys, order,
+  types); for each config mmengine rejects, cfgkit raises an error of the same builtin class.
+- Writing: every loadable config dumped to ``.py``, ``.yaml`` and ``.json`` loads back to the
+  same dict (JSON: up to tuples becoming lists); mmengine's text before yapf is reproduced byte
+  for byte for every config, and its yapf-formatted ``pretty_text`` for a sample.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import warnings
@@ -18,6 +22,7 @@ from tests.compat.corpus import config_files, ensure_corpus
 from tests.compat.trees import builtin_family, first_difference
 
 pytestmark = [pytest.mark.compat, pytest.mark.corpus]
+YAPF_SAMPLE_EVERY = 40  # yapf takes ~0.2 s per config; the raw text is compared for all
 
 
 @pytest.fixture(scope="module")
@@ -38,19 +43,25 @@ def load(loader, path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return loader(str(path), import_custom_modules=False, lazy_import=False).to_dict()
+            return loader(str(path), import_custom_modules=False, lazy_import=False)
         except Exception as error:
             return error
 
 
-def test_every_corpus_config_loads_as_in_mmengine(corpus, mmengine_config):
-    files = config_files(corpus)
-    assert len(files) > 1500, "the corpus looks incomplete"
+@pytest.fixture(scope="module")
+def loaded(corpus, mmengine_config):
+    """(path, mmengine result, cfgkit result) for every config; a result may be an error."""
+    return [
+        (path, load(mmengine_config.fromfile, path), load(Config.fromfile, path))
+        for path in config_files(corpus)
+    ]
+
+
+def test_every_corpus_config_loads_as_in_mmengine(loaded):
+    assert len(loaded) > 1500, "the corpus looks incomplete"
     outcomes: Counter[str] = Counter()
     problems = []
-    for path in files:
-        expected = load(mmengine_config.fromfile, path)
-        actual = load(Config.fromfile, path)
+    for path, expected, actual in loaded:
         if isinstance(expected, Exception):
             family = builtin_family(expected)
             if isinstance(actual, Exception) and (family is None or isinstance(actual, family)):
@@ -60,14 +71,65 @@ def test_every_corpus_config_loads_as_in_mmengine(corpus, mmengine_config):
         elif isinstance(actual, Exception):
             problems.append(f"{path}: cfgkit raised {actual!r}")
         else:
-            difference = first_difference(expected, actual)
+            difference = first_difference(expected.to_dict(), actual.to_dict())
             if difference is None:
                 outcomes["identical"] += 1
                 continue
             problems.append(f"{path}: {difference}")
         outcomes["different"] += 1
-    print(f"\ncorpus of {len(files)} configs: {dict(outcomes)}")
+    print(f"\ncorpus of {len(loaded)} configs: {dict(outcomes)}")
     assert not problems, "\n".join(problems[:20])
+
+
+def lists_for_tuples(value):
+    return json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize("file_format", ["py", "yaml", "json"])
+def test_every_corpus_config_dumps_and_loads_back(loaded, tmp_path, file_format):
+    problems = []
+    count = 0
+    for path, _, cfg in loaded:
+        if isinstance(cfg, Exception):
+            continue
+        count += 1
+        target = tmp_path / f"dumped.{file_format}"
+        try:
+            cfg.dump(target)
+            again = Config.fromfile(target, import_custom_modules=False).to_dict()
+        except Exception as error:
+            problems.append(f"{path}: {error!r:.300}")
+            continue
+        expected = cfg.to_dict()
+        if file_format == "json":
+            expected = lists_for_tuples(expected)
+        # .py keeps the key order; YAML writes keys sorted, as mmengine does.
+        difference = first_difference(expected, again, ordered=file_format != "yaml")
+        if difference:
+            problems.append(f"{path}: {difference}")
+    print(f"\n{count} configs dumped to .{file_format} and loaded back, {len(problems)} problems")
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_raw_text_is_mmengines_byte_for_byte(loaded):
+    compared = 0
+    for path, mm_cfg, cfg in loaded:
+        if isinstance(cfg, Exception):
+            continue
+        object.__setattr__(mm_cfg, "_format_python_code", False)
+        object.__setattr__(cfg, "_format_python_code", False)
+        assert cfg.pretty_text == mm_cfg.pretty_text, path
+        compared += 1
+    print(f"\nraw text identical for {compared} configs")
+
+
+def test_yapf_style_is_mmengines_pretty_text_byte_for_byte(loaded):
+    sample = [item for item in loaded if not isinstance(item[2], Exception)][::YAPF_SAMPLE_EVERY]
+    for path, mm_cfg, cfg in sample:
+        object.__setattr__(mm_cfg, "_format_python_code", True)
+        object.__setattr__(cfg, "_format_python_code", "yapf")
+        assert cfg.pretty_text == mm_cfg.pretty_text, path
+    print(f"\nyapf-formatted text identical for {len(sample)} configs")
 
 
 def test_metafiles_name_configs_with_their_extension(corpus):
@@ -77,7 +139,7 @@ def test_metafiles_name_configs_with_their_extension(corpus):
     # checks that no real metafile has such an entry, i.e. that both find the same file.
     # (An entry without '/' gives the empty name, which no `pkg::dir/name` can look up.)
     entry = re.compile(r"^\s*Config:\s*(\S+)", re.MULTILINE)
-    metafiles = [p for p in corpus.rglob("metafile.yml")]
+    metafiles = list(corpus.rglob("metafile.yml"))
     assert metafiles
     for metafile in metafiles:
         for config in entry.findall(metafile.read_text(encoding="utf-8")):

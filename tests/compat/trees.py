@@ -6,18 +6,20 @@ import math
 from typing import Any, Optional
 
 
-def first_difference(expected: Any, actual: Any, path: str = "") -> Optional[str]:
-    """Return a description of the first place two trees differ, or None when identical."""
+def first_difference(
+    expected: Any, actual: Any, path: str = "", *, ordered: bool = True
+) -> Optional[str]:
+    """Return where two trees first differ (types and, if ``ordered``, key order included)."""
     where = path or "<top>"
     if type(expected) is not type(actual):
         return f"{where}: type {type(expected).__name__} != {type(actual).__name__}"
     if isinstance(expected, dict):
-        if list(expected) != list(actual):
+        same_keys = list(expected) == list(actual) if ordered else expected.keys() == actual.keys()
+        if not same_keys:
             return f"{where}: keys {list(expected)} != {list(actual)}"
         for key in expected:
-            found = first_difference(
-                expected[key], actual[key], f"{path}.{key}" if path else str(key)
-            )
+            here = f"{path}.{key}" if path else str(key)
+            found = first_difference(expected[key], actual[key], here, ordered=ordered)
             if found:
                 return found
         return None
@@ -25,7 +27,8 @@ def first_difference(expected: Any, actual: Any, path: str = "") -> Optional[str
         if len(expected) != len(actual):
             return f"{where}: length {len(expected)} != {len(actual)}"
         for index, (a, b) in enumerate(zip(expected, actual)):
-            found = first_difference(a, b, f"{path}.{index}" if path else str(index))
+            here = f"{path}.{index}" if path else str(index)
+            found = first_difference(a, b, here, ordered=ordered)
             if found:
                 return found
         return None

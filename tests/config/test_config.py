@@ -272,3 +272,109 @@ def test_to_dict_is_plain_and_independent(configs):
 def test_uninitialised_config_has_no_attributes():
     bare = Config.__new__(Config)
     assert not hasattr(bare, "model")
+
+
+def test_merge_from_dict_with_dotted_and_list_keys(configs):
+    cfg = Config.fromfile(configs / "py" / "inherit_and_override.py")
+    options = {
+        "model.backbone.depth": 18,
+        "train_pipeline.1.scale": (640, 480),
+        "param_scheduler.0": 9,
+        "new.deep.key": [1],
+    }
+    cfg.merge_from_dict(options)
+    assert cfg.model.backbone.depth == 18
+    assert cfg.train_pipeline[1].scale == (640, 480)
+    assert cfg.param_scheduler[0] == 9  # mmengine crashes replacing an element by a scalar
+    assert cfg.new.deep.key == [1]
+    assert isinstance(cfg.new.deep, ConfigDict)
+    assert list(cfg)[-1] == "new"
+
+
+def test_merge_from_dict_delete_and_caller_dict_untouched():
+    cfg = Config(dict(model=dict(type="A", depth=1)))
+    options = {"model": dict(_delete_=True, type="B")}
+    cfg.merge_from_dict(options)
+    assert cfg.model.to_dict() == {"type": "B"}
+    assert options == {"model": {"_delete_": True, "type": "B"}}
+    cfg.merge_from_dict({"model._delete_": True, "model.x": 1})
+    assert cfg.model.to_dict() == {"x": 1}
+
+
+def test_merge_from_dict_keeps_untouched_parts_and_wraps_new_dicts():
+    cfg = Config(dict(a=dict(x=1), b=dict(y=2)))
+    untouched = cfg.b
+    cfg.merge_from_dict({"a.x": 5, "c": [dict(z=1)]})
+    assert cfg.b is untouched
+    assert isinstance(cfg.c[0], ConfigDict)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        pytest.param({"a.b": 1}, errors.MergeError, r"key 'a'\)", id="dict-into-scalar"),
+        pytest.param(
+            {"lst.5": 1},
+            errors.ConfigKeyError,
+            r"Index 5 exceeds.*key 'lst\.5'",
+            id="index-past-end",
+        ),
+        pytest.param(
+            {"ok": 1, "lst.0.x": 1}, errors.MergeError, r"key 'lst\.0'\)", id="dict-into-element"
+        ),
+    ],
+)
+def test_failed_merge_leaves_the_config_unchanged(options, error, message):
+    cfg = Config(dict(a=1, lst=[1, 2], ok=0))
+    before = cfg.to_dict()
+    inner = cfg._cfg_dict
+    with pytest.raises(error, match=message):
+        cfg.merge_from_dict(options)
+    assert cfg.to_dict() == before
+    assert cfg._cfg_dict is inner
+
+
+def test_merge_from_dict_without_list_keys():
+    cfg = Config(dict(lst=[1, 2]))
+    with pytest.raises(errors.MergeError):
+        cfg.merge_from_dict({"lst.0": 3}, allow_list_keys=False)
+
+
+def test_diff_layout_matches_mmengine(monkeypatch):
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    a, b = Config(dict(a=1, b=2)), Config(dict(a=1, b=3))
+    assert Config.diff(a, b) == "--- \n\n+++ \n\n@@ -1,3 +1,3 @@\n\n a = 1\n-b = 2\n+b = 3\n \n\n"
+    assert Config.diff(a, a) == "\n"
+
+
+def test_diff_colours_only_on_a_terminal(monkeypatch):
+    a, b = Config(dict(a=1)), Config(dict(a=2))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert "\033[91m-a = 1\033[0m\n" in Config.diff(a, b)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\033[" not in Config.diff(a, b)
+
+
+def test_diff_loads_paths(configs):
+    text = Config.diff(
+        configs / "py" / "delete_replaces_dict.py", configs / "py" / "_base_" / "model.py"
+    )
+    assert "SwinTransformer" in text
+
+
+def test_auto_argparser(configs, monkeypatch):
+    path = str(configs / "json" / "simple.json")
+    monkeypatch.setattr(sys, "argv", ["train.py", path, "--lr", "0.5"])
+    parser, cfg = Config.auto_argparser("demo")
+    args = parser.parse_args([path, "--lr", "0.5", "--model.depth", "34"])
+    assert args.lr == 0.5
+    assert getattr(args, "model.depth") == 34
+    assert cfg.lr == 0.1
+
+
+def test_repr_len_iter(configs):
+    cfg = Config.fromfile(configs / "json" / "simple.json")
+    assert repr(cfg).startswith(f"Config (path: {configs / 'json' / 'simple.json'}): {{'model'")
+    assert len(cfg) == 4
+    assert list(cfg) == ["model", "lr", "flags", "name"]

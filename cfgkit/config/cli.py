@@ -1,0 +1,241 @@
+"""Command-line overrides: ``DictAction`` for ``--cfg-options`` and ``auto_argparser``'s flags.
+
+Values parse as in mmengine 0.10.7: ``1`` is an int, ``1.5`` a float, ``true``/``false`` (any
+case) a bool, ``None`` is None, ``a,b`` and ``[a,b]`` lists, ``(a,b)`` tuples, nested at will,
+and spaces outside quotes are dropped. Unlike mmengine, ``(1,2),(3,4)`` is a list of two
+tuples (mmengine recurses forever), a quoted element inside brackets stays a string
+(``['1',2]`` is ``['1', 2]``), and malformed input is an argparse error, not a traceback.
+"""
+
+from __future__ import annotations
+
+from argparse import Action, ArgumentError, ArgumentParser, Namespace
+from collections import abc
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterator, Optional, Sequence, Union
+
+__all__ = ["DictAction", "add_args", "parse_option_value"]
+
+_QUOTES = "'\""
+_PAIRS = {"(": ")", "[": "]"}
+
+
+class OptionValueError(ValueError):
+    """A ``--cfg-options`` value cannot be parsed (turned into an argparse error)."""
+
+
+def _scalar(text: str) -> Any:
+    """mmengine's ``_parse_int_float_bool``: int, then float, then bool, then None."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if text == "None":
+        return None
+    return text
+
+
+class _Scanner:
+    """Walk a value's characters knowing which are inside quotes.
+
+    Quotes only count when they pair up; in ``it's`` the quote is an ordinary character,
+    as it is for mmengine.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.quoting = self._pairs_up(text)
+
+    @staticmethod
+    def _pairs_up(text: str) -> bool:
+        quote = ""
+        for char in text:
+            if quote:
+                if char == quote:
+                    quote = ""
+            elif char in _QUOTES:
+                quote = char
+        return not quote
+
+    def walk(self, text: str) -> Iterator[tuple[int, str, bool]]:
+        """Yield ``(index, char, quoted)`` for every character of ``text``."""
+        quote = ""
+        for index, char in enumerate(text):
+            if quote:
+                if char == quote:
+                    quote = ""
+                yield index, char, True
+            elif self.quoting and char in _QUOTES:
+                quote = char
+                yield index, char, True
+            else:
+                yield index, char, False
+
+
+def _drop_unquoted_spaces(text: str, scanner: _Scanner) -> str:
+    return "".join(c for _, c, quoted in scanner.walk(text) if quoted or c != " ")
+
+
+def _split_top_level(text: str, scanner: _Scanner) -> list[str]:
+    """Split at commas outside brackets and quotes; check that brackets balance."""
+    parts = []
+    stack: list[str] = []
+    start = 0
+    for index, char, quoted in scanner.walk(text):
+        if quoted:
+            continue
+        if char in _PAIRS:
+            stack.append(_PAIRS[char])
+        elif char in ")]":
+            if not stack or stack.pop() != char:
+                raise OptionValueError(f"Imbalanced brackets exist in {text}")
+        elif char == "," and not stack:
+            parts.append(text[start:index])
+            start = index + 1
+    if stack:
+        raise OptionValueError(f"Imbalanced brackets exist in {text}")
+    parts.append(text[start:])
+    return parts
+
+
+def _elements(parts: list[str]) -> list[str]:
+    # mmengine drops what follows a trailing comma: "a," is ['a'] and "(1,)" is (1,).
+    return parts[:-1] if len(parts) > 1 and parts[-1] == "" else parts
+
+
+def _encloses(text: str, scanner: _Scanner) -> bool:
+    """Tell whether ``text`` is one bracketed group: its first bracket closes at its end."""
+    if len(text) < 2 or text[0] not in _PAIRS or text[-1] != _PAIRS[text[0]]:
+        return False
+    depth = 0
+    for index, char, quoted in scanner.walk(text):
+        if quoted:
+            continue
+        if char in _PAIRS:
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth == 0:
+                return index == len(text) - 1
+    return False
+
+
+def _parse(text: str, scanner: _Scanner, inside: bool) -> Any:
+    if inside and scanner.quoting and len(text) >= 2 and text[0] in _QUOTES and text[-1] == text[0]:
+        return text[1:-1]
+    if _encloses(text, scanner):
+        inner = text[1:-1]
+        parts = _elements(_split_top_level(inner, scanner)) if inner else []
+        items = [_parse(part, scanner, True) for part in parts]
+        return tuple(items) if text[0] == "(" else items
+    parts = _split_top_level(text, scanner)
+    if len(parts) == 1:
+        return _scalar(text)
+    return [_parse(part, scanner, True) for part in _elements(parts)]
+
+
+def parse_option_value(text: str) -> Any:
+    """Parse one ``--cfg-options`` value as mmengine 0.10.7 does, with its crashes fixed.
+
+    Args:
+        text: What follows ``key=``.
+
+    Returns:
+        An int, float, bool, None, string, list or tuple.
+
+    Raises:
+        ValueError: The brackets do not balance.
+
+    Examples:
+        >>> parse_option_value('[(1,2),[a,b],false]')
+        [(1, 2), ['a', 'b'], False]
+        >>> parse_option_value("(1,2),(3,4)")
+        [(1, 2), (3, 4)]
+        >>> parse_option_value("['1', 2]")
+        ['1', 2]
+    """
+    stripped = text.strip(_QUOTES)
+    scanner = _Scanner(stripped)
+    return _parse(_drop_unquoted_spaces(stripped, scanner), scanner, inside=False)
+
+
+class DictAction(Action):
+    """argparse action that collects ``KEY=VALUE`` pairs into a dict for ``merge_from_dict``.
+
+    Use it with ``nargs='+'``. Repeated flags accumulate (later keys win); keys stay dotted.
+
+    Examples:
+        >>> parser = ArgumentParser()
+        >>> _ = parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+        >>> parser.parse_args(['--cfg-options', 'model.depth=50', 'lr=[1,2]']).cfg_options
+        {'model.depth': 50, 'lr': [1, 2]}
+    """
+
+    @staticmethod
+    def _parse_int_float_bool(val: str) -> Any:
+        return _scalar(val)
+
+    @staticmethod
+    def _parse_iterable(val: str) -> Any:
+        return parse_option_value(val)
+
+    def __call__(
+        self,
+        parser: ArgumentParser,
+        namespace: Namespace,
+        values: Union[str, Sequence[Any], None],
+        option_string: Optional[str] = None,
+    ) -> None:
+        options = dict(getattr(namespace, self.dest, None) or {})
+        if isinstance(values, str):
+            values = [values]
+        for item in values or ():
+            key, separator, value = str(item).partition("=")
+            if not separator or not key:
+                raise ArgumentError(self, f"expected KEY=VALUE, got {item!r}")
+            try:
+                options[key] = parse_option_value(value)
+            except OptionValueError as error:
+                raise ArgumentError(self, f"{key}: {error}") from None
+        setattr(namespace, self.dest, options)
+
+
+def add_args(parser: ArgumentParser, cfg: Any, prefix: str = "") -> ArgumentParser:
+    """Add a ``--key`` flag for every leaf of ``cfg`` (nested keys as ``--a.b``).
+
+    Strings take a value, bools are switches, ints and floats are typed, sequences take one
+    or more values of their first element's type; other values get no flag.
+
+    Args:
+        parser: The parser to extend.
+        cfg: A config dict.
+        prefix: Prepended to every flag name (used for nesting).
+
+    Returns:
+        ``parser``.
+    """
+    for key, value in cfg.items():
+        flag = f"--{prefix}{key}"
+        if isinstance(value, str):
+            parser.add_argument(flag)
+        elif isinstance(value, bool):
+            parser.add_argument(flag, action="store_true")
+        elif isinstance(value, int):
+            parser.add_argument(flag, type=int)
+        elif isinstance(value, float):
+            parser.add_argument(flag, type=float)
+        elif isinstance(value, dict):
+            add_args(parser, value, f"{prefix}{key}.")
+        elif isinstance(value, abc.Iterable):
+            # mmengine crashes on an empty sequence; its elements could be anything.
+            element_type = type(next(iter(value))) if value else str
+            parser.add_argument(flag, type=element_type, nargs="+")
+    return parser

@@ -1,0 +1,411 @@
+"""Turn a config dict into Python text (``pretty_text``) and dump it to .py, .json or .yaml.
+
+Three Python styles:
+
+- cfgkit's own (the default): keys in their order, each value on one line when it fits in 79
+  columns and exploded one item per line otherwise. Fast, and it never imports yapf.
+- ``'yapf'``: mmengine's text, byte for byte: keys sorted, formatted by yapf with mmengine's
+  style (yapf is imported only for this).
+- raw (``format_python_code=False``): mmengine's text before yapf.
+
+Every style writes text that loads back to the same dict. Where mmengine's text would not
+(``inf``, keys that are not identifiers, a string holding ``{{ ... }}``), the value is
+written in a form that does; what cannot be written at all raises :class:`DumpError` naming
+the key path.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import keyword
+import math
+import pickle
+import types
+
+from cfgkit.errors import DumpError
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+__all__ = [
+    "DUMP_FORMATS",
+    "YAPF_STYLE",
+    "dump_text",
+    "format_python",
+    "format_raw",
+    "format_yapf",
+]
+
+WIDTH = 79
+INDENT = 4
+YAPF_STYLE = {
+    "based_on_style": "pep8",
+    "blank_line_before_nested_class_or_def": True,
+    "split_before_expression_after_opening_paren": True,
+}
+DUMP_FORMATS = ("py", "json", "yaml", "yml", "pkl", "pickle")
+# Keys that loading a Python config drops or treats specially at the top level.
+_UNSAFE_TOP_LEVEL = ("_base_", "_deprecation_")
+_MARKERS = ("{{", "<<")
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in path) or "<top level>"
+
+
+def _is_name(key: Any) -> bool:
+    return isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key)
+
+
+# --- leaves ---------------------------------------------------------------------------------
+
+
+def _string(text: str) -> str:
+    """``repr(text)``, split so that no literal holds ``{{`` or ``<<``.
+
+    Loading runs text passes over the file (``{{ $VAR }}``, ``{{ _base_.x }}``) before it is
+    parsed; ``'{' '{x}}'`` is the same string to Python but invisible to those passes.
+    """
+    if "{{" not in text and "<<" not in text:
+        return repr(text)
+    pieces = []
+    start = 0
+    for index in range(1, len(text)):
+        if text[index - 1 : index + 1] in _MARKERS:
+            pieces.append(text[start:index])
+            start = index
+    pieces.append(text[start:])
+    return " ".join(repr(piece) for piece in pieces)
+
+
+def _float(value: float) -> str:
+    if math.isfinite(value):
+        return repr(value)
+    return f"float('{value}')"
+
+
+def _reference(value: Any, path: tuple[Any, ...]) -> str:
+    """An expression that imports ``value`` (a class or a function) on load."""
+    module = getattr(value, "__module__", None)
+    qualname = getattr(value, "__qualname__", None)
+    if not module or not qualname or "<" in qualname:
+        raise DumpError(
+            f"cannot write {value!r} to a config file: it is not importable by name",
+            key=_dotted(path),
+        )
+    found: Any = __import__(module, fromlist=["_"])
+    for part in qualname.split("."):
+        found = getattr(found, part, None)
+    if found is not value:
+        raise DumpError(
+            f"cannot write {value!r} to a config file: {module}.{qualname} is another object",
+            key=_dotted(path),
+        )
+    return f"__import__({module!r}, fromlist=['_']).{qualname}"
+
+
+_REFERENCE_TYPES = (type, types.FunctionType, types.BuiltinFunctionType)
+
+
+def _leaf(value: Any, path: tuple[Any, ...]) -> str:
+    """The Python text for a value that is not a dict, list or tuple."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is bool or kind is int or value is None or kind is bytes or kind is range:
+        return repr(value)
+    if kind is float:
+        return _float(value)
+    if kind is complex:
+        return f"complex({_float(value.real)}, {_float(value.imag)})"
+    if kind is set or kind is frozenset:
+        items = sorted(_leaf(item, path) for item in value)
+        if kind is frozenset:
+            return f"frozenset({{{', '.join(items)}}})" if items else "frozenset()"
+        return f"{{{', '.join(items)}}}" if items else "set()"
+    if kind is datetime.date or kind is datetime.datetime or kind is datetime.time:
+        return f"__import__('datetime').{kind.__name__}.fromisoformat({value.isoformat()!r})"
+    if isinstance(value, _REFERENCE_TYPES):
+        return _reference(value, path)
+    raise DumpError(
+        f"cannot write a value of type {kind.__module__}.{kind.__qualname__} to a config file",
+        key=_dotted(path),
+    )
+
+
+def _key(key: Any, path: tuple[Any, ...]) -> str:
+    if isinstance(key, (list, tuple)):
+        inner = ", ".join(_key(k, path) for k in key)
+        return f"({inner},)" if len(key) == 1 else f"({inner})"
+    return _leaf(key, path)
+
+
+# --- cfgkit's style ---------------------------------------------------------------------------
+
+
+def _flat(value: Any, path: tuple[Any, ...]) -> str:
+    """``value`` on one line."""
+    if isinstance(value, dict):
+        if not value:
+            return "dict()"
+        if all(_is_name(k) for k in value):
+            return (
+                "dict(" + ", ".join(f"{k}={_flat(v, (*path, k))}" for k, v in value.items()) + ")"
+            )
+        pairs = (f"{_key(k, path)}: {_flat(v, (*path, k))}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flat(v, (*path, i)) for i, v in enumerate(value)) + "]"
+    if isinstance(value, tuple):
+        items = [_flat(v, (*path, i)) for i, v in enumerate(value)]
+        return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+    return _leaf(value, path)
+
+
+def _block(value: Any, indent: int, used: int, path: tuple[Any, ...]) -> str:
+    """``value`` starting ``used`` columns into a line indented by ``indent``."""
+    flat = _flat(value, path)
+    if used + len(flat) + 1 <= WIDTH or not isinstance(value, (dict, list, tuple)) or not value:
+        return flat
+    inner = " " * (indent + INDENT)
+    lines = []
+    if isinstance(value, dict):
+        named = all(_is_name(k) for k in value)
+        opening, closing = ("dict(", ")") if named else ("{", "}")
+        for key, item in value.items():
+            prefix = f"{key}=" if named else f"{_key(key, path)}: "
+            body = _block(item, indent + INDENT, len(inner) + len(prefix), (*path, key))
+            lines.append(f"{inner}{prefix}{body},")
+    else:
+        opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+        for index, item in enumerate(value):
+            lines.append(f"{inner}{_block(item, indent + INDENT, len(inner), (*path, index))},")
+    return opening + "\n" + "\n".join(lines) + "\n" + " " * indent + closing
+
+
+def _check_top_level(tree: dict[Any, Any]) -> None:
+    for key, value in tree.items():
+        if isinstance(key, str) and (key.startswith("__") or key in _UNSAFE_TOP_LEVEL):
+            raise DumpError(
+                f"a top-level key named {key!r} cannot be written to a config file: loading "
+                "drops or interprets it",
+                key=key,
+            )
+        if isinstance(value, (types.FunctionType, types.ModuleType)):
+            raise DumpError(
+                "a function or module at the top level cannot be written to a config file: "
+                "loading drops it",
+                key=str(key),
+            )
+
+
+def _target(key: Any) -> str:
+    """The assignment target for a top-level key (``globals()[...]`` for any other key)."""
+    return key if _is_name(key) else f"globals()[{_key(key, ())}]"
+
+
+def format_python(tree: dict[Any, Any]) -> str:
+    """Write ``tree`` as a Python config in cfgkit's style.
+
+    Args:
+        tree: A plain config dict (``Config.to_dict()``).
+
+    Returns:
+        Python text that loads back to ``tree``.
+
+    Raises:
+        DumpError: A key or value cannot be written so that it loads back.
+    """
+    _check_top_level(tree)
+    lines = []
+    for key, value in tree.items():
+        target = _target(key)
+        lines.append(f"{target} = {_block(value, 0, len(target) + 3, (key,))}")
+    return "\n".join(lines) + "\n"
+
+
+# --- mmengine's style -------------------------------------------------------------------------
+
+
+def _indent_tail(text: str) -> str:
+    """Indent every line of ``text`` but the first (mmengine's ``_indent``)."""
+    return text.replace("\n", "\n" + " " * INDENT)
+
+
+def _raw_leaf(value: Any, path: tuple[Any, ...]) -> str:
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int or kind is bool or value is None or (kind is float and math.isfinite(value)):
+        return str(value)  # what mmengine writes, and it loads back
+    return _leaf(value, path)
+
+
+def _raw_value(value: Any, path: tuple[Any, ...]) -> tuple[str, str]:
+    """mmengine's text for a value after ``key=``, and the closing bracket that goes after
+    it once it is indented (mmengine indents the text, then appends the bracket)."""
+    if isinstance(value, dict):
+        return f"dict(\n{_raw_dict(value, path)}", ")"
+    if isinstance(value, (list, tuple)):
+        return _raw_sequence(value, path), _closing(value)
+    return _raw_leaf(value, path), ""
+
+
+def _raw_dict(tree: dict[Any, Any], path: tuple[Any, ...], top: bool = False) -> str:
+    mapping = not all(_is_name(k) for k in tree)
+    items = sorted(tree.items(), key=lambda item: str(item[0]))
+    parts = []
+    for index, (key, value) in enumerate(items):
+        end = "" if top or index == len(items) - 1 else ","
+        name = f"{_key(key, path)}: " if mapping else f"{key}="
+        text, closing = _raw_value(value, (*path, key))
+        parts.append(_indent_tail(name + text) + closing + end)
+    body = "\n".join(parts)
+    return "{" + body + "}" if mapping else body
+
+
+def _closing(value: Any) -> str:
+    return "]" if isinstance(value, list) else ")"
+
+
+def _raw_sequence(value: Any, path: tuple[Any, ...]) -> str:
+    """mmengine's list or tuple text, up to (not including) the closing bracket."""
+    text = "[\n" if isinstance(value, list) else "(\n"
+    for index, item in enumerate(value):
+        here = (*path, index)
+        if isinstance(item, dict):
+            text += f"dict({_indent_tail(_raw_dict(item, here))}),\n"
+        elif isinstance(item, (list, tuple)):
+            nested = _indent_tail(_raw_sequence(item, here)) + _closing(item)
+            text += _indent_tail(nested) + ",\n"
+        else:
+            text += _indent_tail(_raw_leaf(item, here)) + ",\n"
+    return text
+
+
+def format_raw(tree: dict[Any, Any]) -> str:
+    """Write ``tree`` as mmengine's unformatted text (``format_python_code=False``).
+
+    Top-level keys that are not identifiers are written as ``globals()[key] = ...``
+    statements, where mmengine writes a bare ``{...}`` that loads to nothing.
+
+    Raises:
+        DumpError: A key or value cannot be written so that it loads back.
+    """
+    _check_top_level(tree)
+    if all(_is_name(k) for k in tree):
+        return _raw_dict(tree, (), top=True)
+    statements = []
+    for key, value in sorted(tree.items(), key=lambda item: str(item[0])):
+        text, closing = _raw_value(value, (key,))
+        statements.append(f"{_target(key)} = {_indent_tail(text)}{closing}")
+    return "\n".join(statements)
+
+
+def format_yapf(tree: dict[Any, Any]) -> str:
+    """Write ``tree`` exactly as mmengine 0.10.7's ``pretty_text`` does (yapf 0.40.2+).
+
+    Raises:
+        DumpError: A key or value cannot be written so that it loads back.
+        SyntaxError: yapf failed (mmengine raises the same).
+    """
+    text = format_raw(tree)
+    from yapf.yapflib.yapf_api import FormatCode  # heavy (~100 ms); only this style needs it
+
+    try:
+        formatted, _ = FormatCode(text, style_config=YAPF_STYLE)
+    except Exception as error:  # yapf raises many types; mmengine maps them all to this
+        raise SyntaxError(
+            f"Failed to format the config file, please check the syntax of: \n{text}"
+        ) from error
+    result: str = formatted
+    return result
+
+
+# --- JSON, YAML, pickle -----------------------------------------------------------------------
+
+_JSON_LEAVES = (str, int, float, bool, type(None))
+
+
+def _check_json(value: Any, path: tuple[Any, ...]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise DumpError(
+                    f"JSON keys are strings: the key {key!r} would load back as {str(key)!r}",
+                    key=_dotted((*path, key)),
+                )
+            _check_json(item, (*path, key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_json(item, (*path, index))
+    elif not isinstance(value, _JSON_LEAVES):
+        raise DumpError(
+            f"cannot write a value of type {type(value).__name__} to JSON", key=_dotted(path)
+        )
+
+
+def _dump_json(tree: dict[Any, Any]) -> str:
+    _check_json(tree, ())
+    text = json.dumps(tree)
+    # Outside strings JSON never has "{{" or "<<"; inside one, an escape keeps the loader's
+    # text passes from reading it as a reference.
+    return text.replace("{{", "{\\u007b").replace("<<", "<\\u003c")
+
+
+_YAML_LEAVES = (
+    str, int, float, bool, type(None), bytes, datetime.date, datetime.datetime, set,
+)  # fmt: skip
+
+
+def _check_yaml(value: Any, path: tuple[Any, ...]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_yaml(key, (*path, key))
+            _check_yaml(item, (*path, key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            _check_yaml(item, (*path, index))
+    elif not isinstance(value, _YAML_LEAVES) or (
+        isinstance(value, set) and not all(isinstance(v, _YAML_LEAVES) for v in value)
+    ):
+        raise DumpError(
+            f"cannot write a value of type {type(value).__name__} to YAML", key=_dotted(path)
+        )
+
+
+def _dump_yaml(tree: dict[Any, Any]) -> str:
+    from cfgkit.config import yaml_safe  # PyYAML costs ~20 ms to import; only YAML needs it
+
+    _check_yaml(tree, ())
+    text = yaml_safe.dump_yaml(tree)
+    # Strings holding a marker are written double-quoted, where escapes work.
+    return text.replace("{{", "{\\x7b").replace("<<", "<\\x3c")
+
+
+def dump_text(tree: dict[Any, Any], file_format: str, python_text: Optional[str] = None) -> Any:
+    """Serialise a config dict in ``file_format``.
+
+    Args:
+        tree: A plain config dict (``Config.to_dict()``).
+        file_format: ``py``, ``json``, ``yaml``, ``yml``, ``pkl`` or ``pickle``.
+        python_text: The text to use for ``py`` (the config's ``pretty_text``).
+
+    Returns:
+        The text (bytes for pickle).
+
+    Raises:
+        DumpError: The format is not supported, or a value cannot be written in it.
+    """
+    if file_format == "py":
+        return python_text if python_text is not None else format_python(tree)
+    if file_format == "json":
+        return _dump_json(tree)
+    if file_format in ("yaml", "yml"):
+        return _dump_yaml(tree)
+    if file_format in ("pkl", "pickle"):
+        return pickle.dumps(tree)
+    raise DumpError(f"Unsupported format: {file_format}")

@@ -1,0 +1,164 @@
+"""pretty_text and dump: text that always loads back to the same dict."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import pickle
+
+import pytest
+
+from cfgkit import Config, errors
+from tests.compat.trees import first_difference
+
+
+def reload(text: str, file_format: str = ".py") -> dict:
+    return Config.fromstring(text, file_format).to_dict()
+
+
+def test_default_style_keeps_order_and_fits_in_79_columns(configs):
+    cfg = Config.fromfile(configs / "py" / "inherit_and_override.py")
+    text = cfg.pretty_text
+    assert all(len(line) <= 79 for line in text.splitlines())
+    assert first_difference(cfg.to_dict(), reload(text)) is None  # order included
+    assert text.startswith("model = dict(\n    type='RetinaNet',\n")
+
+
+def test_default_style_puts_short_values_on_one_line():
+    cfg = Config(dict(a=1, b=dict(c=[1, 2], d=(3,)), e="x"))
+    assert cfg.pretty_text == "a = 1\nb = dict(c=[1, 2], d=(3,))\ne = 'x'\n"
+
+
+def test_default_style_explodes_long_values():
+    cfg = Config(dict(pipeline=[dict(type="LoadImageFromFile", key=f"value{i}") for i in range(3)]))
+    assert cfg.pretty_text == (
+        "pipeline = [\n"
+        "    dict(type='LoadImageFromFile', key='value0'),\n"
+        "    dict(type='LoadImageFromFile', key='value1'),\n"
+        "    dict(type='LoadImageFromFile', key='value2'),\n"
+        "]\n"
+    )
+
+
+def test_default_style_does_not_import_yapf():
+    import sys
+
+    sys.modules.pop("yapf", None)
+    Config(dict(a=1)).pretty_text
+    assert "yapf" not in sys.modules
+
+
+def test_yapf_style_matches_mmengine_text():
+    cfg = Config(dict(b=2, a=1, c=[1, 2], d=dict(y=1, x=(4,))), format_python_code="yapf")
+    assert cfg.pretty_text == ("a = 1\nb = 2\nc = [\n    1,\n    2,\n]\nd = dict(x=(4, ), y=1)\n")
+
+
+def test_raw_style_is_mmengine_text_before_yapf():
+    cfg = Config(dict(b=2, a=1, c=[1, 2]), format_python_code=False)
+    assert cfg.pretty_text == "a=1\nb=2\nc=[\n    1,\n    2,\n    ]"
+
+
+@pytest.mark.parametrize("style", [True, "yapf", False], ids=["cfgkit", "yapf", "raw"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param({"a b": 1, "ok": 2}, id="non-identifier-top-level-key"),
+        pytest.param({"class": 1, 3: "int key"}, id="keyword-and-int-keys"),
+        pytest.param({"x": {"class": 1, "a-b": [1], (1, 2): "tuple key"}}, id="nested-odd-keys"),
+        pytest.param({"x": float("inf"), "y": float("-inf"), "z": [float("nan")]}, id="inf-nan"),
+        pytest.param({"s": 'it\'s "quoted"\nand\ttabbed \\ back'}, id="quotes-newlines"),
+        pytest.param(
+            {"s": "{{ fileDirname }} {{$HOME:x}} <<_base_.a>> {{ _base_.b }}"}, id="markers"
+        ),
+        pytest.param({"t": (1,), "e": (), "n": [[], {}, ((),)]}, id="empty-and-single"),
+        pytest.param({"c": complex(1, 2), "b": b"\x00by", "r": range(3)}, id="other-literals"),
+        pytest.param({"s": {3, 1, 2}, "f": frozenset({"a"}), "e": set()}, id="sets"),
+        pytest.param({"cls": dict, "fn": {"f": os.path.join}}, id="importable-objects"),
+        pytest.param({"d": datetime.date(2024, 1, 2)}, id="date"),
+    ],
+)
+def test_python_text_loads_back_type_exact(style, value):
+    text = Config(value, format_python_code=style).pretty_text
+    # cfgkit's style keeps the key order; mmengine's styles sort the keys.
+    assert first_difference(value, reload(text), ordered=style is True) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "key"),
+    [
+        pytest.param({"m": {"obj": object()}}, r"m\.obj", id="plain-object"),
+        pytest.param({"m": [1, lambda x: x]}, r"m\.1", id="lambda"),
+        pytest.param({"__hidden": 1}, "__hidden", id="dunder-top-level"),
+        pytest.param({"_base_": ["x.py"]}, "_base_", id="base-key"),
+        pytest.param({"f": os.path.join}, "f", id="top-level-function"),
+    ],
+)
+def test_values_that_cannot_load_back_are_errors(value, key):
+    with pytest.raises(errors.DumpError, match=key) as caught:
+        Config(value).pretty_text
+    assert isinstance(caught.value, TypeError)
+
+
+def test_dump_without_file_follows_the_source_format(configs, write_config):
+    assert Config(dict(a=1, b=2)).dump() == "a = 1\nb = 2\n"
+    assert Config.fromfile(configs / "json" / "simple.json").dump().startswith('{"model": {')
+    yaml_cfg = Config.fromfile(write_config("c.yaml", "b: 1\na: !!python/tuple [1, 2]\n"))
+    assert yaml_cfg.dump() == "a: !!python/tuple\n- 1\n- 2\nb: 1\n"
+
+
+@pytest.mark.parametrize("suffix", [".py", ".json", ".yaml", ".yml", ".pkl", ".pickle"])
+def test_dump_writes_a_file_that_loads_back(tmp_path, configs, suffix):
+    cfg = Config.fromfile(configs / "py" / "inherit_and_override.py")
+    target = tmp_path / f"out{suffix}"
+    assert cfg.dump(target) is None
+    if suffix in (".pkl", ".pickle"):
+        loaded = pickle.loads(target.read_bytes())
+    else:
+        loaded = Config.fromfile(target).to_dict()
+    expected = cfg.to_dict()
+    if suffix == ".json":
+        expected = json.loads(json.dumps(expected))  # tuples become lists
+    assert loaded == expected
+
+
+def test_json_and_yaml_text_match_mmengine_layout():
+    cfg = Config(dict(a=1, b=2))
+    assert cfg.dump.__self__ is cfg
+    from cfgkit.config.formatting import dump_text
+
+    assert dump_text(cfg.to_dict(), "json") == '{"a": 1, "b": 2}'
+    assert dump_text(cfg.to_dict(), "yaml") == "a: 1\nb: 2\n"
+
+
+def test_markers_in_strings_survive_json_and_yaml(tmp_path):
+    value = {"s": "{{ fileDirname }}/<<_base_.x>>", "t": ["{{$HOME:x}}"]}
+    for suffix in (".json", ".yaml"):
+        target = tmp_path / f"m{suffix}"
+        Config(value).dump(target)
+        assert Config.fromfile(target).to_dict() == value
+
+
+@pytest.mark.parametrize(
+    ("value", "suffix", "message"),
+    [
+        pytest.param(
+            {"a": {1: "x"}}, "json", r"JSON keys are strings.*key 'a\.1'", id="json-int-key"
+        ),
+        pytest.param({"a": [{1, 2}]}, "json", r"type set to JSON.*key 'a\.0'", id="json-set"),
+        pytest.param(
+            {"a": {"b": object()}}, "yaml", r"type object to YAML.*key 'a\.b'", id="yaml-object"
+        ),
+        pytest.param({"a": 1}, "txt", r"Unsupported format: txt", id="unknown-format"),
+    ],
+)
+def test_dump_errors_name_the_key(tmp_path, value, suffix, message):
+    target = tmp_path / f"out.{suffix}"
+    with pytest.raises(errors.DumpError, match=message):
+        Config(value).dump(target)
+    assert not target.exists()
+
+
+def test_empty_config_text():
+    assert Config().pretty_text == "\n"
+    assert reload(Config().pretty_text) == {}
