@@ -32,16 +32,23 @@ __all__ = [
     "CustomImportError",
     "DumpError",
     "DuplicateBaseKeyError",
+    "DuplicateScopeError",
     "InheritanceCycleError",
     "MergeError",
     "MissingAttributeError",
     "MissingEnvVarError",
     "MissingKeyError",
+    "MissingTypeError",
     "NotAMappingError",
     "NotRegisteredError",
     "PackageNotFoundError",
+    "RegistryArgumentError",
     "RegistryError",
+    "RegistryLookupError",
+    "RegistryTypeError",
     "ReservedKeyError",
+    "TorchRequiredError",
+    "UnnamedModuleError",
     "UnsafeYamlError",
     "UnsupportedFormatError",
     "execution_error_class",
@@ -354,16 +361,41 @@ def wrap_execution_error(
 class RegistryError(CfgkitError):
     """An error in registering, finding or building a module."""
 
-
-class NotRegisteredError(RegistryError, KeyError):
-    """A ``type`` is not registered in the registry searched."""
-
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class NotRegisteredError(RegistryError, KeyError):
+    """A ``type`` is not registered in the registry searched (nor importable by path)."""
 
 
 class AlreadyRegisteredError(RegistryError, KeyError):
     """A name is registered twice without ``force=True``."""
 
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
+
+class RegistryTypeError(RegistryError, TypeError):
+    """An argument of a registry function has the wrong type (``force``, ``name``, ``cfg``)."""
+
+
+class RegistryArgumentError(RegistryError, TypeError, AssertionError):
+    """A registry is built from bad arguments; mmengine asserts here, hence both bases."""
+
+
+class DuplicateScopeError(RegistryError, KeyError, AssertionError):
+    """A child registry takes a scope its parent already has a child for."""
+
+
+class UnnamedModuleError(RegistryError, AttributeError):
+    """A module without ``__name__`` (a ``functools.partial``) is registered without a name."""
+
+
+class MissingTypeError(RegistryError, KeyError):
+    """A config to build has no ``type`` (and ``default_args`` gives none)."""
+
+
+class RegistryLookupError(RegistryError, RuntimeError):
+    """A key cannot even be tried as an import path (``''``, ``'a..b'``)."""
+
+
+class TorchRequiredError(RegistryError, ImportError):
+    """Building a ``torch.nn.Sequential`` from a list of configs needs PyTorch."""

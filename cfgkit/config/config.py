@@ -10,7 +10,7 @@ import warnings
 from argparse import ArgumentParser
 
 from cfgkit.config.cli import add_args
-from cfgkit.config.config_dict import ConfigDict, to_config_tree, to_plain_tree
+from cfgkit.config.config_dict import ConfigDict, tag_locations, to_config_tree, to_plain_tree
 from cfgkit.config.custom_imports import CUSTOM_IMPORTS_KEY, import_custom_modules
 from cfgkit.config.formatting import dump_text, format_python, format_raw, format_yapf
 from cfgkit.config.inheritance import (
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     PathLike = Union[str, os.PathLike[str]]
     FormatStyle = Union[bool, str]
 
-__all__ = ["Config"]
+__all__ = ["Config", "config_from_resolved"]
 
 STRING_FILENAME = "<string>"
 YAPF = "yapf"
@@ -142,7 +142,7 @@ class Config:
             detect_style=lazy_import is None,
         )
         resolved = resolve_file(filename, options)
-        return _from_resolved(resolved, filename, import_custom_modules, format_python_code)
+        return config_from_resolved(resolved, filename, import_custom_modules, format_python_code)
 
     @staticmethod
     def fromstring(cfg_str: str, file_format: str) -> Config:
@@ -166,7 +166,7 @@ class Config:
         if file_format != ".py" and "dict(" in cfg_str:
             warnings.warn('Please check "file_format", the file format may be .py', stacklevel=2)
         resolved = resolve_text(cfg_str, STRING_FILENAME, file_format, LoadOptions())
-        return _from_resolved(resolved, None, True, True)
+        return config_from_resolved(resolved, None, True, True)
 
     @property
     def filename(self) -> Optional[str]:
@@ -271,7 +271,9 @@ class Config:
             self.__dict__["_cfg_dict"],
             allow_list_keys=allow_list_keys,
         )
-        self.__dict__["_cfg_dict"] = ConfigDict._hook(merged)
+        cfg_dict = ConfigDict._hook(merged)
+        tag_locations(cfg_dict)
+        self.__dict__["_cfg_dict"] = cfg_dict
 
     @staticmethod
     def diff(cfg1: Union[PathLike, Config], cfg2: Union[PathLike, Config]) -> str:
@@ -405,19 +407,34 @@ class Config:
         return other
 
 
-def _from_resolved(
+def config_from_resolved(
     resolved: ResolvedConfig,
     filename: Optional[str],
     import_modules: bool,
     format_python_code: FormatStyle,
+    config_class: type[Config] = Config,
+    stacklevel: int = 3,
 ) -> Config:
+    """Wrap a resolved file into a config: warn, convert, import ``custom_imports``.
+
+    Args:
+        resolved: What :func:`~cfgkit.config.inheritance.resolve_file` returned.
+        filename: The name the config keeps (as the caller gave it).
+        import_modules: Import the modules in ``custom_imports``.
+        format_python_code: The ``pretty_text`` style.
+        config_class: ``Config`` or a subclass (the mmcv 1.x flavour).
+        stacklevel: For the deprecation warnings: the caller of the public function.
+
+    Returns:
+        The config.
+    """
     for message in resolved.deprecations:
-        warnings.warn(message, DeprecationWarning, stacklevel=3)
-    cfg_dict = to_config_tree(resolved.tree)
+        warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
+    cfg_dict = to_config_tree(resolved.tree, ())
     custom_imports = cfg_dict.get(CUSTOM_IMPORTS_KEY)
     if import_modules and custom_imports:
         import_custom_modules(custom_imports, resolved.filename)
-    return Config(
+    return config_class(
         cfg_dict,
         cfg_text=resolved.text,
         filename=filename,

@@ -8,13 +8,14 @@ from collections import OrderedDict
 from addict import Dict
 
 from cfgkit.errors import MissingAttributeError, MissingKeyError
+from cfgkit.locations import LOCATION_ATTRIBUTE, Location
 
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator, Optional
 
-__all__ = ["DELETE_KEY", "ConfigDict", "to_config_tree", "to_plain_tree"]
+__all__ = ["DELETE_KEY", "ConfigDict", "tag_locations", "to_config_tree", "to_plain_tree"]
 
 DELETE_KEY = "_delete_"
 
@@ -86,6 +87,7 @@ class ConfigDict(Dict):  # type: ignore[misc]
         other = type(self)()
         for key, value in _raw_items(self):
             other[key] = value
+        _copy_location(self, other)
         return other
 
     copy = __copy__
@@ -95,6 +97,7 @@ class ConfigDict(Dict):  # type: ignore[misc]
         memo[id(self)] = other
         for key, value in _raw_items(self):
             other[_copy.deepcopy(key, memo)] = _copy.deepcopy(value, memo)
+        _copy_location(self, other)
         return other
 
     def __reduce_ex__(self, protocol: Any) -> Any:
@@ -173,6 +176,12 @@ class ConfigDict(Dict):  # type: ignore[misc]
 _MISSING = object()
 
 
+def _copy_location(source: ConfigDict, target: ConfigDict) -> None:
+    location = source.__dict__.get(LOCATION_ATTRIBUTE)
+    if location is not None:
+        target.__dict__[LOCATION_ATTRIBUTE] = location
+
+
 def _raw_items(node: dict[Any, Any]) -> list[tuple[Any, Any]]:
     return list(dict.items(node))
 
@@ -213,27 +222,57 @@ _STATE = dict(_ADDICT_STATE)
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
-def to_config_tree(value: Any) -> Any:
+def to_config_tree(value: Any, path: Optional[tuple[Any, ...]] = None) -> Any:
     """Return a fresh copy of ``value`` with every plain dict (and ConfigDict) as a ConfigDict.
 
     Containers are always new objects, so the result shares no dict or list with the input.
     Dict subclasses other than ``OrderedDict`` and ``ConfigDict`` are kept, as mmengine does.
     This runs once per loaded config over the whole tree, so it avoids ``__init__`` and the
     per-item hooks and treats the common leaf types inline.
+
+    Args:
+        value: The tree to convert.
+        path: The key path of ``value`` in its config; when given, every new ConfigDict is
+            tagged with its :class:`~cfgkit.locations.Location`.
     """
     kind = type(value)
     if kind in _ATOMS:
         return value
     if kind is dict or kind is ConfigDict or kind is OrderedDict:
         node = _new_dict(ConfigDict)
-        node.__dict__.update(_STATE)
-        for key, item in dict.items(value):
-            _set_item(node, key, item if type(item) in _ATOMS else to_config_tree(item))
+        state = node.__dict__
+        state.update(_STATE)
+        if path is None:
+            for key, item in dict.items(value):
+                _set_item(node, key, item if type(item) in _ATOMS else to_config_tree(item))
+        else:
+            state[LOCATION_ATTRIBUTE] = Location(path)
+            for key, item in dict.items(value):
+                if type(item) not in _ATOMS:
+                    item = to_config_tree(item, (*path, key))
+                _set_item(node, key, item)
         return node
-    if kind is list:
-        return [item if type(item) in _ATOMS else to_config_tree(item) for item in value]
-    if kind is tuple:
-        return tuple([item if type(item) in _ATOMS else to_config_tree(item) for item in value])
+    if kind is list or kind is tuple:
+        if path is None:
+            items = [item if type(item) in _ATOMS else to_config_tree(item) for item in value]
+        else:
+            items = [
+                item if type(item) in _ATOMS else to_config_tree(item, (*path, index))
+                for index, item in enumerate(value)
+            ]
+        return items if kind is list else tuple(items)
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
         return kind(to_config_tree(item) for item in value)
     return value
+
+
+def tag_locations(value: Any, path: tuple[Any, ...] = ()) -> None:
+    """Tag every ConfigDict in ``value`` with its key path (after the tree was changed)."""
+    if isinstance(value, ConfigDict):
+        value.__dict__[LOCATION_ATTRIBUTE] = Location(path)
+    if isinstance(value, dict):
+        for key, item in dict.items(value):
+            tag_locations(item, (*path, key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            tag_locations(item, (*path, index))

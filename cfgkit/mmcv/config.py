@@ -1,0 +1,83 @@
+"""mmcv 1.7's ``Config``: cfgkit's, with mmcv's ``fromfile`` signature and copy semantics."""
+
+from __future__ import annotations
+
+import os
+
+from cfgkit.config.config import Config as BaseConfig
+from cfgkit.config.config import config_from_resolved
+from cfgkit.config.inheritance import LoadOptions, resolve_file
+from cfgkit.errors import ConfigSyntaxError
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["Config"]
+
+# mmcv 1.x knows no environment variables and no pure-Python configs.
+_MMCV_OPTIONS = {"use_environment_variables": False, "detect_style": False}
+
+
+class Config(BaseConfig):
+    """mmcv 1.7's ``Config``.
+
+    Differences from :class:`cfgkit.Config`, as in mmcv: ``fromfile`` takes only
+    ``use_predefined_variables`` and ``import_custom_modules`` and leaves ``{{ $VAR }}``
+    alone; a syntax error reads ``There are syntax errors in config file <file>: ...``;
+    ``cfg.copy()`` returns the ``ConfigDict`` (a shallow copy) and ``copy.copy(cfg)`` shares
+    it; pickling keeps ``(cfg_dict, filename, text)``.
+    """
+
+    @staticmethod
+    def fromfile(  # type: ignore[override]
+        filename: Any, use_predefined_variables: bool = True, import_custom_modules: bool = True
+    ) -> Config:
+        """Load a config file with its ``_base_`` files, as mmcv 1.7 does.
+
+        Raises:
+            ConfigError: As :meth:`cfgkit.Config.fromfile`; syntax errors use mmcv's message.
+        """
+        filename = os.fspath(filename)
+        options = LoadOptions(use_predefined_variables, **_MMCV_OPTIONS)
+        try:
+            resolved = resolve_file(filename, options)
+        except ConfigSyntaxError as error:
+            where = f"({os.path.basename(error.filename or filename)}, line {error.lineno})"
+            raise ConfigSyntaxError(
+                f"There are syntax errors in config file {error.filename}: {error.msg} {where}",
+                filename=error.filename,
+                lineno=error.lineno,
+                offset=error.offset,
+                text=error.text,
+            ) from None
+        cfg = config_from_resolved(resolved, filename, import_custom_modules, True, Config, 4)
+        assert isinstance(cfg, Config)  # config_from_resolved builds the class it is given
+        return cfg
+
+    def __getattribute__(self, name: str) -> Any:
+        # mmcv's Config has no `copy` method: `cfg.copy` reaches the ConfigDict's.
+        if name == "copy":
+            return object.__getattribute__(self, "__dict__")["_cfg_dict"].copy
+        return object.__getattribute__(self, name)
+
+    def __copy__(self) -> Config:
+        other = type(self).__new__(type(self))
+        other.__dict__.update(self.__dict__)  # shares _cfg_dict, as mmcv does
+        return other
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        state = self.__dict__
+        return (state["_cfg_dict"], state["_filename"], state["_text"])
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        cfg_dict, filename, text = state
+        self.__dict__.update(
+            _cfg_dict=cfg_dict,
+            _filename=filename,
+            _text=text,
+            _env_variables={},
+            _format_python_code=True,
+            _imported_names=set(),
+        )

@@ -1,0 +1,137 @@
+"""mmcv 1.7's ``Registry`` and ``build_from_cfg``.
+
+As in mmcv: a child registry does not search its parent, dotted keys are not imported,
+``_scope_`` is an ordinary argument, ``@REGISTRY.register_module`` without parentheses (the
+old API) still works with a ``DeprecationWarning``, and only classes and functions register.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import warnings
+
+from cfgkit.errors import MissingTypeError, RegistryTypeError
+from cfgkit.registry import build as _build
+from cfgkit.registry.registry import Registry as BaseRegistry
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional, Sequence, Union
+
+__all__ = ["Registry", "build_from_cfg"]
+
+
+def build_from_cfg(
+    cfg: Any, registry: Registry, default_args: Optional[dict[str, Any]] = None
+) -> Any:
+    """Build an object from a config dict, as mmcv 1.7 does.
+
+    Raises:
+        RegistryTypeError: ``cfg`` is not a dict, ``registry`` not an mmcv-style Registry,
+            ``default_args`` not a dict, or ``type`` not a string, class or function.
+        MissingTypeError: No ``type`` in ``cfg`` nor ``default_args``.
+        NotRegisteredError: ``type`` is not registered (with close names).
+        Exception: Whatever the constructor raises, with a note as in cfgkit.
+    """
+    if not isinstance(cfg, dict):
+        raise RegistryTypeError(f"cfg must be a dict, but got {type(cfg)}")
+    if "type" not in cfg and (default_args is None or "type" not in default_args):
+        raise MissingTypeError(
+            f'`cfg` or `default_args` must contain the key "type", but got {cfg}\n{default_args}'
+        )
+    if not isinstance(registry, Registry):
+        raise RegistryTypeError(
+            f"registry must be an mmcv.Registry object, but got {type(registry)}"
+        )
+    if not (isinstance(default_args, dict) or default_args is None):
+        raise RegistryTypeError(
+            f"default_args must be a dict or None, but got {type(default_args)}"
+        )
+    args = dict(cfg.items())
+    if default_args is not None:
+        for key, value in default_args.items():
+            args.setdefault(key, value)
+    obj_type = args.pop("type")
+    if not (isinstance(obj_type, str) or inspect.isclass(obj_type) or inspect.isfunction(obj_type)):
+        raise RegistryTypeError(f"type must be a str or valid type, but got {type(obj_type)}")
+    target = _build._resolve_type(obj_type, registry, cfg)
+    try:
+        return target(**args)
+    except Exception as error:
+        _build._add_note(
+            error,
+            f"while building {getattr(target, '__name__', target)} from the {registry.name} "
+            f"registry{_build._where(cfg)}, with arguments: {_build._describe_arguments(args)}."
+            f"{_build._parameter_hint(target, error)}",
+        )
+        raise
+
+
+class Registry(BaseRegistry):
+    """mmcv 1.7's ``Registry(name, build_func=None, parent=None, scope=None)``."""
+
+    def __init__(
+        self,
+        name: str,
+        build_func: Optional[Callable[..., Any]] = None,
+        parent: Optional[Registry] = None,
+        scope: Optional[str] = None,
+    ) -> None:
+        if scope is None:
+            module_name = sys._getframe(1).f_globals.get("__name__")
+            scope = module_name.split(".")[0] if isinstance(module_name, str) else "mmcv"
+        if build_func is None and parent is None:
+            build_func = build_from_cfg
+        super().__init__(name, build_func=build_func, parent=parent, scope=scope)
+
+    def get(self, key: str) -> Any:
+        """Return what ``key`` names in this registry (or, with a scope prefix, in the
+        registry of that scope), or None. Parents are not searched and nothing is imported.
+        """
+        if not isinstance(key, str):
+            raise RegistryTypeError(
+                f"The key argument of `Registry.get` must be a str, got {type(key)}"
+            )
+        scope, name = self.split_scope_key(key)
+        if scope is None or scope == self.scope:
+            return self.module_dict.get(name)
+        if scope in self.children:
+            return self.children[scope].get(name)
+        root = self._get_root_registry()
+        if scope == root.scope or scope in root.children:
+            return root.get(key)
+        return None
+
+    def visible_names(self) -> list[str]:
+        """The names :meth:`get` finds without a scope: this registry's own."""
+        return list(self.module_dict)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name}, items={self.module_dict})"
+
+    def build(self, *args: Any, **kwargs: Any) -> Any:
+        """Call ``build_func`` with everything given, and ``registry=self``."""
+        return self.build_func(*args, **kwargs, registry=self)
+
+    def _register_module(
+        self, module: Any, module_name: Union[str, Sequence[str], None] = None, force: bool = False
+    ) -> None:
+        if not (inspect.isclass(module) or inspect.isfunction(module)):
+            raise RegistryTypeError(f"module must be a class or a function, but got {type(module)}")
+        super()._register_module(module, module_name, force)
+
+    def register_module(self, name: Any = None, force: bool = False, module: Any = None) -> Any:
+        """Register a class or function; ``register_module(cls)`` and the decorator without
+        parentheses still work, with a ``DeprecationWarning``."""
+        if inspect.isclass(name) or inspect.isfunction(name):
+            warnings.warn(
+                "The old API of register_module(module, force=False) is deprecated and will "
+                "be removed, please use the new API register_module(name=None, force=False, "
+                "module=None) instead.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return super().register_module(force=force, module=name)
+        return super().register_module(name, force, module)

@@ -1,0 +1,260 @@
+"""Build objects from config dicts: ``build_from_cfg`` and mmengine's special build functions.
+
+The config side is not imported here: a config is any mapping (a ``dict``, a ``ConfigDict``,
+or a ``Config``, which has ``keys``/``items``/``copy`` without being a dict), and a registry
+is anything with ``get`` and ``switch_scope_and_registry``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import inspect
+import re
+import sys
+
+from cfgkit.errors import (
+    MissingTypeError,
+    NotRegisteredError,
+    RegistryArgumentError,
+    RegistryTypeError,
+    TorchRequiredError,
+)
+from cfgkit.locations import location_of
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+    from cfgkit.registry.registry import Registry
+
+__all__ = [
+    "build_from_cfg",
+    "build_model_from_cfg",
+    "build_optimizer_from_cfg",
+    "build_runner_from_cfg",
+    "build_scheduler_from_cfg",
+]
+
+_UNEXPECTED_KEYWORD = re.compile(r"unexpected keyword argument '(\w+)'")
+
+
+def _is_config(value: Any) -> bool:
+    return isinstance(value, dict) or (hasattr(value, "keys") and hasattr(value, "to_dict"))
+
+
+def _is_registry(value: Any) -> bool:
+    return hasattr(value, "get") and hasattr(value, "switch_scope_and_registry")
+
+
+def _where(cfg: Any) -> str:
+    location = location_of(cfg)
+    return f", config key {location}" if location is not None else ""
+
+
+def _close_names(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _add_note(error: BaseException, note: str) -> None:
+    """``error.add_note(note)``; before Python 3.11, ``__notes__`` plus the message itself."""
+    if sys.version_info < (3, 11):
+        notes = getattr(error, "__notes__", None)
+        if not isinstance(notes, list):
+            notes = []
+            with contextlib.suppress(AttributeError):
+                error.__notes__ = notes
+        notes.append(note)
+        # Older tracebacks do not print notes; a one-string message can carry it instead.
+        if len(error.args) == 1 and isinstance(error.args[0], str):
+            error.args = (f"{error.args[0]}\n{note}",)
+    else:
+        error.add_note(note)
+
+
+def _describe_arguments(arguments: dict[str, Any]) -> str:
+    text = ", ".join(f"{key}={value!r}" for key, value in arguments.items())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _parameter_hint(target: Any, error: BaseException) -> str:
+    match = _UNEXPECTED_KEYWORD.search(str(error))
+    if match is None:
+        return ""
+    try:
+        parameters = list(inspect.signature(target).parameters)
+    except (TypeError, ValueError):
+        return ""
+    return _close_names(match.group(1), parameters).replace("?", f" for {match.group(1)!r}?")
+
+
+def _check_arguments(cfg: Any, registry: Any, default_args: Any) -> None:
+    if not _is_config(cfg):
+        raise RegistryTypeError(f"cfg should be a dict, ConfigDict or Config, but got {type(cfg)}")
+    if "type" not in cfg and (default_args is None or "type" not in default_args):
+        raise MissingTypeError(
+            '`cfg` or `default_args` must contain the key "type", but got '
+            f"{cfg}\n{default_args}{_where(cfg).replace(',', ';', 1)}"
+        )
+    if not _is_registry(registry):
+        raise RegistryTypeError(f"registry must be a Registry object, but got {type(registry)}")
+    if default_args is not None and not _is_config(default_args):
+        raise RegistryTypeError(
+            f"default_args should be a dict, ConfigDict, Config or None, but got "
+            f"{type(default_args)}"
+        )
+
+
+def _resolve_type(obj_type: Any, registry: Registry, cfg: Any) -> Any:
+    if isinstance(obj_type, str):
+        found = registry.get(obj_type)
+        if found is None:
+            name = registry.split_scope_key(obj_type)[1]
+            hint = _close_names(name, registry.visible_names())
+            raise NotRegisteredError(
+                f"{obj_type} is not in the {registry.scope}::{registry.name} registry.{hint} "
+                f"Please check whether the value of `{obj_type}` is correct or it was "
+                f"registered as expected (is the module that registers it imported, e.g. "
+                f"through custom_imports?){_where(cfg).replace(',', ';', 1)}"
+            )
+        return found
+    if callable(obj_type):
+        return obj_type
+    raise RegistryTypeError(f"type must be a str or valid type, but got {type(obj_type)}")
+
+
+def _is_manager(target: Any) -> bool:
+    # mmengine builds ManagerMixin classes through get_instance; recognise them by shape.
+    return (
+        inspect.isclass(target)
+        and hasattr(target, "_instance_dict")
+        and hasattr(target, "get_instance")
+    )
+
+
+def build_from_cfg(cfg: Any, registry: Registry, default_args: Optional[Any] = None) -> Any:
+    """Build an object from a config dict: ``registry.get(cfg['type'])(**rest)``.
+
+    ``default_args`` fill keys the config does not give; ``_scope_`` picks the scope (and so
+    the registry) to build in. ``type`` may also be a class or a function. Neither ``cfg``
+    nor ``default_args`` is modified.
+
+    Args:
+        cfg: A dict, ``ConfigDict`` or ``Config`` with a ``type``.
+        registry: Where to look the type up.
+        default_args: Arguments used when ``cfg`` does not give them.
+
+    Returns:
+        The built object (or what a registered function returns).
+
+    Raises:
+        RegistryTypeError: ``cfg``, ``registry``, ``default_args`` or ``type`` has a wrong type.
+        MissingTypeError: Neither ``cfg`` nor ``default_args`` gives a ``type``.
+        NotRegisteredError: ``type`` is not registered; the message suggests close names and
+            names the dict's key path in its config.
+        Exception: Whatever the constructor raises, with a note naming the registry, the
+            type, the key path and the arguments.
+    """
+    _check_arguments(cfg, registry, default_args)
+    args = dict(cfg.items())
+    if default_args is not None:
+        for key, value in default_args.items():
+            args.setdefault(key, value)
+    scope = args.pop("_scope_", None)
+    with registry.switch_scope_and_registry(scope) as switched:
+        obj_type = args.pop("type")
+        target = _resolve_type(obj_type, switched, cfg)
+        try:
+            if _is_manager(target):
+                return target.get_instance(**args)
+            return target(**args)
+        except Exception as error:
+            name = getattr(target, "__name__", repr(target))
+            _add_note(
+                error,
+                f"while building {name} from the {switched.scope}::{switched.name} registry"
+                f"{_where(cfg)}, with arguments: {_describe_arguments(args)}."
+                f"{_parameter_hint(target, error)}",
+            )
+            raise
+
+
+def build_model_from_cfg(cfg: Any, registry: Registry, default_args: Optional[Any] = None) -> Any:
+    """Build a model; a list of configs becomes a ``torch.nn.Sequential`` of their models.
+
+    Raises:
+        TorchRequiredError: ``cfg`` is a list and PyTorch is not installed.
+    """
+    if isinstance(cfg, list):
+        try:
+            import torch  # heavy and optional: only a list of models needs it
+        except ImportError as error:
+            raise TorchRequiredError(
+                "Building a list of model configs makes a torch.nn.Sequential, which needs "
+                "PyTorch: pip install torch"
+            ) from error
+        return torch.nn.Sequential(*(build_from_cfg(c, registry, default_args) for c in cfg))
+    return build_from_cfg(cfg, registry, default_args)
+
+
+def build_runner_from_cfg(cfg: Any, registry: Registry) -> Any:
+    """Build a runner: ``registry.get(cfg.get('runner_type', 'Runner')).from_cfg(cfg)``.
+
+    Raises:
+        RegistryTypeError: ``cfg`` or ``registry`` has a wrong type, or ``runner_type``.
+        NotRegisteredError: The runner type is not registered.
+    """
+    if not _is_config(cfg):
+        raise RegistryTypeError(f"cfg should be a dict, ConfigDict or Config, but got {type(cfg)}")
+    if not _is_registry(registry):
+        raise RegistryTypeError(f"registry must be a Registry object, but got {type(registry)}")
+    args = cfg.copy()
+    scope = args.pop("_scope_", None)
+    with registry.switch_scope_and_registry(scope) as switched:
+        runner_type = args.get("runner_type", "Runner")
+        if not (isinstance(runner_type, str) or inspect.isclass(runner_type)):
+            raise RegistryTypeError(
+                f"type must be a str or valid type, but got {type(runner_type)}"
+            )
+        runner_cls = _resolve_type(runner_type, switched, cfg)
+        return runner_cls.from_cfg(args)
+
+
+def build_scheduler_from_cfg(
+    cfg: Any, registry: Registry, default_args: Optional[Any] = None
+) -> Any:
+    """Build a parameter scheduler, converting an epoch-based one to iterations on request.
+
+    With ``convert_to_iter_based=True`` the class's ``build_iter_from_epoch`` is called
+    (``epoch_length`` required); otherwise ``epoch_length`` is dropped and the scheduler is
+    built as usual.
+
+    Raises:
+        RegistryArgumentError: ``convert_to_iter_based`` without ``epoch_length`` or for a
+            scheduler that is not epoch based.
+    """
+    args = dict(cfg.items())
+    if default_args is not None:
+        for key, value in default_args.items():
+            args.setdefault(key, value)
+    scope = args.pop("_scope_", None)
+    with registry.switch_scope_and_registry(scope) as switched:
+        if args.pop("convert_to_iter_based", False):
+            if "epoch_length" not in args or not args.get("by_epoch", True):
+                raise RegistryArgumentError(
+                    "Only epoch-based parameter scheduler can be converted to iter-based, "
+                    "and `epoch_length` should be set"
+                )
+            scheduler_cls = _resolve_type(args.pop("type"), switched, cfg)
+            return scheduler_cls.build_iter_from_epoch(**args)
+        args.pop("epoch_length", None)
+        return build_from_cfg(args, switched)
+
+
+def build_optimizer_from_cfg(
+    cfg: Any, registry: Registry, default_args: Optional[Any] = None
+) -> Any:
+    """Build an optimizer (mmengine's ``OPTIMIZERS`` build function): as ``build_from_cfg``."""
+    return build_from_cfg(cfg, registry, default_args)
