@@ -250,6 +250,9 @@ class Registry:
             found = self._module_dict.get(name)
             registry = self.parent if scope is None else None
             while found is None and registry is not None:
+                # Unlike mmengine, an ancestor's `locations` are imported before it is
+                # searched, so its modules are found however the lookup starts.
+                registry.import_from_location()
                 found = registry._module_dict.get(name)
                 registry = registry.parent
         else:
@@ -269,6 +272,7 @@ class Registry:
         names: dict[str, None] = {}
         registry: Optional[Registry] = self
         while registry is not None:
+            registry.import_from_location()
             names.update(dict.fromkeys(registry._module_dict))
             registry = registry.parent
         return list(names)

@@ -209,3 +209,24 @@ def test_registering_and_building_from_eight_threads():
     assert failures == []
     assert len(refused) == 7
     assert len(registry) == 8 * 50 + 1
+
+
+def test_ancestors_locations_are_imported_before_they_are_searched(tmp_path):
+    package = tmp_path / "parent_layers_pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "layers.py").write_text(
+        "from tests.registry.test_registry import PARENT\n"
+        "PARENT.register_module(name='ParentLayer', module=dict)\n"
+    )
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert CHILD.get("ParentLayer") is dict
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("parent_layers_pkg.layers", None)
+        sys.modules.pop("parent_layers_pkg", None)
+
+
+PARENT = Registry("layer", scope="parent_scope", locations=["parent_layers_pkg.layers"])
+CHILD = Registry("layer", parent=PARENT, scope="child_scope")

@@ -1,0 +1,1 @@
+"""toycore: a tiny library of layers with its own registry (the parent scope)."""
