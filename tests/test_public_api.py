@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import cfgkit
 import cfgkit.config
 from cfgkit import errors
@@ -24,9 +26,40 @@ def test_every_error_is_a_cfgkit_error():
 
 
 def test_import_does_not_load_heavy_modules():
-    heavy = ("yapf", "yaml", "torch", "rich", "mmengine")
+    # Heavy or optional (yapf, yaml, torch, ...), or only needed on some paths, and costly
+    # enough to matter for the 40 ms import budget (argparse, inspect, logging, typing).
+    heavy = (
+        "yapf",
+        "yaml",
+        "torch",
+        "rich",
+        "mmengine",
+        "argparse",
+        "inspect",
+        "logging",
+        "typing",
+    )
     code = f"import sys, cfgkit; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_dict_action_loads_on_first_use():
+    from cfgkit.config.cli import DictAction
+
+    assert cfgkit.DictAction is DictAction
+    assert cfgkit.config.DictAction is DictAction
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        cfgkit.nope
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        cfgkit.config.nope
+
+
+def test_registry_exports():
+    import cfgkit.registry
+
+    assert cfgkit.Registry is cfgkit.registry.Registry
+    assert cfgkit.build_from_cfg is cfgkit.registry.build_from_cfg
+    assert cfgkit.DefaultScope is cfgkit.registry.DefaultScope

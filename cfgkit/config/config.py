@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import copy as _copy
-import difflib
 import os
 import sys
 import warnings
-from argparse import ArgumentParser
 
-from cfgkit.config.cli import add_args
 from cfgkit.config.config_dict import ConfigDict, tag_locations, to_config_tree, to_plain_tree
 from cfgkit.config.custom_imports import CUSTOM_IMPORTS_KEY, import_custom_modules
 from cfgkit.config.formatting import dump_text, format_python, format_raw, format_yapf
@@ -27,6 +24,7 @@ from cfgkit.errors import ConfigParsingError, ConfigTypeError, ReservedKeyError
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from argparse import ArgumentParser
     from typing import Any, Iterator, Optional, Union
 
     PathLike = Union[str, os.PathLike[str]]
@@ -289,6 +287,8 @@ class Config:
         Returns:
             The diff, in mmengine's layout (``'\n'`` when the configs are the same).
         """
+        import difflib  # ~1 ms of `import cfgkit`; only diff needs it
+
         first = cfg1 if isinstance(cfg1, Config) else Config.fromfile(cfg1)
         second = cfg2 if isinstance(cfg2, Config) else Config.fromfile(cfg2)
         lines = difflib.unified_diff(first.pretty_text.split("\n"), second.pretty_text.split("\n"))
@@ -313,6 +313,10 @@ class Config:
         Returns:
             The parser and the loaded config.
         """
+        from argparse import ArgumentParser  # ~3 ms of `import cfgkit`; only this needs it
+
+        from cfgkit.config.cli import add_args
+
         partial = ArgumentParser(description=description)
         partial.add_argument("config", help="config file path")
         config_path = partial.parse_known_args()[0].config

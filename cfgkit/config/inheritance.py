@@ -13,7 +13,6 @@ merging copies along the paths it changes, and ``Config`` converts to fresh ``Co
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import threading
@@ -386,6 +385,8 @@ def _package_dir(package: str, filename: str) -> str:
     directory = _package_dirs.get(package)
     if directory is not None:
         return directory
+    import importlib.util  # imported when first needed, to keep `import cfgkit` under 40 ms
+
     try:
         spec = importlib.util.find_spec(package)
     except (ImportError, ValueError):

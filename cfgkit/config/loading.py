@@ -8,7 +8,6 @@ with a safe loader that knows ``!!python/tuple`` and no other Python tag.
 from __future__ import annotations
 
 import ast
-import json
 import re
 import sys
 import types
@@ -319,6 +318,8 @@ def load_data(text: str, filename: str, extension: str) -> dict[str, Any]:
 
 
 def _load_json(text: str, filename: str) -> Any:
+    import json  # imported when first needed, to keep `import cfgkit` under 40 ms
+
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:

@@ -7,8 +7,8 @@ old API) still works with a ``DeprecationWarning``, and only classes and functio
 
 from __future__ import annotations
 
-import inspect
 import sys
+import types
 import warnings
 
 from cfgkit.errors import MissingTypeError, RegistryTypeError
@@ -54,7 +54,7 @@ def build_from_cfg(
         for key, value in default_args.items():
             args.setdefault(key, value)
     obj_type = args.pop("type")
-    if not (isinstance(obj_type, str) or inspect.isclass(obj_type) or inspect.isfunction(obj_type)):
+    if not isinstance(obj_type, (str, type, types.FunctionType)):
         raise RegistryTypeError(f"type must be a str or valid type, but got {type(obj_type)}")
     target = _build._resolve_type(obj_type, registry, cfg)
     try:
@@ -118,14 +118,14 @@ class Registry(BaseRegistry):
     def _register_module(
         self, module: Any, module_name: Union[str, Sequence[str], None] = None, force: bool = False
     ) -> None:
-        if not (inspect.isclass(module) or inspect.isfunction(module)):
+        if not (isinstance(module, (type, types.FunctionType))):
             raise RegistryTypeError(f"module must be a class or a function, but got {type(module)}")
         super()._register_module(module, module_name, force)
 
     def register_module(self, name: Any = None, force: bool = False, module: Any = None) -> Any:
         """Register a class or function; ``register_module(cls)`` and the decorator without
         parentheses still work, with a ``DeprecationWarning``."""
-        if inspect.isclass(name) or inspect.isfunction(name):
+        if isinstance(name, (type, types.FunctionType)):
             warnings.warn(
                 "The old API of register_module(module, force=False) is deprecated and will "
                 "be removed, please use the new API register_module(name=None, force=False, "

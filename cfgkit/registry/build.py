@@ -8,8 +8,6 @@ is anything with ``get`` and ``switch_scope_and_registry``.
 from __future__ import annotations
 
 import contextlib
-import difflib
-import inspect
 import re
 import sys
 
@@ -54,6 +52,9 @@ def _where(cfg: Any) -> str:
 
 
 def _close_names(name: str, candidates: list[str]) -> str:
+    # difflib and inspect cost ~6 ms of `import cfgkit`; only error messages need them.
+    import difflib
+
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
     return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
@@ -83,6 +84,8 @@ def _parameter_hint(target: Any, error: BaseException) -> str:
     match = _UNEXPECTED_KEYWORD.search(str(error))
     if match is None:
         return ""
+    import inspect  # see _close_names
+
     try:
         parameters = list(inspect.signature(target).parameters)
     except (TypeError, ValueError):
@@ -128,7 +131,7 @@ def _resolve_type(obj_type: Any, registry: Registry, cfg: Any) -> Any:
 def _is_manager(target: Any) -> bool:
     # mmengine builds ManagerMixin classes through get_instance; recognise them by shape.
     return (
-        inspect.isclass(target)
+        isinstance(target, type)
         and hasattr(target, "_instance_dict")
         and hasattr(target, "get_instance")
     )
@@ -214,7 +217,7 @@ def build_runner_from_cfg(cfg: Any, registry: Registry) -> Any:
     scope = args.pop("_scope_", None)
     with registry.switch_scope_and_registry(scope) as switched:
         runner_type = args.get("runner_type", "Runner")
-        if not (isinstance(runner_type, str) or inspect.isclass(runner_type)):
+        if not isinstance(runner_type, (str, type)):
             raise RegistryTypeError(
                 f"type must be a str or valid type, but got {type(runner_type)}"
             )

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import json
-import logging
 import os
 
 from cfgkit.registry.registry import Registry
@@ -17,8 +15,6 @@ if TYPE_CHECKING:
 
 __all__ = ["count_registered_modules", "traverse_registry_tree"]
 
-_logger = logging.getLogger("cfgkit.registry")
-
 
 def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list[dict[str, Any]]:
     """Describe every registry in ``registry``'s tree, root first (depth first).
@@ -28,7 +24,7 @@ def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list[dic
 
     Args:
         registry: Any registry of the tree.
-        verbose: Log each node at INFO level on the ``cfgkit.registry`` logger.
+        verbose: Print a line per registry, as mmengine logs one.
 
     Returns:
         One dict per registry.
@@ -43,9 +39,7 @@ def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list[dic
             entry.setdefault(folder, []).append(name)
         nodes.append(entry)
         if verbose:
-            _logger.info(
-                "Find %d modules in %s's %s registry", entry["num_modules"], node.scope, node.name
-            )
+            print(f"Find {entry['num_modules']} modules in {node.scope}'s {node.name} registry")
         pending.extend(reversed(list(node.children.values())))
     return nodes
 
@@ -59,7 +53,7 @@ def count_registered_modules(
 
     Args:
         save_path: A folder to write ``modules_statistic_results.json`` into.
-        verbose: Log each node at INFO level.
+        verbose: Print a line per registry.
 
     Returns:
         ``{'scan_date': ..., 'registries': {NAME: [...]}}``.
@@ -72,6 +66,8 @@ def count_registered_modules(
         },
     }
     if save_path is not None:
+        import json  # imported when first needed, to keep `import cfgkit` under 40 ms
+
         with open(os.path.join(save_path, "modules_statistic_results.json"), "w") as stream:
             json.dump(result, stream, indent=2)
     return result

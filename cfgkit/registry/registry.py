@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import inspect
 import sys
 import threading
 import warnings
@@ -79,6 +78,8 @@ def _import_scope_registry(scope: str) -> None:
 def _defined_at(module: Any) -> str:
     """Where ``module`` is defined: ``package.module (file.py:12)``, as far as known."""
     where = getattr(module, "__module__", None) or "?"
+    import inspect  # ~5 ms of `import cfgkit`; only this error message needs it
+
     try:
         filename = inspect.getsourcefile(module)
         line = inspect.getsourcelines(module)[1]
