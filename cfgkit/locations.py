@@ -10,7 +10,7 @@ from __future__ import annotations
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Any, Optional, Union
 
 __all__ = ["LOCATION_ATTRIBUTE", "Location", "location_of", "set_location"]
 
@@ -61,9 +61,11 @@ def location_of(mapping: Any) -> Optional[Location]:
         found = vars(mapping).get(LOCATION_ATTRIBUTE)
     except TypeError:  # no __dict__: a plain dict
         return None
+    if isinstance(found, tuple):  # the cheap form loading uses: the key path alone
+        return Location(found)
     return found if isinstance(found, Location) else None
 
 
-def set_location(mapping: Any, location: Location) -> None:
-    """Tag a config dict (any object with a ``__dict__``) with its location."""
+def set_location(mapping: Any, location: Union[Location, tuple[Any, ...]]) -> None:
+    """Tag a config dict (any object with a ``__dict__``) with its location or key path."""
     vars(mapping)[LOCATION_ATTRIBUTE] = location

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from addict import Dict
 
 from cfgkit.errors import MissingAttributeError, MissingKeyError
-from cfgkit.locations import LOCATION_ATTRIBUTE, Location
+from cfgkit.locations import LOCATION_ATTRIBUTE
 
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
@@ -246,7 +246,7 @@ def to_config_tree(value: Any, path: Optional[tuple[Any, ...]] = None) -> Any:
             for key, item in dict.items(value):
                 _set_item(node, key, item if type(item) in _ATOMS else to_config_tree(item))
         else:
-            state[LOCATION_ATTRIBUTE] = Location(path)
+            state[LOCATION_ATTRIBUTE] = path  # a Location is made only when asked for
             for key, item in dict.items(value):
                 if type(item) not in _ATOMS:
                     item = to_config_tree(item, (*path, key))
@@ -269,7 +269,7 @@ def to_config_tree(value: Any, path: Optional[tuple[Any, ...]] = None) -> Any:
 def tag_locations(value: Any, path: tuple[Any, ...] = ()) -> None:
     """Tag every ConfigDict in ``value`` with its key path (after the tree was changed)."""
     if isinstance(value, ConfigDict):
-        value.__dict__[LOCATION_ATTRIBUTE] = Location(path)
+        value.__dict__[LOCATION_ATTRIBUTE] = path
     if isinstance(value, dict):
         for key, item in dict.items(value):
             tag_locations(item, (*path, key))

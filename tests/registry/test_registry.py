@@ -230,3 +230,10 @@ def test_ancestors_locations_are_imported_before_they_are_searched(tmp_path):
 
 PARENT = Registry("layer", scope="parent_scope", locations=["parent_layers_pkg.layers"])
 CHILD = Registry("layer", parent=PARENT, scope="child_scope")
+
+
+def test_scope_falls_back_to_mmengine_with_a_warning_when_no_module_is_known():
+    namespace = {"Registry": Registry}
+    with pytest.warns(UserWarning, match='set scope as "mmengine"'):
+        exec("registry = Registry('thing')", namespace)
+    assert namespace["registry"].scope == "mmengine"
