@@ -49,23 +49,15 @@ def build_from_cfg(
         raise RegistryTypeError(
             f"default_args must be a dict or None, but got {type(default_args)}"
         )
-    args = dict(cfg.items())
-    if default_args is not None:
-        for key, value in default_args.items():
-            args.setdefault(key, value)
+    args = _build.merged_arguments(cfg, default_args)
     obj_type = args.pop("type")
     if not isinstance(obj_type, (str, type, types.FunctionType)):
         raise RegistryTypeError(f"type must be a str or valid type, but got {type(obj_type)}")
-    target = _build._resolve_type(obj_type, registry, cfg)
+    target = _build.resolve_type(obj_type, registry, cfg)
     try:
         return target(**args)
     except Exception as error:
-        _build._add_note(
-            error,
-            f"while building {getattr(target, '__name__', target)} from the {registry.name} "
-            f"registry{_build._where(cfg)}, with arguments: {_build._describe_arguments(args)}."
-            f"{_build._parameter_hint(target, error)}",
-        )
+        _build.note_build_failure(error, target, registry.name, cfg, args)
         raise
 
 

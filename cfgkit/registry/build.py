@@ -93,6 +93,35 @@ def _parameter_hint(target: Any, error: BaseException) -> str:
     return _close_names(match.group(1), parameters).replace("?", f" for {match.group(1)!r}?")
 
 
+def merged_arguments(cfg: Any, default_args: Optional[Any]) -> dict[str, Any]:
+    """A new dict of ``cfg``'s items, with ``default_args`` filling the keys it lacks."""
+    args = dict(cfg.items())
+    if default_args is not None:
+        for key, value in default_args.items():
+            args.setdefault(key, value)
+    return args
+
+
+def note_build_failure(
+    error: BaseException, target: Any, registry_label: str, cfg: Any, args: dict[str, Any]
+) -> None:
+    """Add a note to ``error`` saying what was being built, where from, and with what.
+
+    Args:
+        error: What the constructor raised.
+        target: The class or function called.
+        registry_label: ``scope::name`` of the registry, or its name.
+        cfg: The config dict built (for its key path).
+        args: The arguments given (for the message and a did-you-mean).
+    """
+    name = getattr(target, "__name__", repr(target))
+    _add_note(
+        error,
+        f"while building {name} from the {registry_label} registry{_where(cfg)}, with "
+        f"arguments: {_describe_arguments(args)}.{_parameter_hint(target, error)}",
+    )
+
+
 def _check_arguments(cfg: Any, registry: Any, default_args: Any) -> None:
     if not _is_config(cfg):
         raise RegistryTypeError(f"cfg should be a dict, ConfigDict or Config, but got {type(cfg)}")
@@ -110,7 +139,14 @@ def _check_arguments(cfg: Any, registry: Any, default_args: Any) -> None:
         )
 
 
-def _resolve_type(obj_type: Any, registry: Registry, cfg: Any) -> Any:
+def resolve_type(obj_type: Any, registry: Registry, cfg: Any) -> Any:
+    """Return the class or function ``obj_type`` names (or is).
+
+    Raises:
+        NotRegisteredError: A name the registry does not have; with close names and the
+            key path of ``cfg``.
+        RegistryTypeError: ``obj_type`` is neither a string nor callable.
+    """
     if isinstance(obj_type, str):
         found = registry.get(obj_type)
         if found is None:
@@ -161,26 +197,17 @@ def build_from_cfg(cfg: Any, registry: Registry, default_args: Optional[Any] = N
             type, the key path and the arguments.
     """
     _check_arguments(cfg, registry, default_args)
-    args = dict(cfg.items())
-    if default_args is not None:
-        for key, value in default_args.items():
-            args.setdefault(key, value)
+    args = merged_arguments(cfg, default_args)
     scope = args.pop("_scope_", None)
     with registry.switch_scope_and_registry(scope) as switched:
         obj_type = args.pop("type")
-        target = _resolve_type(obj_type, switched, cfg)
+        target = resolve_type(obj_type, switched, cfg)
         try:
             if _is_manager(target):
                 return target.get_instance(**args)
             return target(**args)
         except Exception as error:
-            name = getattr(target, "__name__", repr(target))
-            _add_note(
-                error,
-                f"while building {name} from the {switched.scope}::{switched.name} registry"
-                f"{_where(cfg)}, with arguments: {_describe_arguments(args)}."
-                f"{_parameter_hint(target, error)}",
-            )
+            note_build_failure(error, target, f"{switched.scope}::{switched.name}", cfg, args)
             raise
 
 
@@ -221,7 +248,7 @@ def build_runner_from_cfg(cfg: Any, registry: Registry) -> Any:
             raise RegistryTypeError(
                 f"type must be a str or valid type, but got {type(runner_type)}"
             )
-        runner_cls = _resolve_type(runner_type, switched, cfg)
+        runner_cls = resolve_type(runner_type, switched, cfg)
         return runner_cls.from_cfg(args)
 
 
@@ -238,10 +265,7 @@ def build_scheduler_from_cfg(
         RegistryArgumentError: ``convert_to_iter_based`` without ``epoch_length`` or for a
             scheduler that is not epoch based.
     """
-    args = dict(cfg.items())
-    if default_args is not None:
-        for key, value in default_args.items():
-            args.setdefault(key, value)
+    args = merged_arguments(cfg, default_args)
     scope = args.pop("_scope_", None)
     with registry.switch_scope_and_registry(scope) as switched:
         if args.pop("convert_to_iter_based", False):
@@ -250,7 +274,7 @@ def build_scheduler_from_cfg(
                     "Only epoch-based parameter scheduler can be converted to iter-based, "
                     "and `epoch_length` should be set"
                 )
-            scheduler_cls = _resolve_type(args.pop("type"), switched, cfg)
+            scheduler_cls = resolve_type(args.pop("type"), switched, cfg)
             return scheduler_cls.build_iter_from_epoch(**args)
         args.pop("epoch_length", None)
         return build_from_cfg(args, switched)
