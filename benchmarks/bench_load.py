@@ -7,7 +7,8 @@ Both run in this one process, round after round, and the medians are compared:
   configs are parsed once: the normal case for a process that loads many configs);
 - cfgkit, per config: the cache emptied before every config (what a training script that
   loads one config pays);
-- cfgkit, warm: every config again with the cache full.
+- cfgkit, warm: every config again with the cache full;
+- cfgkit, no provenance: as "corpus" with the provenance log off (what recording costs).
 
 Usage: python benchmarks/bench_load.py [--rounds 3] [--every 1]
 """
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cfgkit import Config  # noqa: E402
-from cfgkit.config import clear_cache  # noqa: E402
+from cfgkit.config import clear_cache, origins  # noqa: E402
 from tests.compat.corpus import config_files, ensure_corpus  # noqa: E402
 
 
@@ -73,8 +74,17 @@ def main() -> None:
         timings["cfgkit per config"].append(
             time_loads(lambda p: Config.fromfile(p, **options), files, before_each=clear_cache)
         )
+        origins.RECORDING = False
+        clear_cache()
+        timings["cfgkit no provenance"].append(
+            time_loads(lambda p: Config.fromfile(p, **options), files)
+        )
+        origins.RECORDING = True
+        clear_cache()
 
     reference = statistics.median(timings["mmengine"])
+    recording = statistics.median(timings["cfgkit corpus"])
+    without = statistics.median(timings["cfgkit no provenance"])
     print(f"{len(files)} configs, {args.rounds} rounds, medians (Python {sys.version.split()[0]})")
     for name, values in timings.items():
         median = statistics.median(values)
@@ -82,6 +92,7 @@ def main() -> None:
             f"  {name:18s} {median:7.3f} s  {median / len(files) * 1e3:6.2f} ms/config  "
             f"mmengine/cfgkit = {reference / median:5.1f}x"
         )
+    print(f"provenance recording costs {100 * (recording / without - 1):+.1f}% of a corpus load")
 
 
 if __name__ == "__main__":

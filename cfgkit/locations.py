@@ -12,10 +12,19 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional, Union
 
-__all__ = ["LOCATION_ATTRIBUTE", "Location", "location_of", "set_location"]
+__all__ = [
+    "LOCATION_ATTRIBUTE",
+    "PROVENANCE_ATTRIBUTE",
+    "Location",
+    "location_of",
+    "set_location",
+]
 
-# An instance attribute, so that it travels with the dict and never shows up as a key.
+# Instance attributes, so that they travel with the dict and never show up as keys: the
+# dict's key path, and the log of where its config's values came from (an object with
+# ``locate(path) -> (filename, lineno)``, see cfgkit.config.origins).
 LOCATION_ATTRIBUTE = "__cfgkit_location__"
+PROVENANCE_ATTRIBUTE = "__cfgkit_provenance__"
 
 
 class Location:
@@ -56,14 +65,21 @@ class Location:
 
 
 def location_of(mapping: Any) -> Optional[Location]:
-    """Return the location a config dict was tagged with, or None."""
+    """Return where a config dict was written (key path, and file and line when known)."""
     try:
-        found = vars(mapping).get(LOCATION_ATTRIBUTE)
+        state = vars(mapping)
     except TypeError:  # no __dict__: a plain dict
         return None
-    if isinstance(found, tuple):  # the cheap form loading uses: the key path alone
+    found = state.get(LOCATION_ATTRIBUTE)
+    if isinstance(found, Location):
+        return found
+    if not isinstance(found, tuple):  # loading stores the cheap form: the key path alone
+        return None
+    provenance = state.get(PROVENANCE_ATTRIBUTE)
+    if provenance is None:
         return Location(found)
-    return found if isinstance(found, Location) else None
+    filename, lineno = provenance.locate(found)
+    return Location(found, filename, lineno)
 
 
 def set_location(mapping: Any, location: Union[Location, tuple[Any, ...]]) -> None:

@@ -17,7 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterator, Optional, Sequence, Union
 
-__all__ = ["DictAction", "add_args", "parse_option_value"]
+__all__ = ["CommandLineOptions", "DictAction", "add_args", "parse_option_value"]
 
 _QUOTES = "'\""
 _PAIRS = {"(": ")", "[": "]"}
@@ -167,6 +167,13 @@ def parse_option_value(text: str) -> Any:
     return _parse(_drop_unquoted_spaces(stripped, scanner), scanner, inside=False)
 
 
+class CommandLineOptions(dict):  # type: ignore[type-arg]
+    """The dict ``DictAction`` collects: a plain dict, marked so that merging it records
+    ``--cfg-options`` as the source of its values (see ``Config.provenance``)."""
+
+    provenance_label = "--cfg-options"
+
+
 class DictAction(Action):
     """argparse action that collects ``KEY=VALUE`` pairs into a dict for ``merge_from_dict``.
 
@@ -194,7 +201,7 @@ class DictAction(Action):
         values: Union[str, Sequence[Any], None],
         option_string: Optional[str] = None,
     ) -> None:
-        options = dict(getattr(namespace, self.dest, None) or {})
+        options = CommandLineOptions(getattr(namespace, self.dest, None) or {})
         if isinstance(values, str):
             values = [values]
         for item in values or ():

@@ -19,13 +19,15 @@ from cfgkit.config.inheritance import (
 )
 from cfgkit.config.loading import check_extension
 from cfgkit.config.merging import expand_dotted_keys, merge_into
+from cfgkit.config.origins import LAYER_CODE, Provenance, Record, parse_key, value_at
 from cfgkit.errors import ConfigParsingError, ConfigTypeError, ReservedKeyError
+from cfgkit.locations import PROVENANCE_ATTRIBUTE
 
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from argparse import ArgumentParser
-    from typing import Any, Iterator, Optional, Union
+    from typing import Any, Iterator, Optional, Sequence, Union
 
     PathLike = Union[str, os.PathLike[str]]
     FormatStyle = Union[bool, str]
@@ -264,14 +266,51 @@ class Config:
             >>> cfg.to_dict()
             {'model': {'depth': 101}, 'steps': [8, 12]}
         """
-        merged = merge_into(
-            expand_dotted_keys(options),
-            self.__dict__["_cfg_dict"],
-            allow_list_keys=allow_list_keys,
-        )
+        expanded = expand_dotted_keys(options)
+        current = self.__dict__["_cfg_dict"]
+        merged = merge_into(expanded, current, allow_list_keys=allow_list_keys)
         cfg_dict = ConfigDict._hook(merged)
-        tag_locations(cfg_dict)
+        provenance = current.__dict__.get(PROVENANCE_ATTRIBUTE)
+        if provenance is not None:
+            provenance.record_options(
+                expanded, getattr(options, "provenance_label", "merge_from_dict")
+            )
+        tag_locations(cfg_dict, (), provenance)
         self.__dict__["_cfg_dict"] = cfg_dict
+
+    def provenance(self, key: Union[str, Sequence[Any]]) -> list[Record]:
+        """Return where the value of ``key`` came from: every value it took, oldest first.
+
+        Each record has the value, the file and line that set it, the layer (``'base'``,
+        ``'config'``, ``'env'`` for a ``{{ $VAR }}`` substitution, ``'options'`` for
+        ``merge_from_dict``/``--cfg-options``, ``'code'`` for an assignment such as
+        ``cfg.model.backbone.depth = 5``) and the action (``'set'``, ``'merge'``,
+        ``'replace'`` for a list or a ``_delete_=True`` dict written over, ``'delete'``).
+
+        Args:
+            key: A dotted key, digits indexing lists (``'train_pipeline.2.scale'``), or a
+                sequence of keys (for keys that hold dots).
+
+        Returns:
+            The records.
+
+        Raises:
+            AttributeError: The key does not exist (the error ``cfg.a.b`` raises).
+            IndexError: A list index is out of range.
+
+        Examples:
+            >>> cfg = Config.fromfile('configs/retinanet_r101.py')  # doctest: +SKIP
+            >>> cfg.provenance('model.backbone.depth')  # doctest: +SKIP
+            [<set 50 at configs/_base_/models/retinanet.py:9 (base)>,
+             <replace 101 at configs/retinanet_r101.py:3 (config)>]
+        """
+        path = parse_key(key)
+        current = value_at(self.__dict__["_cfg_dict"], path)
+        log = self.__dict__["_cfg_dict"].__dict__.get(PROVENANCE_ATTRIBUTE)
+        if log is None:
+            return [Record(current, None, None, LAYER_CODE, "set", "given to Config()")]
+        records: list[Record] = log.chain(path, current)
+        return records
 
     @staticmethod
     def diff(cfg1: Union[PathLike, Config], cfg2: Union[PathLike, Config]) -> str:
@@ -434,7 +473,8 @@ def config_from_resolved(
     """
     for message in resolved.deprecations:
         warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
-    cfg_dict = to_config_tree(resolved.tree, ())
+    provenance = Provenance(resolved.filename, resolved.layers) if resolved.layers else None
+    cfg_dict = to_config_tree(resolved.tree, (), provenance)
     custom_imports = cfg_dict.get(CUSTOM_IMPORTS_KEY)
     if import_modules and custom_imports:
         import_custom_modules(custom_imports, resolved.filename)

@@ -8,7 +8,7 @@ from collections import OrderedDict
 from addict import Dict
 
 from cfgkit.errors import MissingAttributeError, MissingKeyError
-from cfgkit.locations import LOCATION_ATTRIBUTE
+from cfgkit.locations import LOCATION_ATTRIBUTE, PROVENANCE_ATTRIBUTE
 
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
@@ -78,7 +78,13 @@ class ConfigDict(Dict):  # type: ignore[misc]
         super().__setattr__(name, self._hook(value))
 
     def __setitem__(self, name: Any, value: Any) -> None:
-        super().__setitem__(name, self._hook(value))
+        value = self._hook(value)
+        super().__setitem__(name, value)
+        provenance = self.__dict__.get(PROVENANCE_ATTRIBUTE)
+        if provenance is not None:  # a dict of a loaded config: log the change
+            path = (*self.__dict__[LOCATION_ATTRIBUTE], name)
+            provenance.record_assignment(path, value)
+            tag_locations(value, path, provenance)
 
     def __iter__(self) -> Iterator[Any]:
         return iter(dict.keys(self))
@@ -177,6 +183,7 @@ _MISSING = object()
 
 
 def _copy_location(source: ConfigDict, target: ConfigDict) -> None:
+    # Copies keep their key path but not the log: changing a copy is not the config's story.
     location = source.__dict__.get(LOCATION_ATTRIBUTE)
     if location is not None:
         target.__dict__[LOCATION_ATTRIBUTE] = location
@@ -222,7 +229,9 @@ _STATE = dict(_ADDICT_STATE)
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
-def to_config_tree(value: Any, path: Optional[tuple[Any, ...]] = None) -> Any:
+def to_config_tree(
+    value: Any, path: Optional[tuple[Any, ...]] = None, provenance: Any = None
+) -> Any:
     """Return a fresh copy of ``value`` with every plain dict (and ConfigDict) as a ConfigDict.
 
     Containers are always new objects, so the result shares no dict or list with the input.
@@ -233,7 +242,8 @@ def to_config_tree(value: Any, path: Optional[tuple[Any, ...]] = None) -> Any:
     Args:
         value: The tree to convert.
         path: The key path of ``value`` in its config; when given, every new ConfigDict is
-            tagged with its :class:`~cfgkit.locations.Location`.
+            tagged with its key path (see :mod:`cfgkit.locations`).
+        provenance: The config's provenance log, tagged on every new ConfigDict with ``path``.
     """
     kind = type(value)
     if kind in _ATOMS:
@@ -247,9 +257,11 @@ def to_config_tree(value: Any, path: Optional[tuple[Any, ...]] = None) -> Any:
                 _set_item(node, key, item if type(item) in _ATOMS else to_config_tree(item))
         else:
             state[LOCATION_ATTRIBUTE] = path  # a Location is made only when asked for
+            if provenance is not None:
+                state[PROVENANCE_ATTRIBUTE] = provenance
             for key, item in dict.items(value):
                 if type(item) not in _ATOMS:
-                    item = to_config_tree(item, (*path, key))
+                    item = to_config_tree(item, (*path, key), provenance)
                 _set_item(node, key, item)
         return node
     if kind is list or kind is tuple:
@@ -257,7 +269,7 @@ def to_config_tree(value: Any, path: Optional[tuple[Any, ...]] = None) -> Any:
             items = [item if type(item) in _ATOMS else to_config_tree(item) for item in value]
         else:
             items = [
-                item if type(item) in _ATOMS else to_config_tree(item, (*path, index))
+                item if type(item) in _ATOMS else to_config_tree(item, (*path, index), provenance)
                 for index, item in enumerate(value)
             ]
         return items if kind is list else tuple(items)
@@ -266,13 +278,17 @@ def to_config_tree(value: Any, path: Optional[tuple[Any, ...]] = None) -> Any:
     return value
 
 
-def tag_locations(value: Any, path: tuple[Any, ...] = ()) -> None:
-    """Tag every ConfigDict in ``value`` with its key path (after the tree was changed)."""
+def tag_locations(value: Any, path: tuple[Any, ...] = (), provenance: Any = None) -> None:
+    """Tag every ConfigDict in ``value`` with its key path and the config's provenance log
+    (after the tree was changed)."""
     if isinstance(value, ConfigDict):
-        value.__dict__[LOCATION_ATTRIBUTE] = path
+        state = value.__dict__
+        state[LOCATION_ATTRIBUTE] = path
+        if provenance is not None:
+            state[PROVENANCE_ATTRIBUTE] = provenance
     if isinstance(value, dict):
         for key, item in dict.items(value):
-            tag_locations(item, (*path, key))
+            tag_locations(item, (*path, key), provenance)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            tag_locations(item, (*path, index))
+            tag_locations(item, (*path, index), provenance)

@@ -17,6 +17,7 @@ import os
 import re
 import threading
 
+from cfgkit.config import origins
 from cfgkit.config.config_dict import ConfigDict, to_config_tree
 from cfgkit.config.loading import (
     BASE_KEY,
@@ -28,7 +29,7 @@ from cfgkit.config.loading import (
     run_python,
 )
 from cfgkit.config.merging import merge_into
-from cfgkit.config.origins import find_key_line
+from cfgkit.config.origins import SourceLayer, find_key_line
 from cfgkit.config.substitution import (
     EnvRead,
     resolve_base_references,
@@ -112,6 +113,7 @@ class ResolvedConfig:
         deprecations: Deprecation messages of the files in the chain, bases first.
         sources: ``(path, text)`` of every file in the chain, to validate the cache.
         env_reads: Every environment lookup made, to validate the cache.
+        layers: What each file of the chain contributed, in merge order (for provenance).
     """
 
     __slots__ = (
@@ -119,6 +121,7 @@ class ResolvedConfig:
         "env_reads",
         "env_variables",
         "filename",
+        "layers",
         "sources",
         "text",
         "tree",
@@ -133,6 +136,7 @@ class ResolvedConfig:
         deprecations: tuple[str, ...] = (),
         sources: tuple[tuple[str, str], ...] = (),
         env_reads: tuple[EnvRead, ...] = (),
+        layers: tuple[SourceLayer, ...] = (),
     ) -> None:
         self.filename = filename
         self.tree = tree
@@ -141,6 +145,7 @@ class ResolvedConfig:
         self.deprecations = deprecations
         self.sources = sources
         self.env_reads = env_reads
+        self.layers = layers
 
 
 DEFAULT_OPTIONS = LoadOptions()
@@ -270,6 +275,12 @@ def resolve_text(
             # mmengine keeps those changes: give it a private copy and merge into that.
             namespace = target = to_config_tree(target)
         child, _ = run_python(python, namespace)
+    layers = list(bases.layers)
+    recording = origins.RECORDING
+    if recording and target is not bases.tree:
+        edits = changed_keys(bases.tree, target)
+        if edits:  # what `_base_.x = ...` changed, as a layer of this file
+            layers.append(SourceLayer(filename, extension, edits, text, raw))
 
     _check_reserved(child, filename, raw)
     deprecations = []
@@ -282,6 +293,8 @@ def resolve_text(
     tree = {k: v for k, v in merged.items() if not (isinstance(k, str) and k.startswith("__"))}
     sources = dict(bases.sources)
     sources[filename] = raw
+    if recording:
+        layers.append(SourceLayer(filename, extension, child, text, raw))
     return ResolvedConfig(
         filename=filename,
         tree=tree,
@@ -290,7 +303,44 @@ def resolve_text(
         deprecations=(*bases.deprecations, *deprecations),
         sources=tuple(sources.items()),
         env_reads=(*env_reads, *bases.env_reads),
+        layers=tuple(layers),
     )
+
+
+def changed_keys(before: Any, after: Any) -> dict[Any, Any]:
+    """The keys of ``after`` that are new or different from ``before`` (what a config changed
+    in place through ``_base_``), for provenance only.
+
+    Nested dicts are compared key by key, and lists and tuples of the same length element by
+    element, their changes keyed by index, so that only what changed is credited.
+    """
+    changes: dict[Any, Any] = {}
+    items = dict.items(after) if isinstance(after, dict) else enumerate(after)
+    for key, value in items:
+        old = dict.get(before, key, _ABSENT) if isinstance(before, dict) else before[key]
+        if _comparable_containers(old, value):
+            nested = changed_keys(old, value)
+            if nested:
+                changes[key] = nested
+        elif old is _ABSENT or not _equal(old, value):
+            changes[key] = value
+    return changes
+
+
+def _comparable_containers(old: Any, new: Any) -> bool:
+    if isinstance(old, dict) and isinstance(new, dict):
+        return True
+    return isinstance(old, (list, tuple)) and type(old) is type(new) and len(old) == len(new)
+
+
+_ABSENT = object()
+
+
+def _equal(first: Any, second: Any) -> bool:
+    try:
+        return bool(first == second) and type(first) is type(second)
+    except Exception:  # values that cannot be compared are taken as changed
+        return False
 
 
 class _Bases:
@@ -303,6 +353,7 @@ class _Bases:
         self.sources: dict[str, str] = {}
         self.env_variables: dict[str, str] = {}
         self.env_reads: list[EnvRead] = []
+        self.layers: list[SourceLayer] = []
 
 
 def _load_bases(
@@ -313,7 +364,16 @@ def _load_bases(
     for entry in _base_list(entries, filename):
         base_path, scope = _locate_base(entry, filename)
         base = _resolve_path(base_path, options, chain, requested_by=filename)
-        tree = base.tree if scope is None else _with_scope(base.tree, scope)
+        tree = base.tree
+        bases.layers.extend(base.layers)
+        if scope is not None:
+            tree = _with_scope(tree, scope)
+        if scope is not None and base.layers:
+            own = base.layers[-1]  # the package config's own layer, for its text
+            scoped = changed_keys(base.tree, tree)
+            bases.layers.append(
+                SourceLayer(base.filename, own.extension, scoped, own.text, own.raw)
+            )
         duplicates = [k for k in tree if k in bases.tree]
         if duplicates:
             raise _duplicate_error(duplicates, owners, base.filename, filename)

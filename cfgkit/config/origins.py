@@ -1,18 +1,349 @@
-"""Where config keys come from: the file and line that set them."""
+"""Where config keys come from: the layers that wrote a config, replayed for one key on demand.
+
+Loading keeps, for every file, what it contributed (its own dict, before merging) in merge
+order: the bases depth first, then the file. ``merge_from_dict`` and assignments in code
+(``cfg.model.backbone.depth = 5``) append to the same log. Asking for a key replays the log:
+each layer that sets, merges into, replaces (a list, or a dict with ``_delete_=True``) or
+removes the key gives one record. Line numbers are looked up only then.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 
+from cfgkit.config.config_dict import DELETE_KEY
 from cfgkit.config.loading import read_text
+from cfgkit.config.source_lines import key_lines
 from cfgkit.errors import ConfigFileNotFoundError
 
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Optional
+    from types import FrameType
+    from typing import Any, Optional
 
-__all__ = ["find_key_line"]
+__all__ = [
+    "LAYER_BASE",
+    "LAYER_CODE",
+    "LAYER_CONFIG",
+    "LAYER_ENV",
+    "LAYER_OPTIONS",
+    "Provenance",
+    "Record",
+    "SourceLayer",
+    "find_key_line",
+    "parse_key",
+    "value_at",
+]
+
+LAYER_BASE = "base"
+LAYER_CONFIG = "config"
+LAYER_ENV = "env"
+LAYER_OPTIONS = "options"
+LAYER_CODE = "code"
+# Loading records layers while this is True. Only benchmarks turn it off, to measure what
+# recording costs; call cfgkit.config.clear_cache() after changing it.
+RECORDING = True
+_ENV_REFERENCE = re.compile(r"\{\{['\"]?\s*\$(\w+)")
+_CFGKIT_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_MISSING = object()
+
+
+class SourceLayer:
+    """What one config file contributed: its own dict before merging, and its text.
+
+    Args:
+        filename: The file.
+        extension: Its format.
+        tree: The file's own keys (after ``{{ _base_.x }}`` references were resolved).
+        text: The text that was parsed (after the text passes), for line numbers.
+        raw: The text as written, to tell ``{{ $VAR }}`` substitutions apart.
+    """
+
+    __slots__ = ("_lines", "extension", "filename", "raw", "text", "tree")
+
+    def __init__(
+        self, filename: str, extension: str, tree: dict[Any, Any], text: str, raw: str
+    ) -> None:
+        self.filename = filename
+        self.extension = extension
+        self.tree = tree
+        self.text = text
+        self.raw = raw
+        self._lines: Optional[dict[tuple[Any, ...], int]] = None
+
+    def line_of(self, path: tuple[Any, ...]) -> Optional[int]:
+        """The line that writes ``path``, or its longest written prefix."""
+        if self._lines is None:
+            self._lines = key_lines(self.text, self.extension)
+        for end in range(len(path), 0, -1):
+            found = self._lines.get(path[:end])
+            if found is not None:
+                return found
+        return None
+
+    def env_variable_on(self, lineno: Optional[int]) -> Optional[str]:
+        """The environment variable substituted on line ``lineno`` of the raw text, if any."""
+        if lineno is None:
+            return None
+        lines = self.raw.splitlines()
+        if lineno > len(lines):
+            return None
+        match = _ENV_REFERENCE.search(lines[lineno - 1])
+        return match.group(1) if match else None
+
+
+class Record:
+    """One value a key took: where it was set, by which layer, and how.
+
+    Attributes:
+        value: The value (for a merge, the dict that was merged in).
+        filename: The file that set it (None for options and unknown code).
+        lineno: The line in ``filename``.
+        layer: ``'base'``, ``'config'``, ``'env'``, ``'options'`` or ``'code'``.
+        action: ``'set'``, ``'merge'``, ``'replace'`` or ``'delete'``.
+        note: More detail (the environment variable, ``_delete_``, an options label).
+    """
+
+    __slots__ = ("action", "filename", "layer", "lineno", "note", "value")
+
+    def __init__(
+        self,
+        value: Any,
+        filename: Optional[str],
+        lineno: Optional[int],
+        layer: str,
+        action: str,
+        note: str = "",
+    ) -> None:
+        self.value = value
+        self.filename = filename
+        self.lineno = lineno
+        self.layer = layer
+        self.action = action
+        self.note = note
+
+    @property
+    def where(self) -> str:
+        """``file:line``, the file alone, or the note when there is no file."""
+        if self.filename is None:
+            return self.note or "?"
+        return f"{self.filename}:{self.lineno}" if self.lineno else self.filename
+
+    def __repr__(self) -> str:
+        detail = f", {self.note}" if self.note and self.filename is not None else ""
+        value = repr(self.value)
+        if len(value) > 60:
+            value = value[:57] + "..."
+        return f"<{self.action} {value} at {self.where} ({self.layer}{detail})>"
+
+    __str__ = __repr__
+
+
+class _Event:
+    """A change made after loading: options merged in, or one assignment in code."""
+
+    __slots__ = ("filename", "label", "lineno", "path", "tree")
+
+    def __init__(
+        self,
+        path: tuple[Any, ...],
+        tree: Any,
+        label: str,
+        filename: Optional[str] = None,
+        lineno: Optional[int] = None,
+    ) -> None:
+        self.path = path
+        self.tree = tree
+        self.label = label
+        self.filename = filename
+        self.lineno = lineno
+
+
+def _child(node: Any, key: Any) -> Any:
+    """``node[key]`` for dicts and sequences (digit strings index sequences), or _MISSING."""
+    if isinstance(node, dict):
+        if key in node:
+            return dict.__getitem__(node, key)
+        if isinstance(key, int) and str(key) in node:  # options write list indexes as text
+            return dict.__getitem__(node, str(key))
+        return _MISSING
+    if isinstance(node, (list, tuple)) and isinstance(key, int) and 0 <= key < len(node):
+        return node[key]
+    return _MISSING
+
+
+def _touch(tree: Any, path: tuple[Any, ...]) -> Optional[tuple[str, Any, str]]:
+    """How a layer's tree affects ``path``: ``(action, value, note)``, or None if it does not.
+
+    Mirrors the merge: dicts merge key by key; a sequence or a scalar replaces what was
+    there, so everything under it comes from this layer; ``_delete_=True`` replaces a dict.
+    """
+    node = tree
+    replaced = ""
+    for depth, key in enumerate(path):
+        if isinstance(node, dict):
+            if depth and node.get(DELETE_KEY):
+                replaced = "_delete_=True"
+            found = _child(node, key)
+            if found is _MISSING:
+                return ("delete", None, replaced) if replaced else None
+            node = found
+        elif isinstance(node, (list, tuple)):
+            replaced = replaced or "set as part of a sequence"
+            found = _child(node, key)
+            if found is _MISSING:
+                return ("delete", None, replaced)
+            node = found
+        else:
+            return ("delete", None, "a value replaced the dict above it")
+    if isinstance(node, dict) and node.get(DELETE_KEY):
+        return ("replace", node, "_delete_=True")
+    if replaced:
+        return ("set", node, replaced)
+    return ("merge" if isinstance(node, dict) else "set", node, "")
+
+
+def _caller_outside_cfgkit() -> tuple[Optional[str], Optional[int]]:
+    """The file and line of the first frame outside cfgkit and addict (who assigned)."""
+    frame: Optional[FrameType] = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_CFGKIT_DIRECTORY) and "addict" not in filename:
+            return filename, frame.f_lineno
+        frame = frame.f_back
+    return None, None
+
+
+def value_at(tree: Any, path: tuple[Any, ...]) -> Any:
+    """Follow ``path`` into a config as attribute access would, raising the error it raises
+    (``AttributeError`` for a missing key, ``IndexError`` past the end of a list)."""
+    node = tree
+    for part in path:
+        if isinstance(node, dict):
+            if part in node:
+                node = dict.__getitem__(node, part)
+            elif str(part) in node:
+                node = dict.__getitem__(node, str(part))
+            else:  # raise what `cfg.a.b` (or `cfg[1]`) raises
+                node = getattr(node, part) if isinstance(part, str) else node[part]
+        else:
+            node = node[part]
+    return node
+
+
+def parse_key(key: Any) -> tuple[Any, ...]:
+    """``'train_pipeline.2.scale'`` -> ``('train_pipeline', 2, 'scale')`` (digits as ints).
+
+    A tuple or list is taken as the path itself (for keys that hold dots).
+    """
+    if isinstance(key, (tuple, list)):
+        return tuple(key)
+    if not isinstance(key, str):
+        return (key,)
+    return tuple(int(part) if part.isdigit() else part for part in key.split("."))
+
+
+class Provenance:
+    """The log of a config's layers, replayed for one key at a time.
+
+    Args:
+        filename: The config file (its own layer is ``'config'``; the others ``'base'``).
+        layers: What each file contributed, in merge order.
+    """
+
+    def __init__(self, filename: Optional[str], layers: tuple[SourceLayer, ...]) -> None:
+        self.filename = filename
+        self.layers = layers
+        self.events: list[_Event] = []
+
+    def copy(self) -> Provenance:
+        """A log with the same layers and its own list of later changes."""
+        other = Provenance(self.filename, self.layers)
+        other.events = list(self.events)
+        return other
+
+    def record_options(self, tree: dict[Any, Any], label: str = "merge_from_dict") -> None:
+        """Log options merged in (``tree`` as ``merge_into`` got it: dotted keys expanded)."""
+        self.events.append(_Event((), tree, label))
+
+    def record_assignment(self, path: tuple[Any, ...], value: Any) -> None:
+        """Log ``cfg.<path> = value``, with the file and line of the code that did it."""
+        filename, lineno = _caller_outside_cfgkit()
+        self.events.append(_Event(path, value, "assignment in code", filename, lineno))
+
+    def chain(self, path: tuple[Any, ...], current: Any = _MISSING) -> list[Record]:
+        """The records of every value ``path`` took, oldest first.
+
+        Args:
+            path: The key path (list indexes as ints).
+            current: The value the config holds now; when the log does not end with it (a
+                change made in place, like ``list.append``), a last record says so.
+
+        Returns:
+            The records.
+        """
+        records: list[Record] = []
+        for layer in self.layers:
+            touched = _touch(layer.tree, path)
+            if touched is not None:
+                records.append(self._file_record(layer, path, touched, bool(records)))
+        for event in self.events:
+            if path[: len(event.path)] == event.path:
+                touched = _touch(event.tree, path[len(event.path) :])
+            elif event.path[: len(path)] == path:
+                touched = ("merge", {event.path[len(path)]: event.tree}, "")
+            else:
+                continue
+            if touched is not None:
+                records.append(self._event_record(event, touched, bool(records)))
+        if current is not _MISSING and not (records and _same(records[-1].value, current)):
+            records.append(Record(current, None, None, LAYER_CODE, "set", "changed in code"))
+        return records
+
+    def _file_record(
+        self, layer: SourceLayer, path: tuple[Any, ...], touched: tuple[str, Any, str], seen: bool
+    ) -> Record:
+        action = _in_order(touched[0], seen)
+        value, note = touched[1], touched[2]
+        lineno = layer.line_of(path)
+        kind = LAYER_CONFIG if layer.filename == self.filename else LAYER_BASE
+        variable = layer.env_variable_on(lineno) if action != "delete" else None
+        if variable is not None:
+            kind, note = LAYER_ENV, f"${variable}"
+        return Record(value, layer.filename, lineno, kind, action, note)
+
+    def _event_record(self, event: _Event, touched: tuple[str, Any, str], seen: bool) -> Record:
+        action = _in_order(touched[0], seen)
+        value, note = touched[1], touched[2]
+        if event.filename is None:
+            return Record(value, None, None, LAYER_OPTIONS, action, note or event.label)
+        return Record(value, event.filename, event.lineno, LAYER_CODE, action, event.label)
+
+    def locate(self, path: tuple[Any, ...]) -> tuple[Optional[str], Optional[int]]:
+        """The file and line of the last layer that wrote ``path`` (for error messages)."""
+        for record in reversed(self.chain(path)):
+            if record.filename is not None and record.action != "delete":
+                return record.filename, record.lineno
+        return None, None
+
+
+def _in_order(action: str, seen: bool) -> str:
+    """The first value of a key is 'set'; a later one 'replace's (dicts still 'merge')."""
+    if not seen:
+        return "set" if action in ("merge", "replace") else action
+    return "replace" if action == "set" else action
+
+
+def _same(recorded: Any, current: Any) -> bool:
+    if isinstance(recorded, dict) or isinstance(current, dict):
+        return True  # dicts are merged from several layers; leaves carry the comparison
+    try:
+        return bool(recorded == current) and type(recorded) is type(current)
+    except Exception:  # values that cannot be compared count as the same
+        return True
 
 
 def find_key_line(filename: str, key: str, text: Optional[str] = None) -> Optional[int]:

@@ -15,7 +15,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["TUPLE_TAG", "SafeTupleDumper", "SafeTupleLoader", "dump_yaml", "load_yaml"]
+__all__ = [
+    "TUPLE_TAG",
+    "SafeTupleDumper",
+    "SafeTupleLoader",
+    "compose_yaml",
+    "dump_yaml",
+    "load_yaml",
+]
 
 TUPLE_TAG = "tag:yaml.org,2002:python/tuple"
 _PYTHON_TAG_PREFIX = "tag:yaml.org,2002:python/"
@@ -108,3 +115,8 @@ def dump_yaml(data: Any) -> str:
     """
     text: str = yaml.dump(data, Dumper=SafeTupleDumper)
     return text
+
+
+def compose_yaml(text: str) -> Any:
+    """Return PyYAML's node tree of ``text`` (with marks: lines and columns), or None."""
+    return yaml.compose(text, Loader=SafeTupleLoader)

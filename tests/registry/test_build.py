@@ -113,7 +113,7 @@ def test_unknown_type_names_registry_scope_close_names_and_key_path(models):
         models.build(cfg.model.backbone)
     message = str(caught.value)
     assert message.startswith("ResNt is not in the demo::model registry. Did you mean 'ResNet'?")
-    assert message.endswith("config key model.backbone")
+    assert message.endswith("config key model.backbone (<string>:1)")
     assert isinstance(caught.value, KeyError)
 
 

@@ -1,0 +1,158 @@
+"""Map the key paths a config file writes to the lines that write them.
+
+Used only when someone asks where a value came from, so nothing here runs while loading.
+
+- Python: for every top-level assignment (the last one wins, as at run time), the keys of
+  ``dict(...)`` calls, ``{...}`` displays and the elements of lists and tuples in its value,
+  each with the line of its keyword, key or element; assignments into names
+  (``model.backbone.depth = 5``, ``model['neck'] = ...``, ``_base_.model.type = 'X'``) too.
+  A key inside a value built by code (a comprehension, ``**base``, a call) has no entry: the
+  longest written prefix, down to the statement, answers for it.
+- YAML and JSON: the line of every key and sequence item, from PyYAML's node tree.
+"""
+
+from __future__ import annotations
+
+import ast
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+__all__ = ["key_lines"]
+
+
+def key_lines(text: str, extension: str) -> dict[tuple[Any, ...], int]:
+    """Return the line of every key path that ``text`` writes.
+
+    Args:
+        text: The config's text (after the text passes, as it was parsed).
+        extension: ``.py``, ``.json``, ``.yaml`` or ``.yml``.
+
+    Returns:
+        Key paths (list indexes as ints) to 1-based lines; empty when the text cannot be read.
+    """
+    if extension == ".py":
+        return _python_lines(text)
+    return _data_lines(text)
+
+
+def _python_lines(text: str) -> dict[tuple[Any, ...], int]:
+    try:
+        module = ast.parse(text)
+    except SyntaxError:
+        return {}
+    lines: dict[tuple[Any, ...], int] = {}
+    for statement in module.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)) and statement.value:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        for target in targets:
+            path = _target_path(target)
+            if path is None:
+                continue
+            # A new value for a path replaces what was written under it before.
+            for known in [k for k in lines if k[: len(path)] == path]:
+                del lines[known]
+            lines[path] = statement.lineno
+            _describe(value, path, lines)
+    return lines
+
+
+def _target_path(target: ast.expr) -> Optional[tuple[Any, ...]]:
+    """``model`` -> ``('model',)``; ``model.neck['x']`` -> ``('model', 'neck', 'x')``;
+    ``_base_.model.type`` -> ``('model', 'type')``; anything else -> None."""
+    parts: list[Any] = []
+    node = target
+    while True:
+        if isinstance(node, ast.Name):
+            parts.append(node.id)
+            break
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Subscript):
+            key = node.slice
+            if not isinstance(key, ast.Constant):
+                return None
+            parts.append(key.value)
+            node = node.value
+        else:
+            return None
+    parts.reverse()
+    if parts[0] == "_base_":
+        parts = parts[1:]
+    return tuple(parts) or None
+
+
+def _describe(value: ast.expr, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
+    if isinstance(value, ast.Name) and (value.id,) in lines:
+        # `pipeline=test_pipeline`: the keys inside come from where that name was written.
+        source = (value.id,)
+        for known, line in list(lines.items()):
+            if len(known) > 1 and known[:1] == source:
+                lines[(*path, *known[1:])] = line
+        return
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
+        for keyword in value.keywords:
+            if keyword.arg is None:  # **spread: its keys are built by code
+                continue
+            here = (*path, keyword.arg)
+            lines[here] = getattr(keyword, "lineno", value.lineno)
+            _describe(keyword.value, here, lines)
+    elif isinstance(value, ast.Dict):
+        for key, item in zip(value.keys, value.values):
+            if isinstance(key, ast.Constant):
+                here = (*path, key.value)
+                lines[here] = key.lineno
+                _describe(item, here, lines)
+    elif isinstance(value, (ast.List, ast.Tuple)):
+        for index, item in enumerate(value.elts):
+            if isinstance(item, ast.Starred):
+                return  # later indexes are built by code
+            here = (*path, index)
+            lines[here] = item.lineno
+            _describe(item, here, lines)
+
+
+def _data_lines(text: str) -> dict[tuple[Any, ...], int]:
+    from cfgkit.config import yaml_safe  # PyYAML costs ~20 ms to import; only this needs it
+
+    try:
+        root = yaml_safe.compose_yaml(text)
+    except Exception:  # a text PyYAML cannot compose just has no lines
+        return {}
+    lines: dict[tuple[Any, ...], int] = {}
+    if root is not None:
+        _describe_node(root, (), lines)
+    return lines
+
+
+def _describe_node(node: Any, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
+    kind = type(node).__name__
+    if kind == "MappingNode":
+        for key_node, value_node in node.value:
+            key = _scalar(key_node)
+            here = (*path, key)
+            lines[here] = key_node.start_mark.line + 1
+            _describe_node(value_node, here, lines)
+    elif kind == "SequenceNode":
+        for index, item in enumerate(node.value):
+            here = (*path, index)
+            lines[here] = item.start_mark.line + 1
+            _describe_node(item, here, lines)
+
+
+def _scalar(node: Any) -> Any:
+    """The key a scalar node stands for: ints as ints, everything else as its text."""
+    value = getattr(node, "value", None)
+    if isinstance(value, str) and node.tag.endswith(":int"):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value
