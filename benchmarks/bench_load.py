@@ -63,6 +63,7 @@ def main() -> None:
         "cfgkit corpus": [],
         "cfgkit per config": [],
         "cfgkit warm": [],
+        "cfgkit no provenance": [],
     }
     for _ in range(args.rounds):
         timings["mmengine"].append(

@@ -36,3 +36,28 @@ def test_readme_starts_with_the_two_commands():
         "examples/configs/retinanet_r101_fpn_2x_coco.py",
         'python -m pip install ".[test,compat]" && python -m pytest',
     ]
+
+
+SHELL_BLOCK = re.compile(r"```\n(\$ cfgkit .*?)```", re.DOTALL)
+
+
+def shell_examples():
+    for page in PAGES:
+        for index, match in enumerate(SHELL_BLOCK.finditer(page.read_text(encoding="utf-8"))):
+            yield pytest.param(match.group(1), id=f"{page.name}-shell-{index}")
+
+
+@pytest.mark.parametrize("block", list(shell_examples()))
+def test_cfgkit_commands_print_what_the_docs_show(block, monkeypatch, capsys):
+    import shlex
+
+    from cfgkit.cli import main
+
+    monkeypatch.chdir(ROOT)
+    command, *shown = block.rstrip("\n").splitlines()
+    main(shlex.split(command)[2:])  # drop "$ cfgkit"
+    captured = capsys.readouterr()
+    printed = (captured.out + captured.err).splitlines()
+    for line in shown:
+        if line != "...":
+            assert line in printed

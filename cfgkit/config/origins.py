@@ -13,7 +13,7 @@ import os
 import re
 import sys
 
-from cfgkit.config.config_dict import DELETE_KEY
+from cfgkit.config.config_dict import DELETE_KEY, to_plain_tree
 from cfgkit.config.loading import read_text
 from cfgkit.config.source_lines import key_lines
 from cfgkit.errors import ConfigFileNotFoundError
@@ -267,12 +267,14 @@ class Provenance:
 
     def record_options(self, tree: dict[Any, Any], label: str = "merge_from_dict") -> None:
         """Log options merged in (``tree`` as ``merge_into`` got it: dotted keys expanded)."""
-        self.events.append(_Event((), tree, label))
+        self.events.append(_Event((), to_plain_tree(tree), label))
 
     def record_assignment(self, path: tuple[Any, ...], value: Any) -> None:
         """Log ``cfg.<path> = value``, with the file and line of the code that did it."""
         filename, lineno = _caller_outside_cfgkit()
-        self.events.append(_Event(path, value, "assignment in code", filename, lineno))
+        # A copy: the assigned dict or list may be changed in place afterwards.
+        snapshot = to_plain_tree(value)
+        self.events.append(_Event(path, snapshot, "assignment in code", filename, lineno))
 
     def chain(self, path: tuple[Any, ...], current: Any = _MISSING) -> list[Record]:
         """The records of every value ``path`` took, oldest first.

@@ -145,3 +145,47 @@ def test_metafiles_name_configs_with_their_extension(corpus):
         for config in entry.findall(metafile.read_text(encoding="utf-8")):
             name = config.partition("/")[2]
             assert name == "" or "." in name, f"{metafile}: {config}"
+
+
+def leaves(value, path=()):
+    """Every leaf: dicts, and lists or tuples holding dicts, are descended into."""
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from leaves(item, (*path, key))
+    elif isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value):
+        for index, item in enumerate(value):
+            yield from leaves(item, (*path, index))
+    else:
+        yield path
+
+
+def test_every_leaf_is_traced_to_the_line_that_wrote_it(loaded):
+    # The final record of every leaf names an existing file and a line that writes the
+    # value: the line holds the name of a key on the path (the key itself, or the deepest
+    # one written there), or builds it with a `**spread`, or starts the statement of its
+    # top-level key. What falls outside is counted by kind and must stay rare.
+    lines_of: dict = {}
+    total = 0
+    outside: Counter[str] = Counter()
+    for _, _, cfg in loaded:
+        if isinstance(cfg, Exception):
+            continue
+        for leaf in leaves(cfg.to_dict()):
+            total += 1
+            record = cfg.provenance(leaf)[-1]
+            if record.filename is None or record.lineno is None:
+                outside["no file or line"] += 1
+                continue
+            if record.filename not in lines_of:
+                with open(record.filename, encoding="utf-8") as stream:
+                    lines_of[record.filename] = stream.read().splitlines()
+            line = lines_of[record.filename][record.lineno - 1]
+            names = [part for part in leaf if isinstance(part, str)]
+            if any(name in line for name in names) or "**" in line:
+                continue
+            if names and line.lstrip().startswith(names[0]):
+                continue
+            outside["line without the key"] += 1
+    share = 1 - sum(outside.values()) / total
+    print(f"\n{total} leaves traced, {share:.4%} to the line that wrote them: {dict(outside)}")
+    assert share >= 0.999

@@ -1,0 +1,94 @@
+"""The cfgkit command: explain."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cfgkit.cli import main
+
+ROOT = Path(__file__).parents[1]
+CONFIG = "tests/data/configs/py/inherit_and_override.py"
+
+
+@pytest.fixture(autouse=True)
+def in_repository(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def test_explain_a_key_lists_every_value_it_took(capsys):
+    status = main(
+        ["explain", CONFIG, "model.backbone.depth", "--cfg-options", "model.backbone.depth=18"]
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert status == 0
+    assert out[0] == "model.backbone.depth = 18"
+    assert out[1].split() == [
+        "1.",
+        "set",
+        "50",
+        "tests/data/configs/py/_base_/model.py:3",
+        "(base)",
+    ]
+    assert out[2].split() == ["2.", "replace", "101", f"{CONFIG}:4", "(config)"]
+    assert out[3].split() == ["3.", "replace", "18", "--cfg-options", "(options)"]
+
+
+def test_explain_without_a_key_lists_every_leaf(capsys):
+    assert main(["explain", CONFIG]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert f"model.backbone.depth = 101  # {CONFIG}:4 (config)" in out
+    runtime = "tests/data/configs/py/_base_/runtime.yaml"
+    assert f"default_hooks.checkpoint.interval = 1  # {runtime}:5 (base)" in out
+    assert any(line.startswith("train_pipeline.1.scale = [1333, 800]  # ") for line in out)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["explain", CONFIG, "model.nope"],
+            "'ConfigDict' object has no attribute 'nope'",
+            id="unknown-key",
+        ),
+        pytest.param(["explain", "missing.py"], 'missing.py" does not exist', id="missing-file"),
+        pytest.param(
+            ["explain", "tests/data/configs/bad/name_error.py"],
+            "name_error.py, line 2",
+            id="bad-config",
+        ),
+    ],
+)
+def test_errors_are_one_line_on_stderr_with_status_2(capsys, argv, message):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("cfgkit explain: error: ")
+    assert message in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_debug_shows_the_traceback(capsys):
+    assert main(["--debug", "explain", CONFIG, "model.nope"]) == 2
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["explain"])
+    assert exit_info.value.code == 2
+
+
+def test_python_dash_m_runs_the_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "cfgkit", "explain", CONFIG, "work_dir"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "work_dir = './work_dirs/retinanet'"
