@@ -1,7 +1,8 @@
-"""The ``cfgkit`` command: ``explain`` where config values come from.
+"""The ``cfgkit`` command: ``explain`` where config values come from, ``diff`` two configs.
 
 Usage:
     cfgkit explain CONFIG [KEY] [--cfg-options KEY=VALUE ...]
+    cfgkit diff A B [--cfg-options KEY=VALUE ...]
 
 Errors go to stderr as one message naming the file and line (``--debug`` shows the
 traceback); the exit status is 2 for usage and config errors.
@@ -64,8 +65,8 @@ def _dotted(path: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in path)
 
 
-def _load(args: argparse.Namespace) -> Config:
-    cfg = Config.fromfile(args.config)
+def _load(args: argparse.Namespace, path: Optional[str] = None) -> Config:
+    cfg = Config.fromfile(path or args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -93,6 +94,48 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+_COLOURS = {"-": "\033[31m", "+": "\033[32m", "~": "\033[33m"}
+
+
+def _final_where(cfg: Config, path: tuple[Any, ...]) -> str:
+    return _where(cfg.provenance(path)[-1])
+
+
+def _diff(args: argparse.Namespace) -> int:
+    first, second = _load(args, args.first), _load(args, args.second)
+    old = dict(_leaves(first.to_dict()))
+    new = dict(_leaves(second.to_dict()))
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    lines = []
+    for path, value in old.items():
+        if path not in new:
+            lines.append(
+                ("-", f"{_dotted(path)} = {_value_text(value, 60)}  # {_final_where(first, path)}")
+            )
+        elif not _same_value(value, new[path]):
+            lines.append((
+                "~",
+                f"{_dotted(path)}: {_value_text(value)} -> {_value_text(new[path])}  "
+                f"# {_final_where(first, path)} -> {_final_where(second, path)}",
+            ))  # fmt: skip
+    for path, value in new.items():
+        if path not in old:
+            lines.append(
+                ("+", f"{_dotted(path)} = {_value_text(value, 60)}  # {_final_where(second, path)}")
+            )
+    for sign, text in lines:
+        line = f"{sign} {text}"
+        sys.stdout.write(f"{_COLOURS[sign]}{line}\033[0m\n" if colour else f"{line}\n")
+    return 1 if lines else 0
+
+
+def _same_value(first: Any, second: Any) -> bool:
+    try:
+        return bool(first == second) and type(first) is type(second)
+    except Exception:  # values that cannot be compared are taken as different
+        return False
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``cfgkit`` argument parser."""
     parser = argparse.ArgumentParser(prog="cfgkit", description="Inspect OpenMMLab-style configs.")
@@ -111,6 +154,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="override values, as training scripts do",
     )  # fmt: skip
     explain.set_defaults(run=_explain)
+
+    diff = commands.add_parser(
+        "diff",
+        help="what differs between two configs, key by key",
+        description="Keys removed (-), added (+) and changed (~), each with the file:line of "
+        "its value; key order and formatting do not matter. Exit status 1 when the configs "
+        "differ, 0 when they do not.",
+    )
+    diff.add_argument("first", metavar="A", help="a config")
+    diff.add_argument("second", metavar="B", help="another config")
+    diff.add_argument(
+        "--cfg-options", nargs="+", action=DictAction, metavar="KEY=VALUE",
+        help="override values in both configs",
+    )  # fmt: skip
+    diff.set_defaults(run=_diff)
     return parser
 
 

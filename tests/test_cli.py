@@ -92,3 +92,40 @@ def test_python_dash_m_runs_the_command():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "work_dir = './work_dirs/retinanet'"
+
+
+def test_diff_lists_changed_added_and_removed_keys_with_their_lines(capsys, write_config):
+    first = write_config("a.py", "model = dict(depth=50, neck='FPN')\nlr = 0.1\n")
+    second = write_config("b.yaml", "model:\n  depth: 101\nlr: 0.1\nepochs: 12\n")
+    assert main(["diff", str(first), str(second)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"~ model.depth: 50 -> 101  # {first}:1 -> {second}:2",
+        f"- model.neck = 'FPN'  # {first}:1",
+        f"+ epochs = 12  # {second}:4",
+    ]
+
+
+def test_diff_ignores_key_order_and_formatting(capsys, write_config):
+    first = write_config("a.py", "a = dict(x=1, y=[1, 2])\nb = 'text'\n")
+    second = write_config("b.json", '{"b": "text", "a": {"y": [1, 2], "x": 1}}')
+    assert main(["diff", str(first), str(second)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_diff_applies_options_to_both(capsys, write_config):
+    first = write_config("a.py", "lr = 0.1\n")
+    second = write_config("b.py", "lr = 0.2\n")
+    assert main(["diff", str(first), str(second), "--cfg-options", "lr=0.3"]) == 0
+
+
+def test_diff_colours_only_on_a_terminal(capsys, write_config, monkeypatch):
+    first = write_config("a.py", "lr = 0.1\n")
+    second = write_config("b.py", "lr = 0.2\n")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    main(["diff", str(first), str(second)])
+    assert capsys.readouterr().out.startswith("\033[33m~ lr: 0.1 -> 0.2")
+    monkeypatch.setenv("NO_COLOR", "1")
+    main(["diff", str(first), str(second)])
+    assert "\033[" not in capsys.readouterr().out
