@@ -90,7 +90,7 @@ def main() -> None:
     for name, values in timings.items():
         median = statistics.median(values)
         print(
-            f"  {name:18s} {median:7.3f} s  {median / len(files) * 1e3:6.2f} ms/config  "
+            f"  {name:22s} {median:7.3f} s  {median / len(files) * 1e3:6.2f} ms/config  "
             f"mmengine/cfgkit = {reference / median:5.1f}x"
         )
     print(f"provenance recording costs {100 * (recording / without - 1):+.1f}% of a corpus load")
