@@ -1,8 +1,11 @@
-"""The ``cfgkit`` command: ``explain`` where config values come from, ``diff`` two configs.
+"""The ``cfgkit`` command: print, dump, diff and explain configs; list registries.
 
 Usage:
-    cfgkit explain CONFIG [KEY] [--cfg-options KEY=VALUE ...]
+    cfgkit print CONFIG [--cfg-options KEY=VALUE ...] [--format py|json|yaml]
+    cfgkit dump CONFIG OUT [--cfg-options KEY=VALUE ...]
     cfgkit diff A B [--cfg-options KEY=VALUE ...]
+    cfgkit explain CONFIG [KEY] [--cfg-options KEY=VALUE ...]
+    cfgkit registry [MODULE ...]
 
 Errors go to stderr as one message naming the file and line (``--debug`` shows the
 traceback); the exit status is 2 for usage and config errors.
@@ -11,13 +14,16 @@ traceback); the exit status is 2 for usage and config errors.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
 
 from cfgkit.config import Config, DictAction
+from cfgkit.config.formatting import dump_text
 from cfgkit.config.origins import Record, parse_key, value_at
 from cfgkit.errors import CfgkitError
+from cfgkit.registry.registry import Registry, all_registries
 
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
@@ -30,11 +36,11 @@ USAGE_ERROR = 2
 
 
 def _short(path: Optional[str]) -> str:
-    """A path relative to the current directory when that is shorter."""
+    """A path relative to the current directory when it lies below it, else as it is."""
     if not path or path.startswith("<"):
         return path or "?"
     relative = os.path.relpath(path)
-    return relative if len(relative) < len(path) else path
+    return path if relative.startswith("..") else relative
 
 
 def _where(record: Record) -> str:
@@ -94,6 +100,49 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print(args: argparse.Namespace) -> int:
+    cfg = _load(args)
+    if args.format == "py":
+        sys.stdout.write(cfg.pretty_text)
+    else:
+        text = dump_text(cfg.to_dict(), args.format, json_indent=2)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _dump(args: argparse.Namespace) -> int:
+    _load(args).dump(args.out)
+    return 0
+
+
+def _registry(args: argparse.Namespace) -> int:
+    # Modules are named as for `python -m`: the current directory comes first.
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    for name in args.modules:
+        importlib.import_module(name)
+    roots = {id(r.root): r.root for r in all_registries()}
+    for root in sorted(roots.values(), key=lambda r: (r.scope, r.name)):
+        for line in _tree_lines(root, 0):
+            sys.stdout.write(line + "\n")
+    return 0
+
+
+def _tree_lines(registry: Registry, depth: int) -> list[str]:
+    """Lines for ``registry`` and its children, or none when the subtree has no modules."""
+    registry.import_from_location()
+    names = sorted(registry.module_dict)
+    below = [
+        line
+        for child in sorted(registry.children.values(), key=lambda r: r.scope)
+        for line in _tree_lines(child, depth + 1)
+    ]
+    if not names and not below:
+        return []
+    listed = f": {', '.join(names)}" if names else ""
+    return [f"{'  ' * depth}{registry.name} [{registry.scope}]{listed}", *below]
+
+
 _COLOURS = {"-": "\033[31m", "+": "\033[32m", "~": "\033[33m"}
 
 
@@ -142,6 +191,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    show = commands.add_parser("print", help="print the fully resolved config")
+    show.add_argument("config", help="a .py, .json, .yaml or .yml config")
+    show.add_argument("--format", choices=("py", "json", "yaml"), default="py")
+    _add_options(show, "override values, as training scripts do")
+    show.set_defaults(run=_print)
+
+    dump = commands.add_parser("dump", help="write the resolved config; the format follows OUT")
+    dump.add_argument("config", help="a .py, .json, .yaml or .yml config")
+    dump.add_argument("out", help="where to write: .py, .json, .yaml, .yml or .pkl")
+    _add_options(dump, "override values, as training scripts do")
+    dump.set_defaults(run=_dump)
+
     explain = commands.add_parser(
         "explain",
         help="where a value came from (every file, line and layer that set it)",
@@ -149,10 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     explain.add_argument("config", help="a .py, .json, .yaml or .yml config")
     explain.add_argument("key", nargs="?", help="a dotted key, digits index lists")
-    explain.add_argument(
-        "--cfg-options", nargs="+", action=DictAction, metavar="KEY=VALUE",
-        help="override values, as training scripts do",
-    )  # fmt: skip
+    _add_options(explain, "override values, as training scripts do")
     explain.set_defaults(run=_explain)
 
     diff = commands.add_parser(
@@ -164,12 +222,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("first", metavar="A", help="a config")
     diff.add_argument("second", metavar="B", help="another config")
-    diff.add_argument(
-        "--cfg-options", nargs="+", action=DictAction, metavar="KEY=VALUE",
-        help="override values in both configs",
-    )  # fmt: skip
+    _add_options(diff, "override values in both configs")
     diff.set_defaults(run=_diff)
+
+    registry = commands.add_parser(
+        "registry",
+        help="import modules and list the registries and what is registered in each",
+        description="Import each MODULE (the current directory is searched first), then "
+        "list every registry tree with the names registered in it.",
+    )
+    registry.add_argument("modules", nargs="*", metavar="MODULE", help="a module to import")
+    registry.set_defaults(run=_registry)
     return parser
+
+
+def _add_options(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument(
+        "--cfg-options", nargs="+", action=DictAction, metavar="KEY=VALUE", help=help_text
+    )
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -188,7 +258,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:  # the reader went away (`cfgkit explain x | head`)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit flush quiet
         return 0
-    except (CfgkitError, OSError, KeyError, AttributeError, IndexError) as error:
+    except (CfgkitError, OSError, KeyError, AttributeError, IndexError, ImportError) as error:
         if args.debug:
             traceback.print_exc()
         message = str(error) if not isinstance(error, KeyError) else str(error).strip("'\"")

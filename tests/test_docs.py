@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from cfgkit import Config
+
 ROOT = Path(__file__).parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
@@ -28,14 +30,29 @@ def test_python_blocks_run(code, monkeypatch):
     exec(compile(code, "<docs>", "exec"), {})
 
 
-def test_readme_starts_with_the_two_commands():
+README_COMMANDS = [
+    "python -m pip install . && cfgkit print examples/configs/retinanet_r101_fpn_2x_coco.py "
+    "--cfg-options model.backbone.depth=50",
+    'python -m pip install ".[test,compat]" && python -m pytest',
+]
+
+
+def test_readme_opens_with_the_two_commands():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     first_block = text.split("```bash\n", 1)[1].split("```", 1)[0].strip().splitlines()
-    assert first_block == [
-        "python -m pip install . && python examples/print_config.py "
-        "examples/configs/retinanet_r101_fpn_2x_coco.py",
-        'python -m pip install ".[test,compat]" && python -m pytest',
-    ]
+    assert first_block == README_COMMANDS
+    assert text.index("```bash") < text.index("## ")  # before any section
+
+
+def test_readme_main_job_runs(monkeypatch, capsys):
+    from cfgkit.cli import main
+
+    monkeypatch.chdir(ROOT)
+    arguments = README_COMMANDS[0].split("&& cfgkit ", 1)[1].split()
+    assert main(arguments) == 0
+    printed = capsys.readouterr().out
+    assert "depth=50," in printed
+    assert Config.fromstring(printed, ".py").model.backbone.depth == 50
 
 
 SHELL_BLOCK = re.compile(r"```\n(\$ cfgkit .*?)```", re.DOTALL)

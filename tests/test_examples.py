@@ -1,87 +1,83 @@
-"""Every example script runs on every example config."""
+"""Every example runs: train.py on every example project config, and the README's commands."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from cfgkit.cli import main
+
 ROOT = Path(__file__).parents[1]
-EXAMPLE_CONFIGS = sorted((ROOT / "examples" / "configs").glob("*.py"))
+CONFIGS = ROOT / "examples" / "configs"
 
 
-@pytest.mark.parametrize("config", EXAMPLE_CONFIGS, ids=lambda p: p.name)
-def test_print_config(config):
-    result = subprocess.run(
-        [sys.executable, "examples/print_config.py", str(config.relative_to(ROOT))],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    header, _, body = result.stdout.partition("\n")
-    assert header == f"# {config.relative_to(ROOT)}"
-    printed = json.loads(body)
-    assert printed["model"]["type"] == "RetinaNet"
-    assert printed["train_cfg"]["type"] == "EpochBasedTrainLoop"
-
-
-def test_r101_example_overrides_its_base():
-    result = subprocess.run(
-        [
-            sys.executable,
-            "examples/print_config.py",
-            "examples/configs/retinanet_r101_fpn_2x_coco.py",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    printed = json.loads(result.stdout.partition("\n")[2])
-    assert printed["model"]["backbone"]["depth"] == 101
-    assert printed["train_cfg"]["max_epochs"] == 24
-    assert printed["optim_wrapper"]["optimizer"]["lr"] == 0.01
-    assert printed["num_classes"] == 80
-
-
-def run_build(*extra):
+def run_train(config, *extra):
     return subprocess.run(
-        [
-            sys.executable,
-            "examples/build_model.py",
-            "examples/configs/toydet/detector_voc.py",
-            *extra,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+        [sys.executable, "examples/train.py", f"examples/configs/{config}", *extra],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
 
 
-def test_build_model_builds_an_object_graph_across_two_scopes():
-    result = run_build()
+def test_train_builds_model_dataset_and_optimizer():
+    result = run_train("toydet_mlp_voc.py")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "Detector(num_classes=20,\n"
-        "  backbone=MLP(Linear(64 -> 256), activation='relu'),\n"
+        "model:     Detector(num_classes=20,\n"
+        "  backbone=MLP(Linear(64 -> 128), Linear(128 -> 256), activation='relu'),\n"
         "  head=Head(Linear(256 -> 20)))\n"
+        "dataset:   ToyDataset(5011 samples of 20 classes from 'data/voc/', "
+        "pipeline=['LoadImageFromFile', 'Resize', 'RandomFlip'])\n"
+        "optimizer: SGD(lr=0.01, momentum=0.9, 2 parameter groups)\n"
+        "epochs:    12, batch size 2\n"
+        "work_dir:  ./work_dirs/toydet_mlp_voc\n"
     )
 
 
-def test_build_model_takes_overrides():
-    result = run_build("--cfg-options", "model.backbone.widths=[8,16,32]", "model.num_classes=3")
+def test_train_on_the_child_config_with_overrides():
+    result = run_train(
+        "toydet_mlp-large_voc-24e.py", "--cfg-options", "model.num_classes=5", "optimizer.lr=0.05"
+    )
     assert result.returncode == 0, result.stderr
-    assert "MLP(Linear(8 -> 16), Linear(16 -> 32)" in result.stdout
-    assert "Head(Linear(256 -> 3))" in result.stdout
+    assert "MLP(Linear(64 -> 512), Linear(512 -> 512)" in result.stdout
+    assert "head=Head(Linear(512 -> 5))" in result.stdout
+    assert "SGD(lr=0.05" in result.stdout
+    assert "epochs:    24" in result.stdout
 
 
-def test_build_model_typo_says_where_and_what_was_meant():
-    result = run_build("--cfg-options", "model.backbone.type=MLp")
+def test_train_reads_the_data_root_from_the_environment():
+    import os
+
+    env = {**os.environ, "DATA_ROOT": "/mnt/voc"}
+    result = subprocess.run(
+        [sys.executable, "examples/train.py", "examples/configs/toydet_mlp_voc.py"],
+        cwd=ROOT, capture_output=True, text=True, check=False, env=env,
+    )  # fmt: skip
+    assert "from '/mnt/voc'" in result.stdout
+
+
+def test_train_typo_says_where_and_what_was_meant():
+    result = run_train("toydet_mlp_voc.py", "--cfg-options", "model.backbone.type=MLp")
     assert result.returncode == 1
     assert "MLp is not in the toydet::model registry. Did you mean 'MLP'?" in result.stderr
     assert "config key model.backbone" in result.stderr
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS.glob("*.py")), ids=lambda p: p.name)
+def test_cfgkit_print_shows_every_example_config(config, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["print", str(config.relative_to(ROOT))]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith(("model = dict(", "default_scope = "))
+
+
+def test_registry_lists_the_example_trees(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT / "examples")
+    assert main(["registry", "toydet.models", "toydet.datasets", "toydet.optim"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "model [toycore]: Linear, MLP, MultiLayerPerceptron" in out
+    assert "  model [toydet]: Detector, Head" in out
+    assert "dataset [toydet]: ToyDataset" in out
+    assert "optimizer [toydet]: SGD" in out

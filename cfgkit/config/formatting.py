@@ -346,11 +346,11 @@ def _check_json(value: Any, path: tuple[Any, ...]) -> None:
         )
 
 
-def _dump_json(tree: dict[Any, Any]) -> str:
+def _dump_json(tree: dict[Any, Any], indent: Optional[int] = None) -> str:
     import json  # imported when first needed, to keep `import cfgkit` under 40 ms
 
     _check_json(tree, ())
-    text = json.dumps(tree)
+    text = json.dumps(tree, indent=indent)
     # Outside strings JSON never has "{{" or "<<"; inside one, an escape keeps the loader's
     # text passes from reading it as a reference.
     return text.replace("{{", "{\\u007b").replace("<<", "<\\u003c")
@@ -386,13 +386,19 @@ def _dump_yaml(tree: dict[Any, Any]) -> str:
     return text.replace("{{", "{\\x7b").replace("<<", "<\\x3c")
 
 
-def dump_text(tree: dict[Any, Any], file_format: str, python_text: Optional[str] = None) -> Any:
+def dump_text(
+    tree: dict[Any, Any],
+    file_format: str,
+    python_text: Optional[str] = None,
+    json_indent: Optional[int] = None,
+) -> Any:
     """Serialise a config dict in ``file_format``.
 
     Args:
         tree: A plain config dict (``Config.to_dict()``).
         file_format: ``py``, ``json``, ``yaml``, ``yml``, ``pkl`` or ``pickle``.
         python_text: The text to use for ``py`` (the config's ``pretty_text``).
+        json_indent: Indent JSON by this many spaces (mmengine's compact form when None).
 
     Returns:
         The text (bytes for pickle).
@@ -403,7 +409,7 @@ def dump_text(tree: dict[Any, Any], file_format: str, python_text: Optional[str]
     if file_format == "py":
         return python_text if python_text is not None else format_python(tree)
     if file_format == "json":
-        return _dump_json(tree)
+        return _dump_json(tree, json_indent)
     if file_format in ("yaml", "yml"):
         return _dump_yaml(tree)
     if file_format in ("pkl", "pickle"):

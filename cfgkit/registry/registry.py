@@ -6,6 +6,7 @@ import contextlib
 import sys
 import threading
 import warnings
+import weakref
 from contextlib import contextmanager
 from importlib import import_module
 from types import ModuleType
@@ -26,9 +27,16 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
-__all__ = ["Registry", "import_object"]
+__all__ = ["Registry", "all_registries", "import_object"]
 
 FALLBACK_SCOPE = "mmengine"
+# Every registry alive, for listing them (`cfgkit registry`); weak, so none is kept alive.
+_all_registries: weakref.WeakSet[Registry] = weakref.WeakSet()
+
+
+def all_registries() -> list[Registry]:
+    """Every registry that exists now (roots and children), in no particular order."""
+    return list(_all_registries)
 
 
 def import_object(path: str) -> Any:
@@ -131,6 +139,7 @@ class Registry:
         self._locations = list(locations)
         self._imported = False
         self._lock = threading.RLock()
+        _all_registries.add(self)
         if scope is None:
             scope = self.infer_scope()
         elif not isinstance(scope, str):

@@ -1,7 +1,10 @@
-"""The toydet registry: a child scope of toycore's, so toycore layers build here too."""
+"""The toydet registries: models are a child scope of toycore's, so toycore layers build
+here too; datasets and optimizers are toydet's own."""
 
 from toycore.registry import MODELS as TOYCORE_MODELS
 
 from cfgkit.registry import Registry
 
 MODELS = Registry("model", parent=TOYCORE_MODELS, scope="toydet", locations=["toydet.models"])
+DATASETS = Registry("dataset", scope="toydet", locations=["toydet.datasets"])
+OPTIMIZERS = Registry("optimizer", scope="toydet", locations=["toydet.optim"])
