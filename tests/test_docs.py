@@ -55,7 +55,7 @@ def test_readme_main_job_runs(monkeypatch, capsys):
     assert Config.fromstring(printed, ".py").model.backbone.depth == 50
 
 
-SHELL_BLOCK = re.compile(r"```\n(\$ cfgkit .*?)```", re.DOTALL)
+SHELL_BLOCK = re.compile(r"```\n(\$ (?:cd \S+ && )?cfgkit .*?)```", re.DOTALL)
 
 
 def shell_examples():
@@ -72,7 +72,11 @@ def test_cfgkit_commands_print_what_the_docs_show(block, monkeypatch, capsys):
 
     monkeypatch.chdir(ROOT)
     command, *shown = block.rstrip("\n").splitlines()
-    main(shlex.split(command)[2:])  # drop "$ cfgkit"
+    words = shlex.split(command)[1:]  # drop "$"
+    if words[0] == "cd":
+        monkeypatch.chdir(ROOT / words[1])
+        words = words[3:]  # drop "cd DIR &&"
+    main(words[1:])  # drop "cfgkit"
     captured = capsys.readouterr()
     printed = (captured.out + captured.err).splitlines()
     for line in shown:
