@@ -1,1 +1,1 @@
-default_scope = "toydet"
+default_scope = 'toydet'
