@@ -21,14 +21,14 @@ import traceback
 
 from cfgkit.config import Config, DictAction
 from cfgkit.config.formatting import dump_text
-from cfgkit.config.origins import Record, parse_key, value_at
+from cfgkit.config.origins import Record, leaf_paths, parse_key, same_value, value_at
 from cfgkit.errors import CfgkitError
 from cfgkit.registry.registry import Registry, all_registries
 
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterator, Optional, Sequence
+    from typing import Any, Optional, Sequence
 
 __all__ = ["build_parser", "main", "main_entry"]
 
@@ -53,18 +53,6 @@ def _where(record: Record) -> str:
 def _value_text(value: Any, width: int = 40) -> str:
     text = repr(value.to_dict() if hasattr(value, "to_dict") else value)
     return text if len(text) <= width else text[: width - 3] + "..."
-
-
-def _leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Every leaf of a config: dicts and sequences holding dicts are descended into."""
-    if isinstance(value, dict) and value:
-        for key, item in value.items():
-            yield from _leaves(item, (*path, key))
-    elif isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value):
-        for index, item in enumerate(value):
-            yield from _leaves(item, (*path, index))
-    else:
-        yield path, value
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
@@ -93,7 +81,7 @@ def _explain(args: argparse.Namespace) -> int:
                 f"{_where(record)}  ({record.layer}{note})\n"
             )
         return 0
-    for path, value in _leaves(cfg.to_dict()):
+    for path, value in leaf_paths(cfg.to_dict()):
         key = _dotted(path)
         final = cfg.provenance(path)[-1]
         out.write(f"{key} = {_value_text(value)}  # {_where(final)} ({final.layer})\n")
@@ -152,8 +140,8 @@ def _final_where(cfg: Config, path: tuple[Any, ...]) -> str:
 
 def _diff(args: argparse.Namespace) -> int:
     first, second = _load(args, args.first), _load(args, args.second)
-    old = dict(_leaves(first.to_dict()))
-    new = dict(_leaves(second.to_dict()))
+    old = dict(leaf_paths(first.to_dict()))
+    new = dict(leaf_paths(second.to_dict()))
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     lines = []
     for path, value in old.items():
@@ -161,7 +149,7 @@ def _diff(args: argparse.Namespace) -> int:
             lines.append(
                 ("-", f"{_dotted(path)} = {_value_text(value, 60)}  # {_final_where(first, path)}")
             )
-        elif not _same_value(value, new[path]):
+        elif not same_value(value, new[path]):
             lines.append((
                 "~",
                 f"{_dotted(path)}: {_value_text(value)} -> {_value_text(new[path])}  "
@@ -176,13 +164,6 @@ def _diff(args: argparse.Namespace) -> int:
         line = f"{sign} {text}"
         sys.stdout.write(f"{_COLOURS[sign]}{line}\033[0m\n" if colour else f"{line}\n")
     return 1 if lines else 0
-
-
-def _same_value(first: Any, second: Any) -> bool:
-    try:
-        return bool(first == second) and type(first) is type(second)
-    except Exception:  # values that cannot be compared are taken as different
-        return False
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -29,7 +29,7 @@ from cfgkit.config.loading import (
     run_python,
 )
 from cfgkit.config.merging import merge_into
-from cfgkit.config.origins import SourceLayer, find_key_line
+from cfgkit.config.origins import SourceLayer, find_key_line, same_value
 from cfgkit.config.substitution import (
     EnvRead,
     resolve_base_references,
@@ -322,7 +322,7 @@ def changed_keys(before: Any, after: Any) -> dict[Any, Any]:
             nested = changed_keys(old, value)
             if nested:
                 changes[key] = nested
-        elif old is _ABSENT or not _equal(old, value):
+        elif old is _ABSENT or not same_value(old, value):
             changes[key] = value
     return changes
 
@@ -334,13 +334,6 @@ def _comparable_containers(old: Any, new: Any) -> bool:
 
 
 _ABSENT = object()
-
-
-def _equal(first: Any, second: Any) -> bool:
-    try:
-        return bool(first == second) and type(first) is type(second)
-    except Exception:  # values that cannot be compared are taken as changed
-        return False
 
 
 class _Bases:

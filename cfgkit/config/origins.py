@@ -22,7 +22,7 @@ from cfgkit.errors import ConfigFileNotFoundError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import FrameType
-    from typing import Any, Optional
+    from typing import Any, Iterator, Optional
 
 __all__ = [
     "LAYER_BASE",
@@ -34,7 +34,9 @@ __all__ = [
     "Record",
     "SourceLayer",
     "find_key_line",
+    "leaf_paths",
     "parse_key",
+    "same_value",
     "value_at",
 ]
 
@@ -342,10 +344,31 @@ def _in_order(action: str, seen: bool) -> str:
 def _same(recorded: Any, current: Any) -> bool:
     if isinstance(recorded, dict) or isinstance(current, dict):
         return True  # dicts are merged from several layers; leaves carry the comparison
+    return same_value(recorded, current, default=True)
+
+
+def same_value(first: Any, second: Any, default: bool = False) -> bool:
+    """``first == second`` with the same type; ``default`` when they cannot be compared."""
     try:
-        return bool(recorded == current) and type(recorded) is type(current)
-    except Exception:  # values that cannot be compared count as the same
-        return True
+        return bool(first == second) and type(first) is type(second)
+    except Exception:  # arrays and other values without a truth value for ==
+        return default
+
+
+def leaf_paths(tree: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Yield ``(path, value)`` for every leaf of a config.
+
+    Dicts are descended into, and so are lists and tuples that hold a dict (pipelines); a
+    list of plain values is one leaf.
+    """
+    if isinstance(tree, dict) and tree:
+        for key, item in tree.items():
+            yield from leaf_paths(item, (*path, key))
+    elif isinstance(tree, (list, tuple)) and any(isinstance(v, dict) for v in tree):
+        for index, item in enumerate(tree):
+            yield from leaf_paths(item, (*path, index))
+    else:
+        yield path, tree
 
 
 def find_key_line(filename: str, key: str, text: Optional[str] = None) -> Optional[int]:

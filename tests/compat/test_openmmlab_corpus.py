@@ -18,6 +18,7 @@ from collections import Counter
 import pytest
 
 from cfgkit import Config
+from cfgkit.config.origins import leaf_paths
 from tests.compat.corpus import config_files, ensure_corpus
 from tests.compat.trees import builtin_family, first_difference
 
@@ -147,18 +148,6 @@ def test_metafiles_name_configs_with_their_extension(corpus):
             assert name == "" or "." in name, f"{metafile}: {config}"
 
 
-def leaves(value, path=()):
-    """Every leaf: dicts, and lists or tuples holding dicts, are descended into."""
-    if isinstance(value, dict) and value:
-        for key, item in value.items():
-            yield from leaves(item, (*path, key))
-    elif isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value):
-        for index, item in enumerate(value):
-            yield from leaves(item, (*path, index))
-    else:
-        yield path
-
-
 def test_every_leaf_is_traced_to_the_line_that_wrote_it(loaded):
     # The final record of every leaf names an existing file and a line that writes the
     # value: the line holds the name of a key on the path (the key itself, or the deepest
@@ -170,7 +159,7 @@ def test_every_leaf_is_traced_to_the_line_that_wrote_it(loaded):
     for _, _, cfg in loaded:
         if isinstance(cfg, Exception):
             continue
-        for leaf in leaves(cfg.to_dict()):
+        for leaf, _ in leaf_paths(cfg.to_dict()):
             total += 1
             record = cfg.provenance(leaf)[-1]
             if record.filename is None or record.lineno is None:
