@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from cfgkit import Config
 from cfgkit.cli import main
 
 ROOT = Path(__file__).parents[1]
@@ -129,3 +131,32 @@ def test_diff_colours_only_on_a_terminal(capsys, write_config, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     main(["diff", str(first), str(second)])
     assert "\033[" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("file_format", ["py", "json", "yaml"])
+def test_print_formats_load_back(capsys, file_format):
+    assert main(["print", CONFIG, "--format", file_format, "--cfg-options", "lr_extra=1"]) == 0
+    printed = capsys.readouterr().out
+    again = Config.fromstring(printed, f".{file_format}").to_dict()
+    expected = Config.fromfile(CONFIG).to_dict()
+    expected["lr_extra"] = 1
+    if file_format == "json":
+        expected = json.loads(json.dumps(expected))
+    assert again == expected
+
+
+@pytest.mark.parametrize("suffix", [".py", ".json", ".yaml"])
+def test_dump_writes_by_extension(tmp_path, suffix):
+    out = tmp_path / f"resolved{suffix}"
+    assert main(["dump", CONFIG, str(out), "--cfg-options", "model.backbone.depth=18"]) == 0
+    assert Config.fromfile(out).model.backbone.depth == 18
+
+
+def test_dump_refuses_an_unknown_extension(tmp_path, capsys):
+    assert main(["dump", CONFIG, str(tmp_path / "out.txt")]) == 2
+    assert "Unsupported format: txt" in capsys.readouterr().err
+
+
+def test_registry_of_an_unknown_module(capsys):
+    assert main(["registry", "no_such_module_for_cfgkit"]) == 2
+    assert "No module named 'no_such_module_for_cfgkit'" in capsys.readouterr().err
