@@ -11,6 +11,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from cfgkit.checking import check
     from cfgkit.config.cli import DictAction
 
 __version__ = "0.1.0"
@@ -23,14 +24,20 @@ __all__ = [
     "Registry",
     "__version__",
     "build_from_cfg",
+    "check",
     "errors",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # DictAction pulls in argparse (~3 ms); see cfgkit.config.__getattr__.
+    # DictAction pulls in argparse (~3 ms) and check pulls in typing and inspect (~8 ms):
+    # load them when they are first asked for (see also cfgkit.config.__getattr__).
     if name == "DictAction":
         from cfgkit.config.cli import DictAction
 
         return DictAction
+    if name == "check":
+        from cfgkit.checking import check
+
+        return check
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,6 +6,7 @@ Usage:
     cfgkit diff A B [--cfg-options KEY=VALUE ...]
     cfgkit explain CONFIG [KEY] [--cfg-options KEY=VALUE ...]
     cfgkit registry [MODULE ...]
+    cfgkit check CONFIG [--import MODULE ...] [--cfg-options KEY=VALUE ...]
 
 Errors go to stderr as one message naming the file and line (``--debug`` shows the
 traceback); the exit status is 2 for usage and config errors.
@@ -19,6 +20,7 @@ import os
 import sys
 import traceback
 
+from cfgkit.checking import ERROR, check
 from cfgkit.config import Config, DictAction
 from cfgkit.config.formatting import dump_text
 from cfgkit.config.origins import Record, leaf_paths, parse_key, same_value, value_at
@@ -114,6 +116,19 @@ def _registry(args: argparse.Namespace) -> int:
         for line in _tree_lines(root, 0):
             sys.stdout.write(line + "\n")
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    for name in args.imports:
+        importlib.import_module(name)
+    cfg = _load(args)
+    problems = check(cfg)
+    for problem in problems:
+        where = f"{_short(problem.filename)}:{problem.lineno or 0}"
+        sys.stdout.write(f"{where}: {problem.key}: {problem.severity}: {problem.text}\n")
+    return 1 if any(p.severity == ERROR for p in problems) else 0
 
 
 def _tree_lines(registry: Registry, depth: int) -> list[str]:
@@ -214,6 +229,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     registry.add_argument("modules", nargs="*", metavar="MODULE", help="a module to import")
     registry.set_defaults(run=_registry)
+
+    checker = commands.add_parser(
+        "check",
+        help="find every mistake in a config before anything is built",
+        description="Check every dict with a `type` against the registries (those of the "
+        "config's default_scope, or all): unknown types and keywords are errors, values "
+        "that contradict an annotation warnings, required arguments not given notes. One "
+        "problem per line as FILE:LINE: KEY.PATH: severity: message. Exit status 0 without "
+        "errors, 1 with errors, 2 when the config cannot be loaded.",
+    )
+    checker.add_argument("config", help="a .py, .json, .yaml or .yml config")
+    checker.add_argument(
+        "--import", dest="imports", action="append", default=[], metavar="MODULE",
+        help="a module to import first, so its registrations exist (repeatable)",
+    )  # fmt: skip
+    _add_options(checker, "override values, as training scripts do")
+    checker.set_defaults(run=_check)
     return parser
 
 

@@ -5,7 +5,7 @@ from toydet.registry import MODELS
 
 @MODELS.register_module()
 class Detector:
-    def __init__(self, backbone, head, num_classes=80):
+    def __init__(self, backbone: dict, head: dict, num_classes: int = 80):
         # Nested configs are built by the same registry, so `type` may name a toydet
         # model, a toycore layer (found through the parent) or 'toycore.X' explicitly.
         self.backbone = MODELS.build(backbone)
@@ -21,7 +21,7 @@ class Detector:
 
 @MODELS.register_module()
 class Head:
-    def __init__(self, in_features, out_features, layer="toycore.Linear"):
+    def __init__(self, in_features: int, out_features: int, layer: str = "toycore.Linear"):
         self.fc = MODELS.build(dict(type=layer, in_features=in_features, out_features=out_features))
 
     def __repr__(self):

@@ -5,7 +5,7 @@ from toydet.registry import OPTIMIZERS
 
 @OPTIMIZERS.register_module()
 class SGD:
-    def __init__(self, params, lr, momentum=0.0, weight_decay=0.0):
+    def __init__(self, params: list, lr: float, momentum: float = 0.0, weight_decay: float = 0.0):
         self.num_params = len(params)
         self.lr = lr
         self.momentum = momentum

@@ -1,0 +1,342 @@
+"""Check a config before anything is built: unknown types, bad keywords, wrong value types.
+
+Every dict with a ``type`` is looked up in the registries (without the import fallback of
+``Registry.get``), and its keys are compared with the signature of what it would build.
+Nothing is constructed, and nothing is imported beyond the registries' ``locations``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import typing
+from typing import Any, Iterable, Iterator, Optional, Sequence
+
+from cfgkit.config import Config
+from cfgkit.config.origins import Record
+from cfgkit.registry.registry import Registry, all_registries
+
+__all__ = ["ERROR", "NOTE", "WARNING", "Problem", "check"]
+
+ERROR = "error"
+WARNING = "warning"
+NOTE = "note"
+# Keys of a config dict that are for the builder, not the constructor.
+_BUILD_KEYS = frozenset({"type", "_scope_", "_delete_"})
+_SIMPLE_TYPES = (int, float, str, bool)
+
+
+class Problem:
+    """One mistake found in a config.
+
+    Attributes:
+        severity: ``'error'`` (the build would fail), ``'warning'`` (a value contradicts an
+            annotation) or ``'note'`` (a required argument the config does not give; the
+            caller may still pass it through ``default_args``).
+        key: The dotted key path of the offending key or dict.
+        filename: The file that wrote it.
+        lineno: The line in ``filename``.
+        message: What is wrong.
+        suggestion: How to fix it ("Did you mean 'ResNet'?"), or ``''``.
+    """
+
+    __slots__ = ("filename", "key", "lineno", "message", "severity", "suggestion")
+
+    def __init__(
+        self,
+        severity: str,
+        key: str,
+        filename: Optional[str],
+        lineno: Optional[int],
+        message: str,
+        suggestion: str = "",
+    ) -> None:
+        self.severity = severity
+        self.key = key
+        self.filename = filename
+        self.lineno = lineno
+        self.message = message
+        self.suggestion = suggestion
+
+    def __str__(self) -> str:
+        where = f"{self.filename or '<config>'}:{self.lineno or 0}"
+        return f"{where}: {self.key}: {self.severity}: {self.text}"
+
+    @property
+    def text(self) -> str:
+        """The message, and the suggestion when there is one."""
+        return f"{self.message}. {self.suggestion}" if self.suggestion else self.message
+
+    def __repr__(self) -> str:
+        return f"<Problem {self}>"
+
+
+def check(cfg: Config, registries: Optional[Sequence[Registry]] = None) -> list[Problem]:
+    """Find every mistake in a config's buildable dicts at once, without building anything.
+
+    Each dict with a ``type`` is looked up in ``registries`` (by default the registries of
+    the config's ``default_scope`` and their ancestors, or every registry when there is none)
+    and checked against the signature of the class or function it names:
+
+    - a ``type`` registered nowhere searched is an error, with close names;
+    - a key the target does not accept is an error, with close parameter names (a target
+      with ``**kwargs`` accepts everything);
+    - a value that plainly contradicts a simple annotation (``int``, ``float``, ``str``,
+      ``bool``, ``Optional``, ``Literal``, lists, tuples and unions of these) is a warning;
+    - a required parameter the dict does not give is a note.
+
+    Args:
+        cfg: A loaded config.
+        registries: Where to look types up.
+
+    Returns:
+        The problems, in the order of the config, each with its key path and file:line.
+
+    Examples:
+        >>> from cfgkit import Config
+        >>> problems = check(Config(dict(model=dict(type='Nope'))), registries=[])
+        >>> [p.severity for p in problems]
+        ['error']
+    """
+    candidates = list(registries) if registries is not None else _default_registries(cfg)
+    problems: list[Problem] = []
+    for path, node in _typed_dicts(cfg.to_dict()):
+        problems.extend(_check_dict(cfg, path, node, candidates))
+    return problems
+
+
+def _default_registries(cfg: Config) -> list[Registry]:
+    everything = all_registries()
+    scope = cfg.get("default_scope")
+    chosen = [r for r in everything if r.scope == scope] if isinstance(scope, str) else []
+    return chosen or everything
+
+
+def _typed_dicts(tree: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    if isinstance(tree, dict):
+        if "type" in tree:
+            yield path, tree
+        for key, value in tree.items():
+            yield from _typed_dicts(value, (*path, key))
+    elif isinstance(tree, (list, tuple)):
+        for index, value in enumerate(tree):
+            yield from _typed_dicts(value, (*path, index))
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def _where(cfg: Config, path: tuple[Any, ...]) -> tuple[Optional[str], Optional[int]]:
+    """The file and line that last wrote ``path`` (a key or a dict)."""
+    records: list[Record] = cfg.provenance(path)
+    for record in reversed(records):
+        if record.filename is not None and record.action != "delete":
+            return record.filename, record.lineno
+    return None, None
+
+
+def _problem(
+    cfg: Config, severity: str, path: tuple[Any, ...], message: str, suggestion: str = ""
+) -> Problem:
+    filename, lineno = _where(cfg, path)
+    return Problem(severity, _dotted(path), filename, lineno, message, suggestion)
+
+
+def _close(name: Any, candidates: Iterable[str]) -> str:
+    if not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
+    return f"Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def _find(registries: Sequence[Registry], key: str) -> Any:
+    """What ``key`` names in any of ``registries`` (ancestors and scopes followed), or None.
+
+    Unlike ``Registry.get``, nothing is imported but the registries' ``locations``.
+    """
+    for registry in registries:
+        scope, name = registry.split_scope_key(key)
+        if scope is None:
+            current: Optional[Registry] = registry
+            while current is not None:
+                current.import_from_location()
+                if name in current.module_dict:
+                    return current.module_dict[name]
+                current = current.parent
+            continue
+        for member in _tree(registry.root):
+            if member.scope == scope:
+                member.import_from_location()
+                if name in member.module_dict:
+                    return member.module_dict[name]
+    return None
+
+
+def _tree(root: Registry) -> Iterator[Registry]:
+    yield root
+    for child in root.children.values():
+        yield from _tree(child)
+
+
+def _visible_names(registries: Sequence[Registry]) -> list[str]:
+    names: dict[str, None] = {}
+    for registry in registries:
+        names.update(dict.fromkeys(registry.visible_names()))
+    return list(names)
+
+
+def _check_dict(
+    cfg: Config, path: tuple[Any, ...], node: dict[str, Any], registries: Sequence[Registry]
+) -> list[Problem]:
+    kind = node["type"]
+    if isinstance(kind, str):
+        target = _find(registries, kind)
+        if target is None:
+            where = ", ".join(sorted({f"{r.scope}::{r.name}" for r in registries})) or "none"
+            name = kind.rpartition(".")[2]
+            return [
+                _problem(
+                    cfg,
+                    ERROR,
+                    (*path, "type"),
+                    f"{kind!r} is not registered in the registries searched ({where})",
+                    _close(name, _visible_names(registries)),
+                )
+            ]
+    elif callable(kind):
+        target = kind
+    else:
+        return [_problem(cfg, ERROR, (*path, "type"), f"type must be a name, not {kind!r}")]
+    return _check_arguments(cfg, path, node, target)
+
+
+def _signature(target: Any) -> Optional[inspect.Signature]:
+    try:
+        return inspect.signature(target)
+    except (TypeError, ValueError):
+        return None
+
+
+def _hints(target: Any) -> dict[str, Any]:
+    function = vars(target).get("__init__", target) if isinstance(target, type) else target
+    try:
+        return typing.get_type_hints(function)
+    except Exception:  # unresolvable annotations: check no types for this target
+        return {}
+
+
+def _check_arguments(
+    cfg: Config, path: tuple[Any, ...], node: dict[str, Any], target: Any
+) -> list[Problem]:
+    signature = _signature(target)
+    if signature is None:
+        return []
+    parameters = signature.parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    accepted = [
+        name
+        for name, p in parameters.items()
+        if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        and p.kind is not inspect.Parameter.POSITIONAL_ONLY
+    ]
+    label = getattr(target, "__name__", repr(target))
+    hints = _hints(target)
+    problems = []
+    for key, value in node.items():
+        if key in _BUILD_KEYS:
+            continue
+        if key not in accepted:
+            if not takes_any:
+                problems.append(
+                    _problem(
+                        cfg,
+                        ERROR,
+                        (*path, key),
+                        f"{label} has no parameter {key!r}",
+                        _close(key, accepted),
+                    )
+                )
+            continue
+        annotation = hints.get(key)
+        default = parameters[key].default
+        if annotation is not None and _contradicts(value, annotation, default):
+            problems.append(
+                _problem(
+                    cfg,
+                    WARNING,
+                    (*path, key),
+                    f"{value!r} does not match the annotation of {label}.{key}: "
+                    f"{_annotation_text(annotation)}",
+                )
+            )
+    for name, parameter in parameters.items():
+        required = parameter.default is inspect.Parameter.empty and parameter.kind in (
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY,
+        )
+        if required and name not in node:
+            problems.append(
+                _problem(
+                    cfg,
+                    NOTE,
+                    path,
+                    f"{label} needs {name!r}, which the config does not give (the caller may "
+                    "pass it through default_args)",
+                )
+            )
+    return problems
+
+
+def _annotation_text(annotation: Any) -> str:
+    return annotation.__name__ if isinstance(annotation, type) else repr(annotation)
+
+
+def _contradicts(value: Any, annotation: Any, default: Any = inspect.Parameter.empty) -> bool:
+    """Tell whether ``value`` plainly contradicts a simple annotation (else: no opinion)."""
+    if value is None:
+        # `x: int = None` is common; only a parameter that cannot be None is contradicted.
+        return default is not None and not _allows_none(annotation)
+    if annotation in _SIMPLE_TYPES:
+        if annotation is float:
+            return not isinstance(value, (int, float))
+        if annotation is bool:
+            return not isinstance(value, (bool, int))
+        return not isinstance(value, annotation)
+    origin = typing.get_origin(annotation)
+    arguments = typing.get_args(annotation)
+    if origin is typing.Union:
+        checkable = [a for a in arguments if a is not type(None)]
+        if not all(_is_simple(a) for a in checkable):
+            return False
+        return all(_contradicts(value, a) for a in checkable)
+    if origin is typing.Literal:
+        return value not in arguments
+    if origin in (list, tuple) and arguments:
+        if not isinstance(value, (list, tuple)):
+            return True
+        if origin is tuple and (len(arguments) != 2 or arguments[1] is not Ellipsis):
+            if len(arguments) != len(value):
+                return True
+            return any(_contradicts(v, a) for v, a in zip(value, arguments) if _is_simple(a))
+        element = arguments[0]
+        return _is_simple(element) and any(_contradicts(v, element) for v in value)
+    return False
+
+
+def _is_simple(annotation: Any) -> bool:
+    if annotation in _SIMPLE_TYPES:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, typing.Literal, list, tuple):
+        return all(
+            a is type(None) or a is Ellipsis or _is_simple(a) or origin is typing.Literal
+            for a in typing.get_args(annotation)
+        )
+    return False
+
+
+def _allows_none(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is typing.Union and type(None) in typing.get_args(
+        annotation
+    )
