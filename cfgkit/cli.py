@@ -105,12 +105,16 @@ def _dump(args: argparse.Namespace) -> int:
     return 0
 
 
-def _registry(args: argparse.Namespace) -> int:
-    # Modules are named as for `python -m`: the current directory comes first.
+def _import_modules(names: Sequence[str]) -> None:
+    """Import ``names`` as ``python -m`` would find them: the current directory first."""
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    for name in args.modules:
+    for name in names:
         importlib.import_module(name)
+
+
+def _registry(args: argparse.Namespace) -> int:
+    _import_modules(args.modules)
     roots = {id(r.root): r.root for r in all_registries()}
     for root in sorted(roots.values(), key=lambda r: (r.scope, r.name)):
         for line in _tree_lines(root, 0):
@@ -119,10 +123,7 @@ def _registry(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
-    for name in args.imports:
-        importlib.import_module(name)
+    _import_modules(args.imports)
     cfg = _load(args)
     problems = check(cfg)
     for problem in problems:
