@@ -81,3 +81,27 @@ def test_registry_lists_the_example_trees(capsys, monkeypatch):
     assert "  model [toydet]: Detector, Head" in out
     assert "dataset [toydet]: ToyDataset" in out
     assert "optimizer [toydet]: SGD" in out
+
+
+def readme_commands():
+    text = (ROOT / "examples" / "README.md").read_text(encoding="utf-8")
+    block = text.split("```bash\n", 1)[1].split("```", 1)[0]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("command", readme_commands())
+def test_every_command_of_the_examples_readme_runs(command, monkeypatch, capsys):
+    # Run in-process: `python examples/train.py` as a subprocess, `cfgkit ...` through main.
+    monkeypatch.chdir(ROOT)
+    if command.startswith("(cd examples && "):
+        monkeypatch.chdir(ROOT / "examples")
+        command = command[len("(cd examples && ") : -1]
+    words = command.split()
+    if words[0] == "python":
+        result = subprocess.run([sys.executable, *words[1:]], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return
+    assert words[0] == "cfgkit"
+    status = main(words[1:])
+    assert status in (0, 1), capsys.readouterr().err  # diff exits 1 when configs differ
+    assert capsys.readouterr().out
