@@ -7,12 +7,19 @@ import os
 import sys
 import warnings
 
-from cfgkit.config.config_dict import ConfigDict, tag_locations, to_config_tree, to_plain_tree
+from cfgkit.config.config_dict import (
+    ConfigDict,
+    lazy_to_string,
+    tag_locations,
+    to_config_tree,
+    to_plain_tree,
+)
 from cfgkit.config.custom_imports import CUSTOM_IMPORTS_KEY, import_custom_modules
 from cfgkit.config.formatting import dump_text, format_python, format_raw, format_yapf
 from cfgkit.config.inheritance import (
     RESERVED_KEYS,
     LoadOptions,
+    PurePythonStyleFound,
     ResolvedConfig,
     resolve_file,
     resolve_text,
@@ -20,7 +27,8 @@ from cfgkit.config.inheritance import (
 from cfgkit.config.loading import check_extension
 from cfgkit.config.merging import expand_dotted_keys, merge_into
 from cfgkit.config.origins import LAYER_CODE, Provenance, Record, parse_key, value_at
-from cfgkit.errors import ConfigParsingError, ConfigTypeError, ReservedKeyError
+from cfgkit.config.pure_python import load_pure_python
+from cfgkit.errors import ConfigTypeError, ReservedKeyError
 from cfgkit.locations import PROVENANCE_ATTRIBUTE
 
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
@@ -130,19 +138,31 @@ class Config:
             >>> cfg = Config.fromfile('configs/retinanet_r50.py')  # doctest: +SKIP
         """
         filename = os.fspath(filename)
-        if lazy_import:
-            raise ConfigParsingError(
-                "lazy_import=True asks for a pure-Python (`read_base()`) config, which "
-                "cfgkit does not load yet",
-                filename=filename,
+        if not lazy_import:
+            options = LoadOptions(
+                use_predefined_variables=use_predefined_variables,
+                use_environment_variables=use_environment_variables,
+                detect_style=lazy_import is None,
             )
-        options = LoadOptions(
-            use_predefined_variables=use_predefined_variables,
-            use_environment_variables=use_environment_variables,
-            detect_style=lazy_import is None,
+            try:
+                resolved = resolve_file(filename, options)
+            except PurePythonStyleFound:
+                pass  # mmengine's rule: such a file loads as a pure-Python config
+            else:
+                return config_from_resolved(
+                    resolved, filename, import_custom_modules, format_python_code
+                )
+        # As in mmengine, a pure-Python config ignores the variable and import flags.
+        path = os.path.abspath(os.path.expanduser(filename))
+        loaded = load_pure_python(path, source_name=filename, loader_names=_LOADER_NAMES)
+        cfg = Config(
+            to_config_tree(loaded.tree, ()),
+            cfg_text=loaded.text,
+            filename=filename,
+            format_python_code=format_python_code,
         )
-        resolved = resolve_file(filename, options)
-        return config_from_resolved(resolved, filename, import_custom_modules, format_python_code)
+        cfg.__dict__["_imported_names"] = loaded.imported_names
+        return cfg
 
     @staticmethod
     def fromstring(cfg_str: str, file_format: str) -> Config:
@@ -374,14 +394,18 @@ class Config:
         Returns:
             A new dict that shares no container with the config.
         """
-        tree: dict[Any, Any] = to_plain_tree(self.__dict__["_cfg_dict"])
+        tree: dict[Any, Any] = to_plain_tree(self.__dict__["_cfg_dict"], lazy_to_string)
         if not keep_imported:
             for name in self.__dict__["_imported_names"]:
                 tree.pop(name, None)
         return tree
 
     def _to_lazy_dict(self, keep_imported: bool = False) -> dict[Any, Any]:
-        return self.to_dict(keep_imported=keep_imported)
+        tree: dict[Any, Any] = to_plain_tree(self.__dict__["_cfg_dict"])
+        if not keep_imported:
+            for name in self.__dict__["_imported_names"]:
+                tree.pop(name, None)
+        return tree
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -448,6 +472,10 @@ class Config:
         for key, value in self.__dict__.items():
             other.__dict__[key] = _copy.deepcopy(value, memo)
         return other
+
+
+# What a pure-Python config may import from mmengine or cfgkit without importing it.
+_LOADER_NAMES: dict[str, Any] = {"Config": Config, "ConfigDict": ConfigDict}
 
 
 def config_from_resolved(

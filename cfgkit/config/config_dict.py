@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import copy as _copy
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from addict import Dict
 
+from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.errors import MissingAttributeError, MissingKeyError
 from cfgkit.locations import LOCATION_ATTRIBUTE, PROVENANCE_ATTRIBUTE
 
@@ -15,13 +18,44 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator, Optional
 
-__all__ = ["DELETE_KEY", "ConfigDict", "tag_locations", "to_config_tree", "to_plain_tree"]
+__all__ = [
+    "DELETE_KEY",
+    "ConfigDict",
+    "deferred_building",
+    "lazy_to_string",
+    "tag_locations",
+    "to_config_tree",
+    "to_plain_tree",
+]
 
 DELETE_KEY = "_delete_"
 
 # The attributes addict keeps on every instance; vars(ConfigDict()) shows exactly these.
 _ADDICT_STATE = (("__parent", None), ("__key", None), ("__frozen", False))
 _HOOKED_DICT_TYPES = (dict, OrderedDict)
+# True while a pure-Python config runs: lazy objects stay lazy when read from a ConfigDict.
+_deferring: ContextVar[bool] = ContextVar("cfgkit_deferred_building", default=False)
+
+
+@contextmanager
+def deferred_building() -> Iterator[None]:
+    """Inside the block, reading a lazy object from a ConfigDict returns it unbuilt."""
+    token = _deferring.set(True)
+    try:
+        yield
+    finally:
+        _deferring.reset(token)
+
+
+def _built(value: Any) -> Any:
+    if type(value) in LAZY_TYPES and not _deferring.get():
+        return value.build()
+    return value
+
+
+def lazy_to_string(value: Any) -> Any:
+    """A lazy object as its import path (``'mmdet.models.RetinaNet'``); anything else as is."""
+    return value.dotted() if type(value) in LAZY_TYPES else value
 
 
 class ConfigDict(Dict):  # type: ignore[misc]
@@ -65,8 +99,13 @@ class ConfigDict(Dict):  # type: ignore[misc]
             return type(item)(cls._hook(element) for element in item)
         return item
 
+    lazy = False  # mmengine's flag; cfgkit defers building with deferred_building()
+
     def __missing__(self, name: Any) -> Any:
         raise MissingKeyError(name, dict.keys(self))
+
+    def __getitem__(self, key: Any) -> Any:
+        return _built(dict.__getitem__(self, key))
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -123,19 +162,19 @@ class ConfigDict(Dict):  # type: ignore[misc]
 
     def get(self, key: Any, default: Optional[Any] = None) -> Any:
         """Return ``self[key]``, or ``default`` when the key is missing."""
-        return dict.get(self, key, default)
+        return _built(dict.get(self, key, default))
 
     def pop(self, key: Any, default: Optional[Any] = None) -> Any:
         """Remove ``key`` and return its value, or ``default`` (``None``) when it is missing."""
-        return dict.pop(self, key, default)
+        return _built(dict.pop(self, key, default))
 
     def values(self) -> list[Any]:
         """Return the values as a list (mmengine returns a list, not a view)."""
-        return list(dict.values(self))
+        return [_built(value) for _, value in _raw_items(self)]
 
     def items(self) -> list[tuple[Any, Any]]:
         """Return the ``(key, value)`` pairs as a list (mmengine returns a list)."""
-        return list(dict.items(self))
+        return [(key, _built(value)) for key, value in _raw_items(self)]
 
     def update(self, *args: Any, **kwargs: Any) -> None:
         """Update recursively: a dict value merges into a dict value, anything else replaces.
@@ -170,8 +209,9 @@ class ConfigDict(Dict):  # type: ignore[misc]
             self[key] = value
 
     def to_dict(self) -> dict[Any, Any]:
-        """Return a plain nested ``dict`` (lists and tuples keep their type)."""
-        result: dict[Any, Any] = to_plain_tree(self)
+        """Return a plain nested ``dict`` (lists and tuples keep their type); lazy objects
+        become their import paths."""
+        result: dict[Any, Any] = to_plain_tree(self, lazy_to_string)
         return result
 
     def _to_lazy_dict(self) -> dict[Any, Any]:

@@ -59,6 +59,7 @@ __all__ = [
     "RESERVED_KEYS",
     "SCOPE_KEY",
     "LoadOptions",
+    "PurePythonStyleFound",
     "ResolvedConfig",
     "clear_cache",
     "resolve_file",
@@ -381,6 +382,10 @@ def _load_bases(
     return bases
 
 
+class PurePythonStyleFound(ConfigParsingError):
+    """The file asked for is a pure-Python config: ``Config.fromfile`` loads it that way."""
+
+
 def _style_error(filename: str, chain: tuple[str, ...]) -> ConfigParsingError:
     if chain:
         return ConfigParsingError(
@@ -390,10 +395,9 @@ def _style_error(filename: str, chain: tuple[str, ...]) -> ConfigParsingError:
             "a non-standard module)",
             filename=filename,
         )
-    return ConfigParsingError(
+    return PurePythonStyleFound(
         "This is a pure-Python config (`with read_base():` or an import of a module outside "
-        "the standard library); cfgkit does not load that style yet. Load it with "
-        "lazy_import=False if it is a classic config",
+        "the standard library); load it with lazy_import=None or True",
         filename=filename,
     )
 

@@ -10,6 +10,8 @@ Python and in a virtual environment (mmengine's heuristic misfiles ``import os.p
 from __future__ import annotations
 
 import ast
+import importlib
+from contextlib import contextmanager
 
 from cfgkit.config.stdlib_names import STDLIB_MODULE_NAMES
 from cfgkit.errors import ConfigParsingError
@@ -17,9 +19,9 @@ from cfgkit.errors import ConfigParsingError
 # Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Optional
+    from typing import Any, Iterator, Optional, Union
 
-__all__ = ["is_pure_python_style"]
+__all__ = ["LAZY_TYPES", "LazyAttr", "LazyObject", "is_pure_python_style", "read_base"]
 
 READ_BASE = "read_base"
 # Modules whose names a classic config may import without becoming pure-Python style.
@@ -92,3 +94,193 @@ def is_pure_python_style(tree: ast.Module, text: str, filename: str) -> bool:
         if decision is not None:
             return decision
     return False
+
+
+# --- lazy objects ----------------------------------------------------------------------------
+#
+# In a pure-Python config, `from mmdet.models import RetinaNet` does not import mmdet: the name
+# is bound to a LazyObject, which imports only when it is built (by ConfigDict access or by
+# Registry.build). Loading, printing and dumping such a config never needs the package.
+
+
+class LazyObject:
+    """A module, or a name in a module, imported only when :meth:`build` is called.
+
+    Args:
+        module: The module path, or several (``import a.b; import a.c`` binds ``a``).
+        imported: The name imported from ``module``, if any.
+        location: ``'<file>, line N'`` of the import, for error messages.
+
+    Raises:
+        TypeError: ``module`` or ``imported`` has the wrong type.
+    """
+
+    # Lets code that must not import cfgkit.config (the registry) recognise lazy objects.
+    __cfgkit_lazy__ = True
+
+    def __init__(
+        self,
+        module: Union[str, list[str], tuple[str, ...]],
+        imported: Optional[str] = None,
+        location: Optional[str] = None,
+    ) -> None:
+        if not isinstance(module, str) and not (
+            isinstance(module, (list, tuple)) and all(isinstance(m, str) for m in module)
+        ):
+            raise TypeError(f"module should be `str`, `list`, or `tuple` but got {type(module)}")
+        if imported is not None and not isinstance(imported, str):
+            raise TypeError(f"imported should be `str` or None, but got {type(imported)}")
+        self._module = module
+        self._imported = imported
+        self.location = location
+
+    @property
+    def module(self) -> str:
+        """The module path (for several, the top-level package they share)."""
+        if isinstance(self._module, str):
+            return self._module
+        return self._module[0].split(".")[0]
+
+    def build(self) -> Any:
+        """Import the module and return it, or the imported name from it.
+
+        Raises:
+            ImportError: The module or the name does not exist; the message names the file
+                and line of the import (other errors keep their type, with the same text).
+        """
+        if not isinstance(self._module, str):
+            try:
+                for name in self._module:
+                    importlib.import_module(name)
+                return importlib.import_module(self.module)
+            except Exception as error:
+                raise type(error)(
+                    f"Failed to import {self.module} in {self.location} for {error}"
+                ) from error
+        try:
+            found = importlib.import_module(self._module)
+        except Exception as error:
+            raise type(error)(
+                f"Failed to import {self._module} in {self.location} for {error}"
+            ) from error
+        if self._imported is None:
+            return found
+        if not hasattr(found, self._imported):
+            raise ImportError(
+                f"Failed to import {self._imported} from {self._module} in {self.location}"
+            )
+        return getattr(found, self._imported)
+
+    def dotted(self) -> str:
+        """The import path written into dumps: ``'mmdet.models.RetinaNet'``."""
+        return f"{self.module}.{self}"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            f"{self.dotted()} is imported lazily and cannot be called while the config loads"
+        )
+
+    def __getattr__(self, name: str) -> LazyAttr:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        location = self.location.split(", line")[0] if self.location else None
+        return LazyAttr(name, self, location)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LazyObject:
+        return LazyObject(self._module, self._imported, self.location)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.__dict__
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __str__(self) -> str:
+        return self._imported if self._imported is not None else self.module
+
+    __repr__ = __str__
+
+
+class LazyAttr:
+    """An attribute of a lazy object (``nn.Conv2d`` after ``import torch.nn as nn``).
+
+    Args:
+        name: The attribute.
+        source: The lazy object (or attribute) it belongs to.
+        location: Where the source was imported, for error messages.
+    """
+
+    __cfgkit_lazy__ = True
+
+    def __init__(
+        self, name: str, source: Union[LazyObject, LazyAttr], location: Optional[str] = None
+    ) -> None:
+        self.name = name
+        self.source = source
+        self._module: str
+        if isinstance(source, LazyAttr):
+            self._module = f"{source.module}.{source.name}"
+        elif isinstance(source._module, str) and source._imported is not None:
+            self._module = f"{source._module}.{source}"
+        else:
+            self._module = str(source) if not isinstance(source._module, str) else source._module
+        self.location = location
+
+    @property
+    def module(self) -> str:
+        """The dotted path of the object the attribute is taken from."""
+        return self._module
+
+    def build(self) -> Any:
+        """Build the source and return the attribute.
+
+        Raises:
+            ImportError: The attribute does not exist.
+        """
+        found = self.source.build()
+        try:
+            return getattr(found, self.name)
+        except AttributeError:
+            raise ImportError(
+                f"Failed to import {self.module}.{self.name} in {self.location}"
+            ) from None
+
+    def dotted(self) -> str:
+        """The import path written into dumps."""
+        return f"{self.module}.{self}"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            f"{self.dotted()} is imported lazily and cannot be called while the config loads"
+        )
+
+    def __getattr__(self, name: str) -> LazyAttr:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return LazyAttr(name, self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> LazyAttr:
+        return LazyAttr(self.name, self.source, self.location)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.__dict__
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def __str__(self) -> str:
+        return self.name
+
+    __repr__ = __str__
+
+
+LAZY_TYPES = (LazyObject, LazyAttr)
+
+
+@contextmanager
+def read_base() -> Iterator[None]:
+    """Mark the imports of base configs in a pure-Python config (``with read_base():``).
+
+    The loader reads the block itself; run directly it does nothing.
+    """
+    yield

@@ -147,6 +147,8 @@ def resolve_type(obj_type: Any, registry: Registry, cfg: Any) -> Any:
             key path of ``cfg``.
         RegistryTypeError: ``obj_type`` is neither a string nor callable.
     """
+    if getattr(type(obj_type), "__cfgkit_lazy__", False):
+        obj_type = obj_type.build()  # a class a pure-Python config imported lazily
     if isinstance(obj_type, str):
         found = registry.get(obj_type)
         if found is None:

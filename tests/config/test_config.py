@@ -191,11 +191,6 @@ def test_format_python_code_is_kept(configs):
     assert cfg._format_python_code is False
 
 
-def test_lazy_import_true_is_not_supported_yet(configs):
-    with pytest.raises(errors.ConfigParsingError, match="does not load yet"):
-        Config.fromfile(configs / "json" / "simple.json", lazy_import=True)
-
-
 @pytest.mark.parametrize(
     ("text", "file_format", "expected"),
     [

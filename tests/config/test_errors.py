@@ -156,18 +156,11 @@ BAD = Path(__file__).parents[1] / "data" / "configs" / "bad"
             id="with-not-read-base",
         ),
         pytest.param(
-            "pure_python_style.py",
-            errors.ConfigParsingError,
-            RuntimeError,
-            r"pure-Python config.*pure_python_style\.py",
-            id="pure-python-not-yet",
-        ),
-        pytest.param(
             "classic_on_pure_python.py",
             errors.ConfigParsingError,
             RuntimeError,
             r"classic_on_pure_python\.py is a classic `_base_` config but its base "
-            r".*pure_python_style\.py is a pure-Python config",
+            r".*pure/child\.py is a pure-Python config",
             id="mixed-styles",
         ),
         pytest.param(

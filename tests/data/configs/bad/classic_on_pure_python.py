@@ -1,2 +1,2 @@
-_base_ = "./pure_python_style.py"
+_base_ = "./pure/child.py"
 a = 1

@@ -1,3 +1,4 @@
 from mmengine.config import read_base
+
 with read_base():
-    from .bases.dup_base_one import *
+    from ..bases.dup_base_one import *

@@ -1,0 +1,321 @@
+"""Load a pure-Python config: bases from ``with read_base():``, other imports made lazy.
+
+mmengine 0.8+'s second style (``mmengine.config.Config._parse_lazy_import``):
+
+- ``with read_base():`` holds ``from .base import *`` / ``from .base import name as alias``
+  (relative to the file) or ``from package.configs.base import *`` (inside an installed
+  package); each base is loaded the same way and its names are bound in the config, as an
+  import would bind them (no merging, no ``_delete_``).
+- ``from module import Name`` and ``import module as name`` of anything outside the standard
+  library bind a :class:`~cfgkit.config.lazy.LazyObject`: nothing is imported while loading.
+  ``import a.b`` binds ``a`` lazily. Standard-library imports run.
+- ``from mmengine.config import read_base`` (the line every such config starts with) is
+  understood without mmengine being installed, as are cfgkit's own spellings.
+
+The result keeps every name but dunders and modules; the names bound by imports are
+reported, so that ``Config.to_dict()`` can leave them out.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import types
+
+from cfgkit.config.config_dict import deferred_building, to_config_tree
+from cfgkit.config.lazy import LazyObject, is_pure_python_style, read_base
+from cfgkit.config.loading import BASE_KEY, parse_python, read_text
+from cfgkit.config.stdlib_names import STDLIB_MODULE_NAMES
+from cfgkit.errors import ConfigParsingError, InheritanceCycleError, wrap_execution_error
+
+# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+__all__ = ["PurePythonConfig", "load_pure_python"]
+
+# Modules whose names a pure-Python config imports for the loader itself: they are bound to
+# cfgkit's objects instead of being imported (mmengine need not be installed).
+_LOADER_MODULES = ("mmengine.config", "mmengine", "cfgkit.config", "cfgkit")
+_LOADER_NAMES: dict[str, Any] = {"read_base": read_base, "LazyObject": LazyObject}
+
+
+class PurePythonConfig:
+    """A loaded pure-Python config: its names, which of them imports bound, and its text."""
+
+    __slots__ = ("filename", "imported_names", "text", "tree")
+
+    def __init__(
+        self, filename: str, tree: dict[str, Any], imported_names: set[str], text: str
+    ) -> None:
+        self.filename = filename
+        self.tree = tree
+        self.imported_names = imported_names
+        self.text = text
+
+
+def _is_standard(module: str) -> bool:
+    return module.partition(".")[0] in STDLIB_MODULE_NAMES
+
+
+def _is_read_base(statement: ast.stmt) -> bool:
+    if not isinstance(statement, ast.With) or len(statement.items) != 1:
+        return False
+    expression = statement.items[0].context_expr
+    return (
+        isinstance(expression, ast.Call)
+        and isinstance(expression.func, ast.Name)
+        and expression.func.id == "read_base"
+    )
+
+
+def _error(message: str, filename: str, node: Optional[ast.AST] = None) -> ConfigParsingError:
+    return ConfigParsingError(message, filename=filename, lineno=getattr(node, "lineno", None))
+
+
+def _base_path(node: ast.ImportFrom, filename: str) -> str:
+    module = node.module or ""
+    if node.level:
+        folder = os.path.dirname(filename)
+        parts = [".."] * (node.level - 1) + module.split(".")
+        path = os.path.join(folder, *parts) + ".py"
+    else:
+        parts = module.split(".")
+        if len(parts) == 1:
+            raise _error(
+                f"The imported configuration file should not be an independent package "
+                f"{module}; import a config module inside it, like "
+                "`with read_base(): from mmdet.configs.retinanet_r50_fpn_1x_coco import *`",
+                filename,
+                node,
+            )
+        path = os.path.join(_package_dir(parts[0], filename, node), *parts[1:]) + ".py"
+    if not os.path.isfile(path):
+        dots = "." * node.level
+        raise _error(
+            f"{path} not found! It means that incorrect module is defined in "
+            f"`with read_base(): from {dots}{module} import ...`; make sure the base config "
+            "module exists",
+            filename,
+            node,
+        )
+    return os.path.abspath(path)
+
+
+def _package_dir(package: str, filename: str, node: ast.AST) -> str:
+    import importlib.util  # only absolute base imports need it
+
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not locations:
+        raise _error(f"{package} is not installed, so its configs cannot be bases", filename, node)
+    return locations[0]
+
+
+def load_pure_python(
+    filename: str,
+    chain: tuple[str, ...] = (),
+    source_name: Optional[str] = None,
+    loader_names: Optional[dict[str, Any]] = None,
+) -> PurePythonConfig:
+    """Load a pure-Python config file and its bases.
+
+    Args:
+        filename: The absolute path.
+        chain: The files being loaded that lead to this one (for cycle detection).
+        source_name: What ``__file__`` is in the config (the name the user gave).
+        loader_names: More names the config may import from mmengine or cfgkit without
+            importing them (``Config``, given by the caller to avoid an import cycle).
+
+    Returns:
+        The loaded config.
+
+    Raises:
+        ConfigParsingError: The file breaks the rules of the style (``_base_`` used, a base
+            import that is not ``from ... import``, a missing base, a cycle); the message
+            names the file and line.
+        ConfigExecutionError: The config raised while running (also the original type).
+    """
+    if filename in chain:
+        loop = " -> ".join((*chain[chain.index(filename) :], filename))
+        raise InheritanceCycleError(f"Config inheritance cycle: {loop}", filename=filename)
+    text = read_text(filename)
+    module = parse_python(text, filename)
+    for statement in ast.walk(module):
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == BASE_KEY for t in statement.targets
+        ):
+            if chain:
+                message = (
+                    "The configuration file type in the inheritance chain must match the "
+                    f"current configuration file type: {chain[-1]} is a pure-Python config "
+                    f"but its base {filename} is a classic `_base_` config"
+                )
+            else:
+                message = (
+                    "A pure-Python config cannot use `_base_ = ...`: mark its bases with "
+                    "`with read_base(): from .base import *` instead"
+                )
+            raise _error(message, filename, statement)
+    names = {**_LOADER_NAMES, **(loader_names or {})}
+    namespace: dict[str, Any] = {"__file__": source_name or filename}
+    imported: set[str] = set()
+    body: list[ast.stmt] = []
+    with_seen = False
+    for statement in module.body:
+        if _is_read_base(statement) and not with_seen:
+            with_seen = True
+            assert isinstance(statement, ast.With)
+            for inner in statement.body:
+                _bind_base(inner, filename, (*chain, filename), namespace, imported, names)
+            continue
+        body.extend(_transform(statement, filename, namespace, imported, names))
+    module.body = body or [ast.Pass()]
+    ast.fix_missing_locations(module)
+    code = compile(module, filename, "exec")
+    with deferred_building():
+        try:
+            exec(code, namespace)
+        except ConfigParsingError:
+            raise
+        except Exception as error:
+            raise wrap_execution_error(error, filename, _line_in(error, filename)) from error
+    tree = {
+        key: value
+        for key, value in namespace.items()
+        if not key.startswith("__")
+        and not isinstance(value, types.ModuleType)
+        and not any(value is loader for loader in names.values())
+    }
+    return PurePythonConfig(filename, tree, imported, text)
+
+
+def _line_in(error: BaseException, filename: str) -> Optional[int]:
+    line = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == filename:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def _bind_base(
+    node: ast.stmt,
+    filename: str,
+    chain: tuple[str, ...],
+    namespace: dict[str, Any],
+    imported: set[str],
+    loader_names: dict[str, Any],
+) -> None:
+    if not isinstance(node, ast.ImportFrom):
+        raise _error(
+            "Illegal syntax in config file! Only `from ... import ...` can be used in "
+            "`with read_base()`",
+            filename,
+            node,
+        )
+    if node.module is None:
+        raise _error(
+            "Illegal syntax in config file! `from . import xxx` is not allowed in "
+            "`with read_base()`: name the base module (`from .base import *`)",
+            filename,
+            node,
+        )
+    base = load_pure_python(_base_path(node, filename), chain, loader_names=loader_names)
+    imported |= base.imported_names
+    # Fresh ConfigDicts, so that `model.backbone.depth = 101` here changes this config only.
+    values = to_config_tree(base.tree)
+    for alias in node.names:
+        if alias.name == "*":
+            namespace.update(values)
+        elif alias.name in values:
+            namespace[alias.asname or alias.name] = values[alias.name]
+        else:
+            raise _error(
+                f"cannot import name {alias.name!r} from base config {base.filename}",
+                filename,
+                node,
+            )
+
+
+def _transform(
+    statement: ast.stmt,
+    filename: str,
+    namespace: dict[str, Any],
+    imported: set[str],
+    loader_names: dict[str, Any],
+) -> list[ast.stmt]:
+    """The statements to run for one top-level statement (imports made lazy)."""
+    if isinstance(statement, ast.ImportFrom):
+        module = "." * statement.level + (statement.module or "")
+        if statement.level == 0 and module in _LOADER_MODULES:
+            if all(alias.name in loader_names for alias in statement.names):
+                for alias in statement.names:
+                    namespace[alias.asname or alias.name] = loader_names[alias.name]
+                    imported.add(alias.asname or alias.name)
+                return []
+            return _lazy_imports(statement, module, filename, namespace, imported)
+        if statement.level == 0 and _is_standard(module):
+            for alias in statement.names:
+                if alias.name == "*":
+                    raise _error("Cannot import * from non-base config", filename, statement)
+                imported.add(alias.asname or alias.name)
+            return [statement]
+        return _lazy_imports(statement, module, filename, namespace, imported)
+    if isinstance(statement, ast.Import):
+        if len(statement.names) != 1:
+            raise _error(
+                "Illegal syntax in config! import multiple modules in one line is not supported",
+                filename,
+                statement,
+            )
+        alias = statement.names[0]
+        if _is_standard(alias.name):
+            if alias.asname is not None:
+                imported.add(alias.asname)
+            return [statement]
+        location = f"{filename}, line {statement.lineno}"
+        if alias.asname is not None:
+            namespace[alias.asname] = LazyObject(alias.name, location=location)
+            imported.add(alias.asname)
+        else:
+            # `import a.b` binds `a`; several such imports share one lazy object.
+            top = alias.name.split(".")[0]
+            previous = namespace.get(top)
+            modules = [alias.name]
+            if isinstance(previous, LazyObject) and not isinstance(previous._module, str):
+                modules = [*previous._module, alias.name]
+            namespace[top] = LazyObject(modules, location=location)
+            imported.add(top)
+        return []
+    return [statement]
+
+
+def _lazy_imports(
+    statement: ast.ImportFrom,
+    module: str,
+    filename: str,
+    namespace: dict[str, Any],
+    imported: set[str],
+) -> list[ast.stmt]:
+    for alias in statement.names:
+        if alias.name == "*":
+            raise _error(
+                "Illegal syntax in config! `from xxx import *` is not allowed outside "
+                "`with read_base():`",
+                filename,
+                statement,
+            )
+        name = alias.asname or alias.name
+        location = f"{filename}, line {getattr(alias, 'lineno', statement.lineno)}"
+        namespace[name] = LazyObject(module, alias.name, location)
+        imported.add(name)
+    return []
+
+
+def is_pure_python_file(filename: str) -> bool:
+    """Tell whether a ``.py`` file is written in the pure-Python style."""
+    text = read_text(filename)
+    return is_pure_python_style(parse_python(text, filename), text, filename)
