@@ -171,7 +171,15 @@ def load_pure_python(
                 _bind_base(inner, filename, (*chain, filename), namespace, imported, names)
             continue
         body.extend(_transform(statement, filename, namespace, imported, names))
-    module.body = body or [ast.Pass()]
+    top_level = [
+        ast.Assign(
+            targets=[ast.Name(id=holder[len("__cfgkit_module_") : -2], ctx=ast.Store())],
+            value=ast.Name(id=holder, ctx=ast.Load()),
+        )
+        for holder in namespace
+        if holder.startswith("__cfgkit_module_")
+    ]
+    module.body = [*top_level, *body] or [ast.Pass()]
     ast.fix_missing_locations(module)
     code = compile(module, filename, "exec")
     with deferred_building():
@@ -184,9 +192,7 @@ def load_pure_python(
     tree = {
         key: value
         for key, value in namespace.items()
-        if not key.startswith("__")
-        and not isinstance(value, types.ModuleType)
-        and not any(value is loader for loader in names.values())
+        if not key.startswith("__") and not isinstance(value, types.ModuleType)
     }
     return PurePythonConfig(filename, tree, imported, text)
 
@@ -229,9 +235,10 @@ def _bind_base(
     values = to_config_tree(base.tree)
     for alias in node.names:
         if alias.name == "*":
-            namespace.update(values)
+            # dict's own update: ConfigDict item access would build lazy objects.
+            dict.update(namespace, dict.items(values))
         elif alias.name in values:
-            namespace[alias.asname or alias.name] = values[alias.name]
+            namespace[alias.asname or alias.name] = dict.__getitem__(values, alias.name)
         else:
             raise _error(
                 f"cannot import name {alias.name!r} from base config {base.filename}",
@@ -252,10 +259,11 @@ def _transform(
         module = "." * statement.level + (statement.module or "")
         if statement.level == 0 and module in _LOADER_MODULES:
             if all(alias.name in loader_names for alias in statement.names):
-                for alias in statement.names:
-                    namespace[alias.asname or alias.name] = loader_names[alias.name]
-                    imported.add(alias.asname or alias.name)
-                return []
+                return [
+                    _bind(alias.asname or alias.name, loader_names[alias.name], statement,
+                          namespace, imported)
+                    for alias in statement.names
+                ]  # fmt: skip
             return _lazy_imports(statement, module, filename, namespace, imported)
         if statement.level == 0 and _is_standard(module):
             for alias in statement.names:
@@ -278,19 +286,32 @@ def _transform(
             return [statement]
         location = f"{filename}, line {statement.lineno}"
         if alias.asname is not None:
-            namespace[alias.asname] = LazyObject(alias.name, location=location)
-            imported.add(alias.asname)
-        else:
-            # `import a.b` binds `a`; several such imports share one lazy object.
-            top = alias.name.split(".")[0]
-            previous = namespace.get(top)
-            modules = [alias.name]
-            if isinstance(previous, LazyObject) and not isinstance(previous._module, str):
-                modules = [*previous._module, alias.name]
-            namespace[top] = LazyObject(modules, location=location)
-            imported.add(top)
+            lazy = LazyObject(alias.name, location=location)
+            return [_bind(alias.asname, lazy, statement, namespace, imported)]
+        # `import a.b` binds `a`, before anything else runs (as mmengine does); several
+        # such imports share one lazy object.
+        top = alias.name.split(".")[0]
+        holder = f"__cfgkit_module_{top}__"
+        previous = namespace.get(holder)
+        modules = [*previous._module, alias.name] if previous is not None else [alias.name]
+        namespace[holder] = LazyObject(modules, location=location)
+        imported.add(top)
         return []
     return [statement]
+
+
+def _bind(
+    name: str, value: Any, statement: ast.stmt, namespace: dict[str, Any], imported: set[str]
+) -> ast.stmt:
+    """``name = value`` as a statement in the place of an import, so that the names a
+    config binds come in the order mmengine binds them."""
+    holder = f"__cfgkit_bound_{len(namespace)}__"
+    namespace[holder] = value
+    imported.add(name)
+    assignment = ast.Assign(
+        targets=[ast.Name(id=name, ctx=ast.Store())], value=ast.Name(id=holder, ctx=ast.Load())
+    )
+    return ast.copy_location(assignment, statement)
 
 
 def _lazy_imports(
@@ -300,6 +321,7 @@ def _lazy_imports(
     namespace: dict[str, Any],
     imported: set[str],
 ) -> list[ast.stmt]:
+    bound = []
     for alias in statement.names:
         if alias.name == "*":
             raise _error(
@@ -308,11 +330,10 @@ def _lazy_imports(
                 filename,
                 statement,
             )
-        name = alias.asname or alias.name
         location = f"{filename}, line {getattr(alias, 'lineno', statement.lineno)}"
-        namespace[name] = LazyObject(module, alias.name, location)
-        imported.add(name)
-    return []
+        lazy = LazyObject(module, alias.name, location)
+        bound.append(_bind(alias.asname or alias.name, lazy, statement, namespace, imported))
+    return bound
 
 
 def is_pure_python_file(filename: str) -> bool:

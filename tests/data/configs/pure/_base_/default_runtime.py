@@ -1,0 +1,3 @@
+default_scope = 'fakelib'
+work_dir = 'work_dirs/pure'
+log_levels = ('INFO', 'DEBUG')

@@ -1,0 +1,6 @@
+from mmengine.config import read_base
+
+with read_base():
+    from fakepkg.configs.net import *
+
+backbone.depth = 34

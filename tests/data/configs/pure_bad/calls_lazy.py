@@ -1,0 +1,3 @@
+from fakelib.models import ResNet
+
+model = ResNet(depth=1)

@@ -1,0 +1,4 @@
+from mmengine.config import read_base
+
+with read_base():
+    from ..pure._base_.default_runtime import nope

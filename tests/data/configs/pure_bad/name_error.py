@@ -1,0 +1,4 @@
+from fakelib.models import ResNet
+
+model = dict(type=ResNet)
+value = undefined_name

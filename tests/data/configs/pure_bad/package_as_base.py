@@ -1,0 +1,4 @@
+from mmengine.config import read_base
+
+with read_base():
+    from fakelib import *

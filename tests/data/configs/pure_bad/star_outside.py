@@ -1,0 +1,1 @@
+from fakelib.models import *

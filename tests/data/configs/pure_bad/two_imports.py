@@ -1,0 +1,1 @@
+import fakelib.models, fakelib.optim

@@ -1,0 +1,1 @@
+"""A fake model library that pure-Python test configs import from (lazily)."""

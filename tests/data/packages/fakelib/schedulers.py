@@ -1,0 +1,6 @@
+"""Fake schedulers."""
+
+
+class MultiStepLR:
+    def __init__(self, milestones):
+        self.milestones = milestones

@@ -1,0 +1,3 @@
+from fakelib.models import ResNet
+
+backbone = dict(type=ResNet, depth=18)
