@@ -103,7 +103,34 @@ def is_pure_python_style(tree: ast.Module, text: str, filename: str) -> bool:
 # Registry.build). Loading, printing and dumping such a config never needs the package.
 
 
-class LazyObject:
+class _Lazy:
+    """What lazy objects and lazy attributes share: their import path, pickling, and
+    refusing to be called while a config loads."""
+
+    # Lets code that must not import cfgkit.config (the registry) recognise lazy objects.
+    __cfgkit_lazy__ = True
+
+    @property
+    def module(self) -> str:
+        raise NotImplementedError
+
+    def dotted(self) -> str:
+        """The import path written into dumps: ``'mmdet.models.RetinaNet'``."""
+        return f"{self.module}.{self}"
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(
+            f"{self.dotted()} is imported lazily and cannot be called while the config loads"
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.__dict__
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+
+class LazyObject(_Lazy):
     """A module, or a name in a module, imported only when :meth:`build` is called.
 
     Args:
@@ -114,9 +141,6 @@ class LazyObject:
     Raises:
         TypeError: ``module`` or ``imported`` has the wrong type.
     """
-
-    # Lets code that must not import cfgkit.config (the registry) recognise lazy objects.
-    __cfgkit_lazy__ = True
 
     def __init__(
         self,
@@ -171,15 +195,6 @@ class LazyObject:
             )
         return getattr(found, self._imported)
 
-    def dotted(self) -> str:
-        """The import path written into dumps: ``'mmdet.models.RetinaNet'``."""
-        return f"{self.module}.{self}"
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError(
-            f"{self.dotted()} is imported lazily and cannot be called while the config loads"
-        )
-
     def __getattr__(self, name: str) -> LazyAttr:
         if name.startswith("__"):
             raise AttributeError(name)
@@ -189,19 +204,13 @@ class LazyObject:
     def __deepcopy__(self, memo: dict[int, Any]) -> LazyObject:
         return LazyObject(self._module, self._imported, self.location)
 
-    def __getstate__(self) -> dict[str, Any]:
-        return self.__dict__
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
     def __str__(self) -> str:
         return self._imported if self._imported is not None else self.module
 
     __repr__ = __str__
 
 
-class LazyAttr:
+class LazyAttr(_Lazy):
     """An attribute of a lazy object (``nn.Conv2d`` after ``import torch.nn as nn``).
 
     Args:
@@ -209,8 +218,6 @@ class LazyAttr:
         source: The lazy object (or attribute) it belongs to.
         location: Where the source was imported, for error messages.
     """
-
-    __cfgkit_lazy__ = True
 
     def __init__(
         self, name: str, source: Union[LazyObject, LazyAttr], location: Optional[str] = None
@@ -245,15 +252,6 @@ class LazyAttr:
                 f"Failed to import {self.module}.{self.name} in {self.location}"
             ) from None
 
-    def dotted(self) -> str:
-        """The import path written into dumps."""
-        return f"{self.module}.{self}"
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError(
-            f"{self.dotted()} is imported lazily and cannot be called while the config loads"
-        )
-
     def __getattr__(self, name: str) -> LazyAttr:
         if name.startswith("__"):
             raise AttributeError(name)
@@ -261,12 +259,6 @@ class LazyAttr:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LazyAttr:
         return LazyAttr(self.name, self.source, self.location)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return self.__dict__
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
 
     def __str__(self) -> str:
         return self.name

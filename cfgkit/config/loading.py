@@ -36,6 +36,7 @@ __all__ = [
     "PythonConfig",
     "check_extension",
     "compile_python",
+    "error_line",
     "load_data",
     "parse_python",
     "read_text",
@@ -251,7 +252,7 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
         exec(config.code, namespace)
     except ConfigError as error:
         if error.filename is None:  # raised by a ConfigDict the config used
-            error.filename, error.lineno = config.filename, _error_line(error, config.filename)
+            error.filename, error.lineno = config.filename, error_line(error, config.filename)
         raise
     except Exception as error:
         raise _located(error, config.filename) from error
@@ -266,7 +267,7 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
     return values, [] if assigned is bases else assigned
 
 
-def _error_line(error: BaseException, filename: str) -> Optional[int]:
+def error_line(error: BaseException, filename: str) -> Optional[int]:
     """Return the last line of ``filename`` in the traceback of ``error``."""
     lineno = None
     traceback = error.__traceback__
@@ -278,7 +279,7 @@ def _error_line(error: BaseException, filename: str) -> Optional[int]:
 
 
 def _located(error: Exception, filename: str) -> Exception:
-    lineno = _error_line(error, filename)
+    lineno = error_line(error, filename)
     try:
         return wrap_execution_error(error, filename, lineno)
     except TypeError:

@@ -24,7 +24,7 @@ import types
 
 from cfgkit.config.config_dict import deferred_building, to_config_tree
 from cfgkit.config.lazy import LazyObject, is_pure_python_style, read_base
-from cfgkit.config.loading import BASE_KEY, parse_python, read_text
+from cfgkit.config.loading import BASE_KEY, error_line, parse_python, read_text
 from cfgkit.config.stdlib_names import STDLIB_MODULE_NAMES
 from cfgkit.errors import ConfigParsingError, InheritanceCycleError, wrap_execution_error
 
@@ -188,23 +188,13 @@ def load_pure_python(
         except ConfigParsingError:
             raise
         except Exception as error:
-            raise wrap_execution_error(error, filename, _line_in(error, filename)) from error
+            raise wrap_execution_error(error, filename, error_line(error, filename)) from error
     tree = {
         key: value
         for key, value in namespace.items()
         if not key.startswith("__") and not isinstance(value, types.ModuleType)
     }
     return PurePythonConfig(filename, tree, imported, text)
-
-
-def _line_in(error: BaseException, filename: str) -> Optional[int]:
-    line = None
-    traceback = error.__traceback__
-    while traceback is not None:
-        if traceback.tb_frame.f_code.co_filename == filename:
-            line = traceback.tb_lineno
-        traceback = traceback.tb_next
-    return line
 
 
 def _bind_base(
