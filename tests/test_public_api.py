@@ -41,9 +41,13 @@ def test_import_does_not_load_heavy_modules():
     )
     code = f"import sys, cfgkit; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert result.stdout.strip() == "[]"
+    # On failure, show the import chain (-X importtime lists each module after its imports).
+    assert result.stdout.strip() == "[]", result.stderr
 
 
 def test_dict_action_loads_on_first_use():
