@@ -95,7 +95,9 @@ class ConfigError(CfgkitError):
     def __str__(self) -> str:
         text = self.message + self._hint()
         where = _location(self.filename, self.lineno, self.key)
-        return f"{text} (in {where})" if where else text
+        # A message that already names the whole location ("file X does not exist") is not
+        # followed by "(in X)".
+        return f"{text} (in {where})" if where and where not in text else text
 
     def _hint(self) -> str:
         """Return extra advice computed only when the message is shown."""

@@ -265,3 +265,16 @@ def test_cycle_is_also_a_recursion_error():
     # mmengine ends a cycle with RecursionError (or crashes in its cleanup on Python 3.9).
     with pytest.raises(RecursionError, match="cycle"):
         Config.fromfile(BAD / "self_base.py")
+
+
+def test_a_missing_config_is_named_once(tmp_path):
+    path = tmp_path / "missing.py"
+    with pytest.raises(errors.ConfigFileNotFoundError) as caught:
+        Config.fromfile(path)
+    assert str(caught.value) == f'file "{path}" does not exist'
+    assert caught.value.filename == str(path)
+
+
+def test_the_location_follows_a_message_that_does_not_name_it():
+    error = errors.ConfigParsingError("bad value", filename="/x/cfg.py", lineno=2, key="a")
+    assert str(error) == "bad value (in /x/cfg.py, line 2, key 'a')"
