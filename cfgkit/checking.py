@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import typing
-from typing import Any, Iterable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from cfgkit.config import Config
 from cfgkit.config.origins import Record
@@ -59,8 +59,16 @@ class Problem:
         self.suggestion = suggestion
 
     def __str__(self) -> str:
-        where = f"{self.filename or '<config>'}:{self.lineno or 0}"
-        return f"{where}: {self.key}: {self.severity}: {self.text}"
+        return self.format()
+
+    def format(self, show_path: Callable[[str], str] = str) -> str:
+        """``FILE:LINE: KEY: severity: message``; without ``FILE:LINE:`` when the file is unknown.
+
+        Args:
+            show_path: How to write the filename (the command shortens it).
+        """
+        where = f"{show_path(self.filename)}:{self.lineno or 0}: " if self.filename else ""
+        return f"{where}{self.key}: {self.severity}: {self.text}"
 
     @property
     def text(self) -> str:

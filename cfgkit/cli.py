@@ -127,8 +127,7 @@ def _check(args: argparse.Namespace) -> int:
     cfg = _load(args)
     problems = check(cfg)
     for problem in problems:
-        where = f"{_short(problem.filename)}:{problem.lineno or 0}"
-        sys.stdout.write(f"{where}: {problem.key}: {problem.severity}: {problem.text}\n")
+        sys.stdout.write(problem.format(_short) + "\n")
     return 1 if any(p.severity == ERROR for p in problems) else 0
 
 

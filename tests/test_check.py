@@ -232,3 +232,13 @@ def test_command_exits_0_without_errors_and_2_when_the_config_cannot_load(capsys
     status, out = run(["check", "configs/missing.py"], capsys)
     assert status == 2
     assert "does not exist" in out.err
+
+
+def test_problems_without_a_file_print_without_a_location(demo):
+    cfg = Config(dict(model=dict(type="Nope")))
+    (problem,) = [p for p in check(cfg, [demo]) if p.key == "model.type"]
+    assert problem.filename is None
+    assert str(problem).startswith("model.type: error: 'Nope' is not registered")
+    located = cfgkit.checking.Problem("error", "a.b", "/x/cfg.py", 3, "bad")
+    assert str(located) == "/x/cfg.py:3: a.b: error: bad"
+    assert located.format(lambda path: path.rsplit("/", 1)[-1]) == "cfg.py:3: a.b: error: bad"
