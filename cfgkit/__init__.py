@@ -1,18 +1,25 @@
-"""cfgkit: a drop-in replacement for OpenMMLab's config and registry system."""
+"""cfgkit: a drop-in replacement for OpenMMLab's config and registry system.
+
+The import-time rule, written once for every module: ``import cfgkit`` loads only what a
+config load needs (about a third of the interpreter's own start-up). So no module imports
+``typing`` at run time (annotations are strings, and type-only imports sit under
+``TYPE_CHECKING = False``), records use :mod:`cfgkit.records`, and heavy or rarely needed
+modules (yapf, PyYAML, argparse, json, difflib, inspect, ast for most files) are imported
+inside the function that needs them, with a ``# lazy:`` comment saying why.
+"""
 
 from __future__ import annotations
 
 from cfgkit import errors
-from cfgkit.config import Config, ConfigDict
+from cfgkit.config import Config, ConfigDict, read_base
 from cfgkit.registry import DefaultScope, Registry, build_from_cfg
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from cfgkit.checking import check
-    from cfgkit.config.cli import DictAction
+    from cfgkit.config.overrides import DictAction
 
 __version__ = "0.1.0"
 
@@ -26,14 +33,14 @@ __all__ = [
     "build_from_cfg",
     "check",
     "errors",
+    "read_base",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    # DictAction pulls in argparse (~3 ms) and check pulls in typing and inspect (~8 ms):
-    # load them when they are first asked for (see also cfgkit.config.__getattr__).
+    # lazy: DictAction pulls in argparse (~3 ms), check pulls in typing and inspect (~8 ms).
     if name == "DictAction":
-        from cfgkit.config.cli import DictAction
+        from cfgkit.config.overrides import DictAction
 
         return DictAction
     if name == "check":

@@ -7,14 +7,20 @@ Nothing is constructed, and nothing is imported beyond the registries' ``locatio
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import typing
-from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterator, Optional, Sequence
 
 from cfgkit.config import Config
-from cfgkit.config.origins import Record
+from cfgkit.config.provenance import last_written
+from cfgkit.errors import did_you_mean
+from cfgkit.key_paths import dotted
+from cfgkit.keys import DEFAULT_SCOPE_KEY, DELETE_KEY, SCOPE_KEY, TYPE_KEY
+from cfgkit.records import NamedTuple
 from cfgkit.registry.registry import Registry, all_registries
+
+if typing.TYPE_CHECKING:
+    from cfgkit.key_paths import KeyPath
 
 __all__ = ["ERROR", "NOTE", "WARNING", "Problem", "check"]
 
@@ -22,11 +28,11 @@ ERROR = "error"
 WARNING = "warning"
 NOTE = "note"
 # Keys of a config dict that are for the builder, not the constructor.
-_BUILD_KEYS = frozenset({"type", "_scope_", "_delete_"})
+_BUILD_KEYS = frozenset({TYPE_KEY, SCOPE_KEY, DELETE_KEY})
 _SIMPLE_TYPES = (int, float, str, bool)
 
 
-class Problem:
+class Problem(NamedTuple):
     """One mistake found in a config.
 
     Attributes:
@@ -40,23 +46,12 @@ class Problem:
         suggestion: How to fix it ("Did you mean 'ResNet'?"), or ``''``.
     """
 
-    __slots__ = ("filename", "key", "lineno", "message", "severity", "suggestion")
-
-    def __init__(
-        self,
-        severity: str,
-        key: str,
-        filename: Optional[str],
-        lineno: Optional[int],
-        message: str,
-        suggestion: str = "",
-    ) -> None:
-        self.severity = severity
-        self.key = key
-        self.filename = filename
-        self.lineno = lineno
-        self.message = message
-        self.suggestion = suggestion
+    severity: str
+    key: str
+    filename: Optional[str]
+    lineno: Optional[int]
+    message: str
+    suggestion: str = ""
 
     def __str__(self) -> str:
         return self.format()
@@ -115,14 +110,14 @@ def check(cfg: Config, registries: Optional[Sequence[Registry]] = None) -> list[
 
 def _default_registries(cfg: Config) -> list[Registry]:
     everything = all_registries()
-    scope = cfg.get("default_scope")
+    scope = cfg.get(DEFAULT_SCOPE_KEY)
     chosen = [r for r in everything if r.scope == scope] if isinstance(scope, str) else []
     return chosen or everything
 
 
-def _typed_dicts(tree: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+def _typed_dicts(tree: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
     if isinstance(tree, dict):
-        if "type" in tree:
+        if TYPE_KEY in tree:
             yield path, tree
         for key, value in tree.items():
             yield from _typed_dicts(value, (*path, key))
@@ -131,60 +126,26 @@ def _typed_dicts(tree: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[
             yield from _typed_dicts(value, (*path, index))
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in path)
-
-
-def _where(cfg: Config, path: tuple[Any, ...]) -> tuple[Optional[str], Optional[int]]:
+def _where(cfg: Config, path: KeyPath) -> tuple[Optional[str], Optional[int]]:
     """The file and line that last wrote ``path`` (a key or a dict)."""
-    records: list[Record] = cfg.provenance(path)
-    for record in reversed(records):
-        if record.filename is not None and record.action != "delete":
-            return record.filename, record.lineno
-    return None, None
+    return last_written(cfg.provenance(path))
 
 
 def _problem(
-    cfg: Config, severity: str, path: tuple[Any, ...], message: str, suggestion: str = ""
+    cfg: Config, severity: str, path: KeyPath, message: str, suggestion: str = ""
 ) -> Problem:
     filename, lineno = _where(cfg, path)
-    return Problem(severity, _dotted(path), filename, lineno, message, suggestion)
-
-
-def _close(name: Any, candidates: Iterable[str]) -> str:
-    if not isinstance(name, str):
-        return ""
-    close = difflib.get_close_matches(name, list(candidates), n=3, cutoff=0.6)
-    return f"Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return Problem(severity, dotted(path), filename, lineno, message, suggestion)
 
 
 def _find(registries: Sequence[Registry], key: str) -> Any:
-    """What ``key`` names in any of ``registries`` (ancestors and scopes followed), or None.
-
-    Unlike ``Registry.get``, nothing is imported but the registries' ``locations``.
-    """
+    """What ``key`` names in the first of ``registries`` that has it, found exactly where
+    ``Registry.build`` finds it (:meth:`Registry.lookup`), without the import fallback."""
     for registry in registries:
-        scope, name = registry.split_scope_key(key)
-        if scope is None:
-            current: Optional[Registry] = registry
-            while current is not None:
-                current.import_from_location()
-                if name in current.module_dict:
-                    return current.module_dict[name]
-                current = current.parent
-            continue
-        for member in _tree(registry.root):
-            if member.scope == scope:
-                member.import_from_location()
-                if name in member.module_dict:
-                    return member.module_dict[name]
+        found = registry.lookup(key)
+        if found is not None:
+            return found
     return None
-
-
-def _tree(root: Registry) -> Iterator[Registry]:
-    yield root
-    for child in root.children.values():
-        yield from _tree(child)
 
 
 def _visible_names(registries: Sequence[Registry]) -> list[str]:
@@ -195,9 +156,9 @@ def _visible_names(registries: Sequence[Registry]) -> list[str]:
 
 
 def _check_dict(
-    cfg: Config, path: tuple[Any, ...], node: dict[str, Any], registries: Sequence[Registry]
+    cfg: Config, path: KeyPath, node: dict[str, Any], registries: Sequence[Registry]
 ) -> list[Problem]:
-    kind = node["type"]
+    kind = node[TYPE_KEY]
     if isinstance(kind, str):
         target = _find(registries, kind)
         if target is None:
@@ -207,15 +168,15 @@ def _check_dict(
                 _problem(
                     cfg,
                     ERROR,
-                    (*path, "type"),
+                    (*path, TYPE_KEY),
                     f"{kind!r} is not registered in the registries searched ({where})",
-                    _close(name, _visible_names(registries)),
+                    did_you_mean(name, _visible_names(registries)),
                 )
             ]
     elif callable(kind):
         target = kind
     else:
-        return [_problem(cfg, ERROR, (*path, "type"), f"type must be a name, not {kind!r}")]
+        return [_problem(cfg, ERROR, (*path, TYPE_KEY), f"type must be a name, not {kind!r}")]
     return _check_arguments(cfg, path, node, target)
 
 
@@ -235,7 +196,7 @@ def _hints(target: Any) -> dict[str, Any]:
 
 
 def _check_arguments(
-    cfg: Config, path: tuple[Any, ...], node: dict[str, Any], target: Any
+    cfg: Config, path: KeyPath, node: dict[str, Any], target: Any
 ) -> list[Problem]:
     signature = _signature(target)
     if signature is None:
@@ -262,7 +223,7 @@ def _check_arguments(
                         ERROR,
                         (*path, key),
                         f"{label} has no parameter {key!r}",
-                        _close(key, accepted),
+                        did_you_mean(key, accepted),
                     )
                 )
             continue

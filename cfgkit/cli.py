@@ -15,22 +15,22 @@ traceback); the exit status is 2 for usage and config errors.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 import traceback
 
 from cfgkit.checking import ERROR, check
 from cfgkit.config import Config, DictAction
+from cfgkit.config.custom_imports import import_modules
 from cfgkit.config.formatting import dump_text
-from cfgkit.config.origins import Record, leaf_paths, parse_key, same_value, value_at
+from cfgkit.config.provenance import Record, same_value
 from cfgkit.errors import CfgkitError
+from cfgkit.key_paths import dotted, leaf_paths, normalise_path, parse_key
 from cfgkit.registry.registry import Registry, all_registries
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional, Sequence
+    from typing import Any, Iterator, Optional, Sequence
 
 __all__ = ["build_parser", "main", "main_entry"]
 
@@ -57,10 +57,6 @@ def _value_text(value: Any, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in path)
-
-
 def _load(args: argparse.Namespace, path: Optional[str] = None) -> Config:
     cfg = Config.fromfile(path or args.config)
     if args.cfg_options:
@@ -73,7 +69,7 @@ def _explain(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.key is not None:
         records = cfg.provenance(args.key)
-        current = value_at(cfg._cfg_dict, parse_key(args.key))
+        current = normalise_path(cfg._cfg_dict, parse_key(args.key))[1]
         out.write(f"{args.key} = {_value_text(current, 60)}\n")
         width = max(len(_value_text(r.value)) for r in records)
         for number, record in enumerate(records, 1):
@@ -84,7 +80,7 @@ def _explain(args: argparse.Namespace) -> int:
             )
         return 0
     for path, value in leaf_paths(cfg.to_dict()):
-        key = _dotted(path)
+        key = dotted(path)
         final = cfg.provenance(path)[-1]
         out.write(f"{key} = {_value_text(value)}  # {_where(final)} ({final.layer})\n")
     return 0
@@ -109,15 +105,14 @@ def _import_modules(names: Sequence[str]) -> None:
     """Import ``names`` as ``python -m`` would find them: the current directory first."""
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    for name in names:
-        importlib.import_module(name)
+    import_modules(names, "the command line")
 
 
 def _registry(args: argparse.Namespace) -> int:
     _import_modules(args.modules)
     roots = {id(r.root): r.root for r in all_registries()}
     for root in sorted(roots.values(), key=lambda r: (r.scope, r.name)):
-        for line in _tree_lines(root, 0):
+        for line in _tree_lines(root):
             sys.stdout.write(line + "\n")
     return 0
 
@@ -131,19 +126,30 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if any(p.severity == ERROR for p in problems) else 0
 
 
-def _tree_lines(registry: Registry, depth: int) -> list[str]:
-    """Lines for ``registry`` and its children, or none when the subtree has no modules."""
-    registry.import_from_location()
-    names = sorted(registry.module_dict)
-    below = [
-        line
-        for child in sorted(registry.children.values(), key=lambda r: r.scope)
-        for line in _tree_lines(child, depth + 1)
-    ]
-    if not names and not below:
-        return []
-    listed = f": {', '.join(names)}" if names else ""
-    return [f"{'  ' * depth}{registry.name} [{registry.scope}]{listed}", *below]
+def _tree_lines(root: Registry) -> list[str]:
+    """A line per registry of ``root``'s tree that has modules in it or below it."""
+    registries = list(root.walk())
+    kept: set[int] = set()
+    for registry in registries:
+        registry.import_from_location()
+        node: Optional[Registry] = registry if registry.module_dict else None
+        while node is not None and id(node) not in kept:
+            kept.add(id(node))
+            node = node.parent
+    lines = []
+    for registry in registries:
+        if id(registry) in kept:
+            depth = sum(1 for _ in _ancestors(registry))
+            names = sorted(registry.module_dict)
+            listed = f": {', '.join(names)}" if names else ""
+            lines.append(f"{'  ' * depth}{registry.name} [{registry.scope}]{listed}")
+    return lines
+
+
+def _ancestors(registry: Registry) -> Iterator[Registry]:
+    while registry.parent is not None:
+        registry = registry.parent
+        yield registry
 
 
 _COLOURS = {"-": "\033[31m", "+": "\033[32m", "~": "\033[33m"}
@@ -162,18 +168,18 @@ def _diff(args: argparse.Namespace) -> int:
     for path, value in old.items():
         if path not in new:
             lines.append(
-                ("-", f"{_dotted(path)} = {_value_text(value, 60)}  # {_final_where(first, path)}")
+                ("-", f"{dotted(path)} = {_value_text(value, 60)}  # {_final_where(first, path)}")
             )
         elif not same_value(value, new[path]):
             lines.append((
                 "~",
-                f"{_dotted(path)}: {_value_text(value)} -> {_value_text(new[path])}  "
+                f"{dotted(path)}: {_value_text(value)} -> {_value_text(new[path])}  "
                 f"# {_final_where(first, path)} -> {_final_where(second, path)}",
             ))  # fmt: skip
     for path, value in new.items():
         if path not in old:
             lines.append(
-                ("+", f"{_dotted(path)} = {_value_text(value, 60)}  # {_final_where(second, path)}")
+                ("+", f"{dotted(path)} = {_value_text(value, 60)}  # {_final_where(second, path)}")
             )
     for sign, text in lines:
         line = f"{sign} {text}"
@@ -271,13 +277,35 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:  # the reader went away (`cfgkit explain x | head`)
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep Python's exit flush quiet
         return 0
-    except (CfgkitError, OSError, KeyError, AttributeError, IndexError, ImportError) as error:
+    except KeyboardInterrupt:
+        raise
+    except (Exception, SystemExit) as error:
+        # No input may print a traceback: every error is one line (--debug shows it all).
         if args.debug:
             traceback.print_exc()
-        message = str(error) if not isinstance(error, KeyError) else str(error).strip("'\"")
-        sys.stderr.write(f"cfgkit {args.command}: error: {message}\n")
+        sys.stderr.write(f"cfgkit {args.command}: error: {_describe(error)}\n")
         return USAGE_ERROR
     return status
+
+
+def _describe(error: BaseException) -> str:
+    """One line for any error: cfgkit's own messages as they are, others with their type."""
+    if isinstance(error, SystemExit) and not isinstance(error, CfgkitError):
+        frame = error.__traceback__
+        where = ""
+        while frame is not None:
+            where = f" at {_short(frame.tb_frame.f_code.co_filename)}:{frame.tb_lineno}"
+            frame = frame.tb_next
+        return f"sys.exit({error.code!r}) was called while loading{where}"
+    try:
+        message = str(error)
+    except Exception:  # an error whose own __str__ fails
+        message = repr(error)
+    if isinstance(error, KeyError):
+        message = message.strip("'\"")
+    if isinstance(error, CfgkitError):
+        return message
+    return f"{type(error).__name__}: {message}"
 
 
 def main_entry() -> None:

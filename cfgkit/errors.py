@@ -2,7 +2,8 @@
 
 Every concrete class also subclasses the builtin exception that mmengine raises in the same
 situation, so ``except KeyError`` or ``except FileNotFoundError`` clauses written for mmengine
-keep working. Messages say what went wrong, where (file, line, dotted key) and how to fix it.
+keep working. Messages say what went wrong, where (file, line, dotted key) and how to fix it;
+the location is rendered in one place, :meth:`ConfigError.__str__`.
 """
 
 from __future__ import annotations
@@ -10,35 +11,40 @@ from __future__ import annotations
 import contextlib
 import errno
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, Optional
+    from typing import Any, ClassVar, Iterable, Optional
 
 __all__ = [
     "AlreadyRegisteredError",
-    "BaseConfigError",
     "BasePathError",
     "BaseReferenceError",
     "CfgkitError",
     "ConfigDecodeError",
+    "ConfigEncodingError",
     "ConfigError",
     "ConfigExecutionError",
+    "ConfigFileError",
     "ConfigFileNotFoundError",
+    "ConfigIndexError",
     "ConfigKeyError",
     "ConfigParsingError",
+    "ConfigPermissionError",
     "ConfigSyntaxError",
     "ConfigTypeError",
     "CustomImportError",
+    "DataSyntaxError",
     "DumpError",
     "DuplicateBaseKeyError",
     "DuplicateScopeError",
     "InheritanceCycleError",
     "MergeError",
     "MissingAttributeError",
+    "MissingBaseNameError",
     "MissingEnvVarError",
     "MissingKeyError",
     "MissingTypeError",
+    "NestingError",
     "NotAMappingError",
     "NotRegisteredError",
     "PackageNotFoundError",
@@ -51,21 +57,63 @@ __all__ = [
     "UnnamedModuleError",
     "UnsafeYamlError",
     "UnsupportedFormatError",
+    "did_you_mean",
     "execution_error_class",
+    "located",
+    "traceback_line",
 ]
 
+# Attributes the builtin bases keep outside ``__dict__`` (C fields), restored when unpickled.
+_BUILTIN_FIELDS = (
+    "filename", "lineno", "offset", "text", "msg", "end_lineno", "end_offset",
+    "errno", "strerror", "encoding", "object", "start", "end", "reason", "name", "path", "code",
+)  # fmt: skip
 
-def _location(filename: Optional[str], lineno: Optional[int], key: Optional[str]) -> str:
-    parts = []
-    if filename:
-        parts.append(filename if lineno is None else f"{filename}, line {lineno}")
-    if key:
-        parts.append(f"key '{key}'")
-    return ", ".join(parts)
+
+def did_you_mean(name: Any, candidates: Iterable[Any], *, cutoff: float = 0.6) -> str:
+    """Return ``"Did you mean 'x'?"`` for the names close to ``name``, or ``''``.
+
+    The one spelling helper of cfgkit: missing keys, unknown types and keywords use it.
+
+    Args:
+        name: What was written.
+        candidates: What exists (only strings are compared).
+        cutoff: How close a candidate must be (``difflib`` ratio).
+    """
+    if not isinstance(name, str):
+        return ""
+    import difflib  # only a message that is shown needs it
+
+    strings = [c for c in candidates if isinstance(c, str)]
+    close = difflib.get_close_matches(name, strings, n=3, cutoff=cutoff)
+    return f"Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
 
 
 class CfgkitError(Exception):
-    """Base class of every error cfgkit raises on purpose."""
+    """Base class of every error cfgkit raises on purpose.
+
+    Instances pickle with their message, their location and the fields of their builtin
+    base, whatever that base's constructor takes (multiprocessing sends errors between
+    processes).
+    """
+
+    def __reduce__(self) -> Any:
+        state = dict(self.__dict__)
+        for field in _BUILTIN_FIELDS:
+            if field not in state and hasattr(self, field):
+                state[field] = getattr(self, field)
+        return (_restore, (_class_reference(type(self)), self.args, state))
+
+
+def _restore(reference: Any, args: tuple[Any, ...], state: dict[str, Any]) -> CfgkitError:
+    cls = reference if isinstance(reference, type) else execution_error_class(reference[1])
+    error: CfgkitError = cls.__new__(cls, *args)
+    error.args = args
+    for field, value in state.items():
+        # A read-only builtin field keeps its default.
+        with contextlib.suppress(AttributeError, TypeError):
+            setattr(error, field, value)
+    return error
 
 
 class ConfigError(CfgkitError):
@@ -93,8 +141,15 @@ class ConfigError(CfgkitError):
         self.key = key
 
     def __str__(self) -> str:
-        text = self.message + self._hint()
-        where = _location(self.filename, self.lineno, self.key)
+        hint = self._hint()
+        text = f"{self.message}. {hint}" if hint else self.message
+        parts = []
+        if self.filename:
+            line = "" if self.lineno is None else f", line {self.lineno}"
+            parts.append(f"{self.filename}{line}")
+        if self.key:
+            parts.append(f"key '{self.key}'")
+        where = ", ".join(parts)
         # A message that already names the whole location ("file X does not exist") is not
         # followed by "(in X)".
         return f"{text} (in {where})" if where and where not in text else text
@@ -103,37 +158,25 @@ class ConfigError(CfgkitError):
         """Return extra advice computed only when the message is shown."""
         return ""
 
-    def __reduce__(self) -> Any:
-        state = {k: v for k, v in self.__dict__.items() if k not in _LOCATION_FIELDS}
-        return (
-            _rebuild_error,
-            (type(self), self.message, self.filename, self.lineno, self.key, state),
-        )
+
+class ConfigFileError(ConfigError, OSError):
+    """A config file cannot be read (an ``OSError``: permissions, an I/O error)."""
+
+    def __init__(self, message: str, *, error_number: Optional[int] = None, **location: Any):
+        super().__init__(message, **location)
+        self.errno = error_number
+        self.strerror = message
 
 
-_LOCATION_FIELDS = frozenset({"message", "filename", "lineno", "key"})
-
-
-def _rebuild_error(
-    cls: type[ConfigError],
-    message: str,
-    filename: Optional[str],
-    lineno: Optional[int],
-    key: Optional[str],
-    state: dict[str, Any],
-) -> ConfigError:
-    error = cls.__new__(cls, message)
-    ConfigError.__init__(error, message, filename=filename, lineno=lineno, key=key)
-    error.__dict__.update(state)
-    return error
-
-
-class ConfigFileNotFoundError(ConfigError, FileNotFoundError):
+class ConfigFileNotFoundError(ConfigFileError, FileNotFoundError):
     """A config file, or a base it names, does not exist."""
 
     def __init__(self, message: str, **location: Any) -> None:
-        super().__init__(message, **location)
-        self.errno = errno.ENOENT
+        super().__init__(message, error_number=errno.ENOENT, **location)
+
+
+class ConfigPermissionError(ConfigFileError, PermissionError):
+    """A config file, or a base it names, cannot be read for lack of permission."""
 
 
 class PackageNotFoundError(ConfigError, ModuleNotFoundError):
@@ -154,24 +197,42 @@ class ConfigSyntaxError(ConfigError, SyntaxError):
         self,
         message: str,
         *,
-        filename: Optional[str] = None,
-        lineno: Optional[int] = None,
-        key: Optional[str] = None,
         offset: Optional[int] = None,
         text: Optional[str] = None,
+        **location: Any,
     ) -> None:
-        super().__init__(message, filename=filename, lineno=lineno, key=key)
+        super().__init__(message, **location)
         self.msg = message
         self.offset = offset
         self.text = text
 
 
-class ConfigDecodeError(ConfigSyntaxError, ValueError):
-    """A JSON or YAML config file is not well formed."""
+class ConfigDecodeError(ConfigError, ValueError):
+    """A config file's bytes or text cannot be decoded: not UTF-8, malformed JSON or YAML."""
+
+
+class ConfigEncodingError(ConfigDecodeError, UnicodeDecodeError):
+    """A config file is not valid UTF-8 (a ``UnicodeDecodeError`` naming the file and line)."""
+
+    def __init__(self, message: str, *, error: UnicodeDecodeError, **location: Any) -> None:
+        # Keep a window of the bytes around the bad one, not the whole file.
+        first = max(error.start - 40, 0)
+        window = error.object[first : error.end + 40]
+        start, end = error.start - first, error.end - first
+        UnicodeDecodeError.__init__(self, error.encoding, window, start, end, error.reason)
+        self.args = (message,)
+        self.message = message
+        self.filename = location.get("filename")
+        self.lineno = location.get("lineno")
+        self.key = location.get("key")
+
+
+class DataSyntaxError(ConfigDecodeError, ConfigSyntaxError):
+    """A JSON or YAML config file is not well formed (also a ``SyntaxError``)."""
 
 
 class UnsafeYamlError(ConfigError, ValueError):
-    """A YAML file uses a tag that would construct arbitrary Python objects."""
+    """A YAML file would construct Python objects, or its aliases expand without bound."""
 
 
 class ConfigParsingError(ConfigError, RuntimeError):
@@ -183,6 +244,10 @@ class InheritanceCycleError(ConfigParsingError, RecursionError):
 
     mmengine recurses until Python gives up with ``RecursionError``; that base is kept.
     """
+
+
+class NestingError(ConfigError, RecursionError):
+    """A value contains itself, or is nested deeper than the operation can follow."""
 
 
 class NotAMappingError(ConfigError, TypeError, AttributeError):
@@ -205,22 +270,24 @@ class MergeError(ConfigError, TypeError):
 
 
 class ConfigKeyError(ConfigError, KeyError):
-    """A key is missing, reserved or duplicated; the message is not repr-quoted."""
-
-    def __str__(self) -> str:
-        return ConfigError.__str__(self)
+    """A key is missing, reserved, duplicated or not a valid index (not repr-quoted)."""
 
 
-class BaseConfigError(ConfigKeyError):
-    """A problem with what the ``_base_`` files provide."""
+class ConfigIndexError(ConfigKeyError, IndexError):
+    """A list index is out of range: a ``KeyError`` as in mmengine's merge, and an
+    ``IndexError`` as for ``cfg.lst[9]``."""
 
 
-class DuplicateBaseKeyError(BaseConfigError):
+class DuplicateBaseKeyError(ConfigKeyError):
     """Two sibling ``_base_`` files define the same top-level key."""
 
 
-class BaseReferenceError(BaseConfigError):
+class BaseReferenceError(ConfigKeyError):
     """A ``{{ _base_.x }}`` reference names something the bases do not define."""
+
+
+class MissingBaseNameError(ConfigParsingError, KeyError):
+    """``with read_base(): from .base import name`` names what the base does not define."""
 
 
 class MissingEnvVarError(ConfigKeyError):
@@ -234,22 +301,18 @@ class ReservedKeyError(ConfigKeyError):
 class MissingKeyError(ConfigKeyError):
     """``cfg['x']`` on a config dict that has no key ``'x'``.
 
-    ``args[0]`` is the key, as for a plain ``KeyError``; the message adds close matches.
+    ``args[0]`` is the key, as for a plain ``KeyError``; the message adds close matches,
+    computed only when it is shown.
     """
 
-    def __init__(self, key: Any, available: Any = ()) -> None:
-        KeyError.__init__(self, key)
-        self.message = repr(key)
-        self.filename = None
-        self.lineno = None
-        self.key = None
+    def __init__(self, missing: Any, available: Iterable[Any] = ()) -> None:
+        super().__init__(repr(missing))
+        self.args = (missing,)
+        self.missing = missing
         self.available = tuple(available)
 
     def _hint(self) -> str:
-        return _did_you_mean(self.args[0], self.available)
-
-    def __reduce__(self) -> Any:
-        return (type(self), (self.args[0], self.available))
+        return did_you_mean(self.missing, self.available, cutoff=0.75)
 
 
 class MissingAttributeError(ConfigError, AttributeError):
@@ -259,33 +322,14 @@ class MissingAttributeError(ConfigError, AttributeError):
     checks stay cheap.
     """
 
-    def __init__(self, owner: str, name: str, available: Any = ()) -> None:
-        AttributeError.__init__(self, f"'{owner}' object has no attribute '{name}'")
-        self.message = self.args[0]
-        self.filename = None
-        self.lineno = None
-        self.key = None
-        self.attribute = name
+    def __init__(self, owner: str, attribute: str, available: Iterable[Any] = ()) -> None:
+        super().__init__(f"'{owner}' object has no attribute '{attribute}'")
+        self.owner = owner
+        self.attribute = attribute
         self.available = tuple(available)
 
     def _hint(self) -> str:
-        return _did_you_mean(self.attribute, self.available)
-
-    def __reduce__(self) -> Any:
-        owner = self.message.split("'")[1]
-        return (type(self), (owner, self.attribute, self.available))
-
-
-def _did_you_mean(name: Any, available: tuple[Any, ...]) -> str:
-    if not isinstance(name, str) or not available:
-        return ""
-    import difflib  # only needed when a message is actually shown
-
-    candidates = [k for k in available if isinstance(k, str)]
-    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.75)
-    if not close:
-        return ""
-    return ". Did you mean " + " or ".join(repr(c) for c in close) + "?"
+        return did_you_mean(self.attribute, self.available, cutoff=0.75)
 
 
 class DumpError(ConfigError, TypeError):
@@ -293,7 +337,7 @@ class DumpError(ConfigError, TypeError):
 
 
 class CustomImportError(ConfigError, ImportError):
-    """A module named in ``custom_imports`` cannot be imported."""
+    """A module named in ``custom_imports`` (or given to ``--import``) cannot be imported."""
 
 
 class ConfigExecutionError(ConfigError):
@@ -307,7 +351,14 @@ class ConfigExecutionError(ConfigError):
 
 
 _EXECUTION_ERROR_CLASSES: dict[type[BaseException], type[ConfigExecutionError]] = {}
-_COPIED_ATTRIBUTES = ("name", "obj", "path", "errno", "strerror")
+_COPIED_ATTRIBUTES = ("name", "obj", "path", "errno", "strerror", "code")
+
+
+def _class_reference(cls: type[CfgkitError]) -> Any:
+    """How pickle finds ``cls`` again: the class, or the original type it was made for."""
+    if issubclass(cls, ConfigExecutionError) and cls is not ConfigExecutionError:
+        return ("execution", cls.original_type)
+    return cls
 
 
 def execution_error_class(original: type[BaseException]) -> type[ConfigExecutionError]:
@@ -317,46 +368,64 @@ def execution_error_class(original: type[BaseException]) -> type[ConfigExecution
         original: The type of the exception a config raised.
 
     Returns:
-        A class named ``Config<OriginalName>``, created once per original type.
-
-    Raises:
-        TypeError: When ``original`` cannot be combined with ``ConfigError``.
+        A class named ``Config<OriginalName>``, created once per original type; plain
+        :class:`ConfigExecutionError` when ``original`` cannot be subclassed this way.
     """
     cls = _EXECUTION_ERROR_CLASSES.get(original)
     if cls is None:
         namespace = {"original_type": original, "__module__": __name__}
-        if issubclass(original, KeyError):
-            namespace["__str__"] = ConfigError.__str__
-        cls = type(f"Config{original.__name__}", (ConfigExecutionError, original), namespace)
+        try:
+            cls = type(f"Config{original.__name__}", (ConfigExecutionError, original), namespace)
+        except TypeError:  # a final class, or one whose layout cannot be combined
+            cls = ConfigExecutionError
         _EXECUTION_ERROR_CLASSES[original] = cls
     return cls
 
 
-def wrap_execution_error(
-    error: Exception, filename: str, lineno: Optional[int]
-) -> ConfigExecutionError:
-    """Return a located error of the same builtin family as ``error``.
+def traceback_line(error: BaseException, filename: str) -> Optional[int]:
+    """Return the last line of ``filename`` in the traceback of ``error``, if it is there."""
+    lineno = None
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == filename:
+            lineno = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return lineno
+
+
+def located(error: BaseException, filename: str, lineno: Optional[int] = None) -> ConfigError:
+    """Return ``error`` as a cfgkit error that names ``filename`` and ``lineno``.
+
+    The one way a location is attached to what config code raised: a cfgkit error gets the
+    location when it has none (a missing key read from a ``ConfigDict``); anything else
+    becomes a :class:`ConfigExecutionError` that also subclasses the original type (so
+    ``except NameError`` and ``except CfgkitError`` both catch a ``NameError`` from a
+    config), with the original as ``__cause__``. Raise the result.
 
     Args:
         error: What the config raised.
         filename: The config file that raised it.
-        lineno: The line of that file the error came from, when known.
-
-    Returns:
-        A new error whose class subclasses both ``ConfigExecutionError`` and ``type(error)``.
-
-    Raises:
-        TypeError: When ``type(error)`` cannot be subclassed this way.
+        lineno: The line of that file the error came from; by default the last line of
+            ``filename`` in the error's traceback.
     """
+    if lineno is None:
+        lineno = traceback_line(error, filename)
+    if isinstance(error, ConfigError):
+        if error.filename is None:
+            error.filename, error.lineno = filename, lineno
+        return error
     cls = execution_error_class(type(error))
     message = f"{type(error).__name__}: {error}"
     wrapped = cls.__new__(cls, message)
-    ConfigError.__init__(wrapped, message, filename=filename, lineno=lineno)
+    # Not through __init__: the builtin base may want other arguments (UnicodeDecodeError).
+    wrapped.args = (message,)
+    wrapped.message, wrapped.filename, wrapped.lineno, wrapped.key = message, filename, lineno, None
     for attribute in _COPIED_ATTRIBUTES:
         value = getattr(error, attribute, None)
         if value is not None:
             with contextlib.suppress(AttributeError, TypeError):
                 setattr(wrapped, attribute, value)
+    wrapped.__cause__ = error
     return wrapped
 
 

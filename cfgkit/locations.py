@@ -7,7 +7,6 @@ is shared by :mod:`cfgkit.config` and :mod:`cfgkit.registry`, which do not impor
 
 from __future__ import annotations
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional, Union

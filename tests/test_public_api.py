@@ -55,7 +55,7 @@ def test_import_does_not_load_heavy_modules():
 
 
 def test_dict_action_loads_on_first_use():
-    from cfgkit.config.cli import DictAction
+    from cfgkit.config.overrides import DictAction
 
     assert cfgkit.DictAction is DictAction
     assert cfgkit.config.DictAction is DictAction

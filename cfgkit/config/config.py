@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy as _copy
 import os
-import sys
 import warnings
 
 from cfgkit.config.config_dict import (
@@ -14,24 +13,25 @@ from cfgkit.config.config_dict import (
     to_config_tree,
     to_plain_tree,
 )
-from cfgkit.config.custom_imports import CUSTOM_IMPORTS_KEY, import_custom_modules
+from cfgkit.config.custom_imports import import_custom_modules
+from cfgkit.config.files import PYTHON_EXTENSION, check_extension, read_text
 from cfgkit.config.formatting import dump_text, format_python, format_raw, format_yapf
-from cfgkit.config.inheritance import (
-    RESERVED_KEYS,
-    LoadOptions,
-    PurePythonStyleFound,
-    ResolvedConfig,
-    resolve_file,
-    resolve_text,
-)
-from cfgkit.config.loading import check_extension
+from cfgkit.config.inheritance import LoadOptions, ResolvedConfig, resolve_file, resolve_text
 from cfgkit.config.merging import expand_dotted_keys, merge_into
-from cfgkit.config.origins import LAYER_CODE, Provenance, Record, parse_key, value_at
-from cfgkit.config.pure_python import load_pure_python
-from cfgkit.errors import ConfigTypeError, ReservedKeyError
+from cfgkit.config.mmengine_private import MmenginePrivateHelpers
+from cfgkit.config.provenance import LAYER_CODE, Provenance, Record
+from cfgkit.config.pure_python import is_pure_python, load_pure_python
+from cfgkit.errors import (
+    CfgkitError,
+    ConfigParsingError,
+    ConfigTypeError,
+    NestingError,
+    ReservedKeyError,
+)
+from cfgkit.key_paths import dotted, nesting_problem, normalise_path, parse_key
+from cfgkit.keys import CUSTOM_IMPORTS_KEY, RESERVED_KEYS
 from cfgkit.locations import PROVENANCE_ATTRIBUTE
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from argparse import ArgumentParser
@@ -44,10 +44,21 @@ __all__ = ["Config", "config_from_resolved"]
 
 STRING_FILENAME = "<string>"
 YAPF = "yapf"
-_DIFF_COLOURS = {"+": "\033[92m", "-": "\033[91m"}
 
 
-class Config:
+def nesting_error(value: Any, where: Optional[str] = None) -> NestingError:
+    """The error for a value that recursion could not walk, naming the key at fault."""
+    problem = nesting_problem(value)
+    key, what = (dotted(problem[0]), problem[1]) if problem else (None, "is nested too deeply")
+    subject = f"The value at '{key}'" if key else "A value"
+    return NestingError(
+        f"{subject} {what}: configs hold trees of dicts, lists and plain values",
+        filename=where,
+        key=key,
+    )
+
+
+class Config(MmenginePrivateHelpers):
     """A config loaded from a file or built from a dict, with attribute access to its keys.
 
     A drop-in replacement for ``mmengine.config.Config``: ``Config.fromfile(path)`` loads a
@@ -67,12 +78,20 @@ class Config:
         ConfigTypeError: ``cfg_dict`` is not a dict (also a ``TypeError``).
         ReservedKeyError: A top-level key is one of ``filename``, ``text``, ``pretty_text``,
             ``env_variables`` (also a ``KeyError``).
+        NestingError: A value contains itself (also a ``RecursionError``).
 
     Examples:
         >>> cfg = Config(dict(model=dict(type='ResNet', depth=50)))
         >>> cfg.model.depth
         50
     """
+
+    _cfg_dict: ConfigDict
+    _filename: Optional[str]
+    _text: str
+    _env_variables: dict[str, str]
+    _format_python_code: FormatStyle
+    _imported_names: set[str]
 
     def __init__(
         self,
@@ -87,25 +106,26 @@ class Config:
             cfg_dict = {}
         elif not isinstance(cfg_dict, dict):
             raise ConfigTypeError(f"cfg_dict must be a dict, but got {type(cfg_dict)}")
-        for key in cfg_dict:
-            if key in RESERVED_KEYS:
-                raise ReservedKeyError(f"{key} is reserved for config file", key=key)
+        _check_reserved(cfg_dict)
         if not isinstance(cfg_dict, ConfigDict):
-            cfg_dict = ConfigDict(cfg_dict)
+            try:
+                cfg_dict = ConfigDict(cfg_dict)
+            except RecursionError:
+                raise nesting_error(cfg_dict) from None
         if cfg_text:
             text = cfg_text
         elif filename:
-            with open(filename, encoding="utf-8") as stream:
-                text = stream.read()
+            text = read_text(filename)
         else:
             text = ""
-        state = self.__dict__
-        state["_cfg_dict"] = cfg_dict
-        state["_filename"] = filename
-        state["_format_python_code"] = format_python_code
-        state.setdefault("_imported_names", set())
-        state["_text"] = text
-        state["_env_variables"] = {} if env_variables is None else env_variables
+        set_state = object.__setattr__
+        set_state(self, "_cfg_dict", cfg_dict)
+        set_state(self, "_filename", filename)
+        set_state(self, "_format_python_code", format_python_code)
+        if "_imported_names" not in self.__dict__:
+            set_state(self, "_imported_names", set())
+        set_state(self, "_text", text)
+        set_state(self, "_env_variables", {} if env_variables is None else env_variables)
 
     @staticmethod
     def fromfile(
@@ -118,12 +138,17 @@ class Config:
     ) -> Config:
         """Load a config file with all its ``_base_`` files.
 
+        The style is decided once, on the file as written: a classic ``_base_`` config, or
+        a pure-Python ``with read_base():`` config (``lazy_import=None`` detects it, as
+        mmengine does; ``True`` and ``False`` force one).
+
         Args:
             filename: A ``.py``, ``.json``, ``.yaml`` or ``.yml`` file; ``~`` is expanded.
             use_predefined_variables: Replace ``{{ fileDirname }}`` and friends.
             import_custom_modules: Import the modules listed in ``custom_imports``.
             use_environment_variables: Replace ``{{ $VAR:default }}``.
-            lazy_import: ``None`` detects the style; ``False`` forces the classic style.
+            lazy_import: ``None`` detects the style; ``False`` forces the classic style,
+                ``True`` the pure-Python one.
             format_python_code: The style of :attr:`pretty_text`: ``True``, ``'yapf'``
                 or ``False`` (see :class:`Config`).
 
@@ -138,30 +163,38 @@ class Config:
             >>> cfg = Config.fromfile('configs/retinanet_r50.py')  # doctest: +SKIP
         """
         filename = os.fspath(filename)
-        if not lazy_import:
+        path = os.path.abspath(os.path.expanduser(filename))
+        raw = read_text(path)
+        extension = os.path.splitext(path)[1]
+        pure = lazy_import
+        if pure is None:
+            pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
+        if not pure:
+            check_extension(path, extension)
             options = LoadOptions(
                 use_predefined_variables=use_predefined_variables,
                 use_environment_variables=use_environment_variables,
                 detect_style=lazy_import is None,
             )
-            try:
-                resolved = resolve_file(filename, options)
-            except PurePythonStyleFound:
-                pass  # mmengine's rule: such a file loads as a pure-Python config
-            else:
-                return config_from_resolved(
-                    resolved, filename, import_custom_modules, format_python_code
-                )
+            resolved = _resolving(path, lambda: resolve_file(path, options, raw=raw))
+            return config_from_resolved(
+                resolved,
+                filename,
+                import_modules=import_custom_modules,
+                format_python_code=format_python_code,
+            )
         # As in mmengine, a pure-Python config ignores the variable and import flags.
-        path = os.path.abspath(os.path.expanduser(filename))
-        loaded = load_pure_python(path, source_name=filename, loader_names=_LOADER_NAMES)
+        loaded = _resolving(
+            path,
+            lambda: load_pure_python(path, source_name=filename, loader_names=_LOADER_NAMES),
+        )
         cfg = Config(
             to_config_tree(loaded.tree, ()),
             cfg_text=loaded.text,
             filename=filename,
             format_python_code=format_python_code,
         )
-        cfg.__dict__["_imported_names"] = loaded.imported_names
+        object.__setattr__(cfg, "_imported_names", loaded.imported_names)
         return cfg
 
     @staticmethod
@@ -180,31 +213,38 @@ class Config:
 
         Raises:
             UnsupportedFormatError: ``file_format`` is not one of the four (also ``OSError``).
+            ConfigParsingError: The text is a pure-Python config (load it from a file).
             ConfigError: Any problem with the text, as for :meth:`fromfile`.
         """
         check_extension(STRING_FILENAME, file_format)
-        if file_format != ".py" and "dict(" in cfg_str:
+        if file_format != PYTHON_EXTENSION and "dict(" in cfg_str:
             warnings.warn('Please check "file_format", the file format may be .py', stacklevel=2)
-        resolved = resolve_text(cfg_str, STRING_FILENAME, file_format, LoadOptions())
-        return config_from_resolved(resolved, None, True, True)
+        if file_format == PYTHON_EXTENSION and is_pure_python(cfg_str, STRING_FILENAME):
+            raise ConfigParsingError(
+                "This text is a pure-Python config (`with read_base():`, or imports outside "
+                "the standard library), whose bases are found next to its file: save it to "
+                "a file and use Config.fromfile",
+                filename=STRING_FILENAME,
+            )
+        resolved = _resolving(
+            STRING_FILENAME, lambda: resolve_text(cfg_str, STRING_FILENAME, file_format)
+        )
+        return config_from_resolved(resolved, None)
 
     @property
     def filename(self) -> Optional[str]:
         """The file name as given to :meth:`fromfile` (None when built from a dict)."""
-        name: Optional[str] = self.__dict__["_filename"]
-        return name
+        return self._filename
 
     @property
     def text(self) -> str:
         """The text of the config and, for a loaded file, of each of its bases."""
-        text: str = self.__dict__["_text"]
-        return text
+        return self._text
 
     @property
     def env_variables(self) -> dict[str, str]:
         """The environment variables that were substituted while loading."""
-        env: dict[str, str] = self.__dict__["_env_variables"]
-        return env
+        return self._env_variables
 
     @property
     def pretty_text(self) -> str:
@@ -220,7 +260,7 @@ class Config:
                 names its key path.
         """
         tree = self.to_dict()
-        style = self.__dict__["_format_python_code"]
+        style = self._format_python_code
         if style == YAPF:
             return format_yapf(tree)
         return format_python(tree) if style else format_raw(tree)
@@ -250,7 +290,7 @@ class Config:
         tree = self.to_dict()
         if file is None:
             source = self.filename
-            if source is None or source.endswith(".py"):
+            if source is None or source.endswith(PYTHON_EXTENSION):
                 return self.pretty_text
             return dump_text(tree, source.rsplit(".", 1)[-1])
         path = os.fspath(file)
@@ -267,18 +307,21 @@ class Config:
     def merge_from_dict(self, options: dict[str, Any], allow_list_keys: bool = True) -> None:
         """Merge ``options`` (dotted keys, as ``--cfg-options`` gives them) into the config.
 
-        ``{'model.backbone.depth': 101}`` changes one value; missing dicts are created; a
-        digit key indexes a list (``'train_pipeline.1.scale'``) and may replace an element
-        with any value; ``_delete_=True`` replaces a whole dict. The merge is atomic (on an
-        error the config is left exactly as it was) and ``options`` is not modified.
+        ``{'model.backbone.depth': 101}`` changes one value; missing dicts are created; an
+        index key indexes a list (``'train_pipeline.1.scale'``, ``'train_pipeline.-1'``
+        from the end) and may replace an element with any value; ``_delete_=True`` replaces
+        a whole dict. The merge is atomic (on an error the config is left exactly as it was)
+        and ``options`` is not modified.
 
         Args:
             options: Dotted keys to values.
-            allow_list_keys: Let digit keys index into lists.
+            allow_list_keys: Let index keys index into lists.
 
         Raises:
             MergeError: A dict would be merged into a value that is not a dict.
-            ConfigKeyError: A list index is out of range.
+            ConfigKeyError: A key into a list is not an index, or is out of range.
+            ReservedKeyError: A top-level key is reserved (``filename``, ``text``, ...).
+            NestingError: A value contains itself.
 
         Examples:
             >>> cfg = Config(dict(model=dict(depth=50), steps=[8, 11]))
@@ -287,16 +330,18 @@ class Config:
             {'model': {'depth': 101}, 'steps': [8, 12]}
         """
         expanded = expand_dotted_keys(options)
-        current = self.__dict__["_cfg_dict"]
-        merged = merge_into(expanded, current, allow_list_keys=allow_list_keys)
-        cfg_dict = ConfigDict._hook(merged)
-        provenance = current.__dict__.get(PROVENANCE_ATTRIBUTE)
-        if provenance is not None:
-            provenance.record_options(
-                expanded, getattr(options, "provenance_label", "merge_from_dict")
-            )
-        tag_locations(cfg_dict, (), provenance)
-        self.__dict__["_cfg_dict"] = cfg_dict
+        _check_reserved(expanded)
+        current = self._cfg_dict
+        try:
+            merged = merge_into(expanded, current, allow_list_keys=allow_list_keys)
+            cfg_dict = ConfigDict._hook(merged)
+        except RecursionError:
+            raise nesting_error(expanded, "merge_from_dict") from None
+        log = current.__dict__.get(PROVENANCE_ATTRIBUTE)
+        if log is not None:
+            log.record_options(expanded, getattr(options, "provenance_label", "merge_from_dict"))
+        tag_locations(cfg_dict, (), log)
+        object.__setattr__(self, "_cfg_dict", cfg_dict)
 
     def provenance(self, key: Union[str, Sequence[Any]]) -> list[Record]:
         """Return where the value of ``key`` came from: every value it took, oldest first.
@@ -308,15 +353,15 @@ class Config:
         ``'replace'`` for a list or a ``_delete_=True`` dict written over, ``'delete'``).
 
         Args:
-            key: A dotted key, digits indexing lists (``'train_pipeline.2.scale'``), or a
-                sequence of keys (for keys that hold dots).
+            key: A dotted key, index segments indexing lists (``'train_pipeline.2.scale'``,
+                ``'train_pipeline.-1'``), or a sequence of keys (for keys that hold dots).
 
         Returns:
             The records.
 
         Raises:
             AttributeError: The key does not exist (the error ``cfg.a.b`` raises).
-            IndexError: A list index is out of range.
+            ConfigKeyError: A list segment is not an index, or is out of range.
 
         Examples:
             >>> cfg = Config.fromfile('configs/retinanet_r101.py')  # doctest: +SKIP
@@ -324,9 +369,8 @@ class Config:
             [<set 50 at configs/_base_/models/retinanet.py:9 (base)>,
              <replace 101 at configs/retinanet_r101.py:3 (config)>]
         """
-        path = parse_key(key)
-        current = value_at(self.__dict__["_cfg_dict"], path)
-        log = self.__dict__["_cfg_dict"].__dict__.get(PROVENANCE_ATTRIBUTE)
+        path, current = normalise_path(self._cfg_dict, parse_key(key))
+        log = self._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
         if log is None:
             return [Record(current, None, None, LAYER_CODE, "set", "given to Config()")]
         records: list[Record] = log.chain(path, current)
@@ -334,29 +378,29 @@ class Config:
 
     @staticmethod
     def diff(cfg1: Union[PathLike, Config], cfg2: Union[PathLike, Config]) -> str:
-        """Return a unified diff of two configs' :attr:`pretty_text`.
+        """Return a unified diff of two configs, exactly as mmengine's ``Config.diff``.
 
-        Paths are loaded with :meth:`fromfile`. Added lines are green and removed ones red
-        when standard output is a terminal and ``NO_COLOR`` is not set.
+        Paths are loaded with :meth:`fromfile`. The text compared is mmengine's (keys sorted,
+        formatted by yapf; mmengine's text before yapf for ``format_python_code=False``), so
+        configs that differ only in key order have no difference. Added lines are green and
+        removed ones red when standard output is a terminal and ``NO_COLOR`` is not set.
 
         Args:
             cfg1: The first config, or its path.
             cfg2: The second config, or its path.
 
         Returns:
-            The diff, in mmengine's layout (``'\n'`` when the configs are the same).
+            The diff (``'\n'`` when the configs are the same).
         """
-        import difflib  # ~1 ms of `import cfgkit`; only diff needs it
+        from cfgkit.config.text_diff import unified_diff_text  # lazy: only diff needs it
 
         first = cfg1 if isinstance(cfg1, Config) else Config.fromfile(cfg1)
         second = cfg2 if isinstance(cfg2, Config) else Config.fromfile(cfg2)
-        lines = difflib.unified_diff(first.pretty_text.split("\n"), second.pretty_text.split("\n"))
-        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = []
-        for line in lines:
-            start = _DIFF_COLOURS.get(line[:1], "") if colour else ""
-            text.append(f"{start}{line}\033[0m\n" if start else f"{line}\n")
-        return "".join(text) + "\n"
+        return unified_diff_text(first._mmengine_text(), second._mmengine_text())
+
+    def _mmengine_text(self) -> str:
+        tree = self.to_dict()
+        return format_yapf(tree) if self._format_python_code else format_raw(tree)
 
     @staticmethod
     def auto_argparser(description: Optional[str] = None) -> tuple[ArgumentParser, Config]:
@@ -372,9 +416,9 @@ class Config:
         Returns:
             The parser and the loaded config.
         """
-        from argparse import ArgumentParser  # ~3 ms of `import cfgkit`; only this needs it
+        from argparse import ArgumentParser  # lazy: ~3 ms, and only this needs it
 
-        from cfgkit.config.cli import add_args
+        from cfgkit.config.overrides import add_args
 
         partial = ArgumentParser(description=description)
         partial.add_argument("config", help="config file path")
@@ -393,19 +437,60 @@ class Config:
 
         Returns:
             A new dict that shares no container with the config.
+
+        Raises:
+            NestingError: A value was changed to contain itself.
         """
-        tree: dict[Any, Any] = to_plain_tree(self.__dict__["_cfg_dict"], lazy_to_string)
+        return self._plain(lazy_to_string, keep_imported)
+
+    def _to_lazy_dict(self, keep_imported: bool = False) -> dict[Any, Any]:
+        return self._plain(None, keep_imported)
+
+    def _plain(self, convert_leaf: Any, keep_imported: bool) -> dict[Any, Any]:
+        try:
+            tree: dict[Any, Any] = to_plain_tree(self._cfg_dict, convert_leaf)
+        except RecursionError:
+            raise nesting_error(self._cfg_dict, self.filename) from None
         if not keep_imported:
-            for name in self.__dict__["_imported_names"]:
+            for name in self._imported_names:
                 tree.pop(name, None)
         return tree
 
-    def _to_lazy_dict(self, keep_imported: bool = False) -> dict[Any, Any]:
-        tree: dict[Any, Any] = to_plain_tree(self.__dict__["_cfg_dict"])
-        if not keep_imported:
-            for name in self.__dict__["_imported_names"]:
-                tree.pop(name, None)
-        return tree
+    def to_mmengine(self) -> Any:
+        """Return this config as an ``mmengine.config.Config`` (mmengine must be installed).
+
+        For code that checks ``isinstance(cfg, mmengine.config.Config)`` (mmengine's
+        ``Runner``, ``build_from_cfg``, downstream tools): the same dict, text, filename,
+        environment variables and imported names; lazy imports become mmengine's lazy
+        objects. mmengine is imported only here.
+
+        Raises:
+            ImportError: mmengine is not installed.
+        """
+        from mmengine.config import Config as MmengineConfig  # lazy: optional, heavy
+        from mmengine.config.lazy import LazyAttr, LazyObject
+
+        def convert(value: Any) -> Any:
+            if isinstance(value, dict):
+                return {k: convert(v) for k, v in value.items()}
+            if isinstance(value, (list, tuple)):
+                return type(value)(convert(v) for v in value)
+            if getattr(type(value), "__cfgkit_lazy__", False):
+                if hasattr(value, "source"):
+                    return LazyAttr(value.name, convert(value.source), value.location)
+                return LazyObject(value._module, value._imported, value.location)
+            return value
+
+        style = self._format_python_code
+        cfg = MmengineConfig(
+            convert(self._to_lazy_dict(keep_imported=True)),
+            cfg_text=self._text or None,
+            filename=self._filename,
+            env_variables=dict(self._env_variables),
+            format_python_code=bool(style),
+        )
+        object.__setattr__(cfg, "_imported_names", set(self._imported_names))
+        return cfg
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -415,53 +500,44 @@ class Config:
         return getattr(cfg_dict, name)
 
     def __getitem__(self, name: Any) -> Any:
-        return self.__dict__["_cfg_dict"][name]
+        return self._cfg_dict[name]
 
     def __setattr__(self, name: str, value: Any) -> None:
+        _check_reserved((name,))
         if isinstance(value, dict):
             value = ConfigDict(value)
-        setattr(self.__dict__["_cfg_dict"], name, value)
+        setattr(self._cfg_dict, name, value)
 
     def __setitem__(self, name: Any, value: Any) -> None:
+        _check_reserved((name,))
         if isinstance(value, dict):
             value = ConfigDict(value)
-        self.__dict__["_cfg_dict"][name] = value
+        self._cfg_dict[name] = value
 
     def __len__(self) -> int:
-        return len(self.__dict__["_cfg_dict"])
+        return len(self._cfg_dict)
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self.__dict__["_cfg_dict"])
+        return iter(self._cfg_dict)
 
     def __repr__(self) -> str:
-        return f"Config (path: {self.filename}): {self.__dict__['_cfg_dict']!r}"
+        return f"Config (path: {self.filename}): {self._cfg_dict!r}"
+
+    _STATE = (
+        "_cfg_dict", "_filename", "_text", "_env_variables", "_format_python_code",
+        "_imported_names",
+    )  # fmt: skip
 
     def __getstate__(self) -> tuple[Any, ...]:
-        state = self.__dict__
-        return (
-            state["_cfg_dict"],
-            state["_filename"],
-            state["_text"],
-            state["_env_variables"],
-            state["_format_python_code"],
-            state["_imported_names"],
-        )
+        return tuple(self.__dict__[name] for name in Config._STATE)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        names = (
-            "_cfg_dict",
-            "_filename",
-            "_text",
-            "_env_variables",
-            "_format_python_code",
-            "_imported_names",
-        )
-        self.__dict__.update(zip(names, state))
+        self.__dict__.update(zip(Config._STATE, state))
 
     def __copy__(self) -> Config:
         other = type(self).__new__(type(self))
         other.__dict__.update(self.__dict__)
-        other.__dict__["_cfg_dict"] = self.__dict__["_cfg_dict"].copy()
+        other.__dict__["_cfg_dict"] = self._cfg_dict.copy()
         return other
 
     copy = __copy__
@@ -474,6 +550,29 @@ class Config:
         return other
 
 
+def _check_reserved(keys: Any) -> None:
+    for key in keys:
+        if key in RESERVED_KEYS:
+            raise ReservedKeyError(
+                f"{key} is reserved for config file; Config has a property of that name",
+                key=key,
+            )
+
+
+def _resolving(where: str, load: Any) -> Any:
+    """Run ``load()``, turning a RecursionError no check caught into a located error."""
+    try:
+        return load()
+    except RecursionError as error:
+        if isinstance(error, CfgkitError):
+            raise
+        raise NestingError(
+            "Loading recursed too deeply: a value in the config contains itself or is nested "
+            "too deeply",
+            filename=where,
+        ) from None
+
+
 # What a pure-Python config may import from mmengine or cfgkit without importing it.
 _LOADER_NAMES: dict[str, Any] = {"Config": Config, "ConfigDict": ConfigDict}
 
@@ -481,8 +580,9 @@ _LOADER_NAMES: dict[str, Any] = {"Config": Config, "ConfigDict": ConfigDict}
 def config_from_resolved(
     resolved: ResolvedConfig,
     filename: Optional[str],
-    import_modules: bool,
-    format_python_code: FormatStyle,
+    *,
+    import_modules: bool = True,
+    format_python_code: FormatStyle = True,
     config_class: type[Config] = Config,
     stacklevel: int = 3,
 ) -> Config:
@@ -501,8 +601,11 @@ def config_from_resolved(
     """
     for message in resolved.deprecations:
         warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
-    provenance = Provenance(resolved.filename, resolved.layers) if resolved.layers else None
-    cfg_dict = to_config_tree(resolved.tree, (), provenance)
+    log = Provenance(resolved.filename, resolved.layers) if resolved.layers else None
+    try:
+        cfg_dict = to_config_tree(resolved.tree, (), log)
+    except RecursionError:
+        raise nesting_error(resolved.tree, resolved.filename) from None
     custom_imports = cfg_dict.get(CUSTOM_IMPORTS_KEY)
     if import_modules and custom_imports:
         import_custom_modules(custom_imports, resolved.filename)

@@ -11,15 +11,16 @@ from addict import Dict
 
 from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.errors import MissingAttributeError, MissingKeyError
+from cfgkit.keys import DELETE_KEY
 from cfgkit.locations import LOCATION_ATTRIBUTE, PROVENANCE_ATTRIBUTE
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator, Optional
 
+    from cfgkit.key_paths import KeyPath
+
 __all__ = [
-    "DELETE_KEY",
     "ConfigDict",
     "deferred_building",
     "lazy_to_string",
@@ -27,8 +28,6 @@ __all__ = [
     "to_config_tree",
     "to_plain_tree",
 ]
-
-DELETE_KEY = "_delete_"
 
 # The attributes addict keeps on every instance; vars(ConfigDict()) shows exactly these.
 _ADDICT_STATE = (("__parent", None), ("__key", None), ("__frozen", False))
@@ -269,9 +268,7 @@ _STATE = dict(_ADDICT_STATE)
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 
 
-def to_config_tree(
-    value: Any, path: Optional[tuple[Any, ...]] = None, provenance: Any = None
-) -> Any:
+def to_config_tree(value: Any, path: Optional[KeyPath] = None, provenance: Any = None) -> Any:
     """Return a fresh copy of ``value`` with every plain dict (and ConfigDict) as a ConfigDict.
 
     Containers are always new objects, so the result shares no dict or list with the input.
@@ -318,7 +315,7 @@ def to_config_tree(
     return value
 
 
-def tag_locations(value: Any, path: tuple[Any, ...] = (), provenance: Any = None) -> None:
+def tag_locations(value: Any, path: KeyPath = (), provenance: Any = None) -> None:
     """Tag every ConfigDict in ``value`` with its key path and the config's provenance log
     (after the tree was changed)."""
     if isinstance(value, ConfigDict):

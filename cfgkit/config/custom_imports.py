@@ -7,15 +7,59 @@ import sys
 import warnings
 
 from cfgkit.errors import ConfigTypeError, CustomImportError
+from cfgkit.keys import CUSTOM_IMPORTS_KEY
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Any, Optional, Sequence
 
-__all__ = ["CUSTOM_IMPORTS_KEY", "import_custom_modules"]
+__all__ = ["import_custom_modules", "import_modules"]
 
-CUSTOM_IMPORTS_KEY = "custom_imports"
+
+def import_modules(
+    names: Sequence[Any], filename: Optional[str] = None, *, allow_failed: bool = False
+) -> None:
+    """Import each module in ``names``, turning any failure into a located error.
+
+    Args:
+        names: Module names.
+        filename: The config that lists them, named in errors.
+        allow_failed: Warn and go on when an import fails with an ``ImportError``.
+
+    Raises:
+        ConfigTypeError: A name is not a string.
+        CustomImportError: A module cannot be imported, or raised while it ran (a syntax
+            error, a ``ValueError``, ``sys.exit()``...); the message names the module, the
+            error and, for a missing module, ``sys.path``.
+    """
+    for name in names:
+        if not isinstance(name, str):
+            raise ConfigTypeError(
+                f"{name} is of type {type(name)} and cannot be imported.",
+                filename=filename,
+                key=f"{CUSTOM_IMPORTS_KEY}.imports",
+            )
+        try:
+            importlib.import_module(name)
+        except ImportError as error:
+            if allow_failed:
+                warnings.warn(f"{name} failed to import and is ignored.", UserWarning, stacklevel=3)
+                continue
+            search_path = "".join(f"\n    {p}" for p in sys.path)
+            raise CustomImportError(
+                f"Failed to import custom modules: {name!r} ({error}). The current sys.path "
+                f"is: {search_path}\nYou should set `PYTHONPATH` to make `sys.path` include the "
+                "directory which contains your custom module",
+                filename=filename,
+                key=CUSTOM_IMPORTS_KEY,
+            ) from error
+        except (Exception, SystemExit) as error:
+            raise CustomImportError(
+                f"Failed to import custom module {name!r}: it raised "
+                f"{type(error).__name__}: {error}",
+                filename=filename,
+                key=CUSTOM_IMPORTS_KEY,
+            ) from error
 
 
 def import_custom_modules(custom_imports: Any, filename: Optional[str] = None) -> None:
@@ -59,25 +103,4 @@ def import_custom_modules(custom_imports: Any, filename: Optional[str] = None) -
             filename=filename,
             key=f"{CUSTOM_IMPORTS_KEY}.imports",
         )
-    for name in imports:
-        if not isinstance(name, str):
-            raise ConfigTypeError(
-                f"{name} is of type {type(name)} and cannot be imported.",
-                filename=filename,
-                key=f"{CUSTOM_IMPORTS_KEY}.imports",
-            )
-        try:
-            importlib.import_module(name)
-        except ImportError as error:
-            if allow_failed:
-                warnings.warn(f"{name} failed to import and is ignored.", UserWarning, stacklevel=3)
-                continue
-            search_path = "".join(f"\n    {p}" for p in sys.path)
-            raise CustomImportError(
-                f"Failed to import custom modules from {custom_imports}: {name!r} "
-                f"({error}). The current sys.path is: {search_path}\nYou should set "
-                "`PYTHONPATH` to make `sys.path` include the directory which contains your "
-                "custom module",
-                filename=filename,
-                key=CUSTOM_IMPORTS_KEY,
-            ) from error
+    import_modules(imports, filename, allow_failed=allow_failed)

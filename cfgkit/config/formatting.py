@@ -22,8 +22,9 @@ import math
 import types
 
 from cfgkit.errors import DumpError
+from cfgkit.key_paths import dotted
+from cfgkit.keys import BASE_KEY, DEPRECATION_KEY
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DUMP_FORMATS",
     "YAPF_STYLE",
+    "check_top_level",
     "dump_text",
     "format_python",
     "format_raw",
@@ -45,17 +47,39 @@ YAPF_STYLE = {
     "split_before_expression_after_opening_paren": True,
 }
 DUMP_FORMATS = ("py", "json", "yaml", "yml", "pkl", "pickle")
-# Keys that loading a Python config drops or treats specially at the top level.
-_UNSAFE_TOP_LEVEL = ("_base_", "_deprecation_")
+# Keys that loading drops or treats specially at the top level, in every format.
+_UNSAFE_TOP_LEVEL = (BASE_KEY, DEPRECATION_KEY)
 _MARKERS = ("{{", "<<")
+# Python's parser gives up on brackets nested much deeper (about 200 levels).
+MAX_DEPTH = 100
+# Integers longer than this are written in hex: Python refuses decimal text over 4,300 digits.
+LONG_INT_BITS = 12_000
+# Builtins the Python text calls; a top-level key of one of these names would hide it.
+_CALLED_BUILTINS = frozenset({"dict", "float", "complex", "set", "frozenset", "globals", "range"})
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in path) or "<top level>"
+    return dotted(path) or "<top level>"
 
 
 def _is_name(key: Any) -> bool:
-    return isinstance(key, str) and key.isidentifier() and not keyword.iskeyword(key)
+    if not (isinstance(key, str) and key.isidentifier()) or keyword.iskeyword(key):
+        return False
+    if key.isascii():
+        return True
+    import unicodedata  # lazy: only non-ASCII keys need it
+
+    # Python reads identifiers in NFKC form: `ﬁ = 1` defines `fi`.
+    return unicodedata.normalize("NFKC", key) == key
+
+
+def _check_depth(path: tuple[Any, ...]) -> None:
+    if len(path) > MAX_DEPTH:
+        raise DumpError(
+            f"values nested more than {MAX_DEPTH} levels deep cannot be written so that they "
+            "load back",
+            key=_dotted(path),
+        )
 
 
 # --- leaves ---------------------------------------------------------------------------------
@@ -77,6 +101,24 @@ def _string(text: str) -> str:
             start = index
     pieces.append(text[start:])
     return " ".join(repr(piece) for piece in pieces)
+
+
+def _bytes(value: bytes) -> str:
+    """``repr(value)``, split like :func:`_string` so that no literal holds ``{{`` or ``<<``."""
+    if b"{{" not in value and b"<<" not in value:
+        return repr(value)
+    pieces = []
+    start = 0
+    for index in range(1, len(value)):
+        if value[index - 1 : index + 1] in (b"{{", b"<<"):
+            pieces.append(value[start:index])
+            start = index
+    pieces.append(value[start:])
+    return " ".join(repr(piece) for piece in pieces)
+
+
+def _int(value: int) -> str:
+    return hex(value) if value.bit_length() > LONG_INT_BITS else repr(value)
 
 
 def _float(value: float) -> str:
@@ -113,7 +155,11 @@ def _leaf(value: Any, path: tuple[Any, ...]) -> str:
     kind = type(value)
     if kind is str:
         return _string(value)
-    if kind is bool or kind is int or value is None or kind is bytes or kind is range:
+    if kind is int:
+        return _int(value)
+    if kind is bytes:
+        return _bytes(value)
+    if kind is bool or value is None or kind is range:
         return repr(value)
     if kind is float:
         return _float(value)
@@ -146,6 +192,7 @@ def _key(key: Any, path: tuple[Any, ...]) -> str:
 
 def _flat(value: Any, path: tuple[Any, ...]) -> str:
     """``value`` on one line."""
+    _check_depth(path)
     if isinstance(value, dict):
         if not value:
             return "dict()"
@@ -184,7 +231,12 @@ def _block(value: Any, indent: int, used: int, path: tuple[Any, ...]) -> str:
     return opening + "\n" + "\n".join(lines) + "\n" + " " * indent + closing
 
 
-def _check_top_level(tree: dict[Any, Any]) -> None:
+def check_top_level(tree: dict[Any, Any]) -> None:
+    """Refuse top-level keys and values that loading drops or reads another way (any format).
+
+    Raises:
+        DumpError: A ``__`` key, ``_base_``, ``_deprecation_``, or a function or module.
+    """
     for key, value in tree.items():
         if isinstance(key, str) and (key.startswith("__") or key in _UNSAFE_TOP_LEVEL):
             raise DumpError(
@@ -217,12 +269,37 @@ def format_python(tree: dict[Any, Any]) -> str:
     Raises:
         DumpError: A key or value cannot be written so that it loads back.
     """
-    _check_top_level(tree)
+    check_top_level(tree)
     lines = []
     for key, value in tree.items():
         target = _target(key)
         lines.append(f"{target} = {_block(value, 0, len(target) + 3, (key,))}")
-    return "\n".join(lines) + "\n"
+    return _unshadow("\n".join(lines) + "\n", tree)
+
+
+def _unshadow(text: str, tree: dict[Any, Any]) -> str:
+    """Call builtins that top-level keys hide (``dict = ...``) through ``__import__``.
+
+    A dump of ``{'dict': 1, 'model': {...}}`` would otherwise call the key's value when
+    ``model = dict(...)`` runs after ``dict = 1``. Only calls are rewritten (a name followed
+    by ``(``), never keywords or assignment targets.
+    """
+    hidden = _CALLED_BUILTINS.intersection(k for k in tree if isinstance(k, str))
+    if not hidden:
+        return text
+    import io
+    import tokenize  # lazy: only a dump with such keys needs them
+
+    tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    lines = text.split("\n")
+    # Right to left, so that earlier columns on a line stay valid.
+    for token, following in reversed(list(zip(tokens, tokens[1:]))):
+        if token.type == tokenize.NAME and token.string in hidden and following.string == "(":
+            row, column = token.start
+            line = lines[row - 1]
+            replacement = f"__import__('builtins').{token.string}"
+            lines[row - 1] = line[:column] + replacement + line[column + len(token.string) :]
+    return "\n".join(lines)
 
 
 # --- mmengine's style -------------------------------------------------------------------------
@@ -237,7 +314,9 @@ def _raw_leaf(value: Any, path: tuple[Any, ...]) -> str:
     kind = type(value)
     if kind is str:
         return _string(value)
-    if kind is int or kind is bool or value is None or (kind is float and math.isfinite(value)):
+    if kind is int:
+        return _int(value)
+    if kind is bool or value is None or (kind is float and math.isfinite(value)):
         return str(value)  # what mmengine writes, and it loads back
     return _leaf(value, path)
 
@@ -245,6 +324,7 @@ def _raw_leaf(value: Any, path: tuple[Any, ...]) -> str:
 def _raw_value(value: Any, path: tuple[Any, ...]) -> tuple[str, str]:
     """mmengine's text for a value after ``key=``, and the closing bracket that goes after
     it once it is indented (mmengine indents the text, then appends the bracket)."""
+    _check_depth(path)
     if isinstance(value, dict):
         return f"dict(\n{_raw_dict(value, path)}", ")"
     if isinstance(value, (list, tuple)):
@@ -271,6 +351,7 @@ def _closing(value: Any) -> str:
 
 def _raw_sequence(value: Any, path: tuple[Any, ...]) -> str:
     """mmengine's list or tuple text, up to (not including) the closing bracket."""
+    _check_depth(path)
     text = "[\n" if isinstance(value, list) else "(\n"
     for index, item in enumerate(value):
         here = (*path, index)
@@ -293,14 +374,14 @@ def format_raw(tree: dict[Any, Any]) -> str:
     Raises:
         DumpError: A key or value cannot be written so that it loads back.
     """
-    _check_top_level(tree)
+    check_top_level(tree)
     if all(_is_name(k) for k in tree):
-        return _raw_dict(tree, (), top=True)
+        return _unshadow(_raw_dict(tree, (), top=True), tree)
     statements = []
     for key, value in sorted(tree.items(), key=lambda item: str(item[0])):
         text, closing = _raw_value(value, (key,))
         statements.append(f"{_target(key)} = {_indent_tail(text)}{closing}")
-    return "\n".join(statements)
+    return _unshadow("\n".join(statements), tree)
 
 
 def format_yapf(tree: dict[Any, Any]) -> str:
@@ -326,16 +407,29 @@ def format_yapf(tree: dict[Any, Any]) -> str:
 # --- JSON, YAML, pickle -----------------------------------------------------------------------
 
 _JSON_LEAVES = (str, int, float, bool, type(None))
+# JSON keys are strings; these are written as their JSON text, as mmengine (json.dump) does.
+_JSON_KEYS = (str, int, float, bool, type(None))
 
 
 def _check_json(value: Any, path: tuple[Any, ...]) -> None:
+    _check_depth(path)
     if isinstance(value, dict):
+        written: dict[str, Any] = {}
         for key, item in value.items():
-            if not isinstance(key, str):
+            if not isinstance(key, _JSON_KEYS):
                 raise DumpError(
-                    f"JSON keys are strings: the key {key!r} would load back as {str(key)!r}",
+                    f"JSON keys are strings, numbers or null: the key {key!r} cannot be written",
                     key=_dotted((*path, key)),
                 )
+            if not isinstance(key, str):
+                text = _json_key(key)
+                if text in written or text in value:
+                    raise DumpError(
+                        f"the keys {key!r} and {written.get(text, text)!r} would both be written "
+                        f"as {text!r} in JSON",
+                        key=_dotted((*path, key)),
+                    )
+                written[text] = key
             _check_json(item, (*path, key))
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
@@ -344,10 +438,22 @@ def _check_json(value: Any, path: tuple[Any, ...]) -> None:
         raise DumpError(
             f"cannot write a value of type {type(value).__name__} to JSON", key=_dotted(path)
         )
+    elif type(value) is int and value.bit_length() > LONG_INT_BITS:
+        raise DumpError(
+            "an integer this long cannot be written to JSON (Python reads at most 4,300 "
+            "digits); write it to .py or .yaml",
+            key=_dotted(path),
+        )
+
+
+def _json_key(key: Any) -> str:
+    import json  # lazy: only JSON dumps need it
+
+    return key if isinstance(key, str) else json.dumps(key).strip('"')
 
 
 def _dump_json(tree: dict[Any, Any], indent: Optional[int] = None) -> str:
-    import json  # imported when first needed, to keep `import cfgkit` under 40 ms
+    import json  # lazy: only JSON dumps need it
 
     _check_json(tree, ())
     text = json.dumps(tree, indent=indent)
@@ -356,12 +462,14 @@ def _dump_json(tree: dict[Any, Any], indent: Optional[int] = None) -> str:
     return text.replace("{{", "{\\u007b").replace("<<", "<\\u003c")
 
 
+# Written by YAML's safe dumper as the same type (subclasses of these are not).
 _YAML_LEAVES = (
     str, int, float, bool, type(None), bytes, datetime.date, datetime.datetime, set,
 )  # fmt: skip
 
 
 def _check_yaml(value: Any, path: tuple[Any, ...]) -> None:
+    _check_depth(path)
     if isinstance(value, dict):
         for key, item in value.items():
             _check_yaml(key, (*path, key))
@@ -369,16 +477,28 @@ def _check_yaml(value: Any, path: tuple[Any, ...]) -> None:
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             _check_yaml(item, (*path, index))
-    elif not isinstance(value, _YAML_LEAVES) or (
-        isinstance(value, set) and not all(isinstance(v, _YAML_LEAVES) for v in value)
+    elif type(value) not in _YAML_LEAVES or (
+        type(value) is set and not all(type(v) in _YAML_LEAVES for v in value)
     ):
+        kind = type(value)
+        bases = [base.__name__ for base in _YAML_LEAVES if isinstance(value, base)]
+        subclass = f" (a subclass of {bases[0]})" if bases else ""
         raise DumpError(
-            f"cannot write a value of type {type(value).__name__} to YAML", key=_dotted(path)
+            f"cannot write a value of type {kind.__name__}{subclass} to YAML", key=_dotted(path)
         )
+    elif type(value) is str and not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise DumpError(
+                "a string holding a lone surrogate cannot be written to YAML; write it to "
+                ".py or .json",
+                key=_dotted(path),
+            ) from None
 
 
 def _dump_yaml(tree: dict[Any, Any]) -> str:
-    from cfgkit.config import yaml_safe  # PyYAML costs ~20 ms to import; only YAML needs it
+    from cfgkit.config import yaml_safe  # lazy: PyYAML costs ~20 ms to import
 
     _check_yaml(tree, ())
     text = yaml_safe.dump_yaml(tree)
@@ -408,12 +528,14 @@ def dump_text(
     """
     if file_format == "py":
         return python_text if python_text is not None else format_python(tree)
+    if file_format in ("json", "yaml", "yml"):
+        check_top_level(tree)
     if file_format == "json":
         return _dump_json(tree, json_indent)
     if file_format in ("yaml", "yml"):
         return _dump_yaml(tree)
     if file_format in ("pkl", "pickle"):
-        import pickle  # ~1.5 ms of `import cfgkit`; only this format needs it
+        import pickle  # lazy: only this format needs it
 
         return pickle.dumps(tree)
     raise DumpError(f"Unsupported format: {file_format}")

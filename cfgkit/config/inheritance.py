@@ -1,9 +1,13 @@
-"""Resolve a config file with its ``_base_`` files into one plain dict.
+"""Resolve a classic config file with its ``_base_`` files into one plain dict.
 
-This is the text-style pipeline of mmengine's ``Config._file2dict``, done in memory: text
-passes, parse, load the bases (relative paths and ``pkg::path``, recursively, cycle-checked,
-duplicate keys among siblings rejected), run the file with ``_base_`` bound to its merged
-bases, resolve ``{{ _base_.x }}``, and merge the file into its bases.
+This is the pipeline of mmengine's ``Config._file2dict``, done in memory: text passes,
+parse, load the bases (relative paths and ``pkg::path``, cycle-checked, duplicate keys among
+siblings rejected), run the file with ``_base_`` bound to its merged bases, resolve
+``{{ _base_.x }}``, and merge the file into its bases.
+
+Chains are resolved with an explicit stack, not one Python call per level: each file is a
+generator that yields the bases it needs and receives them resolved, so a chain of any depth
+loads (mmengine manages about 400 levels, a recursive loader about 330).
 
 Every file's result is cached per process, keyed by its absolute path and the load options,
 and reused only while the text of every file in its chain and every environment variable it
@@ -17,21 +21,22 @@ import os
 import re
 import threading
 
-from cfgkit.config import origins
+from cfgkit.config import provenance
 from cfgkit.config.config_dict import ConfigDict, to_config_tree
-from cfgkit.config.loading import (
-    BASE_KEY,
+from cfgkit.config.files import (
     PYTHON_EXTENSION,
     check_extension,
-    compile_python,
-    load_data,
+    check_not_loading,
+    forget_packages,
+    package_directory,
     read_text,
-    run_python,
 )
 from cfgkit.config.merging import merge_into
-from cfgkit.config.origins import SourceLayer, find_key_line, same_value
+from cfgkit.config.parsing import compile_python, load_data, run_python
+from cfgkit.config.provenance import SourceLayer, changed_keys
+from cfgkit.config.pure_python import is_pure_python
+from cfgkit.config.source_lines import find_key_line
 from cfgkit.config.substitution import (
-    EnvRead,
     resolve_base_references,
     substitute_base_references,
     substitute_env_variables,
@@ -39,71 +44,58 @@ from cfgkit.config.substitution import (
 )
 from cfgkit.errors import (
     BasePathError,
-    ConfigFileNotFoundError,
     ConfigParsingError,
     ConfigTypeError,
     DuplicateBaseKeyError,
-    InheritanceCycleError,
     PackageNotFoundError,
     ReservedKeyError,
 )
+from cfgkit.keys import BASE_KEY, DEPRECATION_KEY, RESERVED_KEYS, SCOPE_KEY, TYPE_KEY
+from cfgkit.records import NamedTuple
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional
+    from typing import Any, Generator, Mapping, Optional
+
+    from cfgkit.config.substitution import EnvRead
+
+    # A file being resolved: it yields (base path, options, requested by) and is sent the
+    # resolved base; it returns its own result.
+    Steps = Generator[tuple[str, "LoadOptions", str], "ResolvedConfig", "ResolvedConfig"]
 
 __all__ = [
     "DEFAULT_OPTIONS",
-    "DEPRECATION_KEY",
-    "RESERVED_KEYS",
-    "SCOPE_KEY",
     "LoadOptions",
-    "PurePythonStyleFound",
     "ResolvedConfig",
     "clear_cache",
     "resolve_file",
     "resolve_text",
 ]
 
-DEPRECATION_KEY = "_deprecation_"
-SCOPE_KEY = "_scope_"
 PACKAGE_SEPARATOR = "::"
-RESERVED_KEYS = ("filename", "text", "pretty_text", "env_variables")
 _PACKAGE_PATH_RE = re.compile(r"\w*::\w*/\w*")
 
 
-class LoadOptions(tuple):  # type: ignore[type-arg]
-    """The ``fromfile`` flags that change what a file resolves to (hashable: a cache key)."""
+class LoadOptions(NamedTuple):
+    """The ``fromfile`` flags that change what a file resolves to (hashable: a cache key).
 
-    __slots__ = ()
+    Attributes:
+        use_predefined_variables: Replace ``{{ fileDirname }}`` and friends.
+        use_environment_variables: Replace ``{{ $VAR:default }}``.
+        detect_style: Refuse a pure-Python base in a classic chain (``lazy_import=None``).
+        separate_copies: Give every place a file writes a dict its own copy, keeping only
+            dicts taken from its bases shared, as mmengine's ``ConfigDict`` conversion does.
+            Package bases are resolved this way, so that the ``_scope_`` they get reaches
+            exactly the copies it reaches in mmengine.
+    """
 
-    def __new__(
-        cls,
-        use_predefined_variables: bool = True,
-        use_environment_variables: bool = True,
-        detect_style: bool = True,
-    ) -> LoadOptions:
-        flags = (use_predefined_variables, use_environment_variables, detect_style)
-        return super().__new__(cls, flags)
-
-    @property
-    def use_predefined_variables(self) -> bool:
-        """Replace ``{{ fileDirname }}`` and friends."""
-        return bool(self[0])
-
-    @property
-    def use_environment_variables(self) -> bool:
-        """Replace ``{{ $VAR:default }}``."""
-        return bool(self[1])
-
-    @property
-    def detect_style(self) -> bool:
-        """Tell classic configs from pure-Python ones (``lazy_import=None``)."""
-        return bool(self[2])
+    use_predefined_variables: bool = True
+    use_environment_variables: bool = True
+    detect_style: bool = True
+    separate_copies: bool = False
 
 
-class ResolvedConfig:
+class ResolvedConfig(NamedTuple):
     """A config file merged with all its bases.
 
     Attributes:
@@ -117,69 +109,54 @@ class ResolvedConfig:
         layers: What each file of the chain contributed, in merge order (for provenance).
     """
 
-    __slots__ = (
-        "deprecations",
-        "env_reads",
-        "env_variables",
-        "filename",
-        "layers",
-        "sources",
-        "text",
-        "tree",
-    )
-
-    def __init__(
-        self,
-        filename: str,
-        tree: dict[str, Any],
-        text: str,
-        env_variables: Mapping[str, str],
-        deprecations: tuple[str, ...] = (),
-        sources: tuple[tuple[str, str], ...] = (),
-        env_reads: tuple[EnvRead, ...] = (),
-        layers: tuple[SourceLayer, ...] = (),
-    ) -> None:
-        self.filename = filename
-        self.tree = tree
-        self.text = text
-        self.env_variables = env_variables
-        self.deprecations = deprecations
-        self.sources = sources
-        self.env_reads = env_reads
-        self.layers = layers
+    filename: str
+    tree: dict[str, Any]
+    text: str
+    env_variables: Mapping[str, str]
+    deprecations: tuple[str, ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
+    env_reads: tuple[EnvRead, ...] = ()
+    layers: tuple[SourceLayer, ...] = ()
 
 
 DEFAULT_OPTIONS = LoadOptions()
 _cache: dict[tuple[str, LoadOptions], ResolvedConfig] = {}
 _cache_lock = threading.Lock()
-_package_dirs: dict[str, str] = {}
 
 
 def clear_cache() -> None:
     """Forget every parsed file (the next load reads and runs each file again)."""
     with _cache_lock:
         _cache.clear()
-        _package_dirs.clear()
+    forget_packages()
 
 
-def _is_current(resolved: ResolvedConfig) -> bool:
-    for path, text in resolved.sources:
+def _cached(path: str, options: LoadOptions) -> Optional[ResolvedConfig]:
+    resolved = _cache.get((path, options))
+    if resolved is None:
+        return None
+    for source, text in resolved.sources:
         try:
-            with open(path, encoding="utf-8") as stream:
-                if stream.read() != text:
-                    return False
-        except OSError:
-            return False
-    return all(os.environ.get(read.name) == read.value for read in resolved.env_reads)
+            with open(source, encoding="utf-8") as stream:
+                if stream.read().replace("\r\n", "\n") != text:
+                    return None
+        except (OSError, ValueError):
+            return None
+    if all(os.environ.get(read.name) == read.value for read in resolved.env_reads):
+        return resolved
+    return None
 
 
-def resolve_file(filename: str, options: LoadOptions = DEFAULT_OPTIONS) -> ResolvedConfig:
+def resolve_file(
+    filename: str, options: LoadOptions = DEFAULT_OPTIONS, *, raw: Optional[str] = None
+) -> ResolvedConfig:
     """Load ``filename`` and all its bases into one plain dict.
 
     Args:
         filename: The config file; ``~`` is expanded and relative paths are taken from the
             current directory.
         options: The load flags.
+        raw: The file's text, when the caller has read it already.
 
     Returns:
         The resolved config.
@@ -188,44 +165,19 @@ def resolve_file(filename: str, options: LoadOptions = DEFAULT_OPTIONS) -> Resol
         ConfigError: Any problem with the file or its bases; see :mod:`cfgkit.errors`.
     """
     path = os.path.abspath(os.path.expanduser(filename))
-    return _resolve_path(path, options, chain=(), requested_by=None)
-
-
-def _resolve_path(
-    path: str, options: LoadOptions, chain: tuple[str, ...], requested_by: Optional[str]
-) -> ResolvedConfig:
-    if path in chain:
-        loop = " -> ".join((*chain[chain.index(path) :], path))
-        raise InheritanceCycleError(
-            f"Config inheritance cycle: {loop}. A file cannot be its own base",
-            filename=requested_by,
-        )
-    key = (path, options)
-    cached = _cache.get(key)
-    if cached is not None and _is_current(cached):
+    cached = _cached(path, options)
+    if cached is not None:
         return cached
-    if not os.path.isfile(path):
-        wanted = f", which is a _base_ of {requested_by}" if requested_by else ""
-        raise ConfigFileNotFoundError(
-            f'file "{path}" does not exist{wanted}', filename=requested_by or path
-        )
-    extension = os.path.splitext(path)[1]
-    check_extension(path, extension)
-    resolved = resolve_text(read_text(path), path, extension, options, chain=chain)
-    with _cache_lock:
-        _cache[key] = resolved
-    return resolved
+    if raw is None:
+        check_extension(path, os.path.splitext(path)[1])
+        raw = read_text(path)
+    return _run(path, options, _steps(raw, path, options, requested_by=None))
 
 
 def resolve_text(
-    raw: str,
-    filename: str,
-    extension: str,
-    options: LoadOptions = DEFAULT_OPTIONS,
-    *,
-    chain: tuple[str, ...] = (),
+    raw: str, filename: str, extension: str, options: LoadOptions = DEFAULT_OPTIONS
 ) -> ResolvedConfig:
-    """Resolve config text as if it were the file ``filename``.
+    """Resolve config text as if it were the file ``filename`` (not cached).
 
     Args:
         raw: The text of the config.
@@ -233,14 +185,56 @@ def resolve_text(
             found next to it; errors and tracebacks name it).
         extension: The format: ``.py``, ``.json``, ``.yaml`` or ``.yml``.
         options: The load flags.
-        chain: The files being resolved that lead to this one (for cycle detection).
-
-    Returns:
-        The resolved config (not cached).
 
     Raises:
         ConfigError: Any problem with the text or its bases; see :mod:`cfgkit.errors`.
     """
+    steps = _steps(raw, filename, options, requested_by=None, extension=extension)
+    return _run(filename, options, steps, store=False)
+
+
+def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -> ResolvedConfig:
+    """Drive the generators of a chain with an explicit stack, caching each result."""
+    stack: list[tuple[str, LoadOptions, Steps]] = [(path, options, steps)]
+    received: Any = None
+    while True:
+        current, current_options, generator = stack[-1]
+        try:
+            base_path, base_options, requested_by = generator.send(received)
+        except StopIteration as stop:
+            stack.pop()
+            resolved: ResolvedConfig = stop.value
+            if store or stack:
+                with _cache_lock:
+                    _cache[(current, current_options)] = resolved
+            if not stack:
+                return resolved
+            received = resolved
+            continue
+        check_not_loading(base_path, [entry[0] for entry in stack], requested_by)
+        received = _cached(base_path, base_options)
+        if received is None:
+            raw = read_text(base_path, requested_by)
+            stack.append(
+                (base_path, base_options, _steps(raw, base_path, base_options, requested_by))
+            )
+
+
+def _steps(
+    raw: str,
+    filename: str,
+    options: LoadOptions,
+    requested_by: Optional[str],
+    extension: Optional[str] = None,
+) -> Steps:
+    """Resolve one file, yielding for each base it needs."""
+    if extension is None:
+        extension = os.path.splitext(filename)[1]
+        check_extension(filename, extension)
+    is_python = extension == PYTHON_EXTENSION
+    if requested_by is not None and is_python and options.detect_style:  # noqa: SIM102
+        if is_pure_python(raw, filename):
+            raise _style_error(filename, requested_by)
     text = raw
     if options.use_predefined_variables:
         text = substitute_predefined_variables(text, filename)
@@ -248,15 +242,12 @@ def resolve_text(
     env_reads: tuple[EnvRead, ...] = ()
     if options.use_environment_variables:
         text, env_variables, env_reads = substitute_env_variables(text, filename)
-    is_python = extension == PYTHON_EXTENSION
     text, references = substitute_base_references(text)
 
     child: Optional[dict[str, Any]] = None
     python = None
     if is_python:
-        python = compile_python(text, filename, detect_style=options.detect_style)
-        if python.pure_python_style:
-            raise _style_error(filename, chain)
+        python = compile_python(text, filename)
         base_entries = python.base_files
         if base_entries is None:
             # The file does not read `_base_`, so it can run before its bases are loaded.
@@ -265,8 +256,14 @@ def resolve_text(
         child = load_data(text, filename, extension)
         base_entries = child.get(BASE_KEY, [])
 
-    bases = _load_bases(base_entries, filename, options, (*chain, filename))
-    env_variables.update(bases.env_variables)
+    bases = _Bases()
+    owners: dict[str, str] = {}
+    for entry in _base_list(base_entries, filename):
+        base_path, scope = _locate_base(entry, filename)
+        base_options = options if scope is None else options._replace(separate_copies=True)
+        base = yield base_path, base_options, filename
+        bases.add(base, scope, owners, filename)
+
     target: dict[str, Any] = bases.tree
     if child is None:
         assert python is not None  # only a Python config is evaluated after its bases
@@ -277,7 +274,7 @@ def resolve_text(
             namespace = target = to_config_tree(target)
         child, _ = run_python(python, namespace)
     layers = list(bases.layers)
-    recording = origins.RECORDING
+    recording = provenance.RECORDING
     if recording and target is not bases.tree:
         edits = changed_keys(bases.tree, target)
         if edits:  # what `_base_.x = ...` changed, as a layer of this file
@@ -290,51 +287,23 @@ def resolve_text(
     if references:
         child = resolve_base_references(child, references, target, filename)
     child.pop(BASE_KEY, None)
+    if options.separate_copies:
+        child = _separate_copies(child, _dict_ids(target))
     merged = merge_into(child, target, filename=filename)
     tree = {k: v for k, v in merged.items() if not (isinstance(k, str) and k.startswith("__"))}
-    sources = dict(bases.sources)
-    sources[filename] = raw
+    bases.sources[filename] = raw
     if recording:
         layers.append(SourceLayer(filename, extension, child, text, raw))
     return ResolvedConfig(
         filename=filename,
         tree=tree,
         text="\n".join((*bases.texts, f"{filename}\n{raw}")),
-        env_variables=env_variables,
+        env_variables={**env_variables, **bases.env_variables},
         deprecations=(*bases.deprecations, *deprecations),
-        sources=tuple(sources.items()),
+        sources=tuple(bases.sources.items()),
         env_reads=(*env_reads, *bases.env_reads),
         layers=tuple(layers),
     )
-
-
-def changed_keys(before: Any, after: Any) -> dict[Any, Any]:
-    """The keys of ``after`` that are new or different from ``before`` (what a config changed
-    in place through ``_base_``), for provenance only.
-
-    Nested dicts are compared key by key, and lists and tuples of the same length element by
-    element, their changes keyed by index, so that only what changed is credited.
-    """
-    changes: dict[Any, Any] = {}
-    items = dict.items(after) if isinstance(after, dict) else enumerate(after)
-    for key, value in items:
-        old = dict.get(before, key, _ABSENT) if isinstance(before, dict) else before[key]
-        if _comparable_containers(old, value):
-            nested = changed_keys(old, value)
-            if nested:
-                changes[key] = nested
-        elif old is _ABSENT or not same_value(old, value):
-            changes[key] = value
-    return changes
-
-
-def _comparable_containers(old: Any, new: Any) -> bool:
-    if isinstance(old, dict) and isinstance(new, dict):
-        return True
-    return isinstance(old, (list, tuple)) and type(old) is type(new) and len(old) == len(new)
-
-
-_ABSENT = object()
 
 
 class _Bases:
@@ -349,56 +318,98 @@ class _Bases:
         self.env_reads: list[EnvRead] = []
         self.layers: list[SourceLayer] = []
 
-
-def _load_bases(
-    entries: Any, filename: str, options: LoadOptions, chain: tuple[str, ...]
-) -> _Bases:
-    bases = _Bases()
-    owners: dict[str, str] = {}
-    for entry in _base_list(entries, filename):
-        base_path, scope = _locate_base(entry, filename)
-        base = _resolve_path(base_path, options, chain, requested_by=filename)
+    def add(
+        self, base: ResolvedConfig, scope: Optional[str], owners: dict[str, str], filename: str
+    ) -> None:
         tree = base.tree
-        bases.layers.extend(base.layers)
+        self.layers.extend(base.layers)
         if scope is not None:
             tree = _with_scope(tree, scope)
-        if scope is not None and base.layers:
-            own = base.layers[-1]  # the package config's own layer, for its text
-            scoped = changed_keys(base.tree, tree)
-            bases.layers.append(
-                SourceLayer(base.filename, own.extension, scoped, own.text, own.raw)
-            )
-        duplicates = [k for k in tree if k in bases.tree]
+            if base.layers:
+                own = base.layers[-1]  # the package config's own layer, for its text
+                scoped = changed_keys(base.tree, tree)
+                self.layers.append(own._replace(tree=scoped))
+        duplicates = [k for k in tree if k in self.tree]
         if duplicates:
             raise _duplicate_error(duplicates, owners, base.filename, filename)
         for name in tree:
             owners[name] = base.filename
-        bases.tree.update(tree)
-        bases.texts.append(base.text)
-        bases.deprecations.extend(base.deprecations)
-        bases.sources.update(base.sources)
-        bases.env_reads.extend(base.env_reads)
-        bases.env_variables.update(base.env_variables)
-    return bases
+        self.tree.update(tree)
+        self.texts.append(base.text)
+        self.deprecations.extend(base.deprecations)
+        self.sources.update(base.sources)
+        self.env_reads.extend(base.env_reads)
+        self.env_variables.update(base.env_variables)
 
 
-class PurePythonStyleFound(ConfigParsingError):
-    """The file asked for is a pure-Python config: ``Config.fromfile`` loads it that way."""
+def _dict_ids(tree: Any) -> set[int]:
+    """The ids of every dict in ``tree``."""
+    found: set[int] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if id(node) in found:
+                continue
+            found.add(id(node))
+            stack.extend(dict.values(node))
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return found
 
 
-def _style_error(filename: str, chain: tuple[str, ...]) -> ConfigParsingError:
-    if chain:
-        return ConfigParsingError(
-            "The configuration file type in the inheritance chain must match the current "
-            f"configuration file type: {chain[-1]} is a classic `_base_` config but its "
-            f"base {filename} is a pure-Python config (`with read_base():` or an import of "
-            "a non-standard module)",
-            filename=filename,
-        )
-    return PurePythonStyleFound(
-        "This is a pure-Python config (`with read_base():` or an import of a module outside "
-        "the standard library); load it with lazy_import=None or True",
-        filename=filename,
+def _separate_copies(value: Any, shared: set[int]) -> Any:
+    """``value`` with a new dict for every place it holds a dict not in ``shared``."""
+    if isinstance(value, dict):
+        if id(value) in shared:
+            return value
+        return {k: _separate_copies(v, shared) for k, v in dict.items(value)}
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return type(value)(_separate_copies(v, shared) for v in value)
+    return value
+
+
+def _with_scope(tree: dict[str, Any], scope: str) -> dict[str, Any]:
+    """Copy a package base's tree, giving the outermost dicts with a ``type`` ``_scope_``.
+
+    As mmengine does it: walking the tree in order, the first time a dict object is met as
+    an outermost typed dict it is marked, and every place that holds the same object and is
+    walked after that gets the key too (mmengine sets it on the shared object in place). A
+    ``{{ _base_.x }}`` copy of a marked value therefore keeps its scope. The tree must come
+    from ``separate_copies`` resolution, where dicts are shared exactly as in mmengine.
+    """
+    marked: set[int] = set()
+
+    def copy(value: Any, open_: bool) -> Any:
+        if isinstance(value, dict):
+            if open_ and TYPE_KEY in value:
+                open_ = False
+                if value.get(SCOPE_KEY) is None:
+                    marked.add(id(value))
+            items = dict.copy(value)
+            if id(value) in marked:
+                items[SCOPE_KEY] = scope
+            for key, item in items.items():
+                items[key] = copy(item, open_)
+            return items
+        if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+            return type(value)(copy(item, open_) for item in value)
+        return value
+
+    result: dict[str, Any] = copy(tree, True)
+    return result
+
+
+def _style_error(filename: str, requested_by: str) -> ConfigParsingError:
+    return ConfigParsingError(
+        "The configuration file type in the inheritance chain must match the current "
+        'configuration file type, either "lazy_import" or non-"lazy_import": '
+        f"{requested_by} is a classic `_base_` config but its base {filename} is a "
+        "pure-Python config (you use the syntax like `with read_base(): ...` or import a "
+        "module outside the standard library in it)",
+        filename=requested_by,
+        lineno=find_key_line(requested_by, BASE_KEY),
+        key=BASE_KEY,
     )
 
 
@@ -414,7 +425,20 @@ def _base_list(entries: Any, filename: str) -> list[str]:
     )
 
 
-def _locate_base(entry: str, filename: str) -> tuple[str, Optional[str]]:
+def locate_base(entry: str, filename: str) -> tuple[str, Optional[str]]:
+    """Return the path a ``_base_`` entry names, and the scope of a ``pkg::path`` entry.
+
+    Args:
+        entry: A relative path, ``~/path``, or ``package::path/in/its/configs``.
+        filename: The config whose ``_base_`` it is.
+
+    Returns:
+        The absolute path, and the package name for a package entry (else None).
+
+    Raises:
+        BasePathError: A malformed package entry, or one that leaves the package's configs.
+        PackageNotFoundError: The package is not installed.
+    """
     if PACKAGE_SEPARATOR not in entry:
         if entry.startswith("~"):
             entry = os.path.expanduser(entry)
@@ -435,43 +459,27 @@ def _locate_base(entry: str, filename: str) -> tuple[str, Optional[str]]:
             key=BASE_KEY,
         )
     package, _, relative = entry.partition(PACKAGE_SEPARATOR)
-    return os.path.join(_package_dir(package, filename), ".mim", "configs", relative), package
-
-
-def _package_dir(package: str, filename: str) -> str:
-    directory = _package_dirs.get(package)
-    if directory is not None:
-        return directory
-    import importlib.util  # imported when first needed, to keep `import cfgkit` under 40 ms
-
-    try:
-        spec = importlib.util.find_spec(package)
-    except (ImportError, ValueError):
-        spec = None
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    if not locations:
+    directory = package_directory(package)
+    if directory is None:
         raise PackageNotFoundError(
             f"{package} is not installed, please install {package} manually "
             f"(the _base_ of {filename} names '{package}::...')",
             filename=filename,
             key=BASE_KEY,
         )
-    directory = _package_dirs[package] = locations[0]
-    return directory
+    configs = os.path.join(directory, ".mim", "configs")
+    path = os.path.normpath(os.path.join(configs, relative))
+    if not path.startswith(os.path.join(configs, "")):
+        raise BasePathError(
+            f"{entry!r} leaves the configs folder of {package}: a package base names a "
+            "file inside it",
+            filename=filename,
+            key=BASE_KEY,
+        )
+    return path, package
 
 
-def _with_scope(value: Any, scope: str, open_: bool = True) -> Any:
-    """Copy ``value``, giving the outermost dicts with a ``type`` key ``_scope_ = scope``."""
-    if isinstance(value, dict):
-        items = dict.copy(value)
-        if open_ and "type" in items:
-            open_ = False
-            if items.get(SCOPE_KEY) is None:
-                items[SCOPE_KEY] = scope
-        return {k: _with_scope(v, scope, open_) for k, v in items.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(_with_scope(v, scope, open_) for v in value)
-    return value
+_locate_base = locate_base
 
 
 def _duplicate_error(

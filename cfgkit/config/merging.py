@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from cfgkit.config.config_dict import DELETE_KEY
-from cfgkit.errors import ConfigKeyError, MergeError
+from cfgkit.errors import MergeError
+from cfgkit.key_paths import dotted, list_index
+from cfgkit.keys import DELETE_KEY
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
+
+    from cfgkit.key_paths import KeyPath
 
 __all__ = ["expand_dotted_keys", "merge_into"]
 
@@ -19,7 +21,7 @@ def merge_into(
     *,
     allow_list_keys: bool = False,
     filename: Optional[str] = None,
-    path: tuple[Any, ...] = (),
+    path: KeyPath = (),
 ) -> Any:
     """Return ``base`` updated with ``child``, mmengine's ``_merge_a_into_b`` rules.
 
@@ -29,14 +31,15 @@ def merge_into(
     - A dict value merges into the base's dict of the same key, unless it carries
       ``_delete_=True``, in which case it replaces it (``_delete_`` removed).
     - Any other value (scalars, lists, tuples) replaces the base value.
-    - With ``allow_list_keys``, a digit key indexes into a base list.
+    - With ``allow_list_keys``, a key into a base list is an index (digits, or negative
+      from the end); a dict merges into the element, anything else replaces it.
     - Base keys keep their order; keys new in the child are appended in the child's order.
     - As in mmengine, ``_delete_`` is only removed where the key exists in the base.
 
     Args:
         child: The dict that wins.
         base: The dict (or, with ``allow_list_keys``, the list) it is merged into.
-        allow_list_keys: Treat digit keys as indexes into lists.
+        allow_list_keys: Treat keys into lists as indexes.
         filename: The file being merged, named in errors.
         path: The key path of ``base`` inside the whole config, named in errors.
 
@@ -45,29 +48,14 @@ def merge_into(
 
     Raises:
         MergeError: A dict in the child meets a non-dict in the base (also a ``TypeError``).
-        ConfigKeyError: A list index is out of range (also a ``KeyError``).
+        ConfigKeyError: A key into a list is not an index, or is out of range (also a
+            ``KeyError``); the message names the key path and the list's length.
     """
-    merged: Any = list(base) if isinstance(base, list) else dict.copy(base)
+    if isinstance(base, list):
+        return _merge_into_list(child, base, filename, path)
+    merged = dict.copy(base)
     for key, value in dict.items(child):
-        if allow_list_keys and isinstance(merged, list) and isinstance(key, str) and key.isdigit():
-            index = int(key)
-            if index >= len(merged):
-                raise ConfigKeyError(
-                    f"Index {index} exceeds the length of list {merged}",
-                    filename=filename,
-                    key=_dotted((*path, key)),
-                )
-            current = merged[index]
-            if not isinstance(value, dict):
-                # mmengine crashes here; replacing the element is what the user asked for.
-                merged[index] = value
-                continue
-            if not isinstance(current, (dict, list)):
-                raise _not_a_dict_error(key, value, current, filename, path)
-            merged[index] = merge_into(
-                value, current, allow_list_keys=True, filename=filename, path=(*path, key)
-            )
-        elif isinstance(value, dict) and key in merged:
+        if isinstance(value, dict) and key in merged:
             replace = bool(value.get(DELETE_KEY, False))
             value = _without_delete(value)
             if replace:
@@ -89,15 +77,37 @@ def merge_into(
     return merged
 
 
+def _merge_into_list(child: Any, base: list[Any], filename: Optional[str], path: KeyPath) -> Any:
+    merged = list(base)
+    for key, value in dict.items(child):
+        here = (*path, key)
+        index = list_index(key, merged, here, filename)
+        current = merged[index]
+        if not isinstance(value, dict):
+            # mmengine crashes here; replacing the element is what the user asked for.
+            merged[index] = value
+        elif isinstance(current, (dict, list)):
+            merged[index] = merge_into(
+                _without_delete(value) if value.get(DELETE_KEY) else value,
+                {} if value.get(DELETE_KEY) and isinstance(current, dict) else current,
+                allow_list_keys=True,
+                filename=filename,
+                path=here,
+            )
+        else:
+            raise _not_a_dict_error(key, value, current, filename, path)
+    return merged
+
+
 def _not_a_dict_error(
-    key: Any, value: Any, current: Any, filename: Optional[str], path: tuple[Any, ...]
+    key: Any, value: Any, current: Any, filename: Optional[str], path: KeyPath
 ) -> MergeError:
     return MergeError(
         f"{key}={value} in child config cannot inherit from base because {key} is a dict in "
         f"the child config but is of type {type(current)} in base config. You may set "
         "`_delete_=True` to ignore the base config.",
         filename=filename,
-        key=_dotted((*path, key)),
+        key=dotted((*path, key)),
     )
 
 
@@ -109,10 +119,6 @@ def _without_delete(value: dict[Any, Any]) -> dict[Any, Any]:
     return copied
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in path)
-
-
 def expand_dotted_keys(options: Any) -> dict[Any, Any]:
     """Turn ``{'a.b.c': 1}`` into ``{'a': {'b': {'c': 1}}}``; later keys win.
 
@@ -120,16 +126,23 @@ def expand_dotted_keys(options: Any) -> dict[Any, Any]:
         options: A mapping whose keys may contain dots.
 
     Returns:
-        A new nested dict; ``options`` is not modified.
+        A new nested dict; ``options`` and the dicts inside it are not modified (a dict
+        given as a value is copied before a later dotted key writes into it).
     """
     expanded: dict[Any, Any] = {}
+    made: set[int] = set()  # the dicts created here, which later keys may write into
     for full_key, value in options.items():
         node = expanded
         parts = full_key.split(".") if isinstance(full_key, str) else [full_key]
         for part in parts[:-1]:
             child = node.get(part)
             if not isinstance(child, dict):
-                child = node[part] = {}
+                child = {}
+            elif id(child) not in made:
+                child = dict(child)
+            if id(child) not in made:
+                made.add(id(child))
+                node[part] = child
             node = child
         node[parts[-1]] = value
     return expanded

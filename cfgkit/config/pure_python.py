@@ -20,25 +20,32 @@ from __future__ import annotations
 
 import ast
 import os
+import re
+import sys
 import types
 
 from cfgkit.config.config_dict import deferred_building, to_config_tree
-from cfgkit.config.lazy import LazyObject, is_pure_python_style, read_base
-from cfgkit.config.loading import BASE_KEY, error_line, parse_python, read_text
-from cfgkit.config.stdlib_names import STDLIB_MODULE_NAMES
-from cfgkit.errors import ConfigParsingError, InheritanceCycleError, wrap_execution_error
+from cfgkit.config.files import check_not_loading, package_directory, read_text
+from cfgkit.config.lazy import LazyObject, read_base
+from cfgkit.errors import ConfigParsingError, ConfigSyntaxError, MissingBaseNameError, located
+from cfgkit.keys import BASE_KEY
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-__all__ = ["PurePythonConfig", "load_pure_python"]
+__all__ = ["PurePythonConfig", "is_pure_python", "load_pure_python"]
 
+READ_BASE = "read_base"
 # Modules whose names a pure-Python config imports for the loader itself: they are bound to
 # cfgkit's objects instead of being imported (mmengine need not be installed).
 _LOADER_MODULES = ("mmengine.config", "mmengine", "cfgkit.config", "cfgkit")
 _LOADER_NAMES: dict[str, Any] = {"read_base": read_base, "LazyObject": LazyObject}
+# The only import from outside the standard library a classic config may make (mmengine's).
+_CLASSIC_IMPORT = ("mmengine", "cfgkit"), ["Config"]
+# A statement that could make a file pure-Python starts a line with one of these words.
+_DECISIVE_WORD = re.compile(r"(?:^|;)[ \t]*(?:with|import|from)\b", re.MULTILINE)
+_standard_names: Optional[frozenset[str]] = None
 
 
 class PurePythonConfig:
@@ -55,8 +62,92 @@ class PurePythonConfig:
         self.text = text
 
 
+def _standard_modules() -> frozenset[str]:
+    global _standard_names
+    if _standard_names is None:
+        names = getattr(sys, "stdlib_module_names", None)
+        if names is None:  # Python 3.9: the table shipped beside this module
+            listing = os.path.join(os.path.dirname(__file__), "stdlib-3.9.txt")
+            with open(listing, encoding="utf-8") as stream:
+                names = [line.strip() for line in stream if line.strip()[:1] not in ("", "#")]
+        _standard_names = frozenset(names) | frozenset(sys.builtin_module_names)
+    return _standard_names
+
+
 def _is_standard(module: str) -> bool:
-    return module.partition(".")[0] in STDLIB_MODULE_NAMES
+    return module.partition(".")[0] in _standard_modules()
+
+
+def _decide(node: ast.AST, filename: str) -> Optional[bool]:
+    """What one statement says about the style: True, False, or None (nothing)."""
+    if isinstance(node, ast.Assign):
+        target = node.targets[0]
+        return False if isinstance(target, ast.Name) and target.id == BASE_KEY else None
+    if isinstance(node, ast.With):
+        if not _is_read_base(node):
+            raise ConfigParsingError(
+                "Only `read_base` context manager can be used in the config",
+                filename=filename,
+                lineno=node.lineno,
+            )
+        return True
+    if isinstance(node, ast.ImportFrom):
+        if node.level:
+            return True
+        packages, names = _CLASSIC_IMPORT
+        if node.module in packages and [alias.name for alias in node.names] == names:
+            return None
+        return None if node.module is None or _is_standard(node.module) else True
+    if isinstance(node, ast.Import):
+        return any(not _is_standard(alias.name) for alias in node.names) or None
+    return None
+
+
+def is_pure_python(text: str, filename: str) -> bool:
+    """Tell whether a ``.py`` config, as written, is in the pure-Python style.
+
+    mmengine's rule, decided on the raw text before any text pass: the first decisive
+    statement, breadth first, wins; ``_base_ = ...`` means classic; ``with read_base():``,
+    a relative import, or an import of a module outside the standard library means
+    pure-Python. Unlike mmengine, every standard-library module counts as standard, on every
+    Python and in a virtual environment; a text that is not Python yet (``{{ $VAR }}``
+    outside a string) is classic, and the classic loader reports any real syntax error.
+
+    Args:
+        text: The file's text as it is on disk.
+        filename: The file, named in errors.
+
+    Raises:
+        ConfigParsingError: A ``with`` statement uses something other than ``read_base()``.
+    """
+    if _DECISIVE_WORD.search(text) is None:
+        return False
+    try:
+        tree = ast.parse(text, filename)
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        decision = _decide(node, filename)
+        if decision is not None:
+            return decision
+    return False
+
+
+def _parse(text: str, filename: str) -> ast.Module:
+    try:
+        return ast.parse(text, filename)
+    except SyntaxError as error:
+        raise ConfigSyntaxError(
+            f"There are syntax errors in config file: {error.msg}",
+            filename=filename,
+            lineno=error.lineno,
+            offset=error.offset,
+            text=error.text,
+        ) from None
+    except ValueError as error:  # a NUL byte, before Python 3.11.4
+        raise ConfigSyntaxError(
+            f"There are syntax errors in config file: {error}", filename=filename
+        ) from None
 
 
 def _is_read_base(statement: ast.stmt) -> bool:
@@ -104,13 +195,10 @@ def _base_path(node: ast.ImportFrom, filename: str) -> str:
 
 
 def _package_dir(package: str, filename: str, node: ast.AST) -> str:
-    import importlib.util  # only absolute base imports need it
-
-    spec = importlib.util.find_spec(package)
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    if not locations:
+    directory = package_directory(package)
+    if directory is None:
         raise _error(f"{package} is not installed, so its configs cannot be bases", filename, node)
-    return locations[0]
+    return directory
 
 
 def load_pure_python(
@@ -137,36 +225,16 @@ def load_pure_python(
             names the file and line.
         ConfigExecutionError: The config raised while running (also the original type).
     """
-    if filename in chain:
-        loop = " -> ".join((*chain[chain.index(filename) :], filename))
-        raise InheritanceCycleError(f"Config inheritance cycle: {loop}", filename=filename)
-    text = read_text(filename)
-    module = parse_python(text, filename)
-    for statement in ast.walk(module):
-        if isinstance(statement, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == BASE_KEY for t in statement.targets
-        ):
-            if chain:
-                message = (
-                    "The configuration file type in the inheritance chain must match the "
-                    f"current configuration file type: {chain[-1]} is a pure-Python config "
-                    f"but its base {filename} is a classic `_base_` config"
-                )
-            else:
-                message = (
-                    "A pure-Python config cannot use `_base_ = ...`: mark its bases with "
-                    "`with read_base(): from .base import *` instead"
-                )
-            raise _error(message, filename, statement)
+    check_not_loading(filename, chain, chain[-1] if chain else None)
+    text = read_text(filename, chain[-1] if chain else None)
+    module = _parse(text, filename)
+    _check_statements(module, filename, chain)
     names = {**_LOADER_NAMES, **(loader_names or {})}
     namespace: dict[str, Any] = {"__file__": source_name or filename}
     imported: set[str] = set()
     body: list[ast.stmt] = []
-    with_seen = False
     for statement in module.body:
-        if _is_read_base(statement) and not with_seen:
-            with_seen = True
-            assert isinstance(statement, ast.With)
+        if isinstance(statement, ast.With):  # the one read_base() block (_check_statements)
             for inner in statement.body:
                 _bind_base(inner, filename, (*chain, filename), namespace, imported, names)
             continue
@@ -185,16 +253,51 @@ def load_pure_python(
     with deferred_building():
         try:
             exec(code, namespace)
-        except ConfigParsingError:
-            raise
-        except Exception as error:
-            raise wrap_execution_error(error, filename, error_line(error, filename)) from error
+        except (Exception, SystemExit) as error:
+            raise located(error, filename)  # noqa: B904 - the original is its __cause__
     tree = {
         key: value
         for key, value in namespace.items()
         if not key.startswith("__") and not isinstance(value, types.ModuleType)
     }
     return PurePythonConfig(filename, tree, imported, text)
+
+
+def _check_statements(module: ast.Module, filename: str, chain: tuple[str, ...]) -> None:
+    """Refuse ``_base_ = ...`` anywhere, and any ``read_base()`` block but one at the top."""
+    top_level_blocks = [s for s in module.body if isinstance(s, ast.With)]
+    for node in ast.walk(module):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == BASE_KEY for t in node.targets
+        ):
+            if chain:
+                message = (
+                    "The configuration file type in the inheritance chain must match the "
+                    f"current configuration file type: {chain[-1]} is a pure-Python config "
+                    f"but its base {filename} is a classic `_base_` config"
+                )
+            else:
+                message = "A pure-Python config cannot use `_base_ = ...`"
+            raise _error(
+                f"{message}: you use the syntax like `_base_ = [...]`; mark the bases with "
+                "`with read_base(): from .base import *` instead",
+                filename,
+                node,
+            )
+        if isinstance(node, ast.With) and node not in top_level_blocks:
+            raise _error(
+                "`with read_base():` must be a statement at the top level of the config, "
+                "not inside another block",
+                filename,
+                node,
+            )
+    if len(top_level_blocks) > 1:
+        raise _error(
+            f"A config has one `with read_base():` block; this one repeats the block of line "
+            f"{top_level_blocks[0].lineno}: put all base imports in the first",
+            filename,
+            top_level_blocks[1],
+        )
 
 
 def _bind_base(
@@ -230,10 +333,11 @@ def _bind_base(
         elif alias.name in values:
             namespace[alias.asname or alias.name] = dict.__getitem__(values, alias.name)
         else:
-            raise _error(
+            raise MissingBaseNameError(
                 f"cannot import name {alias.name!r} from base config {base.filename}",
-                filename,
-                node,
+                filename=filename,
+                lineno=node.lineno,
+                key=alias.name,
             )
 
 
@@ -324,9 +428,3 @@ def _lazy_imports(
         lazy = LazyObject(module, alias.name, location)
         bound.append(_bind(alias.asname or alias.name, lazy, statement, namespace, imported))
     return bound
-
-
-def is_pure_python_file(filename: str) -> bool:
-    """Tell whether a ``.py`` file is written in the pure-Python style."""
-    text = read_text(filename)
-    return is_pure_python_style(parse_python(text, filename), text, filename)

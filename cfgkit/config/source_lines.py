@@ -14,16 +14,45 @@ Used only when someone asks where a value came from, so nothing here runs while 
 from __future__ import annotations
 
 import ast
+import re
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
+from cfgkit.config.files import read_text
+from cfgkit.errors import ConfigError
+from cfgkit.keys import BASE_KEY
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-__all__ = ["key_lines"]
+    from cfgkit.key_paths import KeyPath
+
+__all__ = ["find_key_line", "key_lines"]
 
 
-def key_lines(text: str, extension: str) -> dict[tuple[Any, ...], int]:
+def find_key_line(filename: str, key: str, text: Optional[str] = None) -> Optional[int]:
+    """Return the first line of ``filename`` that sets the top-level ``key``, if any.
+
+    A cheap look at the text for error messages (no parsing).
+
+    Args:
+        filename: The config file.
+        key: A top-level key.
+        text: The file's text, when the caller has it.
+
+    Returns:
+        The 1-based line number, or None when no line looks like it sets the key.
+    """
+    if text is None:
+        try:
+            text = read_text(filename)
+        except ConfigError:
+            return None
+    pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*[:=]", re.MULTILINE)
+    match = pattern.search(text)
+    return None if match is None else text.count("\n", 0, match.start()) + 1
+
+
+def key_lines(text: str, extension: str) -> dict[KeyPath, int]:
     """Return the line of every key path that ``text`` writes.
 
     Args:
@@ -38,12 +67,12 @@ def key_lines(text: str, extension: str) -> dict[tuple[Any, ...], int]:
     return _data_lines(text)
 
 
-def _python_lines(text: str) -> dict[tuple[Any, ...], int]:
+def _python_lines(text: str) -> dict[KeyPath, int]:
     try:
         module = ast.parse(text)
     except SyntaxError:
         return {}
-    lines: dict[tuple[Any, ...], int] = {}
+    lines: dict[KeyPath, int] = {}
     for statement in module.body:
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
@@ -63,7 +92,7 @@ def _python_lines(text: str) -> dict[tuple[Any, ...], int]:
     return lines
 
 
-def _target_path(target: ast.expr) -> Optional[tuple[Any, ...]]:
+def _target_path(target: ast.expr) -> Optional[KeyPath]:
     """``model`` -> ``('model',)``; ``model.neck['x']`` -> ``('model', 'neck', 'x')``;
     ``_base_.model.type`` -> ``('model', 'type')``; anything else -> None."""
     parts: list[Any] = []
@@ -84,12 +113,12 @@ def _target_path(target: ast.expr) -> Optional[tuple[Any, ...]]:
         else:
             return None
     parts.reverse()
-    if parts[0] == "_base_":
+    if parts[0] == BASE_KEY:
         parts = parts[1:]
     return tuple(parts) or None
 
 
-def _describe(value: ast.expr, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
+def _describe(value: ast.expr, path: KeyPath, lines: dict[KeyPath, int]) -> None:
     if isinstance(value, ast.Name) and (value.id,) in lines:
         # `pipeline=test_pipeline`: the keys inside come from where that name was written.
         source = (value.id,)
@@ -119,20 +148,20 @@ def _describe(value: ast.expr, path: tuple[Any, ...], lines: dict[tuple[Any, ...
             _describe(item, here, lines)
 
 
-def _data_lines(text: str) -> dict[tuple[Any, ...], int]:
+def _data_lines(text: str) -> dict[KeyPath, int]:
     from cfgkit.config import yaml_safe  # PyYAML costs ~20 ms to import; only this needs it
 
     try:
         root = yaml_safe.compose_yaml(text)
     except Exception:  # a text PyYAML cannot compose just has no lines
         return {}
-    lines: dict[tuple[Any, ...], int] = {}
+    lines: dict[KeyPath, int] = {}
     if root is not None:
         _describe_node(root, (), lines)
     return lines
 
 
-def _describe_node(node: Any, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
+def _describe_node(node: Any, path: KeyPath, lines: dict[KeyPath, int]) -> None:
     kind = type(node).__name__
     if kind == "MappingNode":
         for key_node, value_node in node.value:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 
-from cfgkit.errors import BaseReferenceError, MissingEnvVarError
+from cfgkit.errors import BaseReferenceError, ConfigTypeError, MissingEnvVarError
+from cfgkit.records import NamedTuple
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Mapping, Optional
@@ -30,7 +30,9 @@ __all__ = [
 _PREDEFINED_RE = re.compile(
     r"\{\{\s*(fileDirname|fileBasenameNoExtension|fileBasename|fileExtname)\s*\}\}"
 )
-_ENV_RE = re.compile(r"""\{\{['"]?\s*\$(\w+)\s*:\s*(\S*?)\s*['"]?\}\}""")
+# The default is mmengine's `\S*?`, except that it never runs into the next `{{`: that keeps
+# a text of many unclosed `{{$A:` linear to scan (mmengine's pattern is quadratic there).
+_ENV_RE = re.compile(r"""\{\{['"]?\s*\$(\w+)\s*:\s*((?:(?!\{\{)\S)*?)\s*['"]?\}\}""")
 _BASE_REF_RE = re.compile(
     r"\{\{\s*_base_\.([\w.]+)\s*\}\}|<<\s*_base_\.([\w.]+)\s*>>",
 )
@@ -66,14 +68,11 @@ def substitute_predefined_variables(text: str, filename: str) -> str:
     return _PREDEFINED_RE.sub(lambda m: values[m.group(1)].replace("\\", "/"), text)
 
 
-class EnvRead:
+class EnvRead(NamedTuple):
     """One ``{{ $VAR:default }}`` lookup: the variable and what ``os.environ`` held (or None)."""
 
-    __slots__ = ("name", "value")
-
-    def __init__(self, name: str, value: Optional[str]) -> None:
-        self.name = name
-        self.value = value
+    name: str
+    value: Optional[str]
 
 
 def substitute_env_variables(
@@ -120,14 +119,11 @@ def substitute_env_variables(
     return _ENV_RE.sub(replace, text), used, tuple(reads.values())
 
 
-class BaseReference:
+class BaseReference(NamedTuple):
     """A ``{{ _base_.a.b }}`` in a file: the path it names and the line it sits on."""
 
-    __slots__ = ("lineno", "path")
-
-    def __init__(self, path: str, lineno: int) -> None:
-        self.path = path
-        self.lineno = lineno
+    path: str
+    lineno: int
 
 
 def substitute_base_references(text: str) -> tuple[str, dict[str, BaseReference]]:
@@ -148,6 +144,7 @@ def substitute_base_references(text: str) -> tuple[str, dict[str, BaseReference]
         return text, {}
     references: dict[str, BaseReference] = {}
     placeholders: dict[str, str] = {}
+    quotes = _QuoteScanner(text)
 
     def replace(match: re.Match[str]) -> str:
         path = match.group(1) or match.group(2)
@@ -155,30 +152,50 @@ def substitute_base_references(text: str) -> tuple[str, dict[str, BaseReference]
         if placeholder is None:
             placeholder = f"_{path}_{_TOKEN}_{len(placeholders)}"
             placeholders[path] = placeholder
-            references[placeholder] = BaseReference(path, _line_of(text, match.start()))
-        if _inside_double_quotes(text, match.start()):
+            references[placeholder] = BaseReference(path, quotes.line_of(match.start()))
+        if quotes.inside_double_quotes(match.start()):
             return placeholder
         return f'"{placeholder}"'
 
     return _BASE_REF_RE.sub(replace, text), references
 
 
-def _inside_double_quotes(text: str, position: int) -> bool:
-    """Tell whether ``position`` sits inside a ``"..."`` string opened on its own line."""
-    line_start = text.rfind("\n", 0, position) + 1
-    quote = ""
-    escaped = False
-    for char in text[line_start:position]:
-        if escaped:
-            escaped = False
-        elif char == "\\" and quote:
-            escaped = True
-        elif char in "'\"":
-            if not quote:
-                quote = char
-            elif char == quote:
-                quote = ""
-    return quote == '"'
+class _QuoteScanner:
+    """Tell, for increasing positions, whether each sits inside a ``"..."`` string opened on
+    its own line; every character is scanned once, so many references stay linear."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.quote = ""
+        self.escaped = False
+        self.counted = 0  # the newlines before self.counted_to
+        self.counted_to = 0
+
+    def line_of(self, position: int) -> int:
+        """The 1-based line of ``position`` (positions must not decrease)."""
+        self.counted += self.text.count("\n", self.counted_to, position)
+        self.counted_to = position
+        return self.counted + 1
+
+    def inside_double_quotes(self, position: int) -> bool:
+        text = self.text
+        line_start = text.rfind("\n", self.position, position) + 1
+        if line_start:  # a new line: quotes do not carry over
+            self.position, self.quote, self.escaped = line_start, "", False
+        quote, escaped = self.quote, self.escaped
+        for char in text[self.position : position]:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote:
+                escaped = True
+            elif char in "'\"":
+                if not quote:
+                    quote = char
+                elif char == quote:
+                    quote = ""
+        self.position, self.quote, self.escaped = position, quote, escaped
+        return quote == '"'
 
 
 def resolve_base_references(
@@ -190,8 +207,9 @@ def resolve_base_references(
     """Replace placeholders left by :func:`substitute_base_references` with base values.
 
     A string equal to a placeholder becomes the referenced value itself (any type); a
-    placeholder inside a longer string is replaced by the value's ``str()``. Containers are
-    copied only where something changed.
+    placeholder inside a longer string is replaced by the value's ``str()``; a dict key is
+    resolved the same way (and must then be hashable). Containers are copied only where
+    something changed; every string is scanned once.
 
     Args:
         value: The evaluated config (or part of it).
@@ -204,35 +222,70 @@ def resolve_base_references(
 
     Raises:
         BaseReferenceError: A reference names a key the bases do not have.
+        ConfigTypeError: A dict key refers to a value that cannot be a key.
     """
-    if isinstance(value, str):
-        if _TOKEN not in value:
-            return value
-        reference = references.get(value)
-        if reference is not None:
-            return _look_up(base, reference, filename)
-        for placeholder, reference in references.items():
-            if placeholder in value:
-                text = str(_look_up(base, reference, filename))
-                value = value.replace(f'"{placeholder}"', text).replace(placeholder, text)
+    # Longest first, so that no placeholder is taken for the start of a longer one.
+    names = sorted(references, key=len, reverse=True)
+    pattern = re.compile('"?(' + "|".join(re.escape(name) for name in names) + ')"?')
+    return _Resolver(references, pattern, base, filename).resolve(value)
+
+
+class _Resolver:
+    def __init__(
+        self,
+        references: Mapping[str, BaseReference],
+        pattern: re.Pattern[str],
+        base: Mapping[str, Any],
+        filename: str,
+    ) -> None:
+        self.references = references
+        self.pattern = pattern
+        self.base = base
+        self.filename = filename
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, str):
+            if _TOKEN not in value:
+                return value
+            reference = self.references.get(value)
+            if reference is not None:
+                return _look_up(self.base, reference, self.filename)
+            return self.pattern.sub(self._splice, value)
+        if isinstance(value, dict):
+            changed = False
+            items = []
+            for key, item in dict.items(value):
+                new_key = self._key(key)
+                new = self.resolve(item)
+                changed = changed or new is not item or new_key is not key
+                items.append((new_key, new))
+            return dict(items) if changed else value
+        if isinstance(value, (list, tuple)):
+            items = [self.resolve(item) for item in value]
+            if all(new is old for new, old in zip(items, value)):
+                return value
+            return type(value)(items)
         return value
-    if isinstance(value, dict):
-        changed = {}
-        for key, item in dict.items(value):
-            new = resolve_base_references(item, references, base, filename)
-            if new is not item:
-                changed[key] = new
-        if not changed:
-            return value
-        copied = dict.copy(value)
-        copied.update(changed)
-        return copied
-    if isinstance(value, (list, tuple)):
-        items = [resolve_base_references(item, references, base, filename) for item in value]
-        if all(new is old for new, old in zip(items, value)):
-            return value
-        return type(value)(items)
-    return value
+
+    def _splice(self, match: re.Match[str]) -> str:
+        return str(_look_up(self.base, self.references[match.group(1)], self.filename))
+
+    def _key(self, key: Any) -> Any:
+        if not isinstance(key, str) or _TOKEN not in key:
+            return key
+        resolved = self.resolve(key)
+        try:
+            hash(resolved)
+        except TypeError:
+            reference = self.references.get(key)
+            raise ConfigTypeError(
+                f"A dict key refers to a base value of type {type(resolved).__name__}, which "
+                "cannot be a key; refer to a string or a number",
+                filename=self.filename,
+                lineno=reference.lineno if reference else None,
+                key=reference.path if reference else None,
+            ) from None
+        return resolved
 
 
 def _look_up(base: Mapping[str, Any], reference: BaseReference, filename: str) -> Any:

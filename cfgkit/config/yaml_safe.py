@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import yaml
 
-from cfgkit.errors import ConfigDecodeError, UnsafeYamlError
+from cfgkit.errors import DataSyntaxError, UnsafeYamlError
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -25,6 +24,9 @@ __all__ = [
 ]
 
 TUPLE_TAG = "tag:yaml.org,2002:python/tuple"
+# Aliases may make a document stand for far more values than it writes ("billion laughs");
+# past this many, it is refused (a real config has a few thousand at most).
+MAX_EXPANDED_NODES = 1_000_000
 _PYTHON_TAG_PREFIX = "tag:yaml.org,2002:python/"
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -52,11 +54,19 @@ def load_yaml(text: str, filename: str) -> Any:
         The parsed document.
 
     Raises:
-        UnsafeYamlError: The document uses a Python tag other than ``!!python/tuple``.
-        ConfigDecodeError: The document is not well-formed YAML.
+        UnsafeYamlError: The document uses a Python tag other than ``!!python/tuple``, or
+            its aliases expand to more than :data:`MAX_EXPANDED_NODES` values.
+        DataSyntaxError: The document is not well-formed YAML, nests too deeply, or holds
+            an integer longer than Python converts.
     """
+    loader = SafeTupleLoader(text)
     try:
-        return yaml.load(text, Loader=SafeTupleLoader)  # noqa: S506 - the loader is safe
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "*" in text:
+            _check_expansion(node, filename)
+        return loader.construct_document(node)
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         lineno = mark.line + 1 if mark is not None else None
@@ -68,18 +78,66 @@ def load_yaml(text: str, filename: str) -> Any:
                 filename=filename,
                 lineno=lineno,
             ) from None
-        raise ConfigDecodeError(
+        raise DataSyntaxError(
             f"Invalid YAML: {problem}", filename=filename, lineno=lineno
         ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
-        raise ConfigDecodeError(
+        raise DataSyntaxError(
             f"Invalid YAML: {problem}",
             filename=filename,
             lineno=mark.line + 1 if mark is not None else None,
             offset=mark.column + 1 if mark is not None else None,
         ) from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: Any, filename: str) -> None:
+    """Refuse a node graph whose aliases stand for too many values, or that contains itself.
+
+    Each distinct node is counted once, with memoised sizes, so this is linear in the text.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            on_path.discard(key)
+            children = _children(node)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_EXPANDED_NODES:
+                raise UnsafeYamlError(
+                    f"Refusing YAML whose aliases expand to more than {MAX_EXPANDED_NODES:,} "
+                    f"values (the node at line {node.start_mark.line + 1} alone does); write "
+                    "the values out, or use fewer nested aliases",
+                    filename=filename,
+                    lineno=node.start_mark.line + 1,
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise UnsafeYamlError(
+                "Refusing YAML with an alias inside the value it names (the value would "
+                "contain itself)",
+                filename=filename,
+                lineno=node.start_mark.line + 1,
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -100,7 +158,16 @@ def _represent_str(dumper: Any, data: str) -> Any:
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
+def _represent_int(dumper: Any, data: int) -> Any:
+    # Decimal text of a huge int exceeds Python's int_max_str_digits; YAML's hex form does not.
+    text = hex(data) if data.bit_length() > LONG_INT_BITS else str(data)
+    return dumper.represent_scalar("tag:yaml.org,2002:int", text)
+
+
+# Below 4,300 decimal digits (Python's default limit) with room to spare.
+LONG_INT_BITS = 12_000
 SafeTupleDumper.add_representer(tuple, _represent_tuple)
+SafeTupleDumper.add_representer(int, _represent_int)
 SafeTupleDumper.add_representer(str, _represent_str)
 
 

@@ -9,7 +9,6 @@ from cfgkit.config.config import config_from_resolved
 from cfgkit.config.inheritance import LoadOptions, resolve_file
 from cfgkit.errors import ConfigSyntaxError
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -52,7 +51,13 @@ class Config(BaseConfig):
                 offset=error.offset,
                 text=error.text,
             ) from None
-        cfg = config_from_resolved(resolved, filename, import_custom_modules, True, Config, 4)
+        cfg = config_from_resolved(
+            resolved,
+            filename,
+            import_modules=import_custom_modules,
+            config_class=Config,
+            stacklevel=4,
+        )
         assert isinstance(cfg, Config)  # config_from_resolved builds the class it is given
         return cfg
 

@@ -12,10 +12,10 @@ import types
 import warnings
 
 from cfgkit.errors import MissingTypeError, RegistryTypeError
+from cfgkit.keys import TYPE_KEY
 from cfgkit.registry import build as _build
 from cfgkit.registry.registry import Registry as BaseRegistry
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Optional, Sequence, Union
@@ -37,7 +37,7 @@ def build_from_cfg(
     """
     if not isinstance(cfg, dict):
         raise RegistryTypeError(f"cfg must be a dict, but got {type(cfg)}")
-    if "type" not in cfg and (default_args is None or "type" not in default_args):
+    if TYPE_KEY not in cfg and (default_args is None or TYPE_KEY not in default_args):
         raise MissingTypeError(
             f'`cfg` or `default_args` must contain the key "type", but got {cfg}\n{default_args}'
         )
@@ -50,7 +50,7 @@ def build_from_cfg(
             f"default_args must be a dict or None, but got {type(default_args)}"
         )
     args = _build.merged_arguments(cfg, default_args)
-    obj_type = args.pop("type")
+    obj_type = args.pop(TYPE_KEY)
     if not isinstance(obj_type, (str, type, types.FunctionType)):
         raise RegistryTypeError(f"type must be a str or valid type, but got {type(obj_type)}")
     target = _build.resolve_type(obj_type, registry, cfg)
@@ -82,19 +82,13 @@ class Registry(BaseRegistry):
         """Return what ``key`` names in this registry (or, with a scope prefix, in the
         registry of that scope), or None. Parents are not searched and nothing is imported.
         """
-        if not isinstance(key, str):
-            raise RegistryTypeError(
-                f"The key argument of `Registry.get` must be a str, got {type(key)}"
-            )
-        scope, name = self.split_scope_key(key)
-        if scope is None or scope == self.scope:
-            return self.module_dict.get(name)
-        if scope in self.children:
-            return self.children[scope].get(name)
-        root = self._get_root_registry()
-        if scope == root.scope or scope in root.children:
-            return root.get(key)
-        return None
+        return self.lookup(key)
+
+    def _find_unscoped(self, name: str) -> Any:
+        return self.module_dict.get(name)  # mmcv 1.7 does not search the parents
+
+    def _import_scope(self, scope: str) -> None:
+        pass  # mmcv 1.7 imports nothing
 
     def visible_names(self) -> list[str]:
         """The names :meth:`get` finds without a scope: this registry's own."""
@@ -114,16 +108,27 @@ class Registry(BaseRegistry):
             raise RegistryTypeError(f"module must be a class or a function, but got {type(module)}")
         super()._register_module(module, module_name, force)
 
+    def deprecated_register_module(self, cls: Any = None, force: bool = False) -> Any:
+        """mmcv's old registration API: ``register_module(cls)``, with a DeprecationWarning.
+
+        Returns:
+            ``cls``, or a decorator that registers its argument when ``cls`` is None.
+        """
+        warnings.warn(
+            "The old API of register_module(module, force=False) is deprecated and will be "
+            "removed, please use the new API register_module(name=None, force=False, "
+            "module=None) instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if cls is None:
+            return lambda obj: self.deprecated_register_module(obj, force=force)
+        self._register_module(cls, force=force)
+        return cls
+
     def register_module(self, name: Any = None, force: bool = False, module: Any = None) -> Any:
         """Register a class or function; ``register_module(cls)`` and the decorator without
         parentheses still work, with a ``DeprecationWarning``."""
         if isinstance(name, (type, types.FunctionType)):
-            warnings.warn(
-                "The old API of register_module(module, force=False) is deprecated and will "
-                "be removed, please use the new API register_module(name=None, force=False, "
-                "module=None) instead.",
-                DeprecationWarning,
-                stacklevel=2,
-            )
-            return super().register_module(force=force, module=name)
+            return self.deprecated_register_module(name, force=force)
         return super().register_module(name, force, module)

@@ -17,10 +17,11 @@ from cfgkit.errors import (
     RegistryArgumentError,
     RegistryTypeError,
     TorchRequiredError,
+    did_you_mean,
 )
+from cfgkit.keys import SCOPE_KEY, TYPE_KEY
 from cfgkit.locations import location_of
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
@@ -51,14 +52,6 @@ def _where(cfg: Any) -> str:
     return f", config key {location}" if location is not None else ""
 
 
-def _close_names(name: str, candidates: list[str]) -> str:
-    # difflib and inspect cost ~6 ms of `import cfgkit`; only error messages need them.
-    import difflib
-
-    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
-    return f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-
-
 def _add_note(error: BaseException, note: str) -> None:
     """``error.add_note(note)``; before Python 3.11, ``__notes__`` plus the message itself."""
     if sys.version_info < (3, 11):
@@ -84,13 +77,14 @@ def _parameter_hint(target: Any, error: BaseException) -> str:
     match = _UNEXPECTED_KEYWORD.search(str(error))
     if match is None:
         return ""
-    import inspect  # see _close_names
+    import inspect  # lazy: ~5 ms, and only this error message needs it
 
     try:
         parameters = list(inspect.signature(target).parameters)
     except (TypeError, ValueError):
         return ""
-    return _close_names(match.group(1), parameters).replace("?", f" for {match.group(1)!r}?")
+    hint = did_you_mean(match.group(1), parameters)
+    return f" {hint[:-1]} for {match.group(1)!r}?" if hint else ""
 
 
 def merged_arguments(cfg: Any, default_args: Optional[Any]) -> dict[str, Any]:
@@ -125,13 +119,15 @@ def note_build_failure(
 def _check_arguments(cfg: Any, registry: Any, default_args: Any) -> None:
     if not _is_config(cfg):
         raise RegistryTypeError(f"cfg should be a dict, ConfigDict or Config, but got {type(cfg)}")
-    if "type" not in cfg and (default_args is None or "type" not in default_args):
+    if TYPE_KEY not in cfg and (default_args is None or TYPE_KEY not in default_args):
         raise MissingTypeError(
             '`cfg` or `default_args` must contain the key "type", but got '
             f"{cfg}\n{default_args}{_where(cfg).replace(',', ';', 1)}"
         )
     if not _is_registry(registry):
-        raise RegistryTypeError(f"registry must be a Registry object, but got {type(registry)}")
+        raise RegistryTypeError(
+            f"registry must be a mmengine.Registry object, but got {type(registry)}"
+        )
     if default_args is not None and not _is_config(default_args):
         raise RegistryTypeError(
             f"default_args should be a dict, ConfigDict, Config or None, but got "
@@ -153,7 +149,8 @@ def resolve_type(obj_type: Any, registry: Registry, cfg: Any) -> Any:
         found = registry.get(obj_type)
         if found is None:
             name = registry.split_scope_key(obj_type)[1]
-            hint = _close_names(name, registry.visible_names())
+            hint = did_you_mean(name, registry.visible_names())
+            hint = f" {hint}" if hint else ""
             raise NotRegisteredError(
                 f"{obj_type} is not in the {registry.scope}::{registry.name} registry.{hint} "
                 f"Please check whether the value of `{obj_type}` is correct or it was "
@@ -200,9 +197,9 @@ def build_from_cfg(cfg: Any, registry: Registry, default_args: Optional[Any] = N
     """
     _check_arguments(cfg, registry, default_args)
     args = merged_arguments(cfg, default_args)
-    scope = args.pop("_scope_", None)
+    scope = args.pop(SCOPE_KEY, None)
     with registry.switch_scope_and_registry(scope) as switched:
-        obj_type = args.pop("type")
+        obj_type = args.pop(TYPE_KEY)
         target = resolve_type(obj_type, switched, cfg)
         try:
             if _is_manager(target):
@@ -241,9 +238,11 @@ def build_runner_from_cfg(cfg: Any, registry: Registry) -> Any:
     if not _is_config(cfg):
         raise RegistryTypeError(f"cfg should be a dict, ConfigDict or Config, but got {type(cfg)}")
     if not _is_registry(registry):
-        raise RegistryTypeError(f"registry must be a Registry object, but got {type(registry)}")
+        raise RegistryTypeError(
+            f"registry must be a mmengine.Registry object, but got {type(registry)}"
+        )
     args = cfg.copy()
-    scope = args.pop("_scope_", None)
+    scope = args.pop(SCOPE_KEY, None)
     with registry.switch_scope_and_registry(scope) as switched:
         runner_type = args.get("runner_type", "Runner")
         if not isinstance(runner_type, (str, type)):
@@ -268,7 +267,7 @@ def build_scheduler_from_cfg(
             scheduler that is not epoch based.
     """
     args = merged_arguments(cfg, default_args)
-    scope = args.pop("_scope_", None)
+    scope = args.pop(SCOPE_KEY, None)
     with registry.switch_scope_and_registry(scope) as switched:
         if args.pop("convert_to_iter_based", False):
             if "epoch_length" not in args or not args.get("by_epoch", True):
@@ -276,7 +275,7 @@ def build_scheduler_from_cfg(
                     "Only epoch-based parameter scheduler can be converted to iter-based, "
                     "and `epoch_length` should be set"
                 )
-            scheduler_cls = resolve_type(args.pop("type"), switched, cfg)
+            scheduler_cls = resolve_type(args.pop(TYPE_KEY), switched, cfg)
             return scheduler_cls.build_iter_from_epoch(**args)
         args.pop("epoch_length", None)
         return build_from_cfg(args, switched)

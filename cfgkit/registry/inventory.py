@@ -8,7 +8,6 @@ import os
 from cfgkit.registry.registry import Registry
 from cfgkit.registry.root import ROOT_REGISTRIES
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
@@ -30,9 +29,7 @@ def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list[dic
         One dict per registry.
     """
     nodes = []
-    pending = [registry.root]
-    while pending:
-        node = pending.pop()
+    for node in registry.root.walk():
         entry: dict[str, Any] = {"num_modules": len(node.module_dict), "scope": node.scope}
         for name, module in node.module_dict.items():
             folder = "/".join(str(getattr(module, "__module__", "")).split(".")[:-1])
@@ -40,7 +37,6 @@ def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list[dic
         nodes.append(entry)
         if verbose:
             print(f"Find {entry['num_modules']} modules in {node.scope}'s {node.name} registry")
-        pending.extend(reversed(list(node.children.values())))
     return nodes
 
 
@@ -66,7 +62,7 @@ def count_registered_modules(
         },
     }
     if save_path is not None:
-        import json  # imported when first needed, to keep `import cfgkit` under 40 ms
+        import json  # lazy: only saving needs it
 
         with open(os.path.join(save_path, "modules_statistic_results.json"), "w") as stream:
             json.dump(result, stream, indent=2)

@@ -22,7 +22,6 @@ from cfgkit.errors import (
 from cfgkit.registry.build import build_from_cfg
 from cfgkit.registry.scope import DefaultScope
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator, Optional, Sequence, Union
@@ -86,7 +85,7 @@ def _import_scope_registry(scope: str) -> None:
 def _defined_at(module: Any) -> str:
     """Where ``module`` is defined: ``package.module (file.py:12)``, as far as known."""
     where = getattr(module, "__module__", None) or "?"
-    import inspect  # ~5 ms of `import cfgkit`; only this error message needs it
+    import inspect  # lazy: ~5 ms, and only this error message needs it
 
     try:
         filename = inspect.getsourcefile(module)
@@ -213,15 +212,17 @@ class Registry:
             root = root.parent
         return root
 
+    def walk(self) -> Iterator[Registry]:
+        """Yield this registry and every registry below it, depth first, parents first."""
+        pending: list[Registry] = [self]
+        while pending:
+            registry = pending.pop()
+            yield registry
+            pending.extend(reversed(list(registry._children.values())))
+
     def _search_child(self, scope: str) -> Optional[Registry]:
         """Find the registry with ``scope`` in this subtree (depth first, self included)."""
-        if self._scope == scope:
-            return self
-        for child in self._children.values():
-            found = child._search_child(scope)
-            if found is not None:
-                return found
-        return None
+        return next((r for r in self.walk() if r._scope == scope), None)
 
     def _add_child(self, registry: Registry) -> None:
         with self._lock:
@@ -241,10 +242,25 @@ class Registry:
     def get(self, key: str) -> Any:
         """Return what ``key`` names, or None.
 
-        ``'Name'`` is looked up here, then in the ancestors; ``'scope.Name'`` in the registry
-        of that scope (a child, the root, or the root's children). When nothing is
-        registered under the key, a dotted key is imported as a path, as mmengine does:
-        ``get('torch.nn.Conv2d')`` imports ``torch.nn``.
+        :meth:`lookup` first; when nothing is registered under the key, a dotted key is
+        imported as a path, as mmengine does: ``get('torch.nn.Conv2d')`` imports
+        ``torch.nn``.
+
+        Raises:
+            RegistryTypeError: ``key`` is not a string.
+            RegistryLookupError: The key is not even a valid import path (``'a..b'``).
+        """
+        found = self.lookup(key)
+        return found if found is not None else import_object(key)
+
+    def lookup(self, key: str) -> Any:
+        """Return what is registered under ``key``, or None; nothing but ``locations`` and
+        ``<scope>.registry`` modules is imported.
+
+        ``'Name'`` is looked up here, then in the ancestors; ``'scope.Name'`` in the
+        registry of that scope: this one, a child, or (through the root) the root or one of
+        the root's children, exactly where mmengine's ``Registry.get`` looks. ``build`` and
+        ``cfgkit check`` both find types through this.
 
         Raises:
             RegistryTypeError: ``key`` is not a string.
@@ -255,27 +271,33 @@ class Registry:
             )
         self.import_from_location()
         scope, name = self.split_scope_key(key)
-        found: Any = None
-        if scope is None or scope == self._scope:
-            found = self._module_dict.get(name)
-            registry = self.parent if scope is None else None
-            while found is None and registry is not None:
-                # Unlike mmengine, an ancestor's `locations` are imported before it is
-                # searched, so its modules are found however the lookup starts.
-                registry.import_from_location()
-                found = registry._module_dict.get(name)
-                registry = registry.parent
-        else:
-            _import_scope_registry(scope)
-            if scope in self._children:
-                found = self._children[scope].get(name)
-            else:
-                root = self._get_root_registry()
-                if scope == root._scope or scope in root._children:
-                    found = root.get(key)
-        if found is None:
-            found = import_object(key)
+        if scope is None:
+            return self._find_unscoped(name)
+        if scope == self._scope:
+            return self._module_dict.get(name)
+        self._import_scope(scope)
+        if scope in self._children:
+            return self._children[scope].lookup(name)
+        root = self._get_root_registry()
+        if root is not self and (scope == root._scope or scope in root._children):
+            return root.lookup(key)
+        return None
+
+    def _find_unscoped(self, name: str) -> Any:
+        """Find a name given without a scope: here, then in the ancestors."""
+        found = self._module_dict.get(name)
+        registry = self.parent
+        while found is None and registry is not None:
+            # Unlike mmengine, an ancestor's `locations` are imported before it is searched,
+            # so its modules are found however the lookup starts.
+            registry.import_from_location()
+            found = registry._module_dict.get(name)
+            registry = registry.parent
         return found
+
+    def _import_scope(self, scope: str) -> None:
+        """Import ``<scope>.registry`` before looking into another scope (as mmengine)."""
+        _import_scope_registry(scope)
 
     def visible_names(self) -> list[str]:
         """The names :meth:`get` finds without a scope: this registry's and its ancestors'."""

@@ -18,7 +18,6 @@ from contextvars import ContextVar
 
 from cfgkit.errors import RegistryArgumentError
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, ClassVar, Iterator, Optional

@@ -61,9 +61,21 @@ def test_setting_values_wraps_dicts():
     cfg["data"] = {"x": dict(y=1)}
     assert isinstance(cfg.model, ConfigDict)
     assert cfg.data.x.y == 1
-    cfg.filename = "stored as a key"
+
+
+@pytest.mark.parametrize("key", ["filename", "text", "pretty_text", "env_variables"])
+def test_reserved_keys_are_refused_by_assignment_and_merge(key):
+    cfg = Config(dict(a=1))
+    with pytest.raises(errors.ReservedKeyError, match=f"{key} is reserved for config file"):
+        setattr(cfg, key, 1)
+    with pytest.raises(errors.ReservedKeyError, match=f"key '{key}'"):
+        cfg[key] = 1
+    with pytest.raises(errors.ReservedKeyError, match=f"{key} is reserved"):
+        cfg.merge_from_dict({key: 1})
+    with pytest.raises(errors.ReservedKeyError, match=f"{key} is reserved"):
+        cfg.merge_from_dict({f"{key}.x": 1})
+    assert cfg.to_dict() == {"a": 1}
     assert cfg.filename is None
-    assert cfg["filename"] == "stored as a key"
 
 
 def test_deleting_an_attribute_is_not_supported():

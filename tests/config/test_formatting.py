@@ -143,7 +143,10 @@ def test_markers_in_strings_survive_json_and_yaml(tmp_path):
     ("value", "suffix", "message"),
     [
         pytest.param(
-            {"a": {1: "x"}}, "json", r"JSON keys are strings.*key 'a\.1'", id="json-int-key"
+            {"a": {(1, 2): "x"}},
+            "json",
+            r"JSON keys are strings, numbers or null.*key 'a\.\(1, 2\)'",
+            id="json-tuple-key",
         ),
         pytest.param({"a": [{1, 2}]}, "json", r"type set to JSON.*key 'a\.0'", id="json-set"),
         pytest.param(

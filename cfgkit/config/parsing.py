@@ -9,145 +9,74 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 import types
 
-from cfgkit.config.lazy import is_pure_python_style
 from cfgkit.errors import (
-    ConfigDecodeError,
-    ConfigError,
-    ConfigFileNotFoundError,
-    ConfigParsingError,
+    CfgkitError,
     ConfigSyntaxError,
+    DataSyntaxError,
     NotAMappingError,
-    UnsupportedFormatError,
-    wrap_execution_error,
+    located,
 )
+from cfgkit.keys import BASE_KEY
+from cfgkit.records import NamedTuple
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-__all__ = [
-    "BASE_KEY",
-    "PYTHON_EXTENSION",
-    "SUPPORTED_EXTENSIONS",
-    "PythonConfig",
-    "check_extension",
-    "compile_python",
-    "error_line",
-    "load_data",
-    "parse_python",
-    "read_text",
-    "run_python",
-]
+__all__ = ["PythonConfig", "compile_python", "load_data", "run_python"]
 
-BASE_KEY = "_base_"
-PYTHON_EXTENSION = ".py"
-SUPPORTED_EXTENSIONS = (".py", ".json", ".yaml", ".yml")
 _DROPPED_VALUE_TYPES = (types.FunctionType, types.ModuleType)
-
-
-def check_extension(filename: str, extension: str) -> None:
-    """Raise :class:`UnsupportedFormatError` unless ``extension`` is a config format.
-
-    Raises:
-        UnsupportedFormatError: The extension is not ``.py``, ``.json``, ``.yaml``, ``.yml``.
-    """
-    if extension not in SUPPORTED_EXTENSIONS:
-        raise UnsupportedFormatError(
-            f"Only py/yml/yaml/json type are supported now! Got '{extension or filename}'",
-            filename=filename,
-        )
-
-
-def read_text(filename: str) -> str:
-    """Return the text of ``filename`` (UTF-8).
-
-    Raises:
-        ConfigFileNotFoundError: The file does not exist (also a ``FileNotFoundError``).
-    """
-    try:
-        with open(filename, encoding="utf-8") as stream:
-            return stream.read()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        raise ConfigFileNotFoundError(
-            f'file "{filename}" does not exist', filename=filename
-        ) from None
-
-
 # The name `_base_` (not a folder in a path like '../_base_/x.py', not part of a longer name),
 # and the same where it is read rather than assigned (`_base_.x`, `_base_[...]`, a comment).
 _BASE_NAME = r"(?<![\w./\\])_base_(?![\w/\\])"
 _BASE_NAME_RE = re.compile(_BASE_NAME)
 _BASE_READ_RE = re.compile(_BASE_NAME + r"(?!\s*=(?!=))")
 _TOP_LEVEL_BASE_RE = re.compile(r"^_base_\s*=(?!=)", re.MULTILINE)
-_STYLE_WORDS = ("import", "with")
 
 
-class PythonConfig:
+class PythonConfig(NamedTuple):
     """A compiled Python config.
 
     Attributes:
         filename: The absolute path the code was compiled with.
-        code: The compiled module (None for a pure-Python style config).
+        code: The compiled module.
         base_files: The value of the first top-level ``_base_ = ...`` (``[]`` without one),
             or None when the code does not read ``_base_`` and so runs as written: its
             ``_base_`` assignment is then read back by :func:`run_python`.
         reads_bases: Whether the code uses the name ``_base_`` (so it needs the base dict).
-        pure_python_style: Whether the file is a ``read_base()`` style config.
     """
 
-    __slots__ = ("base_files", "code", "filename", "pure_python_style", "reads_bases")
-
-    def __init__(
-        self,
-        filename: str,
-        code: Optional[types.CodeType],
-        base_files: Any,
-        reads_bases: bool,
-        pure_python_style: bool = False,
-    ) -> None:
-        self.filename = filename
-        self.code = code
-        self.base_files = base_files
-        self.reads_bases = reads_bases
-        self.pure_python_style = pure_python_style
+    filename: str
+    code: types.CodeType
+    base_files: Any
+    reads_bases: bool
 
 
-def _syntax_error(error: SyntaxError, filename: str) -> ConfigSyntaxError:
+def _syntax_error(message: str, filename: str, error: Optional[SyntaxError] = None) -> Exception:
     return ConfigSyntaxError(
-        f"There are syntax errors in config file: {error.msg}",
+        f"There are syntax errors in config file: {message}",
         filename=filename,
-        lineno=error.lineno,
-        offset=error.offset,
-        text=error.text,
+        lineno=error.lineno if error else None,
+        offset=error.offset if error else None,
+        text=error.text if error else None,
     )
 
 
-def parse_python(text: str, filename: str) -> ast.Module:
-    """Parse a Python config.
-
-    Args:
-        text: The config's text after the text passes.
-        filename: The absolute path, named in the error.
-
-    Returns:
-        The parsed module.
-
-    Raises:
-        ConfigSyntaxError: The text is not valid Python (also a ``SyntaxError``); it keeps
-            the file, line, column and text of the error.
-    """
-    try:
-        return ast.parse(text, filename)
-    except SyntaxError as error:
-        raise _syntax_error(error, filename) from None
+def _check_nul(text: str, filename: str) -> None:
+    # compile() raises ValueError for a NUL before Python 3.11.4 and SyntaxError after.
+    position = text.find("\0")
+    if position >= 0:
+        raise ConfigSyntaxError(
+            "There are syntax errors in config file: source code cannot contain null bytes",
+            filename=filename,
+            lineno=text.count("\n", 0, position) + 1,
+        )
 
 
-def compile_python(text: str, filename: str, *, detect_style: bool = False) -> PythonConfig:
-    """Compile a Python config, going through an AST only when the text needs it.
+def compile_python(text: str, filename: str) -> PythonConfig:
+    """Compile a classic Python config, going through an AST only when the text needs it.
 
     mmengine removes every ``_base_ = ...`` so that, while the config runs, the name refers
     to the dict of base values; the first top-level one gives the list of bases. When the
@@ -157,30 +86,24 @@ def compile_python(text: str, filename: str, *, detect_style: bool = False) -> P
     Args:
         text: The config's text after the text passes.
         filename: The absolute path, used for line numbers in errors and tracebacks.
-        detect_style: Also tell whether the file is a pure-Python (``read_base()``) config.
 
     Returns:
         The compiled config.
 
     Raises:
         ConfigSyntaxError: The text is not valid Python (also a ``SyntaxError``).
-        ConfigParsingError: ``detect_style`` and a ``with`` other than ``read_base()``.
         ConfigExecutionError: Evaluating the ``_base_`` expression raised.
     """
+    _check_nul(text, filename)
     occurrences = len(_BASE_NAME_RE.findall(text)) if BASE_KEY in text else 0
-    style_matters = detect_style and any(word in text for word in _STYLE_WORDS)
-    if not style_matters and (
-        occurrences == 0 or (occurrences == 1 and _TOP_LEVEL_BASE_RE.search(text))
-    ):
-        try:
-            code = compile(text, filename, "exec")
-        except SyntaxError as error:
-            raise _syntax_error(error, filename) from None
-        return PythonConfig(filename, code, None, False)
-
-    tree = parse_python(text, filename)
-    if style_matters and is_pure_python_style(tree, text, filename):
-        return PythonConfig(filename, None, [], False, pure_python_style=True)
+    try:
+        if occurrences == 0 or (occurrences == 1 and _TOP_LEVEL_BASE_RE.search(text)):
+            return PythonConfig(filename, compile(text, filename, "exec"), None, False)
+        tree = ast.parse(text, filename)
+    except SyntaxError as error:
+        raise _syntax_error(error.msg, filename, error) from None
+    except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse
+        raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
     base_files: Any = []
     top_level_assignments = 0
     for index, node in enumerate(tree.body):
@@ -192,8 +115,7 @@ def compile_python(text: str, filename: str, *, detect_style: bool = False) -> P
     reads = len(_BASE_READ_RE.findall(text))
     if occurrences - reads > top_level_assignments:
         _strip_nested_base_assignments(tree)
-    code = compile(tree, filename, "exec")
-    return PythonConfig(filename, code, base_files, reads > 0)
+    return PythonConfig(filename, compile(tree, filename, "exec"), base_files, reads > 0)
 
 
 def _assigns_base(node: ast.Assign) -> bool:
@@ -207,7 +129,7 @@ def _evaluate_base_files(node: ast.Assign, filename: str) -> Any:
     try:
         return eval(compile(expression, filename, "eval"), {})
     except Exception as error:
-        raise _located(error, filename) from error
+        raise located(error, filename)  # noqa: B904 - the original is its __cause__
 
 
 def _strip_nested_base_assignments(tree: ast.Module) -> None:
@@ -238,24 +160,16 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
         ``config.base_files`` is None.
 
     Raises:
-        ConfigExecutionError: The config raised; the error is also of the original type and
-            names the file and line.
+        ConfigError: The config raised (a ``sys.exit()`` too); the error is also of the
+            original type and names the file and line.
     """
-    if config.code is None:
-        raise ConfigParsingError(
-            "A pure-Python config cannot run as a classic one", filename=config.filename
-        )
     # `__file__` is the real path (mmengine leaves it undefined); like every `__` name it
     # stays out of the result.
     namespace: dict[str, Any] = {BASE_KEY: bases, "__file__": config.filename}
     try:
         exec(config.code, namespace)
-    except ConfigError as error:
-        if error.filename is None:  # raised by a ConfigDict the config used
-            error.filename, error.lineno = config.filename, error_line(error, config.filename)
-        raise
-    except Exception as error:
-        raise _located(error, config.filename) from error
+    except (Exception, SystemExit) as error:
+        raise located(error, config.filename)  # noqa: B904 - the original is its __cause__
     assigned = namespace[BASE_KEY]
     # Keys other than names come from `globals()[key] = ...`, which dumps use for them.
     values = {
@@ -265,32 +179,6 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
         and not isinstance(value, _DROPPED_VALUE_TYPES)
     }
     return values, [] if assigned is bases else assigned
-
-
-def error_line(error: BaseException, filename: str) -> Optional[int]:
-    """Return the last line of ``filename`` in the traceback of ``error``."""
-    lineno = None
-    traceback = error.__traceback__
-    while traceback is not None:
-        if traceback.tb_frame.f_code.co_filename == filename:
-            lineno = traceback.tb_lineno
-        traceback = traceback.tb_next
-    return lineno
-
-
-def _located(error: Exception, filename: str) -> Exception:
-    lineno = error_line(error, filename)
-    try:
-        return wrap_execution_error(error, filename, lineno)
-    except TypeError:
-        # A user-defined exception type that cannot be subclassed: keep it as it is.
-        _add_note(error, f"raised while loading config file {filename}, line {lineno}")
-        return error
-
-
-def _add_note(error: Exception, note: str) -> None:
-    if sys.version_info >= (3, 11):
-        error.add_note(note)
 
 
 def load_data(text: str, filename: str, extension: str) -> dict[str, Any]:
@@ -305,11 +193,23 @@ def load_data(text: str, filename: str, extension: str) -> dict[str, Any]:
         The parsed dict.
 
     Raises:
-        ConfigDecodeError: The text is not well formed (also ``SyntaxError``/``ValueError``).
-        UnsafeYamlError: YAML uses a Python tag other than ``!!python/tuple``.
+        DataSyntaxError: The text is not well formed, nests too deeply, or holds an integer
+            longer than Python converts (also ``SyntaxError``/``ValueError``).
+        UnsafeYamlError: YAML uses a Python tag other than ``!!python/tuple``, or its
+            aliases expand without bound.
         NotAMappingError: The top level is not a mapping.
     """
-    data = _load_json(text, filename) if extension == ".json" else _load_yaml(text, filename)
+    kind = "JSON" if extension == ".json" else "YAML"
+    try:
+        data = _load_json(text, filename) if kind == "JSON" else _load_yaml(text, filename)
+    except RecursionError:
+        raise DataSyntaxError(
+            f"Invalid {kind}: values are nested too deeply to read", filename=filename
+        ) from None
+    except ValueError as error:  # an integer longer than int_max_str_digits
+        if isinstance(error, CfgkitError):
+            raise
+        raise DataSyntaxError(f"Invalid {kind}: {error}", filename=filename) from None
     if not isinstance(data, dict):
         raise NotAMappingError(
             f"The top level of a config file must be a mapping, got {type(data).__name__}",
@@ -319,12 +219,12 @@ def load_data(text: str, filename: str, extension: str) -> dict[str, Any]:
 
 
 def _load_json(text: str, filename: str) -> Any:
-    import json  # imported when first needed, to keep `import cfgkit` under 40 ms
+    import json  # lazy: only JSON configs need it
 
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise ConfigDecodeError(
+        raise DataSyntaxError(
             f"Invalid JSON: {error.msg}",
             filename=filename,
             lineno=error.lineno,
@@ -334,6 +234,6 @@ def _load_json(text: str, filename: str) -> Any:
 
 
 def _load_yaml(text: str, filename: str) -> Any:
-    from cfgkit.config import yaml_safe  # pyyaml costs ~20 ms to import; only YAML needs it
+    from cfgkit.config import yaml_safe  # lazy: PyYAML costs ~20 ms to import
 
     return yaml_safe.load_yaml(text, filename)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from argparse import Action, ArgumentError, ArgumentParser, Namespace
 from collections import abc
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterator, Optional, Sequence, Union
@@ -20,6 +19,8 @@ if TYPE_CHECKING:
 __all__ = ["CommandLineOptions", "DictAction", "add_args", "parse_option_value"]
 
 _QUOTES = "'\""
+# Deeper brackets than any real option; the parser recurses once per level.
+MAX_BRACKET_DEPTH = 100
 _PAIRS = {"(": ")", "[": "]"}
 
 
@@ -94,6 +95,11 @@ def _split_top_level(text: str, scanner: _Scanner) -> list[str]:
             continue
         if char in _PAIRS:
             stack.append(_PAIRS[char])
+            if len(stack) > MAX_BRACKET_DEPTH:
+                raise OptionValueError(
+                    f"Brackets are nested more than {MAX_BRACKET_DEPTH} levels deep in "
+                    f"{text[:40]}..."
+                )
         elif char in ")]":
             if not stack or stack.pop() != char:
                 raise OptionValueError(f"Imbalanced brackets exist in {text}")

@@ -1,4 +1,4 @@
-"""Where config keys come from: the layers that wrote a config, replayed for one key on demand.
+"""Provenance: where each value of a config came from, replayed for one key on demand.
 
 Loading keeps, for every file, what it contributed (its own dict, before merging) in merge
 order: the bases depth first, then the file. ``merge_from_dict`` and assignments in code
@@ -13,16 +13,17 @@ import os
 import re
 import sys
 
-from cfgkit.config.config_dict import DELETE_KEY, to_plain_tree
-from cfgkit.config.loading import read_text
+from cfgkit.config.config_dict import to_plain_tree
 from cfgkit.config.source_lines import key_lines
-from cfgkit.errors import ConfigFileNotFoundError
+from cfgkit.keys import DELETE_KEY
+from cfgkit.records import NamedTuple
 
-# Only type checkers need typing, and importing it costs ~5 ms of `import cfgkit`.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import FrameType
-    from typing import Any, Iterator, Optional
+    from typing import Any, Optional
+
+    from cfgkit.key_paths import KeyPath
 
 __all__ = [
     "LAYER_BASE",
@@ -33,11 +34,9 @@ __all__ = [
     "Provenance",
     "Record",
     "SourceLayer",
-    "find_key_line",
-    "leaf_paths",
-    "parse_key",
+    "changed_keys",
+    "last_written",
     "same_value",
-    "value_at",
 ]
 
 LAYER_BASE = "base"
@@ -53,10 +52,10 @@ _CFGKIT_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _MISSING = object()
 
 
-class SourceLayer:
+class SourceLayer(NamedTuple):
     """What one config file contributed: its own dict before merging, and its text.
 
-    Args:
+    Attributes:
         filename: The file.
         extension: Its format.
         tree: The file's own keys (after ``{{ _base_.x }}`` references were resolved).
@@ -64,27 +63,11 @@ class SourceLayer:
         raw: The text as written, to tell ``{{ $VAR }}`` substitutions apart.
     """
 
-    __slots__ = ("_lines", "extension", "filename", "raw", "text", "tree")
-
-    def __init__(
-        self, filename: str, extension: str, tree: dict[Any, Any], text: str, raw: str
-    ) -> None:
-        self.filename = filename
-        self.extension = extension
-        self.tree = tree
-        self.text = text
-        self.raw = raw
-        self._lines: Optional[dict[tuple[Any, ...], int]] = None
-
-    def line_of(self, path: tuple[Any, ...]) -> Optional[int]:
-        """The line that writes ``path``, or its longest written prefix."""
-        if self._lines is None:
-            self._lines = key_lines(self.text, self.extension)
-        for end in range(len(path), 0, -1):
-            found = self._lines.get(path[:end])
-            if found is not None:
-                return found
-        return None
+    filename: str
+    extension: str
+    tree: dict[Any, Any]
+    text: str
+    raw: str
 
     def env_variable_on(self, lineno: Optional[int]) -> Optional[str]:
         """The environment variable substituted on line ``lineno`` of the raw text, if any."""
@@ -97,7 +80,7 @@ class SourceLayer:
         return match.group(1) if match else None
 
 
-class Record:
+class Record(NamedTuple):
     """One value a key took: where it was set, by which layer, and how.
 
     Attributes:
@@ -109,23 +92,12 @@ class Record:
         note: More detail (the environment variable, ``_delete_``, an options label).
     """
 
-    __slots__ = ("action", "filename", "layer", "lineno", "note", "value")
-
-    def __init__(
-        self,
-        value: Any,
-        filename: Optional[str],
-        lineno: Optional[int],
-        layer: str,
-        action: str,
-        note: str = "",
-    ) -> None:
-        self.value = value
-        self.filename = filename
-        self.lineno = lineno
-        self.layer = layer
-        self.action = action
-        self.note = note
+    value: Any
+    filename: Optional[str]
+    lineno: Optional[int]
+    layer: str
+    action: str
+    note: str = ""
 
     @property
     def where(self) -> str:
@@ -141,27 +113,18 @@ class Record:
             value = value[:57] + "..."
         return f"<{self.action} {value} at {self.where} ({self.layer}{detail})>"
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return repr(self)
 
 
-class _Event:
+class _Event(NamedTuple):
     """A change made after loading: options merged in, or one assignment in code."""
 
-    __slots__ = ("filename", "label", "lineno", "path", "tree")
-
-    def __init__(
-        self,
-        path: tuple[Any, ...],
-        tree: Any,
-        label: str,
-        filename: Optional[str] = None,
-        lineno: Optional[int] = None,
-    ) -> None:
-        self.path = path
-        self.tree = tree
-        self.label = label
-        self.filename = filename
-        self.lineno = lineno
+    path: KeyPath
+    tree: Any
+    label: str
+    filename: Optional[str] = None
+    lineno: Optional[int] = None
 
 
 def _child(node: Any, key: Any) -> Any:
@@ -177,7 +140,7 @@ def _child(node: Any, key: Any) -> Any:
     return _MISSING
 
 
-def _touch(tree: Any, path: tuple[Any, ...]) -> Optional[tuple[str, Any, str]]:
+def _touch(tree: Any, path: KeyPath) -> Optional[tuple[str, Any, str]]:
     """How a layer's tree affects ``path``: ``(action, value, note)``, or None if it does not.
 
     Mirrors the merge: dicts merge key by key; a sequence or a scalar replaces what was
@@ -219,35 +182,6 @@ def _caller_outside_cfgkit() -> tuple[Optional[str], Optional[int]]:
     return None, None
 
 
-def value_at(tree: Any, path: tuple[Any, ...]) -> Any:
-    """Follow ``path`` into a config as attribute access would, raising the error it raises
-    (``AttributeError`` for a missing key, ``IndexError`` past the end of a list)."""
-    node = tree
-    for part in path:
-        if isinstance(node, dict):
-            if part in node:
-                node = dict.__getitem__(node, part)
-            elif str(part) in node:
-                node = dict.__getitem__(node, str(part))
-            else:  # raise what `cfg.a.b` (or `cfg[1]`) raises
-                node = getattr(node, part) if isinstance(part, str) else node[part]
-        else:
-            node = node[part]
-    return node
-
-
-def parse_key(key: Any) -> tuple[Any, ...]:
-    """``'train_pipeline.2.scale'`` -> ``('train_pipeline', 2, 'scale')`` (digits as ints).
-
-    A tuple or list is taken as the path itself (for keys that hold dots).
-    """
-    if isinstance(key, (tuple, list)):
-        return tuple(key)
-    if not isinstance(key, str):
-        return (key,)
-    return tuple(int(part) if part.isdigit() else part for part in key.split("."))
-
-
 class Provenance:
     """The log of a config's layers, replayed for one key at a time.
 
@@ -260,25 +194,33 @@ class Provenance:
         self.filename = filename
         self.layers = layers
         self.events: list[_Event] = []
+        # Key paths to lines, per layer, computed the first time a layer is asked.
+        self._lines: dict[int, dict[KeyPath, int]] = {}
 
-    def copy(self) -> Provenance:
-        """A log with the same layers and its own list of later changes."""
-        other = Provenance(self.filename, self.layers)
-        other.events = list(self.events)
-        return other
+    def _line_of(self, index: int, path: KeyPath) -> Optional[int]:
+        """The line of layer ``index`` that writes ``path``, or its longest written prefix."""
+        lines = self._lines.get(index)
+        if lines is None:
+            layer = self.layers[index]
+            lines = self._lines[index] = key_lines(layer.text, layer.extension)
+        for end in range(len(path), 0, -1):
+            found = lines.get(path[:end])
+            if found is not None:
+                return found
+        return None
 
     def record_options(self, tree: dict[Any, Any], label: str = "merge_from_dict") -> None:
         """Log options merged in (``tree`` as ``merge_into`` got it: dotted keys expanded)."""
         self.events.append(_Event((), to_plain_tree(tree), label))
 
-    def record_assignment(self, path: tuple[Any, ...], value: Any) -> None:
+    def record_assignment(self, path: KeyPath, value: Any) -> None:
         """Log ``cfg.<path> = value``, with the file and line of the code that did it."""
         filename, lineno = _caller_outside_cfgkit()
         # A copy: the assigned dict or list may be changed in place afterwards.
         snapshot = to_plain_tree(value)
         self.events.append(_Event(path, snapshot, "assignment in code", filename, lineno))
 
-    def chain(self, path: tuple[Any, ...], current: Any = _MISSING) -> list[Record]:
+    def chain(self, path: KeyPath, current: Any = _MISSING) -> list[Record]:
         """The records of every value ``path`` took, oldest first.
 
         Args:
@@ -290,10 +232,10 @@ class Provenance:
             The records.
         """
         records: list[Record] = []
-        for layer in self.layers:
+        for index, layer in enumerate(self.layers):
             touched = _touch(layer.tree, path)
             if touched is not None:
-                records.append(self._file_record(layer, path, touched, bool(records)))
+                records.append(self._file_record(index, path, touched, bool(records)))
         for event in self.events:
             if path[: len(event.path)] == event.path:
                 touched = _touch(event.tree, path[len(event.path) :])
@@ -308,11 +250,12 @@ class Provenance:
         return records
 
     def _file_record(
-        self, layer: SourceLayer, path: tuple[Any, ...], touched: tuple[str, Any, str], seen: bool
+        self, index: int, path: KeyPath, touched: tuple[str, Any, str], seen: bool
     ) -> Record:
+        layer = self.layers[index]
         action = _in_order(touched[0], seen)
         value, note = touched[1], touched[2]
-        lineno = layer.line_of(path)
+        lineno = self._line_of(index, path)
         kind = LAYER_CONFIG if layer.filename == self.filename else LAYER_BASE
         variable = layer.env_variable_on(lineno) if action != "delete" else None
         if variable is not None:
@@ -326,12 +269,17 @@ class Provenance:
             return Record(value, None, None, LAYER_OPTIONS, action, note or event.label)
         return Record(value, event.filename, event.lineno, LAYER_CODE, action, event.label)
 
-    def locate(self, path: tuple[Any, ...]) -> tuple[Optional[str], Optional[int]]:
+    def locate(self, path: KeyPath) -> tuple[Optional[str], Optional[int]]:
         """The file and line of the last layer that wrote ``path`` (for error messages)."""
-        for record in reversed(self.chain(path)):
-            if record.filename is not None and record.action != "delete":
-                return record.filename, record.lineno
-        return None, None
+        return last_written(self.chain(path))
+
+
+def last_written(records: list[Record]) -> tuple[Optional[str], Optional[int]]:
+    """The file and line of the last record that wrote a value (not a deletion)."""
+    for record in reversed(records):
+        if record.filename is not None and record.action != "delete":
+            return record.filename, record.lineno
+    return None, None
 
 
 def _in_order(action: str, seen: bool) -> str:
@@ -355,38 +303,27 @@ def same_value(first: Any, second: Any, default: bool = False) -> bool:
         return default
 
 
-def leaf_paths(tree: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Yield ``(path, value)`` for every leaf of a config.
+def changed_keys(before: Any, after: Any) -> dict[Any, Any]:
+    """The keys of ``after`` that are new or different from ``before`` (what a config changed
+    in place through ``_base_``, or what a package scope added), recorded as a layer.
 
-    Dicts are descended into, and so are lists and tuples that hold a dict (pipelines); a
-    list of plain values is one leaf.
+    Nested dicts are compared key by key, and lists and tuples of the same length element by
+    element, their changes keyed by index, so that only what changed is credited.
     """
-    if isinstance(tree, dict) and tree:
-        for key, item in tree.items():
-            yield from leaf_paths(item, (*path, key))
-    elif isinstance(tree, (list, tuple)) and any(isinstance(v, dict) for v in tree):
-        for index, item in enumerate(tree):
-            yield from leaf_paths(item, (*path, index))
-    else:
-        yield path, tree
+    changes: dict[Any, Any] = {}
+    items = dict.items(after) if isinstance(after, dict) else enumerate(after)
+    for key, value in items:
+        old = dict.get(before, key, _MISSING) if isinstance(before, dict) else before[key]
+        if _comparable_containers(old, value):
+            nested = changed_keys(old, value)
+            if nested:
+                changes[key] = nested
+        elif old is _MISSING or not same_value(old, value):
+            changes[key] = value
+    return changes
 
 
-def find_key_line(filename: str, key: str, text: Optional[str] = None) -> Optional[int]:
-    """Return the first line of ``filename`` that sets the top-level ``key``, if any.
-
-    Args:
-        filename: The config file.
-        key: A top-level key.
-        text: The file's text, when the caller has it.
-
-    Returns:
-        The 1-based line number, or None when no line looks like it sets the key.
-    """
-    if text is None:
-        try:
-            text = read_text(filename)
-        except ConfigFileNotFoundError:
-            return None
-    pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*[:=]", re.MULTILINE)
-    match = pattern.search(text)
-    return None if match is None else text.count("\n", 0, match.start()) + 1
+def _comparable_containers(old: Any, new: Any) -> bool:
+    if isinstance(old, dict) and isinstance(new, dict):
+        return True
+    return isinstance(old, (list, tuple)) and type(old) is type(new) and len(old) == len(new)
