@@ -32,6 +32,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterator, Optional, Sequence
 
+    from cfgkit.key_paths import KeyPath
+
 __all__ = ["build_parser", "main", "main_entry"]
 
 USAGE_ERROR = 2
@@ -155,7 +157,7 @@ def _ancestors(registry: Registry) -> Iterator[Registry]:
 _COLOURS = {"-": "\033[31m", "+": "\033[32m", "~": "\033[33m"}
 
 
-def _final_where(cfg: Config, path: tuple[Any, ...]) -> str:
+def _final_where(cfg: Config, path: KeyPath) -> str:
     return _where(cfg.provenance(path)[-1])
 
 

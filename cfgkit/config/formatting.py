@@ -29,6 +29,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
+    from cfgkit.key_paths import KeyPath
+
 __all__ = [
     "DUMP_FORMATS",
     "YAPF_STYLE",
@@ -58,7 +60,7 @@ LONG_INT_BITS = 12_000
 _CALLED_BUILTINS = frozenset({"dict", "float", "complex", "set", "frozenset", "globals", "range"})
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
+def _dotted(path: KeyPath) -> str:
     return dotted(path) or "<top level>"
 
 
@@ -73,7 +75,7 @@ def _is_name(key: Any) -> bool:
     return unicodedata.normalize("NFKC", key) == key
 
 
-def _check_depth(path: tuple[Any, ...]) -> None:
+def _check_depth(path: KeyPath) -> None:
     if len(path) > MAX_DEPTH:
         raise DumpError(
             f"values nested more than {MAX_DEPTH} levels deep cannot be written so that they "
@@ -127,7 +129,7 @@ def _float(value: float) -> str:
     return f"float('{value}')"
 
 
-def _reference(value: Any, path: tuple[Any, ...]) -> str:
+def _reference(value: Any, path: KeyPath) -> str:
     """An expression that imports ``value`` (a class or a function) on load."""
     module = getattr(value, "__module__", None)
     qualname = getattr(value, "__qualname__", None)
@@ -150,7 +152,7 @@ def _reference(value: Any, path: tuple[Any, ...]) -> str:
 _REFERENCE_TYPES = (type, types.FunctionType, types.BuiltinFunctionType)
 
 
-def _leaf(value: Any, path: tuple[Any, ...]) -> str:
+def _leaf(value: Any, path: KeyPath) -> str:
     """The Python text for a value that is not a dict, list or tuple."""
     kind = type(value)
     if kind is str:
@@ -180,7 +182,7 @@ def _leaf(value: Any, path: tuple[Any, ...]) -> str:
     )
 
 
-def _key(key: Any, path: tuple[Any, ...]) -> str:
+def _key(key: Any, path: KeyPath) -> str:
     if isinstance(key, (list, tuple)):
         inner = ", ".join(_key(k, path) for k in key)
         return f"({inner},)" if len(key) == 1 else f"({inner})"
@@ -190,7 +192,7 @@ def _key(key: Any, path: tuple[Any, ...]) -> str:
 # --- cfgkit's style ---------------------------------------------------------------------------
 
 
-def _flat(value: Any, path: tuple[Any, ...]) -> str:
+def _flat(value: Any, path: KeyPath) -> str:
     """``value`` on one line."""
     _check_depth(path)
     if isinstance(value, dict):
@@ -210,7 +212,7 @@ def _flat(value: Any, path: tuple[Any, ...]) -> str:
     return _leaf(value, path)
 
 
-def _block(value: Any, indent: int, used: int, path: tuple[Any, ...]) -> str:
+def _block(value: Any, indent: int, used: int, path: KeyPath) -> str:
     """``value`` starting ``used`` columns into a line indented by ``indent``."""
     flat = _flat(value, path)
     if used + len(flat) + 1 <= WIDTH or not isinstance(value, (dict, list, tuple)) or not value:
@@ -310,7 +312,7 @@ def _indent_tail(text: str) -> str:
     return text.replace("\n", "\n" + " " * INDENT)
 
 
-def _raw_leaf(value: Any, path: tuple[Any, ...]) -> str:
+def _raw_leaf(value: Any, path: KeyPath) -> str:
     kind = type(value)
     if kind is str:
         return _string(value)
@@ -321,7 +323,7 @@ def _raw_leaf(value: Any, path: tuple[Any, ...]) -> str:
     return _leaf(value, path)
 
 
-def _raw_value(value: Any, path: tuple[Any, ...]) -> tuple[str, str]:
+def _raw_value(value: Any, path: KeyPath) -> tuple[str, str]:
     """mmengine's text for a value after ``key=``, and the closing bracket that goes after
     it once it is indented (mmengine indents the text, then appends the bracket)."""
     _check_depth(path)
@@ -332,7 +334,7 @@ def _raw_value(value: Any, path: tuple[Any, ...]) -> tuple[str, str]:
     return _raw_leaf(value, path), ""
 
 
-def _raw_dict(tree: dict[Any, Any], path: tuple[Any, ...], top: bool = False) -> str:
+def _raw_dict(tree: dict[Any, Any], path: KeyPath, top: bool = False) -> str:
     mapping = not all(_is_name(k) for k in tree)
     items = sorted(tree.items(), key=lambda item: str(item[0]))
     parts = []
@@ -349,7 +351,7 @@ def _closing(value: Any) -> str:
     return "]" if isinstance(value, list) else ")"
 
 
-def _raw_sequence(value: Any, path: tuple[Any, ...]) -> str:
+def _raw_sequence(value: Any, path: KeyPath) -> str:
     """mmengine's list or tuple text, up to (not including) the closing bracket."""
     _check_depth(path)
     text = "[\n" if isinstance(value, list) else "(\n"
@@ -411,7 +413,7 @@ _JSON_LEAVES = (str, int, float, bool, type(None))
 _JSON_KEYS = (str, int, float, bool, type(None))
 
 
-def _check_json(value: Any, path: tuple[Any, ...]) -> None:
+def _check_json(value: Any, path: KeyPath) -> None:
     _check_depth(path)
     if isinstance(value, dict):
         written: dict[str, Any] = {}
@@ -468,7 +470,7 @@ _YAML_LEAVES = (
 )  # fmt: skip
 
 
-def _check_yaml(value: Any, path: tuple[Any, ...]) -> None:
+def _check_yaml(value: Any, path: KeyPath) -> None:
     _check_depth(path)
     if isinstance(value, dict):
         for key, item in value.items():

@@ -29,6 +29,7 @@ from cfgkit.config.files import check_not_loading, package_directory, read_text
 from cfgkit.config.lazy import LazyObject, read_base
 from cfgkit.errors import ConfigParsingError, ConfigSyntaxError, MissingBaseNameError, located
 from cfgkit.keys import BASE_KEY
+from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,18 +49,13 @@ _DECISIVE_WORD = re.compile(r"(?:^|;)[ \t]*(?:with|import|from)\b", re.MULTILINE
 _standard_names: Optional[frozenset[str]] = None
 
 
-class PurePythonConfig:
+class PurePythonConfig(NamedTuple):
     """A loaded pure-Python config: its names, which of them imports bound, and its text."""
 
-    __slots__ = ("filename", "imported_names", "text", "tree")
-
-    def __init__(
-        self, filename: str, tree: dict[str, Any], imported_names: set[str], text: str
-    ) -> None:
-        self.filename = filename
-        self.tree = tree
-        self.imported_names = imported_names
-        self.text = text
+    filename: str
+    tree: dict[str, Any]
+    imported_names: set[str]
+    text: str
 
 
 def _standard_modules() -> frozenset[str]:
