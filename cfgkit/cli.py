@@ -107,7 +107,7 @@ def _import_modules(names: Sequence[str]) -> None:
     """Import ``names`` as ``python -m`` would find them: the current directory first."""
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
-    import_modules(names, "the command line")
+    import_modules(names, key=None)
 
 
 def _registry(args: argparse.Namespace) -> int:
@@ -303,10 +303,10 @@ def _describe(error: BaseException) -> str:
         message = str(error)
     except Exception:  # an error whose own __str__ fails
         message = repr(error)
-    if isinstance(error, KeyError):
-        message = message.strip("'\"")
     if isinstance(error, CfgkitError):
         return message
+    if isinstance(error, KeyError):
+        message = message.strip("'\"")
     return f"{type(error).__name__}: {message}"
 
 

@@ -228,7 +228,9 @@ class ConfigEncodingError(ConfigDecodeError, UnicodeDecodeError):
 
 
 class DataSyntaxError(ConfigDecodeError, ConfigSyntaxError):
-    """A JSON or YAML config file is not well formed (also a ``SyntaxError``)."""
+    """A config's text is malformed: JSON or YAML that does not parse, or a NUL byte in a
+    Python config (both a ``SyntaxError`` and a ``ValueError``: Python raises the latter for a
+    NUL before 3.11.4)."""
 
 
 class UnsafeYamlError(ConfigError, ValueError):

@@ -17,6 +17,8 @@ from cfgkit.config.custom_imports import import_custom_modules
 from cfgkit.config.files import PYTHON_EXTENSION, check_extension, read_text
 from cfgkit.config.formatting import dump_text, format_python, format_raw, format_yapf
 from cfgkit.config.inheritance import LoadOptions, ResolvedConfig, resolve_file, resolve_text
+from cfgkit.config.lazy import LazyAttr as CfgkitLazyAttr
+from cfgkit.config.lazy import LazyObject as CfgkitLazyObject
 from cfgkit.config.merging import expand_dotted_keys, merge_into
 from cfgkit.config.mmengine_private import MmenginePrivateHelpers
 from cfgkit.config.provenance import LAYER_CODE, Provenance, Record
@@ -475,9 +477,9 @@ class Config(MmenginePrivateHelpers):
                 return {k: convert(v) for k, v in value.items()}
             if isinstance(value, (list, tuple)):
                 return type(value)(convert(v) for v in value)
-            if getattr(type(value), "__cfgkit_lazy__", False):
-                if hasattr(value, "source"):
-                    return LazyAttr(value.name, convert(value.source), value.location)
+            if isinstance(value, CfgkitLazyAttr):
+                return LazyAttr(value.name, convert(value.source), value.location)
+            if isinstance(value, CfgkitLazyObject):
                 return LazyObject(value._module, value._imported, value.location)
             return value
 

@@ -17,7 +17,11 @@ __all__ = ["import_custom_modules", "import_modules"]
 
 
 def import_modules(
-    names: Sequence[Any], filename: Optional[str] = None, *, allow_failed: bool = False
+    names: Sequence[Any],
+    filename: Optional[str] = None,
+    *,
+    allow_failed: bool = False,
+    key: Optional[str] = CUSTOM_IMPORTS_KEY,
 ) -> None:
     """Import each module in ``names``, turning any failure into a located error.
 
@@ -25,6 +29,7 @@ def import_modules(
         names: Module names.
         filename: The config that lists them, named in errors.
         allow_failed: Warn and go on when an import fails with an ``ImportError``.
+        key: The config key that lists them (None for modules named on the command line).
 
     Raises:
         ConfigTypeError: A name is not a string.
@@ -37,7 +42,7 @@ def import_modules(
             raise ConfigTypeError(
                 f"{name} is of type {type(name)} and cannot be imported.",
                 filename=filename,
-                key=f"{CUSTOM_IMPORTS_KEY}.imports",
+                key=f"{key}.imports" if key else None,
             )
         try:
             importlib.import_module(name)
@@ -51,14 +56,14 @@ def import_modules(
                 f"is: {search_path}\nYou should set `PYTHONPATH` to make `sys.path` include the "
                 "directory which contains your custom module",
                 filename=filename,
-                key=CUSTOM_IMPORTS_KEY,
+                key=key,
             ) from error
         except (Exception, SystemExit) as error:
             raise CustomImportError(
                 f"Failed to import custom module {name!r}: it raised "
                 f"{type(error).__name__}: {error}",
                 filename=filename,
-                key=CUSTOM_IMPORTS_KEY,
+                key=key,
             ) from error
 
 

@@ -68,7 +68,7 @@ def _check_nul(text: str, filename: str) -> None:
     # compile() raises ValueError for a NUL before Python 3.11.4 and SyntaxError after.
     position = text.find("\0")
     if position >= 0:
-        raise ConfigSyntaxError(
+        raise DataSyntaxError(
             "There are syntax errors in config file: source code cannot contain null bytes",
             filename=filename,
             lineno=text.count("\n", 0, position) + 1,

@@ -1,0 +1,2 @@
+_base_ = ['latin1_comment.py']
+b = 2
