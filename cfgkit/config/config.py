@@ -19,6 +19,7 @@ from cfgkit.config.formatting import dump_text, format_python, format_raw, forma
 from cfgkit.config.inheritance import LoadOptions, ResolvedConfig, resolve_file, resolve_text
 from cfgkit.config.lazy import LazyAttr as CfgkitLazyAttr
 from cfgkit.config.lazy import LazyObject as CfgkitLazyObject
+from cfgkit.config.loader_names import LOADER_NAMES
 from cfgkit.config.merging import expand_dotted_keys, merge_into
 from cfgkit.config.mmengine_private import MmenginePrivateHelpers
 from cfgkit.config.provenance import LAYER_CODE, Provenance, Record
@@ -188,7 +189,7 @@ class Config(MmenginePrivateHelpers):
         # As in mmengine, a pure-Python config ignores the variable and import flags.
         loaded = _resolving(
             path,
-            lambda: load_pure_python(path, source_name=filename, loader_names=_LOADER_NAMES),
+            lambda: load_pure_python(path, source_name=filename),
         )
         cfg = Config(
             to_config_tree(loaded.tree, ()),
@@ -575,8 +576,8 @@ def _resolving(where: str, load: Any) -> Any:
         ) from None
 
 
-# What a pure-Python config may import from mmengine or cfgkit without importing it.
-_LOADER_NAMES: dict[str, Any] = {"Config": Config, "ConfigDict": ConfigDict}
+# `from mmengine.config import Config` in a config binds this class (see loader_names).
+LOADER_NAMES["Config"] = Config
 
 
 def config_from_resolved(

@@ -11,10 +11,12 @@ import ast
 import re
 import types
 
+from cfgkit.config.loader_names import loader_builtins
 from cfgkit.errors import (
     CfgkitError,
     ConfigSyntaxError,
     DataSyntaxError,
+    NestingError,
     NotAMappingError,
     located,
 )
@@ -34,6 +36,7 @@ _BASE_NAME = r"(?<![\w./\\])_base_(?![\w/\\])"
 _BASE_NAME_RE = re.compile(_BASE_NAME)
 _BASE_READ_RE = re.compile(_BASE_NAME + r"(?!\s*=(?!=))")
 _TOP_LEVEL_BASE_RE = re.compile(r"^_base_\s*=(?!=)", re.MULTILINE)
+_LOADER_IMPORT_RE = re.compile(r"\b(?:from|import)\s+(?:mmengine|cfgkit)\b")
 
 
 class PythonConfig(NamedTuple):
@@ -46,12 +49,15 @@ class PythonConfig(NamedTuple):
             or None when the code does not read ``_base_`` and so runs as written: its
             ``_base_`` assignment is then read back by :func:`run_python`.
         reads_bases: Whether the code uses the name ``_base_`` (so it needs the base dict).
+        imports_loader: Whether it imports from mmengine or cfgkit (``read_base``,
+            ``Config``), which are served without importing them (see ``loader_names``).
     """
 
     filename: str
     code: types.CodeType
     base_files: Any
     reads_bases: bool
+    imports_loader: bool = False
 
 
 def _syntax_error(message: str, filename: str, error: Optional[SyntaxError] = None) -> Exception:
@@ -95,10 +101,14 @@ def compile_python(text: str, filename: str) -> PythonConfig:
         ConfigExecutionError: Evaluating the ``_base_`` expression raised.
     """
     _check_nul(text, filename)
+    imports_loader = ("mmengine" in text or "cfgkit" in text) and bool(
+        _LOADER_IMPORT_RE.search(text)
+    )
     occurrences = len(_BASE_NAME_RE.findall(text)) if BASE_KEY in text else 0
     try:
         if occurrences == 0 or (occurrences == 1 and _TOP_LEVEL_BASE_RE.search(text)):
-            return PythonConfig(filename, compile(text, filename, "exec"), None, False)
+            code = compile(text, filename, "exec")
+            return PythonConfig(filename, code, None, False, imports_loader)
         tree = ast.parse(text, filename)
     except SyntaxError as error:
         raise _syntax_error(error.msg, filename, error) from None
@@ -115,7 +125,8 @@ def compile_python(text: str, filename: str) -> PythonConfig:
     reads = len(_BASE_READ_RE.findall(text))
     if occurrences - reads > top_level_assignments:
         _strip_nested_base_assignments(tree)
-    return PythonConfig(filename, compile(tree, filename, "exec"), base_files, reads > 0)
+    code = compile(tree, filename, "exec")
+    return PythonConfig(filename, code, base_files, reads > 0, imports_loader)
 
 
 def _assigns_base(node: ast.Assign) -> bool:
@@ -166,6 +177,8 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
     # `__file__` is the real path (mmengine leaves it undefined); like every `__` name it
     # stays out of the result.
     namespace: dict[str, Any] = {BASE_KEY: bases, "__file__": config.filename}
+    if config.imports_loader:
+        namespace["__builtins__"] = loader_builtins()
     try:
         exec(config.code, namespace)
     except (Exception, SystemExit) as error:
@@ -193,8 +206,9 @@ def load_data(text: str, filename: str, extension: str) -> dict[str, Any]:
         The parsed dict.
 
     Raises:
-        DataSyntaxError: The text is not well formed, nests too deeply, or holds an integer
-            longer than Python converts (also ``SyntaxError``/``ValueError``).
+        DataSyntaxError: The text is not well formed, or holds an integer longer than
+            Python converts (also ``SyntaxError``/``ValueError``).
+        NestingError: Values nest too deeply to read (also a ``RecursionError``).
         UnsafeYamlError: YAML uses a Python tag other than ``!!python/tuple``, or its
             aliases expand without bound.
         NotAMappingError: The top level is not a mapping.
@@ -202,8 +216,10 @@ def load_data(text: str, filename: str, extension: str) -> dict[str, Any]:
     kind = "JSON" if extension == ".json" else "YAML"
     try:
         data = _load_json(text, filename) if kind == "JSON" else _load_yaml(text, filename)
-    except RecursionError:
-        raise DataSyntaxError(
+    except RecursionError as error:
+        if isinstance(error, CfgkitError):
+            raise
+        raise NestingError(
             f"Invalid {kind}: values are nested too deeply to read", filename=filename
         ) from None
     except ValueError as error:  # an integer longer than int_max_str_digits

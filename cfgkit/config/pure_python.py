@@ -26,7 +26,8 @@ import types
 
 from cfgkit.config.config_dict import deferred_building, to_config_tree
 from cfgkit.config.files import check_not_loading, package_directory, read_text
-from cfgkit.config.lazy import LazyObject, read_base
+from cfgkit.config.lazy import LazyObject
+from cfgkit.config.loader_names import LOADER_MODULES, LOADER_NAMES, provides
 from cfgkit.errors import ConfigParsingError, ConfigSyntaxError, MissingBaseNameError, located
 from cfgkit.keys import BASE_KEY
 from cfgkit.records import NamedTuple
@@ -38,11 +39,9 @@ if TYPE_CHECKING:
 __all__ = ["PurePythonConfig", "is_pure_python", "load_pure_python"]
 
 READ_BASE = "read_base"
-# Modules whose names a pure-Python config imports for the loader itself: they are bound to
-# cfgkit's objects instead of being imported (mmengine need not be installed).
-_LOADER_MODULES = ("mmengine.config", "mmengine", "cfgkit.config", "cfgkit")
-_LOADER_NAMES: dict[str, Any] = {"read_base": read_base, "LazyObject": LazyObject}
-# The only import from outside the standard library a classic config may make (mmengine's).
+# What mmengine counts as standard when it decides the style: its own config package, and
+# `from mmengine import Config` (cfgkit's own spellings too).
+_STANDARD_PREFIXES = ("mmengine.config", "cfgkit.config")
 _CLASSIC_IMPORT = ("mmengine", "cfgkit"), ["Config"]
 # A statement that could make a file pure-Python starts a line with one of these words.
 _DECISIVE_WORD = re.compile(r"(?:^|;)[ \t]*(?:with|import|from)\b", re.MULTILINE)
@@ -74,6 +73,10 @@ def _is_standard(module: str) -> bool:
     return module.partition(".")[0] in _standard_modules()
 
 
+def _counts_as_standard(module: str) -> bool:
+    return module.startswith(_STANDARD_PREFIXES) or _is_standard(module)
+
+
 def _decide(node: ast.AST, filename: str) -> Optional[bool]:
     """What one statement says about the style: True, False, or None (nothing)."""
     if isinstance(node, ast.Assign):
@@ -93,9 +96,9 @@ def _decide(node: ast.AST, filename: str) -> Optional[bool]:
         packages, names = _CLASSIC_IMPORT
         if node.module in packages and [alias.name for alias in node.names] == names:
             return None
-        return None if node.module is None or _is_standard(node.module) else True
+        return None if node.module is None or _counts_as_standard(node.module) else True
     if isinstance(node, ast.Import):
-        return any(not _is_standard(alias.name) for alias in node.names) or None
+        return any(not _counts_as_standard(alias.name) for alias in node.names) or None
     return None
 
 
@@ -201,7 +204,6 @@ def load_pure_python(
     filename: str,
     chain: tuple[str, ...] = (),
     source_name: Optional[str] = None,
-    loader_names: Optional[dict[str, Any]] = None,
 ) -> PurePythonConfig:
     """Load a pure-Python config file and its bases.
 
@@ -209,8 +211,6 @@ def load_pure_python(
         filename: The absolute path.
         chain: The files being loaded that lead to this one (for cycle detection).
         source_name: What ``__file__`` is in the config (the name the user gave).
-        loader_names: More names the config may import from mmengine or cfgkit without
-            importing them (``Config``, given by the caller to avoid an import cycle).
 
     Returns:
         The loaded config.
@@ -225,16 +225,15 @@ def load_pure_python(
     text = read_text(filename, chain[-1] if chain else None)
     module = _parse(text, filename)
     _check_statements(module, filename, chain)
-    names = {**_LOADER_NAMES, **(loader_names or {})}
     namespace: dict[str, Any] = {"__file__": source_name or filename}
     imported: set[str] = set()
     body: list[ast.stmt] = []
     for statement in module.body:
         if isinstance(statement, ast.With):  # the one read_base() block (_check_statements)
             for inner in statement.body:
-                _bind_base(inner, filename, (*chain, filename), namespace, imported, names)
+                _bind_base(inner, filename, (*chain, filename), namespace, imported)
             continue
-        body.extend(_transform(statement, filename, namespace, imported, names))
+        body.extend(_transform(statement, filename, namespace, imported))
     top_level = [
         ast.Assign(
             targets=[ast.Name(id=holder[len("__cfgkit_module_") : -2], ctx=ast.Store())],
@@ -302,7 +301,6 @@ def _bind_base(
     chain: tuple[str, ...],
     namespace: dict[str, Any],
     imported: set[str],
-    loader_names: dict[str, Any],
 ) -> None:
     if not isinstance(node, ast.ImportFrom):
         raise _error(
@@ -318,7 +316,7 @@ def _bind_base(
             filename,
             node,
         )
-    base = load_pure_python(_base_path(node, filename), chain, loader_names=loader_names)
+    base = load_pure_python(_base_path(node, filename), chain)
     imported |= base.imported_names
     # Fresh ConfigDicts, so that `model.backbone.depth = 101` here changes this config only.
     values = to_config_tree(base.tree)
@@ -342,15 +340,14 @@ def _transform(
     filename: str,
     namespace: dict[str, Any],
     imported: set[str],
-    loader_names: dict[str, Any],
 ) -> list[ast.stmt]:
     """The statements to run for one top-level statement (imports made lazy)."""
     if isinstance(statement, ast.ImportFrom):
         module = "." * statement.level + (statement.module or "")
-        if statement.level == 0 and module in _LOADER_MODULES:
-            if all(alias.name in loader_names for alias in statement.names):
+        if statement.level == 0 and module in LOADER_MODULES:
+            if provides(module, [alias.name for alias in statement.names]):
                 return [
-                    _bind(alias.asname or alias.name, loader_names[alias.name], statement,
+                    _bind(alias.asname or alias.name, LOADER_NAMES[alias.name], statement,
                           namespace, imported)
                     for alias in statement.names
                 ]  # fmt: skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import yaml
 
-from cfgkit.errors import DataSyntaxError, UnsafeYamlError
+from cfgkit.errors import DataSyntaxError, NestingError, UnsafeYamlError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def _check_expansion(root: Any, filename: str) -> None:
         if key in sizes:
             continue
         if key in on_path:
-            raise UnsafeYamlError(
+            raise NestingError(
                 "Refusing YAML with an alias inside the value it names (the value would "
                 "contain itself)",
                 filename=filename,

@@ -49,4 +49,10 @@ def test_same_dict_as_mmengine(mmengine_config, path):
         )
         is None
     )
-    assert expected.pretty_text == Config.fromfile(path, format_python_code="yapf").pretty_text
+    text = Config.fromfile(path, format_python_code="yapf").pretty_text
+    if "{{" in expected.pretty_text:
+        # mmengine writes such strings as they are, and its dump then substitutes them;
+        # cfgkit splits them ('{' '{x}}') so that they load back (docs/compat.md).
+        assert text == expected.pretty_text.replace("'{{", "'{' '{")
+    else:
+        assert text == expected.pretty_text

@@ -255,3 +255,89 @@ def test_loads_prints_and_dumps_without_mmengine_or_the_model_package(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "fakelib.models.ResNeXt"
     assert (tmp_path / "out.yaml").exists()
+
+
+def test_a_file_that_imports_read_base_but_has_no_block_loads_without_mmengine():
+    # mmengine decides the style on the raw file: the import makes it pure-Python.
+    code = (
+        "import sys\n"
+        "sys.modules['mmengine'] = None\n"
+        "from cfgkit import Config\n"
+        f"cfg = Config.fromfile({str(PURE / 'imports_read_base_without_block.py')!r})\n"
+        "print(cfg.to_dict())\n"
+    )
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'num_classes': 3, 'model': {'type': 'Net', 'num_classes': 3}}"
+
+
+def test_the_style_is_decided_before_any_text_pass(monkeypatch):
+    # A classic text pass would fail on the unset variable; mmengine never runs one here.
+    monkeypatch.delenv("CFGKIT_UNSET_VARIABLE", raising=False)
+    cfg = Config.fromfile(PURE / "environment_text_left_alone.py")
+    assert cfg.work_dir == "{{ $CFGKIT_UNSET_VARIABLE:}}"
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        pytest.param(
+            "second_read_base.py",
+            r"one `with read_base\(\):` block; this one repeats the block of line 3.*"
+            r"second_read_base\.py, line 6",
+            id="second-block",
+        ),
+        pytest.param(
+            "read_base_in_if.py",
+            r"must be a statement at the top level.*read_base_in_if\.py, line 4",
+            id="block-inside-if",
+        ),
+    ],
+)
+def test_read_base_blocks_other_than_one_at_the_top_are_refused(name, message):
+    with pytest.raises(errors.ConfigParsingError, match=message):
+        Config.fromfile(BAD / name)
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "message"),
+    [
+        pytest.param(
+            "typo_item.py",
+            errors.MissingKeyError,
+            r"'depht'\. Did you mean 'depth'\? \(in .*typo_item\.py, line 6\)",
+            id="missing-item",
+        ),
+        pytest.param(
+            "typo_attribute.py",
+            errors.MissingAttributeError,
+            r"no attribute 'nope' \(in .*typo_attribute\.py, line 6\)",
+            id="missing-attribute",
+        ),
+    ],
+)
+def test_a_typo_in_a_pure_python_config_is_an_error_that_prints(name, error, message):
+    with pytest.raises(error, match=message) as caught:
+        Config.fromfile(BAD / name)
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert type(again) is error
+    assert str(again) == str(caught.value)
+
+
+def test_a_missing_name_in_a_base_import_is_also_a_key_error():
+    with pytest.raises(KeyError) as caught:
+        Config.fromfile(BAD / "missing_name.py")
+    assert isinstance(caught.value, errors.MissingBaseNameError)
+    assert isinstance(caught.value, errors.ConfigParsingError)
+    assert str(caught.value).startswith("cannot import name 'nope' from base config")
+
+
+def test_read_base_is_importable_from_cfgkit_and_cfgkit_config():
+    import cfgkit
+    import cfgkit.config
+
+    assert cfgkit.read_base is cfgkit.config.read_base is read_base
