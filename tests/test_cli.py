@@ -160,3 +160,82 @@ def test_dump_refuses_an_unknown_extension(tmp_path, capsys):
 def test_registry_of_an_unknown_module(capsys):
     assert main(["registry", "no_such_module_for_cfgkit"]) == 2
     assert "No module named 'no_such_module_for_cfgkit'" in capsys.readouterr().err
+
+
+BAD_DATA = "tests/data/configs/bad"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(
+            ["print", f"{BAD_DATA}/latin1_comment.py"],
+            "latin1_comment.py is not UTF-8 text (byte 0xe9 at line 1)",
+            id="latin-1",
+        ),
+        pytest.param(
+            ["print", "tests/data/configs/pure_bad/typo_item.py"],
+            "'depht'. Did you mean 'depth'?",
+            id="pure-python-typo",
+        ),
+        pytest.param(
+            ["print", f"{BAD_DATA}/alias_contains_itself.yaml"],
+            "alias inside the value it names",
+            id="recursive-value",
+        ),
+        pytest.param(
+            ["print", CONFIG, "--cfg-options", "train_pipeline.-9.scale=1"],
+            "Index -9 exceeds the length of list",
+            id="negative-index",
+        ),
+        pytest.param(
+            ["print", CONFIG, "--cfg-options", "train_pipeline.x=1"],
+            "takes an index",
+            id="name-into-list",
+        ),
+        pytest.param(
+            ["check", CONFIG, "--import", "cfgkit_cli_raises"],
+            "Failed to import custom module 'cfgkit_cli_raises': it raised ValueError: boom",
+            id="import-raises",
+        ),
+        pytest.param(
+            ["registry", "cfgkit_cli_exits"],
+            "it raised SystemExit: 7",
+            id="import-exits",
+        ),
+        pytest.param(
+            ["print", "cfgkit_cli_config_exits.py"],
+            "SystemExit: 7 (in",
+            id="config-exits",
+        ),
+    ],
+)
+def test_no_input_prints_a_traceback(capsys, tmp_path, monkeypatch, argv, message):
+    (tmp_path / "cfgkit_cli_raises.py").write_text("raise ValueError('boom')\n", encoding="utf-8")
+    (tmp_path / "cfgkit_cli_exits.py").write_text("import sys\nsys.exit(7)\n", encoding="utf-8")
+    (tmp_path / "cfgkit_cli_config_exits.py").write_text(
+        "import sys\nsys.exit(7)\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(Path(__file__).parents[1])
+    if argv[1] == "cfgkit_cli_config_exits.py":
+        argv = [argv[0], str(tmp_path / argv[1]), *argv[2:]]
+    sys.path.insert(0, str(tmp_path))
+    try:
+        assert main(argv) == 2
+    finally:
+        sys.path.remove(str(tmp_path))
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"cfgkit {argv[0]}: error: ")
+    assert message in captured.err
+    assert "Traceback" not in captured.err
+    assert len(captured.err.strip().splitlines()) == 1 or "sys.path" in captured.err
+
+
+def test_a_binary_file_prints_one_line(tmp_path, capsys):
+    path = tmp_path / "binary.py"
+    path.write_bytes(bytes(range(256)))
+    assert main(["print", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"cfgkit print: error: {path} is not UTF-8 text (byte 0x80 at line 2); save it as "
+        f"UTF-8 (in {path}, line 2)\n"
+    )

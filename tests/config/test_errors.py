@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -278,3 +279,121 @@ def test_a_missing_config_is_named_once(tmp_path):
 def test_the_location_follows_a_message_that_does_not_name_it():
     error = errors.ConfigParsingError("bad value", filename="/x/cfg.py", lineno=2, key="a")
     assert str(error) == "bad value (in /x/cfg.py, line 2, key 'a')"
+
+
+def _raised(function):
+    try:
+        function()
+    except Exception as error:
+        return error
+    raise AssertionError("nothing raised")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: Config.fromfile(BAD / "name_error.py"), id="config-name-error"),
+        pytest.param(lambda: Config.fromfile(BAD / "syntax_error.py"), id="syntax-error"),
+        pytest.param(lambda: Config.fromfile(BAD / "missing_base.py"), id="missing-base"),
+        pytest.param(lambda: Config.fromfile(BAD / "malformed.json"), id="malformed-json"),
+        pytest.param(lambda: Config.fromfile(BAD / "self_base.py"), id="cycle"),
+        pytest.param(lambda: Config(dict(a=1)).nope, id="missing-attribute"),
+        pytest.param(lambda: Config(dict(a=1))["nope"], id="missing-key"),
+        pytest.param(lambda: Config.fromfile(BAD / "latin1_comment.py"), id="encoding"),
+    ],
+)
+def test_every_error_pickles_and_unpickles(make):
+    # multiprocessing sends errors between processes.
+    error = _raised(make)
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error)
+    assert str(again) == str(error)
+    assert again.args == error.args
+    assert isinstance(again, errors.CfgkitError)
+
+
+def test_an_error_from_config_code_keeps_both_families_after_pickling():
+    error = _raised(lambda: Config.fromfile(BAD / "name_error.py"))
+    again = pickle.loads(pickle.dumps(error))
+    assert isinstance(again, NameError)
+    assert isinstance(again, errors.ConfigExecutionError)
+    assert (again.filename, again.lineno) == (error.filename, 2)
+
+
+def test_sys_exit_in_a_config_is_a_located_error(write_config):
+    path = write_config("exits.py", "import sys\nsys.exit(7)\n")
+    with pytest.raises(
+        errors.ConfigExecutionError, match=r"SystemExit: 7 \(in .*exits\.py, line 2\)"
+    ) as caught:
+        Config.fromfile(path)
+    assert isinstance(caught.value, SystemExit)
+    assert caught.value.code == 7
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "message"),
+    [
+        pytest.param("", None, r"module '': it raised ValueError: Empty module name", id="empty"),
+        pytest.param(".x", None, r"module '\.x': it raised TypeError", id="relative"),
+        pytest.param(
+            "cfgkit_raises_value", "raise ValueError('boom')\n", r"ValueError: boom", id="raises"
+        ),
+        pytest.param("cfgkit_bad_syntax", "def (\n", r"it raised SyntaxError", id="syntax-error"),
+        pytest.param(
+            "cfgkit_calls_exit", "import sys\nsys.exit(3)\n", r"it raised SystemExit: 3", id="exit"
+        ),
+    ],
+)
+def test_custom_imports_that_fail_in_any_way_name_the_config_and_module(
+    write_config, tmp_path, module, source, message
+):
+    if source is not None:
+        (tmp_path / f"{module}.py").write_text(source, encoding="utf-8")
+    # Not monkeypatch.syspath_prepend: its invalidate_caches() can fail on Python 3.9.
+    sys.path.insert(0, str(tmp_path))
+    path = write_config("imports.py", f"custom_imports = dict(imports=[{module!r}])\n")
+    try:
+        with pytest.raises(errors.CustomImportError, match=rf"{message}.*imports\.py") as caught:
+            Config.fromfile(path)
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert isinstance(caught.value, ImportError)
+    assert caught.value.key == "custom_imports"
+
+
+def test_a_base_reference_as_a_dict_key_is_resolved(write_config):
+    write_config("b.py", "name = 'k'\n")
+    path = write_config(
+        "keys.py", "_base_ = ['b.py']\nd = { {{ _base_.name }}: 1, 'x{{ _base_.name }}': 2 }\n"
+    )
+    assert Config.fromfile(path).d.to_dict() == {"k": 1, "xk": 2}
+
+
+def test_a_base_reference_to_a_list_as_a_dict_key_is_refused(write_config):
+    write_config("b.py", "lst = [1, 2]\n")
+    path = write_config("keys.py", "_base_ = ['b.py']\nd = { {{ _base_.lst }}: 1 }\n")
+    with pytest.raises(
+        errors.ConfigTypeError,
+        match=r"refers to a base value of type list.*keys\.py, line 2, key 'lst'",
+    ):
+        Config.fromfile(path)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        pytest.param("fakepkg::_base_/../../../x.py", id="up-and-out"),
+        pytest.param("fakepkg::det/../../../../etc/passwd", id="deeper"),
+    ],
+)
+def test_a_package_base_that_leaves_the_package_configs_is_refused(
+    write_config, fake_package, entry
+):
+    path = write_config("escape.py", f"_base_ = [{entry!r}]\n")
+    with pytest.raises(errors.BasePathError, match=r"leaves the configs folder of fakepkg"):
+        Config.fromfile(path)
+
+
+def test_a_package_base_inside_the_package_still_loads(write_config, fake_package):
+    path = write_config("inside.py", "_base_ = ['fakepkg::det/../_base_/net.py']\n")
+    assert Config.fromfile(path).model.type == "FakeNet"

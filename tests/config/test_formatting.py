@@ -165,3 +165,97 @@ def test_dump_errors_name_the_key(tmp_path, value, suffix, message):
 def test_empty_config_text():
     assert Config().pretty_text == "\n"
     assert reload(Config().pretty_text) == {}
+
+
+def dumped_and_loaded(tree, file_format, tmp_path):
+    path = tmp_path / f"dumped.{file_format}"
+    Config(tree).dump(path)
+    return Config.fromfile(path).to_dict()
+
+
+@pytest.mark.parametrize("file_format", ["py", "json", "yaml"])
+@pytest.mark.parametrize("key", ["__hidden", "_base_", "_deprecation_"])
+def test_every_format_refuses_top_level_keys_that_loading_drops(tmp_path, file_format, key):
+    with pytest.raises(errors.DumpError, match=rf"top-level key named '{key}'.*key '{key}'"):
+        Config({key: "x", "a": 1}).dump(tmp_path / f"out.{file_format}")
+    assert not (tmp_path / f"out.{file_format}").exists()
+
+
+def test_top_level_keys_that_shadow_builtins_the_dump_calls_reload(tmp_path):
+    tree = {
+        "dict": 1,
+        "float": 2.0,
+        "set": {3},
+        "globals": "g",
+        "range": range(2),
+        "model": {"inf": float("inf"), "empty": set(), "frozen": frozenset({1}), "c": 1j},
+        "not a name": {"x": 1},
+    }
+    for style in (True, False):
+        text = Config(tree, format_python_code=style).pretty_text
+        assert "__import__('builtins').dict(" in text
+        again = Config.fromstring(text, ".py").to_dict()
+        # mmengine's raw style (False) sorts the keys.
+        assert first_difference(tree, again, ordered=style) is None
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [
+        pytest.param({"\ufb01": 1}, id="ligature"),
+        pytest.param({"\uff2b": {"\ufb01": 2}}, id="fullwidth-nested"),
+        pytest.param({"caf\u00e9": 3}, id="already-normal"),
+    ],
+)
+def test_keys_that_nfkc_normalisation_would_rename_come_back_as_they_were(tmp_path, tree):
+    assert dumped_and_loaded(tree, "py", tmp_path) == tree
+
+
+def test_bytes_holding_substitution_markers_come_back_as_they_were(tmp_path):
+    tree = {"b": b"{{ $HOME:x }}", "c": b"<<_base_.x>>", "d": b"plain"}
+    assert dumped_and_loaded(tree, "py", tmp_path) == tree
+
+
+def test_integers_longer_than_python_converts(tmp_path):
+    tree = {"n": 10**5000, "m": -(10**4400)}
+    assert dumped_and_loaded(tree, "py", tmp_path) == tree
+    assert dumped_and_loaded(tree, "yaml", tmp_path) == tree
+    with pytest.raises(
+        errors.DumpError, match=r"integer this long cannot be written to JSON.*key 'n'"
+    ):
+        Config(tree).dump(tmp_path / "out.json")
+
+
+class Name(str):
+    pass
+
+
+class Count(int):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param(
+            "\ud800", r"lone surrogate cannot be written to YAML.*key 'v'", id="surrogate"
+        ),
+        pytest.param(Name("x"), r"type Name \(a subclass of str\) to YAML.*key 'v'", id="str-sub"),
+        pytest.param(Count(3), r"type Count \(a subclass of int\) to YAML.*key 'v'", id="int-sub"),
+    ],
+)
+def test_yaml_refuses_values_it_would_change(tmp_path, value, message):
+    with pytest.raises(errors.DumpError, match=message):
+        Config({"v": value}).dump(tmp_path / "out.yaml")
+
+
+def test_a_lone_surrogate_reloads_from_python_and_json(tmp_path):
+    assert dumped_and_loaded({"v": "\ud800"}, "py", tmp_path) == {"v": "\ud800"}
+    assert dumped_and_loaded({"v": "\ud800"}, "json", tmp_path) == {"v": "\ud800"}
+
+
+def test_json_writes_integer_keys_as_strings_like_mmengine(tmp_path):
+    # mmaction2's flip label maps; JSON has no integer keys (a lossy format, like tuples).
+    assert dumped_and_loaded({"flip": {0: 1, 1: 0}}, "json", tmp_path) == {"flip": {"0": 1, "1": 0}}
+    with pytest.raises(errors.DumpError, match=r"keys 1 and '1' would both be written as '1'"):
+        Config({"m": {1: "a", "1": "b"}}).dump(tmp_path / "out.json")

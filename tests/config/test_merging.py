@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from cfgkit import Config, errors
 from cfgkit.config.merging import expand_dotted_keys, merge_into
 from cfgkit.errors import ConfigKeyError, MergeError
 
@@ -99,3 +100,57 @@ def test_expand_dotted_keys():
         "lr": 0.1,
     }
     assert "model.backbone.depth" in options
+
+
+def test_merge_from_dict_never_changes_the_callers_options():
+    options = {"model": {"x": 1}, "model.norm": "BN", "lst.5": 1}
+    nested = options["model"]
+    cfg = Config(dict(model=dict(a=1), lst=[0]))
+    with pytest.raises(errors.ConfigIndexError):
+        cfg.merge_from_dict(options)
+    assert options == {"model": {"x": 1}, "model.norm": "BN", "lst.5": 1}
+    assert nested == {"x": 1}
+    assert cfg.to_dict() == {"model": {"a": 1}, "lst": [0]}
+    del options["lst.5"]
+    cfg.merge_from_dict(options)
+    assert cfg.to_dict() == {"model": {"a": 1, "x": 1, "norm": "BN"}, "lst": [0]}
+    assert nested == {"x": 1}
+
+
+def test_a_negative_list_index_counts_from_the_end():
+    cfg = Config(dict(train_pipeline=[dict(type="Load"), dict(type="Resize", scale=1)]))
+    cfg.merge_from_dict({"train_pipeline.-1.scale": (640, 480)})
+    assert cfg.train_pipeline[1].scale == (640, 480)
+    cfg.merge_from_dict({"train_pipeline.-2": dict(type="LoadImage")})
+    assert cfg.train_pipeline[0].to_dict() == {"type": "LoadImage"}
+
+
+@pytest.mark.parametrize(
+    ("key", "error", "message"),
+    [
+        pytest.param(
+            "layers.x",
+            errors.ConfigKeyError,
+            r"layers is a list of 2 items and takes an index .* not 'x'.*key 'layers\.x'",
+            id="a-name",
+        ),
+        pytest.param(
+            "layers.\u00b2", errors.ConfigKeyError, r"not '\u00b2'", id="superscript-digit"
+        ),
+        pytest.param("layers.1 ", errors.ConfigKeyError, r"not '1 '", id="trailing-space"),
+        pytest.param(
+            "layers.-3",
+            errors.ConfigIndexError,
+            r"Index -3 exceeds the length of list \[1, 2\] \(2 items.*key 'layers\.-3'",
+            id="too-negative",
+        ),
+        pytest.param("layers.2", errors.ConfigIndexError, r"Index 2 exceeds", id="past-the-end"),
+    ],
+)
+def test_list_segments_that_are_not_indexes_name_the_key_and_length(key, error, message):
+    cfg = Config(dict(layers=[1, 2]))
+    with pytest.raises(error, match=message):
+        cfg.merge_from_dict({key: 9})
+    with pytest.raises(error, match=message.split(".*")[0]):
+        cfg.provenance(key)
+    assert cfg.to_dict() == {"layers": [1, 2]}

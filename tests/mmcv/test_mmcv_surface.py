@@ -112,3 +112,23 @@ def test_repr():
     registry = Registry("model", scope="mmcv_repr")
     registry.register_module(name="D", module=dict)
     assert repr(registry) == "Registry(name=model, items={'D': <class 'dict'>})"
+
+
+def test_deprecated_register_module_warns_and_registers():
+    from cfgkit.mmcv import Registry as MmcvRegistry
+
+    registry = MmcvRegistry("models", scope="old_api")
+    with pytest.warns(DeprecationWarning, match="The old API of register_module"):
+        decorator = registry.deprecated_register_module()
+
+    class Old:
+        pass
+
+    # As in mmcv, the decorator is the method again, so it warns again.
+    with pytest.warns(DeprecationWarning, match="The old API of register_module"):
+        assert decorator(Old) is Old
+
+    with pytest.warns(DeprecationWarning, match="The old API of register_module"):
+        assert registry.deprecated_register_module(dict, force=True) is dict
+    assert registry.get("Old") is Old
+    assert registry.get("dict") is dict

@@ -237,3 +237,44 @@ def test_scope_falls_back_to_mmengine_with_a_warning_when_no_module_is_known():
     with pytest.warns(UserWarning, match='set scope as "mmengine"'):
         exec("registry = Registry('thing')", namespace)
     assert namespace["registry"].scope == "mmengine"
+
+
+def test_check_finds_a_type_exactly_where_build_does():
+    # A three-level tree: 'b0.Net' names a grandchild of the root, which mmengine's get (and
+    # so build) does not reach from a sibling; check must not accept it either.
+    from cfgkit import Config, check
+
+    root = Registry("model", scope="lookup_root")
+    a0 = Registry("model", parent=root, scope="lookup_a0")
+    b0 = Registry("model", parent=Registry("model", parent=root, scope="lookup_mid"), scope="b0")
+
+    @b0.register_module()
+    class Net:
+        pass
+
+    cfg = Config(dict(model=dict(type="b0.Net")))
+    with pytest.raises(errors.NotRegisteredError, match=r"b0\.Net is not in the lookup_a0::model"):
+        a0.build(cfg.model)
+    assert a0.lookup("b0.Net") is None
+    problems = check(cfg, registries=[a0])
+    assert [p.severity for p in problems] == ["error"]
+    assert problems[0].key == "model.type"
+    assert b0.lookup("Net") is Net
+    assert b0.build(cfg.model).__class__ is Net
+
+
+def test_lookup_never_imports_a_dotted_key():
+    registry = Registry("model", scope="no_imports")
+    sys.modules.pop("json.tool", None)
+    assert registry.lookup("json.tool.main") is None
+    assert "json.tool" not in sys.modules
+    assert registry.get("json.tool.main") is not None
+
+
+def test_walk_yields_the_tree_parents_first():
+    root = Registry("model", scope="walk_root")
+    first = Registry("model", parent=root, scope="walk_a")
+    inner = Registry("model", parent=first, scope="walk_a1")
+    second = Registry("model", parent=root, scope="walk_b")
+    assert list(root.walk()) == [root, first, inner, second]
+    assert list(first.walk()) == [first, inner]
