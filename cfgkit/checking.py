@@ -148,6 +148,20 @@ def _find(registries: Sequence[Registry], key: str) -> Any:
     return None
 
 
+def _importable_path(key: str, registries: Sequence[Registry]) -> bool:
+    """Tell whether ``Registry.get`` would import ``key`` as a dotted path: not a scope of
+    the registry trees, and its top-level module exists (found, not imported)."""
+    top = key.partition(".")[0]
+    if "." not in key or any(r.scope == top for reg in registries for r in reg.root.walk()):
+        return False
+    import importlib.util  # lazy: only dotted types need it
+
+    try:
+        return importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def _visible_names(registries: Sequence[Registry]) -> list[str]:
     names: dict[str, None] = {}
     for registry in registries:
@@ -161,6 +175,16 @@ def _check_dict(
     kind = node[TYPE_KEY]
     if isinstance(kind, str):
         target = _find(registries, kind)
+        if target is None and _importable_path(kind, registries):
+            return [
+                _problem(
+                    cfg,
+                    NOTE,
+                    (*path, TYPE_KEY),
+                    f"{kind!r} is not registered; building imports it as a path, which check "
+                    "does not do",
+                )
+            ]
         if target is None:
             where = ", ".join(sorted({f"{r.scope}::{r.name}" for r in registries})) or "none"
             name = kind.rpartition(".")[2]

@@ -242,3 +242,13 @@ def test_problems_without_a_file_print_without_a_location(demo):
     located = cfgkit.checking.Problem("error", "a.b", "/x/cfg.py", 3, "bad")
     assert str(located) == "/x/cfg.py:3: a.b: error: bad"
     assert located.format(lambda path: path.rsplit("/", 1)[-1]) == "cfg.py:3: a.b: error: bad"
+
+
+def test_a_dotted_type_that_build_would_import_is_a_note():
+    from cfgkit import Config, check
+
+    problems = check(Config(dict(optimizer=dict(type="json.JSONDecoder"))), registries=[])
+    assert [(p.severity, p.key) for p in problems] == [("note", "optimizer.type")]
+    assert "building imports it as a path" in problems[0].message
+    missing = check(Config(dict(optimizer=dict(type="no_such_pkg_xyz.SGD"))), registries=[])
+    assert [p.severity for p in missing] == ["error"]

@@ -178,3 +178,24 @@ def test_every_leaf_is_traced_to_the_line_that_wrote_it(loaded):
     share = 1 - sum(outside.values()) / total
     print(f"\n{total} leaves traced, {share:.4%} to the line that wrote them: {dict(outside)}")
     assert share >= 0.999
+
+
+PACKAGE_BASE = re.compile(r"""['"]\w+::\w""")
+
+
+def test_package_bases_are_resolved_and_compared_with_their_scope(loaded):
+    # The wheels are unpacked with their .dist-info beside them, which is an installation
+    # for both loaders: mmengine finds the packages through pkg_resources, cfgkit through
+    # importlib. Every config that names a `pkg::` base must load in both, `_scope_` equal.
+    with_packages = [
+        item for item in loaded if PACKAGE_BASE.search(item[0].read_text(encoding="utf-8"))
+    ]
+    assert len(with_packages) >= 3
+    scoped = 0
+    for path, expected, actual in with_packages:
+        assert not isinstance(expected, Exception), f"mmengine cannot load {path}: {expected!r}"
+        assert not isinstance(actual, Exception), f"cfgkit cannot load {path}: {actual!r}"
+        assert first_difference(expected.to_dict(), actual.to_dict()) is None, path
+        scoped += "'_scope_'" in repr(actual.to_dict())
+    assert scoped == len(with_packages)
+    print(f"\n{len(with_packages)} configs with package bases compared, _scope_ included")
