@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cfgkit import Config  # noqa: E402
-from cfgkit.config import clear_cache, origins  # noqa: E402
+from cfgkit.config import clear_cache, provenance  # noqa: E402
 from tests.compat.corpus import config_files, ensure_corpus  # noqa: E402
 
 
@@ -75,12 +75,12 @@ def main() -> None:
         timings["cfgkit per config"].append(
             time_loads(lambda p: Config.fromfile(p, **options), files, before_each=clear_cache)
         )
-        origins.RECORDING = False
+        provenance.RECORDING = False
         clear_cache()
         timings["cfgkit no provenance"].append(
             time_loads(lambda p: Config.fromfile(p, **options), files)
         )
-        origins.RECORDING = True
+        provenance.RECORDING = True
         clear_cache()
 
     reference = statistics.median(timings["mmengine"])

@@ -25,6 +25,7 @@ __all__ = [
     "nesting_problem",
     "normalise_path",
     "parse_key",
+    "shortened",
     "value_at",
 ]
 
@@ -32,6 +33,13 @@ __all__ = [
 def dotted(path: KeyPath) -> str:
     """The key path written with dots (``model.backbone``, ``train_pipeline.2``)."""
     return ".".join(str(part) for part in path)
+
+
+def shortened(path: KeyPath, keep: int = 8) -> str:
+    """The dotted path, its middle left out when it is long: ``a.0.0.0.0.0.…(201 keys).0``."""
+    if len(path) <= keep + 2:
+        return dotted(path)
+    return f"{dotted(path[:keep])}.…({len(path)} keys).{dotted(path[-1:])}"
 
 
 def is_index(part: Any) -> bool:

@@ -31,7 +31,7 @@ from cfgkit.errors import (
     NestingError,
     ReservedKeyError,
 )
-from cfgkit.key_paths import dotted, nesting_problem, normalise_path, parse_key
+from cfgkit.key_paths import nesting_problem, normalise_path, parse_key, shortened
 from cfgkit.keys import CUSTOM_IMPORTS_KEY, RESERVED_KEYS
 from cfgkit.locations import PROVENANCE_ATTRIBUTE
 
@@ -52,7 +52,7 @@ YAPF = "yapf"
 def nesting_error(value: Any, where: Optional[str] = None) -> NestingError:
     """The error for a value that recursion could not walk, naming the key at fault."""
     problem = nesting_problem(value)
-    key, what = (dotted(problem[0]), problem[1]) if problem else (None, "is nested too deeply")
+    key, what = (shortened(problem[0]), problem[1]) if problem else (None, "is nested too deeply")
     subject = f"The value at '{key}'" if key else "A value"
     return NestingError(
         f"{subject} {what}: configs hold trees of dicts, lists and plain values",

@@ -22,7 +22,7 @@ import math
 import types
 
 from cfgkit.errors import DumpError
-from cfgkit.key_paths import dotted
+from cfgkit.key_paths import dotted, shortened
 from cfgkit.keys import BASE_KEY, DEPRECATION_KEY
 
 TYPE_CHECKING = False
@@ -80,7 +80,7 @@ def _check_depth(path: KeyPath) -> None:
         raise DumpError(
             f"values nested more than {MAX_DEPTH} levels deep cannot be written so that they "
             "load back",
-            key=_dotted(path),
+            key=shortened(path),
         )
 
 

@@ -38,8 +38,12 @@ def test_a_cycle_deep_in_a_long_chain_is_named(tmp_path):
 def test_json_nested_5000_deep_names_the_file(tmp_path):
     path = tmp_path / "deep.json"
     path.write_text('{"a": ' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8")
-    with pytest.raises(errors.NestingError, match=r"nested too deeply.*deep\.json"):
+    # Python 3.13's JSON reader goes deeper than older ones; then the tree walk stops it.
+    with pytest.raises(
+        errors.NestingError, match=r"nested (too deeply|more than 200).*deep\.json"
+    ) as caught:
         Config.fromfile(path)
+    assert len(str(caught.value)) < 300
 
 
 def test_a_python_list_that_contains_itself_names_the_key(tmp_path):
@@ -167,5 +171,7 @@ def test_values_nested_deeper_than_the_parser_accepts_are_not_dumped(file_format
     for _ in range(150):
         inner.append([])
         inner = inner[0]
-    with pytest.raises(errors.DumpError, match=r"nested more than 100 levels.*key 'd\.0\.0"):
+    with pytest.raises(
+        errors.DumpError, match=r"nested more than 100 levels.*key 'd\.0\.0.*…\(101 keys\)"
+    ):
         dump_text({"d": deep}, file_format)
