@@ -15,6 +15,7 @@ from cfgkit.config.config_dict import ConfigDict, to_config_tree
 from cfgkit.config.files import PYTHON_EXTENSION, read_text
 from cfgkit.config.inheritance import LoadOptions, locate_base, resolve_file
 from cfgkit.config.merging import merge_into
+from cfgkit.config.parsing import parse_python
 from cfgkit.config.pure_python import is_pure_python
 from cfgkit.config.substitution import (
     substitute_base_references,
@@ -42,18 +43,15 @@ class MmenginePrivateHelpers:
     @staticmethod
     def _validate_py_syntax(filename: str) -> None:
         """Raise ``SyntaxError`` naming ``filename`` when it is not valid Python."""
-        import ast  # lazy: only this helper and the AST paths of the loader need it
-
         try:
-            ast.parse(read_text(filename))
-        except SyntaxError as error:
-            raise ConfigSyntaxError(
-                f"There are syntax errors in config file {filename}: {error}",
-                filename=filename,
-                lineno=error.lineno,
-                offset=error.offset,
-                text=error.text,
-            ) from None
+            parse_python(read_text(filename), filename)
+        except ConfigSyntaxError as error:
+            # mmengine's words: the file named before the parser's message.
+            detail = error.msg.partition(": ")[2]
+            error.message = error.msg = (
+                f"There are syntax errors in config file {filename}: {detail}"
+            )
+            raise
 
     @staticmethod
     def _substitute_predefined_vars(filename: str, temp_config_name: str) -> None:

@@ -27,7 +27,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-__all__ = ["PythonConfig", "compile_python", "load_data", "run_python"]
+__all__ = ["PythonConfig", "compile_python", "load_data", "parse_python", "run_python"]
 
 _DROPPED_VALUE_TYPES = (types.FunctionType, types.ModuleType)
 # The name `_base_` (not a folder in a path like '../_base_/x.py', not part of a longer name),
@@ -68,6 +68,22 @@ def _syntax_error(message: str, filename: str, error: Optional[SyntaxError] = No
         offset=error.offset if error else None,
         text=error.text if error else None,
     )
+
+
+def parse_python(text: str, filename: str) -> ast.Module:
+    """Parse a Python config's text.
+
+    Raises:
+        ConfigSyntaxError: The text is not Python (also a ``SyntaxError``), with the file,
+            line, column and source line; a NUL byte is a :class:`DataSyntaxError`.
+    """
+    _check_nul(text, filename)
+    try:
+        return ast.parse(text, filename)
+    except SyntaxError as error:
+        raise _syntax_error(error.msg, filename, error) from None
+    except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse
+        raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
 
 
 def _check_nul(text: str, filename: str) -> None:

@@ -28,7 +28,8 @@ from cfgkit.config.config_dict import deferred_building, to_config_tree
 from cfgkit.config.files import check_not_loading, package_directory, read_text
 from cfgkit.config.lazy import LazyObject
 from cfgkit.config.loader_names import LOADER_MODULES, LOADER_NAMES, provides
-from cfgkit.errors import ConfigParsingError, ConfigSyntaxError, MissingBaseNameError, located
+from cfgkit.config.parsing import parse_python
+from cfgkit.errors import ConfigParsingError, MissingBaseNameError, located
 from cfgkit.keys import BASE_KEY
 from cfgkit.records import NamedTuple
 
@@ -132,23 +133,6 @@ def is_pure_python(text: str, filename: str) -> bool:
     return False
 
 
-def _parse(text: str, filename: str) -> ast.Module:
-    try:
-        return ast.parse(text, filename)
-    except SyntaxError as error:
-        raise ConfigSyntaxError(
-            f"There are syntax errors in config file: {error.msg}",
-            filename=filename,
-            lineno=error.lineno,
-            offset=error.offset,
-            text=error.text,
-        ) from None
-    except ValueError as error:  # a NUL byte, before Python 3.11.4
-        raise ConfigSyntaxError(
-            f"There are syntax errors in config file: {error}", filename=filename
-        ) from None
-
-
 def _is_read_base(statement: ast.stmt) -> bool:
     if not isinstance(statement, ast.With) or len(statement.items) != 1:
         return False
@@ -223,7 +207,7 @@ def load_pure_python(
     """
     check_not_loading(filename, chain, chain[-1] if chain else None)
     text = read_text(filename, chain[-1] if chain else None)
-    module = _parse(text, filename)
+    module = parse_python(text, filename)
     _check_statements(module, filename, chain)
     namespace: dict[str, Any] = {"__file__": source_name or filename}
     imported: set[str] = set()
