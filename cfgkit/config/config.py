@@ -16,7 +16,13 @@ from cfgkit.config.config_dict import (
 from cfgkit.config.custom_imports import import_custom_modules
 from cfgkit.config.files import PYTHON_EXTENSION, check_extension, read_text
 from cfgkit.config.formatting import dump_text, format_python, format_raw, format_yapf
-from cfgkit.config.inheritance import LoadOptions, ResolvedConfig, resolve_file, resolve_text
+from cfgkit.config.inheritance import (
+    ChainText,
+    LoadOptions,
+    ResolvedConfig,
+    resolve_file,
+    resolve_text,
+)
 from cfgkit.config.lazy import LazyAttr as CfgkitLazyAttr
 from cfgkit.config.lazy import LazyObject as CfgkitLazyObject
 from cfgkit.config.loader_names import LOADER_NAMES
@@ -91,7 +97,7 @@ class Config(MmenginePrivateHelpers):
 
     _cfg_dict: ConfigDict
     _filename: Optional[str]
-    _text: str
+    _text: Union[str, ChainText]  # made into a str when first read
     _env_variables: dict[str, str]
     _format_python_code: FormatStyle
     _imported_names: set[str]
@@ -99,7 +105,7 @@ class Config(MmenginePrivateHelpers):
     def __init__(
         self,
         cfg_dict: Optional[dict[Any, Any]] = None,
-        cfg_text: Optional[str] = None,
+        cfg_text: Union[str, ChainText, None] = None,
         filename: Optional[PathLike] = None,
         env_variables: Optional[dict[str, str]] = None,
         format_python_code: FormatStyle = True,
@@ -242,7 +248,11 @@ class Config(MmenginePrivateHelpers):
     @property
     def text(self) -> str:
         """The text of the config and, for a loaded file, of each of its bases."""
-        return self._text
+        text = self._text
+        if not isinstance(text, str):
+            text = str(text)
+            object.__setattr__(self, "_text", text)
+        return text
 
     @property
     def env_variables(self) -> dict[str, str]:
@@ -487,7 +497,7 @@ class Config(MmenginePrivateHelpers):
         style = self._format_python_code
         cfg = MmengineConfig(
             convert(self._to_lazy_dict(keep_imported=True)),
-            cfg_text=self._text or None,
+            cfg_text=self.text or None,
             filename=self._filename,
             env_variables=dict(self._env_variables),
             format_python_code=bool(style),
@@ -532,6 +542,7 @@ class Config(MmenginePrivateHelpers):
     )  # fmt: skip
 
     def __getstate__(self) -> tuple[Any, ...]:
+        self.text  # noqa: B018 - a pickle holds the text itself, not the chain it is made of
         return tuple(self.__dict__[name] for name in Config._STATE)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:

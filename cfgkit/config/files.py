@@ -7,7 +7,9 @@ same error whichever loader asked for it.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 
 from cfgkit.errors import (
     ConfigEncodingError,
@@ -17,6 +19,7 @@ from cfgkit.errors import (
     InheritanceCycleError,
     UnsupportedFormatError,
 )
+from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,11 +28,14 @@ if TYPE_CHECKING:
 __all__ = [
     "PYTHON_EXTENSION",
     "SUPPORTED_EXTENSIONS",
+    "Stamp",
     "check_extension",
     "check_not_loading",
     "forget_packages",
     "package_directory",
     "read_text",
+    "stamp_of",
+    "unchanged",
 ]
 
 PYTHON_EXTENSION = ".py"
@@ -49,6 +55,45 @@ def check_extension(filename: str, extension: str) -> None:
             f"Only py/yml/yaml/json type are supported now! Got '{extension or filename}'",
             filename=filename,
         )
+
+
+class Stamp(NamedTuple):
+    """What ``os.stat`` said of a file when it was read: size, modification time, inode."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+
+# A file changed less than this long before it was read may change again within the same
+# timestamp (coarse file systems): its stamp proves nothing, so it is compared by text.
+_RACY_NS = 2_000_000_000
+
+
+def stamp_of(path: str) -> Optional[Stamp]:
+    """The file's stamp now, or None when it cannot be trusted (or the file is gone)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    if time.time_ns() - stat.st_mtime_ns < _RACY_NS:
+        return None
+    return Stamp(stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+def unchanged(path: str, text: str, stamp: Optional[Stamp]) -> bool:
+    """Tell whether ``path`` still holds ``text``: by its stamp, else by reading it."""
+    if stamp is not None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns, stat.st_ino) == stamp:
+            return True
+    try:
+        return read_text(path) == text
+    except (OSError, ValueError):
+        return False
 
 
 def read_text(filename: str, requested_by: Optional[str] = None) -> str:

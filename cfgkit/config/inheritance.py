@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections import OrderedDict
 
 from cfgkit.config import provenance
 from cfgkit.config.config_dict import ConfigDict, to_config_tree
@@ -30,6 +31,8 @@ from cfgkit.config.files import (
     forget_packages,
     package_directory,
     read_text,
+    stamp_of,
+    unchanged,
 )
 from cfgkit.config.merging import merge_into
 from cfgkit.config.parsing import compile_python, load_data, run_python
@@ -57,6 +60,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Generator, Mapping, Optional
 
+    from cfgkit.config.files import Stamp
     from cfgkit.config.substitution import EnvRead
 
     # A file being resolved: it yields (base path, options, requested by) and is sent the
@@ -95,32 +99,55 @@ class LoadOptions(NamedTuple):
     separate_copies: bool = False
 
 
+class Source(NamedTuple):
+    """A file of a chain: its path, its text as read, and its stamp then (None: racy)."""
+
+    path: str
+    text: str
+    stamp: Optional[Stamp]
+
+
+class ChainText(NamedTuple):
+    """mmengine's ``Config.text``, made only when asked for: each file of the chain after its
+    path, bases first (a base named twice appears twice)."""
+
+    order: tuple[str, ...]
+    sources: tuple[Source, ...]
+
+    def __str__(self) -> str:
+        texts = {source.path: source.text for source in self.sources}
+        return "\n".join(f"{path}\n{texts[path]}" for path in self.order)
+
+
 class ResolvedConfig(NamedTuple):
     """A config file merged with all its bases.
 
     Attributes:
         filename: The absolute path (or the pseudo name of a string).
         tree: The merged plain dict. Never modify it: it may be shared with the cache.
-        text: The texts of the bases and the file, each after its path, as mmengine's.
+        text: The texts of the chain (``str(text)`` is mmengine's ``Config.text``).
         env_variables: The environment variables used, name to value.
         deprecations: Deprecation messages of the files in the chain, bases first.
-        sources: ``(path, text)`` of every file in the chain, to validate the cache.
+        sources: Every file in the chain, to validate the cache.
         env_reads: Every environment lookup made, to validate the cache.
         layers: What each file of the chain contributed, in merge order (for provenance).
     """
 
     filename: str
     tree: dict[str, Any]
-    text: str
+    text: ChainText
     env_variables: Mapping[str, str]
     deprecations: tuple[str, ...] = ()
-    sources: tuple[tuple[str, str], ...] = ()
+    sources: tuple[Source, ...] = ()
     env_reads: tuple[EnvRead, ...] = ()
     layers: tuple[SourceLayer, ...] = ()
 
 
 DEFAULT_OPTIONS = LoadOptions()
-_cache: dict[tuple[str, LoadOptions], ResolvedConfig] = {}
+# The parse cache, least recently used first. A corpus's bases stay (every config uses them);
+# what goes is the configs loaded once. Each entry holds one tree and shares the texts.
+MAX_CACHED_FILES = 1024
+_cache: OrderedDict[tuple[str, LoadOptions], ResolvedConfig] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -132,19 +159,27 @@ def clear_cache() -> None:
 
 
 def _cached(path: str, options: LoadOptions) -> Optional[ResolvedConfig]:
-    resolved = _cache.get((path, options))
+    key = (path, options)
+    resolved = _cache.get(key)
     if resolved is None:
         return None
-    for source, text in resolved.sources:
-        try:
-            with open(source, encoding="utf-8") as stream:
-                if stream.read().replace("\r\n", "\n") != text:
-                    return None
-        except (OSError, ValueError):
-            return None
-    if all(os.environ.get(read.name) == read.value for read in resolved.env_reads):
-        return resolved
-    return None
+    # By the files' stamps (a stat each), or by their text where a stamp proves nothing.
+    if not all(unchanged(source.path, source.text, source.stamp) for source in resolved.sources):
+        return None
+    if not all(os.environ.get(read.name) == read.value for read in resolved.env_reads):
+        return None
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+    return resolved
+
+
+def _store(key: tuple[str, LoadOptions], resolved: ResolvedConfig) -> None:
+    with _cache_lock:
+        _cache[key] = resolved
+        _cache.move_to_end(key)
+        while len(_cache) > MAX_CACHED_FILES:
+            _cache.popitem(last=False)
 
 
 def resolve_file(
@@ -171,7 +206,8 @@ def resolve_file(
     if raw is None:
         check_extension(path, os.path.splitext(path)[1])
         raw = read_text(path)
-    return _run(path, options, _steps(raw, path, options, requested_by=None))
+    steps = _steps(raw, path, options, requested_by=None, stamp=stamp_of(path))
+    return _run(path, options, steps)
 
 
 def resolve_text(
@@ -205,8 +241,7 @@ def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -
             stack.pop()
             resolved: ResolvedConfig = stop.value
             if store or stack:
-                with _cache_lock:
-                    _cache[(current, current_options)] = resolved
+                _store((current, current_options), resolved)
             if not stack:
                 return resolved
             received = resolved
@@ -215,9 +250,8 @@ def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -
         received = _cached(base_path, base_options)
         if received is None:
             raw = read_text(base_path, requested_by)
-            stack.append(
-                (base_path, base_options, _steps(raw, base_path, base_options, requested_by))
-            )
+            steps = _steps(raw, base_path, base_options, requested_by, stamp=stamp_of(base_path))
+            stack.append((base_path, base_options, steps))
 
 
 def _steps(
@@ -226,6 +260,7 @@ def _steps(
     options: LoadOptions,
     requested_by: Optional[str],
     extension: Optional[str] = None,
+    stamp: Optional[Stamp] = None,
 ) -> Steps:
     """Resolve one file, yielding for each base it needs."""
     if extension is None:
@@ -291,16 +326,17 @@ def _steps(
         child = _separate_copies(child, _dict_ids(target))
     merged = merge_into(child, target, filename=filename)
     tree = {k: v for k, v in merged.items() if not (isinstance(k, str) and k.startswith("__"))}
-    bases.sources[filename] = raw
+    bases.sources[filename] = Source(filename, raw, stamp)
     if recording:
         layers.append(SourceLayer(filename, extension, child, text, raw))
+    sources = tuple(bases.sources.values())
     return ResolvedConfig(
         filename=filename,
         tree=tree,
-        text="\n".join((*bases.texts, f"{filename}\n{raw}")),
+        text=ChainText((*bases.order, filename), sources),
         env_variables={**env_variables, **bases.env_variables},
         deprecations=(*bases.deprecations, *deprecations),
-        sources=tuple(bases.sources.items()),
+        sources=sources,
         env_reads=(*env_reads, *bases.env_reads),
         layers=tuple(layers),
     )
@@ -311,9 +347,9 @@ class _Bases:
 
     def __init__(self) -> None:
         self.tree: dict[str, Any] = {}
-        self.texts: list[str] = []
+        self.order: list[str] = []
         self.deprecations: list[str] = []
-        self.sources: dict[str, str] = {}
+        self.sources: dict[str, Source] = {}
         self.env_variables: dict[str, str] = {}
         self.env_reads: list[EnvRead] = []
         self.layers: list[SourceLayer] = []
@@ -335,9 +371,9 @@ class _Bases:
         for name in tree:
             owners[name] = base.filename
         self.tree.update(tree)
-        self.texts.append(base.text)
+        self.order.extend(base.text.order)
         self.deprecations.extend(base.deprecations)
-        self.sources.update(base.sources)
+        self.sources.update((source.path, source) for source in base.sources)
         self.env_reads.extend(base.env_reads)
         self.env_variables.update(base.env_variables)
 

@@ -134,7 +134,7 @@ class MmenginePrivateHelpers:
         )
         resolved = resolve_file(path, options)
         tree = dict(dict.items(to_config_tree(resolved.tree)))
-        return tree, resolved.text, dict(resolved.env_variables)
+        return tree, str(resolved.text), dict(resolved.env_variables)
 
     @staticmethod
     def _get_cfg_path(cfg_path: str, filename: str) -> tuple[str, Optional[str]]:

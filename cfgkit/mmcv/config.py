@@ -74,7 +74,7 @@ class Config(BaseConfig):
 
     def __getstate__(self) -> tuple[Any, ...]:
         state = self.__dict__
-        return (state["_cfg_dict"], state["_filename"], state["_text"])
+        return (state["_cfg_dict"], state["_filename"], self.text)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         cfg_dict, filename, text = state
