@@ -118,15 +118,11 @@ def read_text(filename: str, requested_by: Optional[str] = None) -> str:
         raise ConfigFileNotFoundError(
             f'file "{filename}" does not exist{wanted}', filename=requested_by or filename
         ) from None
-    except PermissionError as error:
-        raise ConfigPermissionError(
-            f'cannot read "{filename}"{wanted}: permission denied',
-            error_number=error.errno,
-            filename=requested_by or filename,
-        ) from None
     except OSError as error:
-        raise ConfigFileError(
-            f'cannot read "{filename}"{wanted}: {error.strerror or error}',
+        denied = isinstance(error, PermissionError)
+        raise (ConfigPermissionError if denied else ConfigFileError)(
+            f'cannot read "{filename}"{wanted}: '
+            f"{'permission denied' if denied else error.strerror or error}",
             error_number=error.errno,
             filename=requested_by or filename,
         ) from None

@@ -312,17 +312,6 @@ def _indent_tail(text: str) -> str:
     return text.replace("\n", "\n" + " " * INDENT)
 
 
-def _raw_leaf(value: Any, path: KeyPath) -> str:
-    kind = type(value)
-    if kind is str:
-        return _string(value)
-    if kind is int:
-        return _int(value)
-    if kind is bool or value is None or (kind is float and math.isfinite(value)):
-        return str(value)  # what mmengine writes, and it loads back
-    return _leaf(value, path)
-
-
 def _raw_value(value: Any, path: KeyPath) -> tuple[str, str]:
     """mmengine's text for a value after ``key=``, and the closing bracket that goes after
     it once it is indented (mmengine indents the text, then appends the bracket)."""
@@ -331,7 +320,7 @@ def _raw_value(value: Any, path: KeyPath) -> tuple[str, str]:
         return f"dict(\n{_raw_dict(value, path)}", ")"
     if isinstance(value, (list, tuple)):
         return _raw_sequence(value, path), _closing(value)
-    return _raw_leaf(value, path), ""
+    return _leaf(value, path), ""
 
 
 def _raw_dict(tree: dict[Any, Any], path: KeyPath, top: bool = False) -> str:
@@ -363,7 +352,7 @@ def _raw_sequence(value: Any, path: KeyPath) -> str:
             nested = _indent_tail(_raw_sequence(item, here)) + _closing(item)
             text += _indent_tail(nested) + ",\n"
         else:
-            text += _indent_tail(_raw_leaf(item, here)) + ",\n"
+            text += _indent_tail(_leaf(item, here)) + ",\n"
     return text
 
 
