@@ -14,6 +14,20 @@ CONFIG_DIR = DATA_DIR / "configs"
 PACKAGES_DIR = DATA_DIR / "packages"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_compile_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the compile cache of the test run out of the user's cache folder."""
+    import os
+
+    saved = os.environ.get("CFGKIT_CACHE_DIR")
+    os.environ["CFGKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("compile-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("CFGKIT_CACHE_DIR", None)
+    else:
+        os.environ["CFGKIT_CACHE_DIR"] = saved
+
+
 @pytest.fixture
 def configs() -> Path:
     """The folder of small config files named for the behaviour they show."""

@@ -11,6 +11,7 @@ import ast
 import re
 import types
 
+from cfgkit.config import compile_cache
 from cfgkit.config.loader_names import loader_builtins
 from cfgkit.errors import (
     CfgkitError,
@@ -117,6 +118,9 @@ def compile_python(text: str, filename: str) -> PythonConfig:
         ConfigExecutionError: Evaluating the ``_base_`` expression raised.
     """
     _check_nul(text, filename)
+    kept = compile_cache.load(text, filename)
+    if kept is not None:
+        return PythonConfig(filename, *kept)
     imports_loader = ("mmengine" in text or "cfgkit" in text) and bool(
         _LOADER_IMPORT_RE.search(text)
     )
@@ -124,6 +128,7 @@ def compile_python(text: str, filename: str) -> PythonConfig:
     try:
         if occurrences == 0 or (occurrences == 1 and _TOP_LEVEL_BASE_RE.search(text)):
             code = compile(text, filename, "exec")
+            compile_cache.store(text, filename, (code, None, False, imports_loader))
             return PythonConfig(filename, code, None, False, imports_loader)
         tree = ast.parse(text, filename)
     except SyntaxError as error:
@@ -131,18 +136,30 @@ def compile_python(text: str, filename: str) -> PythonConfig:
     except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse
         raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
     base_files: Any = []
+    literal = True  # a `_base_` list written as a literal can be cached with the code
     top_level_assignments = 0
     for index, node in enumerate(tree.body):
         if isinstance(node, ast.Assign) and _assigns_base(node):
             if top_level_assignments == 0:
                 base_files = _evaluate_base_files(node, filename)
+                literal = _is_literal(node.value)
             top_level_assignments += 1
             tree.body[index] = ast.copy_location(ast.Pass(), node)
     reads = len(_BASE_READ_RE.findall(text))
     if occurrences - reads > top_level_assignments:
         _strip_nested_base_assignments(tree)
     code = compile(tree, filename, "exec")
+    if literal:
+        compile_cache.store(text, filename, (code, base_files, reads > 0, imports_loader))
     return PythonConfig(filename, code, base_files, reads > 0, imports_loader)
+
+
+def _is_literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _assigns_base(node: ast.Assign) -> bool:

@@ -1,0 +1,119 @@
+"""Compiled Python configs kept across processes: ``__pycache__`` for configs.
+
+``compile()`` is most of the cost of loading a config that is not in the parse cache. Its
+result (and what the loader learned with it: the ``_base_`` list, whether the code reads
+``_base_``) is written with :mod:`marshal` to the user's cache directory, keyed by a hash of
+the file's path and its text after the text passes, and by the Python version. So a config
+whose text (or whose ``{{ $VAR }}`` values) changed is compiled again, and results are the
+same with and without the cache.
+
+The directory is ``$CFGKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/cfgkit`` (``~/.cache/cfgkit``),
+``~/Library/Caches/cfgkit`` on macOS or ``%LOCALAPPDATA%\\cfgkit\\Cache`` on Windows; never
+beside the configs. Entries are written atomically (a private file, then a rename), read only
+when they belong to the user and nobody else can write them, and never required: a missing,
+read-only or foreign directory just means compiling. ``CFGKIT_NO_CACHE=1`` turns it off, and so
+does ``PYTHONDONTWRITEBYTECODE`` (or ``python -B``), as for Python's own bytecode.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+import threading
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+__all__ = ["cache_directory", "load", "store"]
+
+# Bump when what an entry holds changes.
+FORMAT = 1
+
+
+def cache_directory() -> Optional[str]:
+    """The folder of this Python's entries, or None when the cache is off."""
+    if os.environ.get("CFGKIT_NO_CACHE") or sys.dont_write_bytecode:
+        return None
+    base = os.environ.get("CFGKIT_CACHE_DIR")
+    if not base:
+        if sys.platform == "win32":
+            local = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
+            base = os.path.join(local, "cfgkit", "Cache")
+        elif sys.platform == "darwin":
+            base = os.path.expanduser("~/Library/Caches/cfgkit")
+        else:
+            home = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+            base = os.path.join(home, "cfgkit")
+    return os.path.join(base, f"code-{sys.implementation.cache_tag}-{FORMAT}")
+
+
+def _entry_path(directory: str, text: str, filename: str) -> str:
+    import hashlib  # lazy: only the cache needs it
+
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(filename.encode("utf-8", "surrogatepass"))
+    digest.update(b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return os.path.join(directory, digest.hexdigest())
+
+
+def _trusted(stat: os.stat_result) -> bool:
+    """Owned by this user and writable by nobody else (POSIX; elsewhere the folder decides)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
+
+
+def load(text: str, filename: str) -> Optional[tuple[Any, ...]]:
+    """Return what :func:`store` kept for this text and file, or None.
+
+    Any problem (no entry, a foreign or corrupt one, another Python's) is a miss.
+    """
+    directory = cache_directory()
+    if directory is None:
+        return None
+    path = _entry_path(directory, text, filename)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(descriptor, "rb") as stream:
+            if not _trusted(os.fstat(stream.fileno())):
+                return None
+            data = stream.read()
+        # Only the user's own files, which nobody else can write, are read (like __pycache__).
+        entry = marshal.loads(data)  # noqa: S302
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == filename):
+        return None
+    kept: tuple[Any, ...] = entry[1]
+    return kept
+
+
+def store(text: str, filename: str, kept: tuple[Any, ...]) -> None:
+    """Keep ``kept`` (marshal-able values: a code object, lists, strings) for this text."""
+    directory = cache_directory()
+    if directory is None:
+        return
+    try:
+        data = marshal.dumps((filename, kept))
+    except ValueError:  # something marshal cannot write: not cached
+        return
+    path = _entry_path(directory, text, filename)
+    partial = f"{path}.{os.getpid()}.{threading.get_ident()}.partial"
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if not _trusted(os.stat(directory)):
+            return
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
