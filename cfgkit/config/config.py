@@ -8,8 +8,8 @@ import warnings
 
 from cfgkit.config.config_dict import (
     ConfigDict,
+    adopt,
     lazy_to_string,
-    tag_locations,
     to_config_tree,
     to_plain_tree,
 )
@@ -345,15 +345,15 @@ class Config(MmenginePrivateHelpers):
         expanded = expand_dotted_keys(options)
         _check_reserved(expanded)
         current = self._cfg_dict
+        log = current.__dict__.get(PROVENANCE_ATTRIBUTE)
         try:
             merged = merge_into(expanded, current, allow_list_keys=allow_list_keys)
-            cfg_dict = ConfigDict._hook(merged)
+            # Only the containers the merge made are converted and tagged.
+            cfg_dict = adopt(merged, (), log)
         except RecursionError:
             raise nesting_error(expanded, "merge_from_dict") from None
-        log = current.__dict__.get(PROVENANCE_ATTRIBUTE)
         if log is not None:
             log.record_options(expanded, getattr(options, "provenance_label", "merge_from_dict"))
-        tag_locations(cfg_dict, (), log)
         object.__setattr__(self, "_cfg_dict", cfg_dict)
 
     def provenance(self, key: Union[str, Sequence[Any]]) -> list[Record]:

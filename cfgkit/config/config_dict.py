@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ConfigDict",
+    "adopt",
     "deferred_building",
     "lazy_to_string",
     "tag_locations",
@@ -313,6 +314,33 @@ def to_config_tree(value: Any, path: Optional[KeyPath] = None, provenance: Any =
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
         return kind(to_config_tree(item) for item in value)
     return value
+
+
+def adopt(value: Any, path: KeyPath, provenance: Any = None) -> Any:
+    """Return ``value`` with its plain dicts made ConfigDicts tagged with their key paths,
+    keeping every ConfigDict in it as it is (not copied, not walked).
+
+    After a merge, the new containers are the ones along the changed paths and the values
+    merged in; the rest is the config's own ConfigDicts, already tagged where they sit. So
+    only what changed is converted and tagged.
+    """
+    kind = type(value)
+    if kind in _ATOMS or kind is ConfigDict:
+        return value
+    if kind is dict or kind is OrderedDict:
+        node = _new_dict(ConfigDict)
+        state = node.__dict__
+        state.update(_STATE)
+        state[LOCATION_ATTRIBUTE] = path
+        if provenance is not None:
+            state[PROVENANCE_ATTRIBUTE] = provenance
+        for key, item in dict.items(value):
+            _set_item(node, key, adopt(item, (*path, key), provenance))
+        return node
+    if kind is list or kind is tuple:
+        items = [adopt(item, (*path, index), provenance) for index, item in enumerate(value)]
+        return items if kind is list else tuple(items)
+    return ConfigDict._hook(value)
 
 
 def tag_locations(value: Any, path: KeyPath = (), provenance: Any = None) -> None:

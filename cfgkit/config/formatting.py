@@ -460,7 +460,7 @@ _YAML_LEAVES = (
 
 
 def _check_yaml(value: Any, path: KeyPath) -> None:
-    _check_depth(path)
+    """Raise a :class:`DumpError` naming the first value YAML's safe dumper cannot write."""
     if isinstance(value, dict):
         for key, item in value.items():
             _check_yaml(key, (*path, key))
@@ -491,8 +491,12 @@ def _check_yaml(value: Any, path: KeyPath) -> None:
 def _dump_yaml(tree: dict[Any, Any]) -> str:
     from cfgkit.config import yaml_safe  # lazy: PyYAML costs ~20 ms to import
 
-    _check_yaml(tree, ())
-    text = yaml_safe.dump_yaml(tree)
+    try:
+        text = yaml_safe.dump_yaml(tree)
+    except Exception as error:
+        # Only now walk the tree, to name the key (a subclass, a lone surrogate, ...).
+        _check_yaml(tree, ())
+        raise DumpError(f"cannot write the config to YAML: {error}") from error
     # Strings holding a marker are written double-quoted, where escapes work.
     return text.replace("{{", "{\\x7b").replace("<<", "<\\x3c")
 

@@ -9,6 +9,7 @@ tuples (mmengine recurses forever), a quoted element inside brackets stays a str
 
 from __future__ import annotations
 
+import re
 from argparse import Action, ArgumentError, ArgumentParser, Namespace
 from collections import abc
 
@@ -19,6 +20,14 @@ if TYPE_CHECKING:
 __all__ = ["CommandLineOptions", "DictAction", "add_args", "parse_option_value"]
 
 _QUOTES = "'\""
+_DIGIT_RE = re.compile(r"\d")
+# What float() takes without a digit.
+_FLOAT_WORDS = frozenset({"inf", "infinity", "nan"})
+# Characters that give a value structure (brackets, commas) or quoting.
+_STRUCTURE = frozenset("()[],'\"")
+_QUOTE_SET = frozenset(_QUOTES)
+_BRACKETS_AND_COMMA = frozenset("()[],")
+_STRUCTURE_RE = re.compile(r"[()\[\],]")
 # Deeper brackets than any real option; the parser recurses once per level.
 MAX_BRACKET_DEPTH = 100
 _PAIRS = {"(": ")", "[": "]"}
@@ -30,16 +39,19 @@ class OptionValueError(ValueError):
 
 def _scalar(text: str) -> Any:
     """mmengine's ``_parse_int_float_bool``: int, then float, then bool, then None."""
-    try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
+    # int() and float() are tried only where they could succeed (they are slow to fail).
+    if _DIGIT_RE.search(text) is not None or text.strip().lower().lstrip("+-") in _FLOAT_WORDS:
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            return float(text)
+        except ValueError:
+            pass
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
     if text == "None":
         return None
     return text
@@ -53,7 +65,7 @@ class _Scanner:
     """
 
     def __init__(self, text: str) -> None:
-        self.quoting = self._pairs_up(text)
+        self.quoting = not _QUOTE_SET.intersection(text) or self._pairs_up(text)
 
     @staticmethod
     def _pairs_up(text: str) -> bool:
@@ -80,8 +92,22 @@ class _Scanner:
             else:
                 yield index, char, False
 
+    def structure(self, text: str) -> list[tuple[int, str]]:
+        """``(index, char)`` of the brackets and commas of ``text`` outside quotes."""
+        if not self.quoting or not _QUOTE_SET.intersection(text):
+            return [(match.start(), match.group()) for match in _STRUCTURE_RE.finditer(text)]
+        return [
+            (index, char)
+            for index, char, quoted in self.walk(text)
+            if not quoted and char in _BRACKETS_AND_COMMA
+        ]
+
 
 def _drop_unquoted_spaces(text: str, scanner: _Scanner) -> str:
+    if " " not in text:
+        return text
+    if not scanner.quoting or not _QUOTE_SET.intersection(text):
+        return text.replace(" ", "")
     return "".join(c for _, c, quoted in scanner.walk(text) if quoted or c != " ")
 
 
@@ -90,9 +116,7 @@ def _split_top_level(text: str, scanner: _Scanner) -> list[str]:
     parts = []
     stack: list[str] = []
     start = 0
-    for index, char, quoted in scanner.walk(text):
-        if quoted:
-            continue
+    for index, char in scanner.structure(text):
         if char in _PAIRS:
             stack.append(_PAIRS[char])
             if len(stack) > MAX_BRACKET_DEPTH:
@@ -122,9 +146,7 @@ def _encloses(text: str, scanner: _Scanner) -> bool:
     if len(text) < 2 or text[0] not in _PAIRS or text[-1] != _PAIRS[text[0]]:
         return False
     depth = 0
-    for index, char, quoted in scanner.walk(text):
-        if quoted:
-            continue
+    for index, char in scanner.structure(text):
         if char in _PAIRS:
             depth += 1
         elif char in ")]":
@@ -135,6 +157,8 @@ def _encloses(text: str, scanner: _Scanner) -> bool:
 
 
 def _parse(text: str, scanner: _Scanner, inside: bool) -> Any:
+    if not _STRUCTURE.intersection(text):  # a plain element: no brackets, commas, quotes
+        return _scalar(text)
     if inside and scanner.quoting and len(text) >= 2 and text[0] in _QUOTES and text[-1] == text[0]:
         return text[1:-1]
     if _encloses(text, scanner):
@@ -169,6 +193,8 @@ def parse_option_value(text: str) -> Any:
         ['1', 2]
     """
     stripped = text.strip(_QUOTES)
+    if not _STRUCTURE.intersection(stripped):  # the common case: one plain value
+        return _scalar(stripped.replace(" ", "") if " " in stripped else stripped)
     scanner = _Scanner(stripped)
     return _parse(_drop_unquoted_spaces(stripped, scanner), scanner, inside=False)
 

@@ -165,7 +165,15 @@ def test_8000_unclosed_environment_references_scan_in_linear_time(tmp_path):
     assert time.perf_counter() - start < 2  # 21 s before, from regex backtracking
 
 
-@pytest.mark.parametrize("file_format", ["py", "json", "yaml"])
+def test_yaml_writes_and_reads_values_nested_150_deep():
+    deep = inner = []
+    for _ in range(150):
+        inner.append([])
+        inner = inner[0]
+    assert Config.fromstring(dump_text({"d": deep}, "yaml"), ".yaml").d == deep
+
+
+@pytest.mark.parametrize("file_format", ["py", "json"])
 def test_values_nested_deeper_than_the_parser_accepts_are_not_dumped(file_format):
     deep = inner = []
     for _ in range(150):
