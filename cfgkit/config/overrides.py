@@ -24,8 +24,9 @@ _DIGIT_RE = re.compile(r"\d")
 # What float() takes without a digit.
 _FLOAT_WORDS = frozenset({"inf", "infinity", "nan"})
 # Characters that give a value structure (brackets, commas) or quoting.
-_STRUCTURE = frozenset("()[],'\"")
-_QUOTE_SET = frozenset(_QUOTES)
+_STRUCTURE_OR_QUOTE_RE = re.compile(r"[()\[\],'\"]")
+# Items of a flat list: commas between plain values, no brackets or quotes.
+_FLAT_ITEMS_RE = re.compile(r"[^()\[\]'\"]*")
 _BRACKETS_AND_COMMA = frozenset("()[],")
 _STRUCTURE_RE = re.compile(r"[()\[\],]")
 # Deeper brackets than any real option; the parser recurses once per level.
@@ -35,6 +36,10 @@ _PAIRS = {"(": ")", "[": "]"}
 
 class OptionValueError(ValueError):
     """A ``--cfg-options`` value cannot be parsed (turned into an argparse error)."""
+
+
+def _has_quote(text: str) -> bool:
+    return "'" in text or '"' in text
 
 
 def _scalar(text: str) -> Any:
@@ -65,7 +70,7 @@ class _Scanner:
     """
 
     def __init__(self, text: str) -> None:
-        self.quoting = not _QUOTE_SET.intersection(text) or self._pairs_up(text)
+        self.quoting = not _has_quote(text) or self._pairs_up(text)
 
     @staticmethod
     def _pairs_up(text: str) -> bool:
@@ -94,7 +99,7 @@ class _Scanner:
 
     def structure(self, text: str) -> list[tuple[int, str]]:
         """``(index, char)`` of the brackets and commas of ``text`` outside quotes."""
-        if not self.quoting or not _QUOTE_SET.intersection(text):
+        if not self.quoting or not _has_quote(text):
             return [(match.start(), match.group()) for match in _STRUCTURE_RE.finditer(text)]
         return [
             (index, char)
@@ -106,7 +111,7 @@ class _Scanner:
 def _drop_unquoted_spaces(text: str, scanner: _Scanner) -> str:
     if " " not in text:
         return text
-    if not scanner.quoting or not _QUOTE_SET.intersection(text):
+    if not scanner.quoting or not _has_quote(text):
         return text.replace(" ", "")
     return "".join(c for _, c, quoted in scanner.walk(text) if quoted or c != " ")
 
@@ -157,7 +162,7 @@ def _encloses(text: str, scanner: _Scanner) -> bool:
 
 
 def _parse(text: str, scanner: _Scanner, inside: bool) -> Any:
-    if not _STRUCTURE.intersection(text):  # a plain element: no brackets, commas, quotes
+    if _STRUCTURE_OR_QUOTE_RE.search(text) is None:  # a plain element: no brackets, commas, quotes
         return _scalar(text)
     if inside and scanner.quoting and len(text) >= 2 and text[0] in _QUOTES and text[-1] == text[0]:
         return text[1:-1]
@@ -193,8 +198,15 @@ def parse_option_value(text: str) -> Any:
         ['1', 2]
     """
     stripped = text.strip(_QUOTES)
-    if not _STRUCTURE.intersection(stripped):  # the common case: one plain value
+    if _STRUCTURE_OR_QUOTE_RE.search(stripped) is None:  # the common case: one plain value
         return _scalar(stripped.replace(" ", "") if " " in stripped else stripped)
+    if stripped[:1] + stripped[-1:] in ("[]", "()") and _FLAT_ITEMS_RE.fullmatch(
+        stripped, 1, len(stripped) - 1
+    ):
+        # The next most common: one flat list or tuple, `[4,8]` or `(1333, 800)`.
+        inner = stripped[1:-1].replace(" ", "")
+        items = [_scalar(item) for item in _elements(inner.split(","))] if inner else []
+        return tuple(items) if stripped[0] == "(" else items
     scanner = _Scanner(stripped)
     return _parse(_drop_unquoted_spaces(stripped, scanner), scanner, inside=False)
 
@@ -233,11 +245,16 @@ class DictAction(Action):
         values: Union[str, Sequence[Any], None],
         option_string: Optional[str] = None,
     ) -> None:
-        options = CommandLineOptions(getattr(namespace, self.dest, None) or {})
+        options = CommandLineOptions()
+        earlier = getattr(namespace, self.dest, None)
+        if earlier:
+            options.update(earlier)
         if isinstance(values, str):
             values = [values]
         for item in values or ():
-            key, separator, value = str(item).partition("=")
+            key, separator, value = (
+                item.partition("=") if type(item) is str else str(item).partition("=")
+            )
             if not separator or not key:
                 raise ArgumentError(self, f"expected KEY=VALUE, got {item!r}")
             try:
