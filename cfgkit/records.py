@@ -10,7 +10,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import NamedTuple
+    from typing import Any, NamedTuple
 else:
     from collections import namedtuple
 
@@ -36,4 +36,29 @@ else:
         """Base of a record class (see the module docstring)."""
 
 
-__all__ = ["NamedTuple"]
+__all__ = ["NamedTuple", "Rope"]
+
+
+class Rope(NamedTuple):
+    """A sequence made by joining others without copying them: items and ropes, in order.
+
+    A chain of bases builds its layers, sources and text this way, one level on the last,
+    so a chain of any depth costs what its files cost; :meth:`flatten` lists the items once.
+    """
+
+    parts: tuple[object, ...] = ()
+
+    def flatten(self) -> list[Any]:
+        """The items, in order (nested ropes expanded, without recursion)."""
+        items: list[Any] = []
+        pending: list[object] = [self]
+        while pending:
+            part = pending.pop()
+            if isinstance(part, Rope):
+                pending.extend(reversed(part.parts))
+            else:
+                items.append(part)
+        return items
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)

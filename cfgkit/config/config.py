@@ -615,7 +615,8 @@ def config_from_resolved(
     """
     for message in resolved.deprecations:
         warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
-    log = Provenance(resolved.filename, resolved.layers) if resolved.layers else None
+    layers = resolved.layers.flatten()
+    log = Provenance(resolved.filename, tuple(layers)) if layers else None
     try:
         cfg_dict = to_config_tree(resolved.tree, (), log)
     except RecursionError:

@@ -54,7 +54,7 @@ from cfgkit.errors import (
     ReservedKeyError,
 )
 from cfgkit.keys import BASE_KEY, DEPRECATION_KEY, RESERVED_KEYS, SCOPE_KEY, TYPE_KEY
-from cfgkit.records import NamedTuple
+from cfgkit.records import NamedTuple, Rope
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -111,12 +111,12 @@ class ChainText(NamedTuple):
     """mmengine's ``Config.text``, made only when asked for: each file of the chain after its
     path, bases first (a base named twice appears twice)."""
 
-    order: tuple[str, ...]
-    sources: tuple[Source, ...]
+    order: Rope  # of paths
+    sources: Rope  # of Source
 
     def __str__(self) -> str:
-        texts = {source.path: source.text for source in self.sources}
-        return "\n".join(f"{path}\n{texts[path]}" for path in self.order)
+        texts = {source.path: source.text for source in self.sources.flatten()}
+        return "\n".join(f"{path}\n{texts[path]}" for path in self.order.flatten())
 
 
 class ResolvedConfig(NamedTuple):
@@ -128,9 +128,11 @@ class ResolvedConfig(NamedTuple):
         text: The texts of the chain (``str(text)`` is mmengine's ``Config.text``).
         env_variables: The environment variables used, name to value.
         deprecations: Deprecation messages of the files in the chain, bases first.
-        sources: Every file in the chain, to validate the cache.
+        sources: Every file in the chain (a file named twice appears twice), to validate
+            the cache.
         env_reads: Every environment lookup made, to validate the cache.
         layers: What each file of the chain contributed, in merge order (for provenance).
+        The last three are ropes: a level adds to its bases' without copying them.
     """
 
     filename: str
@@ -138,9 +140,9 @@ class ResolvedConfig(NamedTuple):
     text: ChainText
     env_variables: Mapping[str, str]
     deprecations: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = ()
-    env_reads: tuple[EnvRead, ...] = ()
-    layers: tuple[SourceLayer, ...] = ()
+    sources: Rope = Rope()
+    env_reads: Rope = Rope()
+    layers: Rope = Rope()
 
 
 DEFAULT_OPTIONS = LoadOptions()
@@ -164,9 +166,10 @@ def _cached(path: str, options: LoadOptions) -> Optional[ResolvedConfig]:
     if resolved is None:
         return None
     # By the files' stamps (a stat each), or by their text where a stamp proves nothing.
-    if not all(unchanged(source.path, source.text, source.stamp) for source in resolved.sources):
+    sources = {source.path: source for source in resolved.sources.flatten()}.values()
+    if not all(unchanged(source.path, source.text, source.stamp) for source in sources):
         return None
-    if not all(os.environ.get(read.name) == read.value for read in resolved.env_reads):
+    if not all(os.environ.get(read.name) == read.value for read in resolved.env_reads.flatten()):
         return None
     with _cache_lock:
         if key in _cache:
@@ -232,6 +235,7 @@ def resolve_text(
 def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -> ResolvedConfig:
     """Drive the generators of a chain with an explicit stack, caching each result."""
     stack: list[tuple[str, LoadOptions, Steps]] = [(path, options, steps)]
+    loading = {path}  # the paths on the stack, for the cycle check
     received: Any = None
     while True:
         current, current_options, generator = stack[-1]
@@ -239,6 +243,7 @@ def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -
             base_path, base_options, requested_by = generator.send(received)
         except StopIteration as stop:
             stack.pop()
+            loading.discard(current)
             resolved: ResolvedConfig = stop.value
             if store or stack:
                 _store((current, current_options), resolved)
@@ -246,12 +251,14 @@ def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -
                 return resolved
             received = resolved
             continue
-        check_not_loading(base_path, [entry[0] for entry in stack], requested_by)
+        if base_path in loading:
+            check_not_loading(base_path, [entry[0] for entry in stack], requested_by)
         received = _cached(base_path, base_options)
         if received is None:
             raw = read_text(base_path, requested_by)
             steps = _steps(raw, base_path, base_options, requested_by, stamp=stamp_of(base_path))
             stack.append((base_path, base_options, steps))
+            loading.add(base_path)
 
 
 def _steps(
@@ -292,12 +299,11 @@ def _steps(
         base_entries = child.get(BASE_KEY, [])
 
     bases = _Bases()
-    owners: dict[str, str] = {}
     for entry in _base_list(base_entries, filename):
         base_path, scope = _locate_base(entry, filename)
         base_options = options if scope is None else options._replace(separate_copies=True)
         base = yield base_path, base_options, filename
-        bases.add(base, scope, owners, filename)
+        bases.add(base, scope, filename)
 
     target: dict[str, Any] = bases.tree
     if child is None:
@@ -308,7 +314,7 @@ def _steps(
             # mmengine keeps those changes: give it a private copy and merge into that.
             namespace = target = to_config_tree(target)
         child, _ = run_python(python, namespace)
-    layers = list(bases.layers)
+    layers: list[object] = list(bases.layers)
     recording = provenance.RECORDING
     if recording and target is not bases.tree:
         edits = changed_keys(bases.tree, target)
@@ -322,23 +328,24 @@ def _steps(
     if references:
         child = resolve_base_references(child, references, target, filename)
     child.pop(BASE_KEY, None)
+    if any(isinstance(k, str) and k.startswith("__") for k in child):  # from JSON or YAML
+        child = {k: v for k, v in child.items() if not (isinstance(k, str) and k.startswith("__"))}
     if options.separate_copies:
         child = _separate_copies(child, _dict_ids(target))
-    merged = merge_into(child, target, filename=filename)
-    tree = {k: v for k, v in merged.items() if not (isinstance(k, str) and k.startswith("__"))}
-    bases.sources[filename] = Source(filename, raw, stamp)
+    # The bases' trees hold no `__` keys already: only the file's own are left out.
+    tree = merge_into(child, target, filename=filename)
     if recording:
         layers.append(SourceLayer(filename, extension, child, text, raw))
-    sources = tuple(bases.sources.values())
+    sources = Rope((*bases.sources, Source(filename, raw, stamp)))
     return ResolvedConfig(
         filename=filename,
         tree=tree,
-        text=ChainText((*bases.order, filename), sources),
+        text=ChainText(Rope((*bases.order, filename)), sources),
         env_variables={**env_variables, **bases.env_variables},
         deprecations=(*bases.deprecations, *deprecations),
         sources=sources,
-        env_reads=(*env_reads, *bases.env_reads),
-        layers=tuple(layers),
+        env_reads=Rope((*env_reads, *bases.env_reads)),
+        layers=Rope(tuple(layers)),
     )
 
 
@@ -347,34 +354,38 @@ class _Bases:
 
     def __init__(self) -> None:
         self.tree: dict[str, Any] = {}
-        self.order: list[str] = []
+        self.trees: list[tuple[str, dict[str, Any]]] = []  # (file, tree) of each base
+        # Ropes of the bases, joined into this file's own without copying.
+        self.order: list[object] = []
+        self.sources: list[object] = []
+        self.env_reads: list[object] = []
+        self.layers: list[object] = []
         self.deprecations: list[str] = []
-        self.sources: dict[str, Source] = {}
         self.env_variables: dict[str, str] = {}
-        self.env_reads: list[EnvRead] = []
-        self.layers: list[SourceLayer] = []
 
-    def add(
-        self, base: ResolvedConfig, scope: Optional[str], owners: dict[str, str], filename: str
-    ) -> None:
+    def add(self, base: ResolvedConfig, scope: Optional[str], filename: str) -> None:
         tree = base.tree
-        self.layers.extend(base.layers)
+        self.layers.append(base.layers)
         if scope is not None:
             tree = _with_scope(tree, scope)
-            if base.layers:
-                own = base.layers[-1]  # the package config's own layer, for its text
-                scoped = changed_keys(base.tree, tree)
-                self.layers.append(own._replace(tree=scoped))
-        duplicates = [k for k in tree if k in self.tree]
-        if duplicates:
-            raise _duplicate_error(duplicates, owners, base.filename, filename)
-        for name in tree:
-            owners[name] = base.filename
-        self.tree.update(tree)
-        self.order.extend(base.text.order)
+            own_layers = base.layers.flatten()
+            if own_layers:
+                own = own_layers[-1]  # the package config's own layer, for its text
+                self.layers.append(own._replace(tree=changed_keys(base.tree, tree)))
+        if not self.trees:
+            self.tree = tree  # one base (the common case): no copy; merging copies
+        else:
+            duplicates = [k for k in tree if k in self.tree]
+            if duplicates:
+                raise _duplicate_error(duplicates, self.trees, base.filename, filename)
+            if len(self.trees) == 1:
+                self.tree = dict(self.tree)  # not the first base's own tree
+            self.tree.update(tree)
+        self.trees.append((base.filename, tree))
+        self.order.append(base.text.order)
+        self.sources.append(base.sources)
+        self.env_reads.append(base.env_reads)
         self.deprecations.extend(base.deprecations)
-        self.sources.update((source.path, source) for source in base.sources)
-        self.env_reads.extend(base.env_reads)
         self.env_variables.update(base.env_variables)
 
 
@@ -519,9 +530,9 @@ _locate_base = locate_base
 
 
 def _duplicate_error(
-    duplicates: list[str], owners: Mapping[str, str], base: str, filename: str
+    duplicates: list[str], trees: list[tuple[str, dict[str, Any]]], base: str, filename: str
 ) -> DuplicateBaseKeyError:
-    first = owners[duplicates[0]]
+    first = next(owner for owner, tree in trees if duplicates[0] in tree)
     listed = ", ".join(repr(k) for k in duplicates)
     return DuplicateBaseKeyError(
         f"Duplicate key is not allowed among bases. Duplicate keys: {{{listed}}}; "
