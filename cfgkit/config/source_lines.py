@@ -67,12 +67,33 @@ def key_lines(text: str, extension: str) -> dict[KeyPath, int]:
     return _data_lines(text)
 
 
+class _Lines(dict):  # type: ignore[type-arg]
+    """Key paths to lines, with the paths under each top-level key at hand, so that the
+    lines of a file are found in time linear in its size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_top: dict[Any, dict[KeyPath, None]] = {}
+
+    def __setitem__(self, path: KeyPath, line: int) -> None:
+        super().__setitem__(path, line)
+        self.by_top.setdefault(path[0], {})[path] = None
+
+    def __delitem__(self, path: KeyPath) -> None:
+        super().__delitem__(path)
+        del self.by_top[path[0]][path]
+
+    def under(self, top: Any) -> list[tuple[KeyPath, int]]:
+        """``(path, line)`` for every path that starts with the top-level key ``top``."""
+        return [(path, self[path]) for path in self.by_top.get(top, ())]
+
+
 def _python_lines(text: str) -> dict[KeyPath, int]:
     try:
         module = ast.parse(text)
     except SyntaxError:
         return {}
-    lines: dict[KeyPath, int] = {}
+    lines = _Lines()
     for statement in module.body:
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
@@ -85,8 +106,9 @@ def _python_lines(text: str) -> dict[KeyPath, int]:
             if path is None:
                 continue
             # A new value for a path replaces what was written under it before.
-            for known in [k for k in lines if k[: len(path)] == path]:
-                del lines[known]
+            for known, _ in lines.under(path[0]):
+                if known[: len(path)] == path:
+                    del lines[known]
             lines[path] = statement.lineno
             _describe(value, path, lines)
     return lines
@@ -118,12 +140,11 @@ def _target_path(target: ast.expr) -> Optional[KeyPath]:
     return tuple(parts) or None
 
 
-def _describe(value: ast.expr, path: KeyPath, lines: dict[KeyPath, int]) -> None:
+def _describe(value: ast.expr, path: KeyPath, lines: _Lines) -> None:
     if isinstance(value, ast.Name) and (value.id,) in lines:
         # `pipeline=test_pipeline`: the keys inside come from where that name was written.
-        source = (value.id,)
-        for known, line in list(lines.items()):
-            if len(known) > 1 and known[:1] == source:
+        for known, line in lines.under(value.id):
+            if len(known) > 1:
                 lines[(*path, *known[1:])] = line
         return
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
