@@ -110,14 +110,12 @@ def main() -> None:
     for name, ours, theirs in rows:
         cfgkit_time = median_time(ours, args.repeat, args.rounds) * 1e6
         mmengine_time = median_time(theirs, args.repeat, args.rounds) * 1e6
-        print(
-            f"{name:<30}{mmengine_time:>12.1f}{cfgkit_time:>12.1f}{mmengine_time / cfgkit_time:>19.2f}x"
-        )
+        ratio = mmengine_time / cfgkit_time
+        print(f"{name:<30}{mmengine_time:>12.1f}{cfgkit_time:>12.1f}{ratio:>19.2f}x")
     load = median_time(lambda: Config.fromfile(path), args.repeat, args.rounds) * 1e6
     with_provenance = median_time(first_provenance, args.repeat, args.rounds) * 1e6
-    print(
-        f"first cfg.provenance() call: {with_provenance - load:.1f} us (on top of a {load:.1f} us load)"
-    )
+    extra = with_provenance - load
+    print(f"first cfg.provenance() call: {extra:.1f} us (on top of a {load:.1f} us load)")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ the key path.
 
 from __future__ import annotations
 
-import datetime
 import keyword
 import math
 import types
@@ -24,12 +23,16 @@ import types
 from cfgkit.errors import DumpError
 from cfgkit.key_paths import dotted, shortened
 from cfgkit.keys import BASE_KEY, DEPRECATION_KEY
+from cfgkit.lazy_modules import lazy_module
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime
     from typing import Any, Optional
 
     from cfgkit.key_paths import KeyPath
+else:
+    datetime = lazy_module("datetime")  # lazy: see cfgkit.lazy_modules
 
 __all__ = [
     "DUMP_FORMATS",
@@ -453,10 +456,9 @@ def _dump_json(tree: dict[Any, Any], indent: Optional[int] = None) -> str:
     return text.replace("{{", "{\\u007b").replace("<<", "<\\u003c")
 
 
-# Written by YAML's safe dumper as the same type (subclasses of these are not).
-_YAML_LEAVES = (
-    str, int, float, bool, type(None), bytes, datetime.date, datetime.datetime, set,
-)  # fmt: skip
+def _yaml_leaves() -> tuple[type, ...]:
+    """The types YAML's safe dumper writes as themselves (subclasses of these it does not)."""
+    return (str, int, float, bool, type(None), bytes, datetime.date, datetime.datetime, set)
 
 
 def _check_yaml(value: Any, path: KeyPath) -> None:
@@ -468,11 +470,11 @@ def _check_yaml(value: Any, path: KeyPath) -> None:
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
             _check_yaml(item, (*path, index))
-    elif type(value) not in _YAML_LEAVES or (
-        type(value) is set and not all(type(v) in _YAML_LEAVES for v in value)
+    elif type(value) not in _yaml_leaves() or (
+        type(value) is set and not all(type(v) in _yaml_leaves() for v in value)
     ):
         kind = type(value)
-        bases = [base.__name__ for base in _YAML_LEAVES if isinstance(value, base)]
+        bases = [base.__name__ for base in _yaml_leaves() if isinstance(value, base)]
         subclass = f" (a subclass of {bases[0]})" if bases else ""
         raise DumpError(
             f"cannot write a value of type {kind.__name__}{subclass} to YAML", key=_dotted(path)

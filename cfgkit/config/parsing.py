@@ -7,7 +7,6 @@ with a safe loader that knows ``!!python/tuple`` and no other Python tag.
 
 from __future__ import annotations
 
-import ast
 import re
 import types
 
@@ -22,11 +21,15 @@ from cfgkit.errors import (
     located,
 )
 from cfgkit.keys import BASE_KEY
+from cfgkit.lazy_modules import lazy_module
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import ast
     from typing import Any, Optional
+else:
+    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
 
 __all__ = ["PythonConfig", "compile_python", "load_data", "parse_python", "run_python"]
 

@@ -18,7 +18,6 @@ reported, so that ``Config.to_dict()`` can leave them out.
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import sys
@@ -31,11 +30,15 @@ from cfgkit.config.loader_names import LOADER_MODULES, LOADER_NAMES, provides
 from cfgkit.config.parsing import parse_python
 from cfgkit.errors import ConfigParsingError, MissingBaseNameError, located
 from cfgkit.keys import BASE_KEY
+from cfgkit.lazy_modules import lazy_module
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import ast
     from typing import Any, Optional
+else:
+    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
 
 __all__ = ["PurePythonConfig", "is_pure_python", "load_pure_python"]
 

@@ -13,18 +13,21 @@ Used only when someone asks where a value came from, so nothing here runs while 
 
 from __future__ import annotations
 
-import ast
 import re
 
 from cfgkit.config.files import read_text
 from cfgkit.errors import ConfigError
 from cfgkit.keys import BASE_KEY
+from cfgkit.lazy_modules import lazy_module
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import ast
     from typing import Any, Optional
 
     from cfgkit.key_paths import KeyPath
+else:
+    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
 
 __all__ = ["find_key_line", "key_lines"]
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import datetime
 import os
 
+from cfgkit.lazy_modules import lazy_module
 from cfgkit.registry.registry import Registry
 from cfgkit.registry.root import ROOT_REGISTRIES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime
     from typing import Any, Optional
+else:
+    datetime = lazy_module("datetime")  # lazy: see cfgkit.lazy_modules
 
 __all__ = ["count_registered_modules", "traverse_registry_tree"]
 

@@ -8,7 +8,6 @@ built) lives in a context variable, so builds in other threads are not affected.
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import threading
 import warnings
@@ -17,10 +16,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from cfgkit.errors import RegistryArgumentError
+from cfgkit.lazy_modules import lazy_module
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime
     from typing import Any, ClassVar, Iterator, Optional
+else:
+    datetime = lazy_module("datetime")  # lazy: see cfgkit.lazy_modules
 
 __all__ = ["DefaultScope", "init_default_scope"]
 
