@@ -5,30 +5,45 @@ Both run in this one process, round after round, and the medians are compared:
 - mmengine: ``Config.fromfile`` on every config (mmengine has no cache);
 - cfgkit, corpus: the parse cache emptied once, then every config (bases shared between
   configs are parsed once: the normal case for a process that loads many configs);
-- cfgkit, per config: the cache emptied before every config (what a training script that
-  loads one config pays);
-- cfgkit, warm: every config again with the cache full;
-- cfgkit, no provenance: as "corpus" with the provenance log off (what recording costs).
+- cfgkit, per config: the parse cache emptied before every config (what a training script
+  that loads one config pays);
+- both with the compile cache off and warm (it keeps compiled configs across processes);
+- cfgkit, warm: every config again with the parse cache full;
+- cfgkit, no provenance: as "corpus" with the provenance log off (what recording costs);
+- the exec floors: reading, compiling and running (or parsing) each file, nothing else:
+  every file once (the floor of "corpus"), and every file of each config's chain (the floor
+  of "per config"). The ``_base_`` a file reads is prepared outside the timing.
 
-Usage: python benchmarks/bench_load.py [--rounds 3] [--every 1]
+With ``--memory``, each loader's peak memory over a corpus load is measured in a fresh
+process (the growth of its peak resident set over what the imports took).
+
+Usage: python benchmarks/bench_load.py [--rounds 5] [--every 1] [--memory]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from cfgkit import Config  # noqa: E402
 from cfgkit.config import clear_cache, provenance  # noqa: E402
+from cfgkit.config.inheritance import resolve_file  # noqa: E402
 from tests.compat.corpus import config_files, ensure_corpus  # noqa: E402
+
+OPTIONS = {"import_custom_modules": False, "lazy_import": False}
 
 
 def time_loads(load: Callable[[Path], object], files: list[Path], before_each=None) -> float:
@@ -43,10 +58,99 @@ def time_loads(load: Callable[[Path], object], files: list[Path], before_each=No
     return time.perf_counter() - start
 
 
+def chains(files: list[Path]) -> dict[Path, list[str]]:
+    """Each config's chain of files, bases first, as cfgkit resolves it."""
+    found = {}
+    for path in files:
+        try:
+            resolved = resolve_file(str(path))
+        except Exception:
+            continue
+        found[path] = [source.path for source in resolved.sources.flatten()]
+    return found
+
+
+def base_namespaces(files: set[str]) -> dict[str, Any]:
+    """What ``_base_`` holds while each file runs, prepared outside the timing: the file's
+    own resolved values, a superset of what its bases give it."""
+    from cfgkit.config.config_dict import ConfigDict, to_config_tree
+
+    namespaces: dict[str, Any] = {}
+    for path in files:
+        try:
+            namespaces[path] = to_config_tree(resolve_file(path).tree)
+        except Exception:
+            namespaces[path] = ConfigDict()
+    return namespaces
+
+
+def run_file(path: str, namespace: Any) -> None:
+    import yaml
+
+    with open(path, encoding="utf-8") as stream:
+        text = stream.read()
+    if path.endswith(".py"):
+        # A floor: what runs counts, and an error ends the file.
+        with contextlib.suppress(Exception):
+            exec(compile(text, path, "exec"), {"_base_": namespace, "__file__": path})
+    elif path.endswith(".json"):
+        json.loads(text)
+    else:
+        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def floors(config_chains: dict[Path, list[str]], namespaces: dict[str, Any]) -> tuple[float, float]:
+    every_file = sorted({path for chain in config_chains.values() for path in chain})
+    start = time.perf_counter()
+    for path in every_file:
+        run_file(path, namespaces.get(path))
+    corpus = time.perf_counter() - start
+    start = time.perf_counter()
+    for chain in config_chains.values():
+        for path in chain:
+            run_file(path, namespaces.get(path))
+    return corpus, time.perf_counter() - start
+
+
+MEMORY = """
+import resource, sys, warnings
+warnings.simplefilter("ignore")
+sys.path[:0] = [{root!r}, {site!r}]
+from tests.compat.corpus import config_files
+from pathlib import Path
+files = config_files(Path({site!r}))[::{every}]
+{imports}
+def rss():
+    with open("/proc/self/status") as stream:
+        return next(int(l.split()[1]) for l in stream if l.startswith("VmRSS"))
+before = rss()
+kept = []
+for path in files:
+    try:
+        {load}
+    except Exception:
+        pass
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(peak, peak - before)
+"""
+
+
+def peak_memory(site: Path, every: int, imports: str, load: str) -> tuple[int, int]:
+    """Peak resident set of a fresh process over a corpus load, and its growth (KiB)."""
+    code = MEMORY.format(root=str(ROOT), site=str(site), every=every, imports=imports, load=load)
+    environment = {**os.environ, "CFGKIT_NO_CACHE": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
+    )
+    peak, growth = result.stdout.split()[-2:]
+    return int(peak), int(growth)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--every", type=int, default=1, help="use every n-th config only")
+    parser.add_argument("--memory", action="store_true", help="also measure peak memory")
     args = parser.parse_args()
 
     site, reason = ensure_corpus()
@@ -57,43 +161,72 @@ def main() -> None:
     warnings.simplefilter("ignore")
     from mmengine.config import Config as MMConfig
 
-    options = {"import_custom_modules": False, "lazy_import": False}
-    timings: dict[str, list[float]] = {
-        "mmengine": [],
-        "cfgkit corpus": [],
-        "cfgkit per config": [],
-        "cfgkit warm": [],
-        "cfgkit no provenance": [],
-    }
+    # The compile cache as users have it (this machine may set PYTHONDONTWRITEBYTECODE).
+    sys.dont_write_bytecode = False
+    os.environ["CFGKIT_CACHE_DIR"] = tempfile.mkdtemp()
+    config_chains = chains(files)
+    namespaces = base_namespaces({p for chain in config_chains.values() for p in chain})
+
+    def load(path: Path) -> object:
+        return Config.fromfile(path, **OPTIONS)
+
+    timings: dict[str, list[float]] = {}
+
+    def record(name: str, seconds: float) -> None:
+        timings.setdefault(name, []).append(seconds)
+
     for _ in range(args.rounds):
-        timings["mmengine"].append(
-            time_loads(lambda p: MMConfig.fromfile(str(p), **options), files)
-        )
-        clear_cache()
-        timings["cfgkit corpus"].append(time_loads(lambda p: Config.fromfile(p, **options), files))
-        timings["cfgkit warm"].append(time_loads(lambda p: Config.fromfile(p, **options), files))
-        timings["cfgkit per config"].append(
-            time_loads(lambda p: Config.fromfile(p, **options), files, before_each=clear_cache)
-        )
+        record("mmengine", time_loads(lambda p: MMConfig.fromfile(str(p), **OPTIONS), files))
+        for cache in ("off", "warm"):
+            os.environ.pop("CFGKIT_NO_CACHE", None)
+            if cache == "off":
+                os.environ["CFGKIT_NO_CACHE"] = "1"
+            clear_cache()
+            record(f"cfgkit corpus, compile cache {cache}", time_loads(load, files))
+            if cache == "warm":
+                record("cfgkit warm parse cache", time_loads(load, files))
+            record(
+                f"cfgkit per config, compile cache {cache}",
+                time_loads(load, files, before_each=clear_cache),
+            )
+        os.environ.pop("CFGKIT_NO_CACHE", None)
         provenance.RECORDING = False
         clear_cache()
-        timings["cfgkit no provenance"].append(
-            time_loads(lambda p: Config.fromfile(p, **options), files)
-        )
+        record("cfgkit corpus, no provenance", time_loads(load, files))
         provenance.RECORDING = True
-        clear_cache()
+        corpus_floor, per_config_floor = floors(config_chains, namespaces)
+        record("exec floor, each file once", corpus_floor)
+        record("exec floor, each config's chain", per_config_floor)
 
-    reference = statistics.median(timings["mmengine"])
-    recording = statistics.median(timings["cfgkit corpus"])
-    without = statistics.median(timings["cfgkit no provenance"])
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    reference = medians["mmengine"]
     print(f"{len(files)} configs, {args.rounds} rounds, medians (Python {sys.version.split()[0]})")
-    for name, values in timings.items():
-        median = statistics.median(values)
+    for name, median in medians.items():
+        floor = medians[
+            "exec floor, each config's chain"
+            if "per config" in name
+            else "exec floor, each file once"
+        ]
         print(
-            f"  {name:22s} {median:7.3f} s  {median / len(files) * 1e3:6.2f} ms/config  "
-            f"mmengine/cfgkit = {reference / median:5.1f}x"
+            f"  {name:38s} {median:7.3f} s  {median / len(files) * 1e3:6.2f} ms/config  "
+            f"mmengine/this {reference / median:5.1f}x  this/floor {median / floor:4.2f}x"
         )
+    recording = medians["cfgkit corpus, compile cache warm"]
+    without = medians["cfgkit corpus, no provenance"]
     print(f"provenance recording costs {100 * (recording / without - 1):+.1f}% of a corpus load")
+    if args.memory:
+        load_line = (
+            "kept.append(Config.fromfile(str(path), import_custom_modules=False, "
+            "lazy_import=False)); kept.pop()"
+        )
+        cfgkit = peak_memory(site, args.every, "from cfgkit import Config", load_line)
+        mmengine = peak_memory(site, args.every, "from mmengine.config import Config", load_line)
+        print(
+            f"peak resident set over a corpus load: mmengine {mmengine[0] / 1024:.1f} MiB, "
+            f"cfgkit {cfgkit[0] / 1024:.1f} MiB ({cfgkit[0] / mmengine[0]:.2f}x); grown during "
+            f"the load (cfgkit imports PyYAML and ast then, mmengine before): mmengine "
+            f"{mmengine[1] / 1024:.1f} MiB, cfgkit {cfgkit[1] / 1024:.1f} MiB"
+        )
 
 
 if __name__ == "__main__":
