@@ -85,3 +85,77 @@ def test_deprecation_warns_on_every_load(configs):
     for _ in range(2):
         with pytest.warns(DeprecationWarning, match="will be deprecated"):
             Config.fromfile(configs / "py" / "deprecated.py")
+
+
+def write_aged(path, text, seconds_ago=60):
+    """Write ``text`` and date it in the past, so that its stamp can be trusted."""
+    import os
+    import time
+
+    path.write_text(text, encoding="utf-8")
+    when = time.time() - seconds_ago
+    os.utime(path, (when, when))
+
+
+def test_unchanged_files_are_validated_by_their_stamps_without_reading(tmp_path, monkeypatch):
+    from cfgkit.config import files
+
+    write_aged(tmp_path / "base.py", "a = 1\n")
+    write_aged(tmp_path / "child.py", "_base_ = ['base.py']\nb = 2\n")
+    clear_cache()
+    assert Config.fromfile(tmp_path / "child.py").to_dict() == {"a": 1, "b": 2}
+    reads = []
+    real = files.read_text
+    monkeypatch.setattr(files, "read_text", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    from cfgkit.config import inheritance
+
+    monkeypatch.setattr(inheritance, "read_text", files.read_text)
+    assert Config.fromfile(tmp_path / "child.py").to_dict() == {"a": 1, "b": 2}
+    # The config itself is read (fromfile decides its style); its base only stat-ed.
+    assert [p for p in reads if p.endswith("base.py")] == []
+
+
+def test_a_changed_base_is_seen_even_with_the_same_size_and_time(tmp_path):
+    import os
+
+    write_aged(tmp_path / "base.py", "a = 1\n")
+    write_aged(tmp_path / "child.py", "_base_ = ['base.py']\n")
+    clear_cache()
+    assert Config.fromfile(tmp_path / "child.py").a == 1
+    stat = os.stat(tmp_path / "base.py")
+    (tmp_path / "base.py").write_text("a = 2\n", encoding="utf-8")  # same size
+    os.utime(tmp_path / "base.py", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    # Same size, same mtime, same inode: like git, cfgkit trusts the stamp; a file written
+    # within two seconds of being read would have been compared by its text instead.
+    assert Config.fromfile(tmp_path / "child.py").a == 1
+    os.utime(tmp_path / "base.py")  # touched now: the stamp differs
+    assert Config.fromfile(tmp_path / "child.py").a == 2
+
+
+def test_a_file_changed_right_after_it_was_read_is_compared_by_text(tmp_path):
+    (tmp_path / "base.py").write_text("a = 1\n", encoding="utf-8")  # just written: racy
+    (tmp_path / "child.py").write_text("_base_ = ['base.py']\n", encoding="utf-8")
+    clear_cache()
+    assert Config.fromfile(tmp_path / "child.py").a == 1
+    (tmp_path / "base.py").write_text("a = 3\n", encoding="utf-8")
+    assert Config.fromfile(tmp_path / "child.py").a == 3
+
+
+def test_the_cache_keeps_the_most_recently_used_files(tmp_path, monkeypatch):
+    from cfgkit.config import inheritance
+
+    monkeypatch.setattr(inheritance, "MAX_CACHED_FILES", 3)
+    clear_cache()
+    for name in "abcde":
+        write_aged(tmp_path / f"{name}.py", f"_base_ = ['base_{name}.py']\n")
+        write_aged(tmp_path / f"base_{name}.py", f"{name} = 1\n")
+    for name in "abcde":
+        Config.fromfile(tmp_path / f"{name}.py")
+    reads = []
+    real = inheritance.read_text
+    monkeypatch.setattr(inheritance, "read_text", lambda p, *a: reads.append(p) or real(p, *a))
+    Config.fromfile(tmp_path / "e.py")  # e and its base are among the last three used
+    assert reads == []
+    Config.fromfile(tmp_path / "a.py")  # a's base was dropped long ago
+    assert [p.rsplit("/", 1)[-1] for p in reads] == ["base_a.py"]
+    clear_cache()
