@@ -146,9 +146,10 @@ class ResolvedConfig(NamedTuple):
 
 
 DEFAULT_OPTIONS = LoadOptions()
-# The parse cache, least recently used first. A corpus's bases stay (every config uses them);
-# what goes is the configs loaded once. Each entry holds one tree and shares the texts.
-MAX_CACHED_FILES = 1024
+# The parse cache, least recently used first, with room for a whole model zoo (mmdet and
+# mmpretrain together are 1,901 files): a bound smaller than a corpus that is loaded in turn
+# evicts every file before it is used again. Each entry holds one tree and shares the texts.
+MAX_CACHED_FILES = 4096
 _cache: OrderedDict[tuple[str, LoadOptions], ResolvedConfig] = OrderedDict()
 _cache_lock = threading.Lock()
 
