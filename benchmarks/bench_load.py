@@ -113,24 +113,25 @@ def floors(config_chains: dict[Path, list[str]], namespaces: dict[str, Any]) -> 
 
 
 MEMORY = """
-import resource, sys, warnings
+import sys, warnings
 warnings.simplefilter("ignore")
 sys.path[:0] = [{root!r}, {site!r}]
 from tests.compat.corpus import config_files
 from pathlib import Path
 files = config_files(Path({site!r}))[::{every}]
 {imports}
-def rss():
+def status(field):
     with open("/proc/self/status") as stream:
-        return next(int(l.split()[1]) for l in stream if l.startswith("VmRSS"))
-before = rss()
+        return next(int(l.split()[1]) for l in stream if l.startswith(field))
+before = status("VmRSS")
 kept = []
 for path in files:
     try:
         {load}
     except Exception:
         pass
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM, not ru_maxrss: that keeps the peak of the process this one was forked from.
+peak = status("VmHWM")
 print(peak, peak - before)
 """
 

@@ -146,11 +146,15 @@ class ResolvedConfig(NamedTuple):
 
 
 DEFAULT_OPTIONS = LoadOptions()
-# The parse cache, least recently used first, with room for a whole model zoo (mmdet and
-# mmpretrain together are 1,901 files): a bound smaller than a corpus that is loaded in turn
-# evicts every file before it is used again. Each entry holds one tree and shares the texts.
+# The parse cache, least recently used first. Files resolved as bases are what loading many
+# configs reuses: room for those of a whole model zoo (mmdet and mmpretrain together have a
+# few hundred), since a bound smaller than what is loaded in turn evicts every file before its
+# next use. Files only ever loaded as the config itself are kept in a short list: loading the
+# same config again is fast, and a corpus load does not keep every config's tree.
 MAX_CACHED_FILES = 4096
+MAX_CACHED_CONFIGS = 64
 _cache: OrderedDict[tuple[str, LoadOptions], ResolvedConfig] = OrderedDict()
+_configs: OrderedDict[tuple[str, LoadOptions], ResolvedConfig] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -158,32 +162,36 @@ def clear_cache() -> None:
     """Forget every parsed file (the next load reads and runs each file again)."""
     with _cache_lock:
         _cache.clear()
+        _configs.clear()
     forget_packages()
 
 
-def _cached(path: str, options: LoadOptions) -> Optional[ResolvedConfig]:
+def _cached(path: str, options: LoadOptions, *, as_base: bool = False) -> Optional[ResolvedConfig]:
     key = (path, options)
     resolved = _cache.get(key)
     if resolved is None:
-        return None
+        resolved = _configs.get(key)
+        if resolved is None:
+            return None
     # By the files' stamps (a stat each), or by their text where a stamp proves nothing.
     sources = {source.path: source for source in resolved.sources.flatten()}.values()
     if not all(unchanged(source.path, source.text, source.stamp) for source in sources):
         return None
     if not all(os.environ.get(read.name) == read.value for read in resolved.env_reads.flatten()):
         return None
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
+    _store(key, resolved, as_base=as_base or key in _cache)
     return resolved
 
 
-def _store(key: tuple[str, LoadOptions], resolved: ResolvedConfig) -> None:
+def _store(key: tuple[str, LoadOptions], resolved: ResolvedConfig, *, as_base: bool) -> None:
     with _cache_lock:
-        _cache[key] = resolved
-        _cache.move_to_end(key)
-        while len(_cache) > MAX_CACHED_FILES:
-            _cache.popitem(last=False)
+        if as_base:
+            _configs.pop(key, None)
+        cache, bound = (_cache, MAX_CACHED_FILES) if as_base else (_configs, MAX_CACHED_CONFIGS)
+        cache[key] = resolved
+        cache.move_to_end(key)
+        while len(cache) > bound:
+            cache.popitem(last=False)
 
 
 def resolve_file(
@@ -247,14 +255,14 @@ def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -
             loading.discard(current)
             resolved: ResolvedConfig = stop.value
             if store or stack:
-                _store((current, current_options), resolved)
+                _store((current, current_options), resolved, as_base=bool(stack))
             if not stack:
                 return resolved
             received = resolved
             continue
         if base_path in loading:
             check_not_loading(base_path, [entry[0] for entry in stack], requested_by)
-        received = _cached(base_path, base_options)
+        received = _cached(base_path, base_options, as_base=True)
         if received is None:
             raw = read_text(base_path, requested_by)
             steps = _steps(raw, base_path, base_options, requested_by, stamp=stamp_of(base_path))

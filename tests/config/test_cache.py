@@ -144,7 +144,9 @@ def test_a_file_changed_right_after_it_was_read_is_compared_by_text(tmp_path):
 def test_the_cache_keeps_the_most_recently_used_files(tmp_path, monkeypatch):
     from cfgkit.config import inheritance
 
+    # Three files resolved as bases, and one loaded as the config itself.
     monkeypatch.setattr(inheritance, "MAX_CACHED_FILES", 3)
+    monkeypatch.setattr(inheritance, "MAX_CACHED_CONFIGS", 1)
     clear_cache()
     for name in "abcde":
         write_aged(tmp_path / f"{name}.py", f"_base_ = ['base_{name}.py']\n")
@@ -154,7 +156,9 @@ def test_the_cache_keeps_the_most_recently_used_files(tmp_path, monkeypatch):
     reads = []
     real = inheritance.read_text
     monkeypatch.setattr(inheritance, "read_text", lambda p, *a: reads.append(p) or real(p, *a))
-    Config.fromfile(tmp_path / "e.py")  # e and its base are among the last three used
+    Config.fromfile(tmp_path / "e.py")  # the last config loaded
+    assert reads == []
+    Config.fromfile(tmp_path / "c.py")  # an older config, whose base is among the last three
     assert reads == []
     Config.fromfile(tmp_path / "a.py")  # a's base was dropped long ago
     assert [p.rsplit("/", 1)[-1] for p in reads] == ["base_a.py"]
