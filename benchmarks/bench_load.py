@@ -38,10 +38,11 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import corpus_site  # noqa: E402
 from cfgkit import Config  # noqa: E402
 from cfgkit.config import clear_cache, provenance  # noqa: E402
 from cfgkit.config.inheritance import resolve_file  # noqa: E402
-from tests.compat.corpus import config_files, ensure_corpus  # noqa: E402
+from tests.compat.corpus import config_files  # noqa: E402
 
 OPTIONS = {"import_custom_modules": False, "lazy_import": False}
 
@@ -154,10 +155,7 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="also measure peak memory")
     args = parser.parse_args()
 
-    site, reason = ensure_corpus()
-    if site is None:
-        sys.exit(reason)
-    sys.path.insert(0, str(site))
+    site = corpus_site()
     files = config_files(site)[:: args.every]
     warnings.simplefilter("ignore")
     from mmengine.config import Config as MMConfig

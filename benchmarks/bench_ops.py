@@ -15,15 +15,14 @@ import statistics
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import corpus_site  # noqa: E402
 from cfgkit import Config, DictAction  # noqa: E402
-from tests.compat.corpus import ensure_corpus  # noqa: E402
 
 MASK_RCNN = "mmdet/.mim/configs/mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py"
 OPTIONS = [
@@ -71,11 +70,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
-    site, reason = ensure_corpus()
-    if site is None:
-        sys.exit(reason)
-    sys.path.insert(0, str(site))
-    warnings.simplefilter("ignore")
+    site = corpus_site()
     from mmengine.config import Config as MMConfig
     from mmengine.config import DictAction as MMDictAction
 

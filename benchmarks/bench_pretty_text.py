@@ -13,14 +13,14 @@ import argparse
 import statistics
 import sys
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import corpus_site  # noqa: E402
 from cfgkit import Config  # noqa: E402
-from tests.compat.corpus import config_files, ensure_corpus  # noqa: E402
+from tests.compat.corpus import config_files  # noqa: E402
 
 
 def total_time(configs: list, attribute: str = "pretty_text") -> float:
@@ -37,11 +37,7 @@ def main() -> None:
     parser.add_argument("--yapf", action="store_true", help="also time the 'yapf' style")
     args = parser.parse_args()
 
-    site, reason = ensure_corpus()
-    if site is None:
-        sys.exit(reason)
-    sys.path.insert(0, str(site))
-    warnings.simplefilter("ignore")
+    site = corpus_site()
     from mmengine.config import Config as MMConfig
 
     options = {"import_custom_modules": False, "lazy_import": False}
