@@ -341,3 +341,21 @@ def test_read_base_is_importable_from_cfgkit_and_cfgkit_config():
     import cfgkit.config
 
     assert cfgkit.read_base is cfgkit.config.read_base is read_base
+
+
+def test_fromstring_of_a_pure_python_text_says_to_load_it_from_a_file():
+    text = "from mmengine.config import read_base\nwith read_base():\n    from .base import *\n"
+    with pytest.raises(errors.ConfigParsingError, match=r"pure-Python config .* save it to a file"):
+        Config.fromstring(text, ".py")
+
+
+def test_a_pure_python_chain_too_deep_to_follow_is_a_located_error(tmp_path):
+    # Pure-Python bases are imports, followed one call per level.
+    for level in range(600):
+        body = f"with read_base():\n    from .c{level - 1} import *\n" if level else ""
+        (tmp_path / f"c{level}.py").write_text(
+            f"from mmengine.config import read_base\n{body}v{level} = {level}\n", encoding="utf-8"
+        )
+    with pytest.raises(errors.NestingError, match=r"recursed too deeply.*c599\.py") as caught:
+        Config.fromfile(tmp_path / "c599.py")
+    assert isinstance(caught.value, RecursionError)
