@@ -10,9 +10,11 @@ generator that yields the bases it needs and receives them resolved, so a chain 
 loads (mmengine manages about 400 levels, a recursive loader about 330).
 
 Every file's result is cached per process, keyed by its absolute path and the load options,
-and reused only while the text of every file in its chain and every environment variable it
-read are unchanged. Results are plain dicts that are never modified after they are built:
-merging copies along the paths it changes, and ``Config`` converts to fresh ``ConfigDict``.
+and reused only while every file in its chain is unchanged (by its stamp: size, mtime, inode)
+and every environment variable it read has the same value. Results are plain dicts that are
+never modified after they are built: merging copies along the paths it changes, and
+``Config`` converts to fresh ``ConfigDict``. A chain's layers, sources and text are ropes, so
+a level adds to its bases' without copying them.
 """
 
 from __future__ import annotations
@@ -309,7 +311,7 @@ def _steps(
 
     bases = _Bases()
     for entry in _base_list(base_entries, filename):
-        base_path, scope = _locate_base(entry, filename)
+        base_path, scope = locate_base(entry, filename)
         base_options = options if scope is None else options._replace(separate_copies=True)
         base = yield base_path, base_options, filename
         bases.add(base, scope, filename)
@@ -533,9 +535,6 @@ def locate_base(entry: str, filename: str) -> tuple[str, Optional[str]]:
             key=BASE_KEY,
         )
     return path, package
-
-
-_locate_base = locate_base
 
 
 def _duplicate_error(
