@@ -20,6 +20,7 @@ from cfgkit.config.inheritance import (
     ChainText,
     LoadOptions,
     ResolvedConfig,
+    cached_resolution,
     resolve_file,
     resolve_text,
 )
@@ -173,6 +174,20 @@ class Config(MmenginePrivateHelpers):
         """
         filename = os.fspath(filename)
         path = os.path.abspath(os.path.expanduser(filename))
+        options = LoadOptions(
+            use_predefined_variables=use_predefined_variables,
+            use_environment_variables=use_environment_variables,
+            detect_style=lazy_import is None,
+        )
+        # A file in the parse cache and unchanged since is a classic config: no need to read it.
+        resolved = cached_resolution(path, options) if not lazy_import else None
+        if resolved is not None:
+            return config_from_resolved(
+                resolved,
+                filename,
+                import_modules=import_custom_modules,
+                format_python_code=format_python_code,
+            )
         raw = read_text(path)
         extension = os.path.splitext(path)[1]
         pure = lazy_import
@@ -180,11 +195,6 @@ class Config(MmenginePrivateHelpers):
             pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
         if not pure:
             check_extension(path, extension)
-            options = LoadOptions(
-                use_predefined_variables=use_predefined_variables,
-                use_environment_variables=use_environment_variables,
-                detect_style=lazy_import is None,
-            )
             resolved = _resolving(path, lambda: resolve_file(path, options, raw=raw))
             return config_from_resolved(
                 resolved,

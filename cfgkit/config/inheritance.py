@@ -73,6 +73,7 @@ __all__ = [
     "DEFAULT_OPTIONS",
     "LoadOptions",
     "ResolvedConfig",
+    "cached_resolution",
     "clear_cache",
     "resolve_file",
     "resolve_text",
@@ -183,6 +184,11 @@ def _cached(path: str, options: LoadOptions, *, as_base: bool = False) -> Option
         return None
     _store(key, resolved, as_base=as_base or key in _cache)
     return resolved
+
+
+def cached_resolution(path: str, options: LoadOptions) -> Optional[ResolvedConfig]:
+    """The cached result for ``path`` (absolute) if every file of its chain is unchanged."""
+    return _cached(path, options)
 
 
 def _store(key: tuple[str, LoadOptions], resolved: ResolvedConfig, *, as_base: bool) -> None:
