@@ -7,6 +7,7 @@ with a safe loader that knows ``!!python/tuple`` and no other Python tag.
 
 from __future__ import annotations
 
+import gc
 import re
 import types
 
@@ -31,7 +32,14 @@ if TYPE_CHECKING:
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
 
-__all__ = ["PythonConfig", "compile_python", "load_data", "parse_python", "run_python"]
+__all__ = [
+    "PythonConfig",
+    "compile_python",
+    "load_data",
+    "parse_python",
+    "parse_tree",
+    "run_python",
+]
 
 _DROPPED_VALUE_TYPES = (types.FunctionType, types.ModuleType)
 # The name `_base_` (not a folder in a path like '../_base_/x.py', not part of a longer name),
@@ -74,6 +82,21 @@ def _syntax_error(message: str, filename: str, error: Optional[SyntaxError] = No
     )
 
 
+def parse_tree(text: str, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse`` with the cyclic garbage collector paused.
+
+    An AST holds no cycles, but the collector walks every node it allocates: for a large file
+    that makes parsing superlinear (a 100,000-key config: 1.3 s, 0.45 s without it).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return ast.parse(text, filename)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_python(text: str, filename: str) -> ast.Module:
     """Parse a Python config's text.
 
@@ -83,7 +106,7 @@ def parse_python(text: str, filename: str) -> ast.Module:
     """
     _check_nul(text, filename)
     try:
-        return ast.parse(text, filename)
+        return parse_tree(text, filename)
     except SyntaxError as error:
         raise _syntax_error(error.msg, filename, error) from None
     except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse
@@ -133,7 +156,7 @@ def compile_python(text: str, filename: str) -> PythonConfig:
             code = compile(text, filename, "exec")
             compile_cache.store(text, filename, (code, None, False, imports_loader))
             return PythonConfig(filename, code, None, False, imports_loader)
-        tree = ast.parse(text, filename)
+        tree = parse_tree(text, filename)
     except SyntaxError as error:
         raise _syntax_error(error.msg, filename, error) from None
     except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse

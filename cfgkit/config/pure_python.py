@@ -27,7 +27,7 @@ from cfgkit.config.config_dict import deferred_building, to_config_tree
 from cfgkit.config.files import check_not_loading, package_directory, read_text
 from cfgkit.config.lazy import LazyObject
 from cfgkit.config.loader_names import LOADER_MODULES, LOADER_NAMES, provides
-from cfgkit.config.parsing import parse_python
+from cfgkit.config.parsing import parse_python, parse_tree
 from cfgkit.errors import ConfigParsingError, MissingBaseNameError, located
 from cfgkit.keys import BASE_KEY
 from cfgkit.lazy_modules import lazy_module
@@ -126,7 +126,7 @@ def is_pure_python(text: str, filename: str) -> bool:
     if _DECISIVE_WORD.search(text) is None:
         return False
     try:
-        tree = ast.parse(text, filename)
+        tree = parse_tree(text, filename)
     except (SyntaxError, ValueError):
         return False
     for node in ast.walk(tree):

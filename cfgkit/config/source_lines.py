@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from cfgkit.config.files import read_text
+from cfgkit.config.parsing import parse_tree
 from cfgkit.errors import ConfigError
 from cfgkit.keys import BASE_KEY
 from cfgkit.lazy_modules import lazy_module
@@ -93,8 +94,8 @@ class _Lines(dict):  # type: ignore[type-arg]
 
 def _python_lines(text: str) -> dict[KeyPath, int]:
     try:
-        module = ast.parse(text)
-    except SyntaxError:
+        module = parse_tree(text)
+    except (SyntaxError, ValueError):
         return {}
     lines = _Lines()
     for statement in module.body:

@@ -183,3 +183,21 @@ def test_values_nested_deeper_than_the_parser_accepts_are_not_dumped(file_format
         errors.DumpError, match=r"nested more than 100 levels.*key 'd\.0\.0.*…\(101 keys\)"
     ):
         dump_text({"d": deep}, file_format)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_parsing_pauses_the_garbage_collector_and_restores_it(enabled):
+    import gc
+
+    from cfgkit.config.parsing import parse_tree
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        assert parse_tree("a = dict(b=[1, 2])\n").body
+        assert gc.isenabled() is enabled
+        with pytest.raises(SyntaxError):
+            parse_tree("a = (\n")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
