@@ -163,3 +163,16 @@ def test_the_cache_keeps_the_most_recently_used_files(tmp_path, monkeypatch):
     Config.fromfile(tmp_path / "a.py")  # a's base was dropped long ago
     assert [p.rsplit("/", 1)[-1] for p in reads] == ["base_a.py"]
     clear_cache()
+
+
+def test_a_cached_classic_file_rewritten_as_pure_python_loads_as_pure_python(tmp_path):
+    # fromfile answers from the parse cache without reading an unchanged file; a changed one
+    # is read again and its style decided again.
+    path = tmp_path / "style.py"
+    write_aged(path, "a = 1\n")
+    clear_cache()
+    assert Config.fromfile(path).to_dict() == {"a": 1}
+    write_aged(path, "from cfgkit_nowhere.models import Net\n\nb = 2\n", seconds_ago=30)
+    cfg = Config.fromfile(path)
+    assert cfg.to_dict() == {"b": 2}
+    assert list(cfg.to_dict(keep_imported=True)) == ["Net", "b"]
