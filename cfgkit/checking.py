@@ -37,8 +37,9 @@ class Problem(NamedTuple):
 
     Attributes:
         severity: ``'error'`` (the build would fail), ``'warning'`` (a value contradicts an
-            annotation) or ``'note'`` (a required argument the config does not give; the
-            caller may still pass it through ``default_args``).
+            annotation, or a stale copy the runner reads) or ``'note'`` (a required
+            argument the config does not give, which the caller may still pass through
+            ``default_args``; a stale copy in a helper key).
         key: The dotted key path of the offending key or dict.
         filename: The file that wrote it.
         lineno: The line in ``filename``.
@@ -74,7 +75,9 @@ class Problem(NamedTuple):
         return f"<Problem {self}>"
 
 
-def check(cfg: Config, registries: Optional[Sequence[Registry]] = None) -> list[Problem]:
+def check(
+    cfg: Config, registries: Optional[Sequence[Registry]] = None, references: bool = True
+) -> list[Problem]:
     """Find every mistake in a config's buildable dicts at once, without building anything.
 
     Each dict with a ``type`` is looked up in ``registries`` (by default the registries of
@@ -86,11 +89,14 @@ def check(cfg: Config, registries: Optional[Sequence[Registry]] = None) -> list[
       with ``**kwargs`` accepts everything);
     - a value that plainly contradicts a simple annotation (``int``, ``float``, ``str``,
       ``bool``, ``Optional``, ``Literal``, lists, tuples and unions of these) is a warning;
-    - a required parameter the dict does not give is a note.
+    - a required parameter the dict does not give is a note;
+    - a stale copy (:meth:`Config.stale_references`) is a warning under a key the runner
+      reads, a note under a helper key, located where its variable was last changed.
 
     Args:
         cfg: A loaded config.
         registries: Where to look types up.
+        references: Report stale copies too.
 
     Returns:
         The problems, in the order of the config, each with its key path and file:line.
@@ -105,6 +111,11 @@ def check(cfg: Config, registries: Optional[Sequence[Registry]] = None) -> list[
     problems: list[Problem] = []
     for path, node in _typed_dicts(cfg.to_dict()):
         problems.extend(_check_dict(cfg, path, node, candidates))
+    if references:
+        problems.extend(
+            Problem(s.severity, s.key, s.filename, s.lineno, s.message, s.suggestion)
+            for s in cfg.stale_references()
+        )
     return problems
 
 

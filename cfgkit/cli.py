@@ -60,7 +60,8 @@ def _value_text(value: Any, width: int = 40) -> str:
 
 
 def _load(args: argparse.Namespace, path: Optional[str] = None) -> Config:
-    cfg = Config.fromfile(path or args.config)
+    follow = getattr(args, "follow_references", False)
+    cfg = Config.fromfile(path or args.config, follow_references=follow)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -199,12 +200,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("config", help="a .py, .json, .yaml or .yml config")
     show.add_argument("--format", choices=("py", "json", "yaml"), default="py")
     _add_options(show, "override values, as training scripts do")
+    _add_follow(show)
     show.set_defaults(run=_print)
 
     dump = commands.add_parser("dump", help="write the resolved config; the format follows OUT")
     dump.add_argument("config", help="a .py, .json, .yaml or .yml config")
     dump.add_argument("out", help="where to write: .py, .json, .yaml, .yml or .pkl")
     _add_options(dump, "override values, as training scripts do")
+    _add_follow(dump)
     dump.set_defaults(run=_dump)
 
     explain = commands.add_parser(
@@ -215,6 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("config", help="a .py, .json, .yaml or .yml config")
     explain.add_argument("key", nargs="?", help="a dotted key, digits index lists")
     _add_options(explain, "override values, as training scripts do")
+    _add_follow(explain)
     explain.set_defaults(run=_explain)
 
     diff = commands.add_parser(
@@ -243,7 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="find every mistake in a config before anything is built",
         description="Check every dict with a `type` against the registries (those of the "
         "config's default_scope, or all): unknown types and keywords are errors, values "
-        "that contradict an annotation warnings, required arguments not given notes. One "
+        "that contradict an annotation warnings, required arguments not given notes; stale "
+        "copies (a key a base bound to a variable that a child or an option changed) are "
+        "warnings under keys the runner reads and notes elsewhere. One "
         "problem per line as FILE:LINE: KEY.PATH: severity: message. Exit status 0 without "
         "errors, 1 with errors, 2 when the config cannot be loaded.",
     )
@@ -255,6 +261,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_options(checker, "override values, as training scripts do")
     checker.set_defaults(run=_check)
     return parser
+
+
+def _add_follow(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--follow-references",
+        action="store_true",
+        help="give every stale copy (a key bound to a variable that a child or an option "
+        "changed) the variable's value; see docs/references.md",
+    )
 
 
 def _add_options(parser: argparse.ArgumentParser, help_text: str) -> None:

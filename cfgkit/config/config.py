@@ -31,6 +31,7 @@ from cfgkit.config.merging import expand_dotted_keys, merge_into
 from cfgkit.config.mmengine_private import MmenginePrivateHelpers
 from cfgkit.config.provenance import LAYER_CODE, Provenance, Record
 from cfgkit.config.pure_python import is_pure_python, load_pure_python
+from cfgkit.config.references import StaleReference, follow, stale_references
 from cfgkit.errors import (
     CfgkitError,
     ConfigParsingError,
@@ -145,6 +146,7 @@ class Config(MmenginePrivateHelpers):
         use_environment_variables: bool = True,
         lazy_import: Optional[bool] = None,
         format_python_code: FormatStyle = True,
+        follow_references: bool = False,
     ) -> Config:
         """Load a config file with all its ``_base_`` files.
 
@@ -161,6 +163,10 @@ class Config(MmenginePrivateHelpers):
                 ``True`` the pure-Python one.
             format_python_code: The style of :attr:`pretty_text`: ``True``, ``'yapf'``
                 or ``False`` (see :class:`Config`).
+            follow_references: Give every stale copy (a key a base bound to a variable
+                that a later file changed, see :meth:`stale_references`) the variable's
+                final value, now and after every :meth:`merge_from_dict`. Off by default,
+                as in mmengine.
 
         Returns:
             The loaded config.
@@ -181,40 +187,58 @@ class Config(MmenginePrivateHelpers):
         )
         # A file in the parse cache and unchanged since is a classic config: no need to read it.
         resolved = cached_resolution(path, options) if not lazy_import else None
-        if resolved is not None:
-            return config_from_resolved(
-                resolved,
-                filename,
-                import_modules=import_custom_modules,
-                format_python_code=format_python_code,
-            )
-        raw = read_text(path)
-        extension = os.path.splitext(path)[1]
-        pure = lazy_import
-        if pure is None:
-            pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
-        if not pure:
+        if resolved is None:
+            raw = read_text(path)
+            extension = os.path.splitext(path)[1]
+            pure = lazy_import
+            if pure is None:
+                pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
+            if pure:
+                cfg = _load_pure_python(path, filename, format_python_code)
+                return cfg._follow_references() if follow_references else cfg
             check_extension(path, extension)
             resolved = _resolving(path, lambda: resolve_file(path, options, raw=raw))
-            return config_from_resolved(
-                resolved,
-                filename,
-                import_modules=import_custom_modules,
-                format_python_code=format_python_code,
-            )
-        # As in mmengine, a pure-Python config ignores the variable and import flags.
-        loaded = _resolving(
-            path,
-            lambda: load_pure_python(path, source_name=filename),
-        )
-        cfg = Config(
-            to_config_tree(loaded.tree, ()),
-            cfg_text=loaded.text,
-            filename=filename,
+        cfg = config_from_resolved(
+            resolved,
+            filename,
+            import_modules=import_custom_modules,
             format_python_code=format_python_code,
         )
-        object.__setattr__(cfg, "_imported_names", loaded.imported_names)
-        return cfg
+        return cfg._follow_references() if follow_references else cfg
+
+    def _follow_references(self) -> Config:
+        """Turn following on and follow now (``fromfile(..., follow_references=True)``)."""
+        log = self._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
+        if log is not None:
+            log.follow_references = True
+            self._follow(log)
+        return self
+
+    def _follow(self, log: Provenance) -> None:
+        cfg_dict = follow(log, self._cfg_dict, self._imported_names)
+        if cfg_dict is not self._cfg_dict:
+            object.__setattr__(self, "_cfg_dict", cfg_dict)
+
+    def stale_references(self) -> list[StaleReference]:
+        """Return every stale copy: a key that a file bound to a variable (``norm_cfg=norm_cfg``)
+        and that still holds the variable's old value after a later file or option changed it.
+
+        See ``docs/references.md`` for the rule. With ``follow_references=True`` the copies
+        have been followed, so none is left.
+
+        Returns:
+            The stale copies, each with its key path, variable, where the variable was
+            changed, where the key was bound, the copy's value and the variable's.
+
+        Examples:
+            >>> cfg = Config.fromfile('configs/pspnet_r50_1xb8.py')  # doctest: +SKIP
+            >>> [s.key for s in cfg.stale_references()]  # doctest: +SKIP
+            ['model.decode_head.norm_cfg', 'model.auxiliary_head.norm_cfg']
+        """
+        log = self._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
+        if log is None:
+            return []
+        return stale_references(log, self._cfg_dict, self._imported_names)
 
     @staticmethod
     def fromstring(cfg_str: str, file_format: str) -> Config:
@@ -365,6 +389,8 @@ class Config(MmenginePrivateHelpers):
         if log is not None:
             log.record_options(expanded, getattr(options, "provenance_label", "merge_from_dict"))
         object.__setattr__(self, "_cfg_dict", cfg_dict)
+        if log is not None and log.follow_references:
+            self._follow(log)
 
     def provenance(self, key: Union[str, Sequence[Any]]) -> list[Record]:
         """Return where the value of ``key`` came from: every value it took, oldest first.
@@ -599,6 +625,20 @@ def _resolving(where: str, load: Any) -> Any:
 
 # `from mmengine.config import Config` in a config binds this class (see loader_names).
 LOADER_NAMES["Config"] = Config
+
+
+def _load_pure_python(path: str, filename: str, format_python_code: FormatStyle) -> Config:
+    """A pure-Python config (it ignores the variable and import flags, as in mmengine)."""
+    loaded = _resolving(path, lambda: load_pure_python(path, source_name=filename))
+    log = Provenance(path, loaded.layers) if loaded.layers else None
+    cfg = Config(
+        to_config_tree(loaded.tree, (), log),
+        cfg_text=loaded.text,
+        filename=filename,
+        format_python_code=format_python_code,
+    )
+    object.__setattr__(cfg, "_imported_names", loaded.imported_names)
+    return cfg
 
 
 def config_from_resolved(

@@ -30,6 +30,7 @@ __all__ = [
     "LAYER_CODE",
     "LAYER_CONFIG",
     "LAYER_ENV",
+    "LAYER_FOLLOW",
     "LAYER_OPTIONS",
     "Provenance",
     "Record",
@@ -37,6 +38,7 @@ __all__ = [
     "changed_keys",
     "last_written",
     "same_value",
+    "touch",
 ]
 
 LAYER_BASE = "base"
@@ -44,6 +46,7 @@ LAYER_CONFIG = "config"
 LAYER_ENV = "env"
 LAYER_OPTIONS = "options"
 LAYER_CODE = "code"
+LAYER_FOLLOW = "follow"
 # Loading records layers while this is True. Only benchmarks turn it off, to measure what
 # recording costs; call cfgkit.config.clear_cache() after changing it.
 RECORDING = True
@@ -61,6 +64,8 @@ class SourceLayer(NamedTuple):
         tree: The file's own keys (after ``{{ _base_.x }}`` references were resolved).
         text: The text that was parsed (after the text passes), for line numbers.
         raw: The text as written, to tell ``{{ $VAR }}`` substitutions apart.
+        result: The file's whole result, when merging the layers up to this one does not
+            give it (a pure-Python config, whose names are bound, not merged); else None.
     """
 
     filename: str
@@ -68,6 +73,7 @@ class SourceLayer(NamedTuple):
     tree: dict[Any, Any]
     text: str
     raw: str
+    result: Optional[dict[Any, Any]] = None
 
     def env_variable_on(self, lineno: Optional[int]) -> Optional[str]:
         """The environment variable substituted on line ``lineno`` of the raw text, if any."""
@@ -87,7 +93,8 @@ class Record(NamedTuple):
         value: The value (for a merge, the dict that was merged in).
         filename: The file that set it (None for options and unknown code).
         lineno: The line in ``filename``.
-        layer: ``'base'``, ``'config'``, ``'env'``, ``'options'`` or ``'code'``.
+        layer: ``'base'``, ``'config'``, ``'env'``, ``'options'``, ``'code'``, or
+            ``'follow'`` (a stale copy given its variable's value, ``follow_references``).
         action: ``'set'``, ``'merge'``, ``'replace'`` or ``'delete'``.
         note: More detail (the environment variable, ``_delete_``, an options label).
     """
@@ -118,13 +125,23 @@ class Record(NamedTuple):
 
 
 class _Event(NamedTuple):
-    """A change made after loading: options merged in, or one assignment in code."""
+    """A change made after loading: options merged in, one assignment in code, or a stale
+    copy followed (``follow``: the change follows a variable, it is not the user's)."""
 
     path: KeyPath
     tree: Any
     label: str
     filename: Optional[str] = None
     lineno: Optional[int] = None
+    follow: bool = False
+
+    def touches(self, path: KeyPath) -> bool:
+        """Whether this change wrote ``path``, something under it, or replaced an ancestor."""
+        if path[: len(self.path)] == self.path:
+            if self.path:  # an assignment replaces everything under its key
+                return True
+            return touch(self.tree, path) is not None
+        return self.path[: len(path)] == path
 
 
 def _child(node: Any, key: Any) -> Any:
@@ -140,7 +157,7 @@ def _child(node: Any, key: Any) -> Any:
     return _MISSING
 
 
-def _touch(tree: Any, path: KeyPath) -> Optional[tuple[str, Any, str]]:
+def touch(tree: Any, path: KeyPath) -> Optional[tuple[str, Any, str]]:
     """How a layer's tree affects ``path``: ``(action, value, note)``, or None if it does not.
 
     Mirrors the merge: dicts merge key by key; a sequence or a scalar replaces what was
@@ -194,10 +211,13 @@ class Provenance:
         self.filename = filename
         self.layers = layers
         self.events: list[_Event] = []
+        # Stale copies follow their variables (``follow_references=True``), after loading
+        # and after every ``merge_from_dict``.
+        self.follow_references = False
         # Key paths to lines, per layer, computed the first time a layer is asked.
         self._lines: dict[int, dict[KeyPath, int]] = {}
 
-    def _line_of(self, index: int, path: KeyPath) -> Optional[int]:
+    def line_of(self, index: int, path: KeyPath) -> Optional[int]:
         """The line of layer ``index`` that writes ``path``, or its longest written prefix."""
         lines = self._lines.get(index)
         if lines is None:
@@ -220,6 +240,12 @@ class Provenance:
         snapshot = to_plain_tree(value)
         self.events.append(_Event(path, snapshot, "assignment in code", filename, lineno))
 
+    def record_follow(
+        self, path: KeyPath, value: Any, note: str, filename: Optional[str], lineno: Optional[int]
+    ) -> None:
+        """Log a stale copy at ``path`` given its variable's value (``value``, plain)."""
+        self.events.append(_Event(path, value, note, filename, lineno, follow=True))
+
     def chain(self, path: KeyPath, current: Any = _MISSING) -> list[Record]:
         """The records of every value ``path`` took, oldest first.
 
@@ -233,12 +259,12 @@ class Provenance:
         """
         records: list[Record] = []
         for index, layer in enumerate(self.layers):
-            touched = _touch(layer.tree, path)
+            touched = touch(layer.tree, path)
             if touched is not None:
                 records.append(self._file_record(index, path, touched, bool(records)))
         for event in self.events:
             if path[: len(event.path)] == event.path:
-                touched = _touch(event.tree, path[len(event.path) :])
+                touched = touch(event.tree, path[len(event.path) :])
             elif event.path[: len(path)] == path:
                 touched = ("merge", {event.path[len(path)]: event.tree}, "")
             else:
@@ -255,7 +281,7 @@ class Provenance:
         layer = self.layers[index]
         action = _in_order(touched[0], seen)
         value, note = touched[1], touched[2]
-        lineno = self._line_of(index, path)
+        lineno = self.line_of(index, path)
         kind = LAYER_CONFIG if layer.filename == self.filename else LAYER_BASE
         variable = layer.env_variable_on(lineno) if action != "delete" else None
         if variable is not None:
@@ -265,6 +291,8 @@ class Provenance:
     def _event_record(self, event: _Event, touched: tuple[str, Any, str], seen: bool) -> Record:
         action = _in_order(touched[0], seen)
         value, note = touched[1], touched[2]
+        if event.follow:
+            return Record(value, event.filename, event.lineno, LAYER_FOLLOW, action, event.label)
         if event.filename is None:
             return Record(value, None, None, LAYER_OPTIONS, action, note or event.label)
         return Record(value, event.filename, event.lineno, LAYER_CODE, action, event.label)

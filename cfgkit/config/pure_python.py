@@ -23,11 +23,14 @@ import re
 import sys
 import types
 
+from cfgkit.config import provenance
 from cfgkit.config.config_dict import deferred_building, to_config_tree
-from cfgkit.config.files import check_not_loading, package_directory, read_text
+from cfgkit.config.files import PYTHON_EXTENSION, check_not_loading, package_directory, read_text
 from cfgkit.config.lazy import LazyObject
 from cfgkit.config.loader_names import LOADER_MODULES, LOADER_NAMES, provides
 from cfgkit.config.parsing import parse_python, parse_tree
+from cfgkit.config.provenance import SourceLayer, changed_keys
+from cfgkit.config.source_lines import target_path
 from cfgkit.errors import ConfigParsingError, MissingBaseNameError, located
 from cfgkit.keys import BASE_KEY
 from cfgkit.lazy_modules import lazy_module
@@ -37,6 +40,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
     from typing import Any, Optional
+
+    from cfgkit.key_paths import KeyPath
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
 
@@ -59,6 +64,7 @@ class PurePythonConfig(NamedTuple):
     tree: dict[str, Any]
     imported_names: set[str]
     text: str
+    layers: tuple[SourceLayer, ...] = ()
 
 
 def _standard_modules() -> frozenset[str]:
@@ -215,10 +221,16 @@ def load_pure_python(
     namespace: dict[str, Any] = {"__file__": source_name or filename}
     imported: set[str] = set()
     body: list[ast.stmt] = []
+    # What the bases gave (their values, untouched) and their layers, for provenance.
+    inherited: dict[str, Any] = {}
+    layers: list[SourceLayer] = []
+    written = _written_paths(module.body) if provenance.RECORDING else []
     for statement in module.body:
         if isinstance(statement, ast.With):  # the one read_base() block (_check_statements)
             for inner in statement.body:
-                _bind_base(inner, filename, (*chain, filename), namespace, imported)
+                base = _bind_base(inner, filename, (*chain, filename), namespace, imported)
+                layers.extend(base.layers)
+                inherited.update(base.names)
             continue
         body.extend(_transform(statement, filename, namespace, imported))
     top_level = [
@@ -242,7 +254,79 @@ def load_pure_python(
         for key, value in namespace.items()
         if not key.startswith("__") and not isinstance(value, types.ModuleType)
     }
-    return PurePythonConfig(filename, tree, imported, text)
+    if provenance.RECORDING:
+        layers.append(_own_layer(filename, text, inherited, tree, imported, written))
+    return PurePythonConfig(filename, tree, imported, text, tuple(layers))
+
+
+class _Base(NamedTuple):
+    """What one base import gave: the names bound (to the base's own values), its layers."""
+
+    names: dict[str, Any]
+    layers: tuple[SourceLayer, ...]
+
+
+def _written_paths(statements: list[ast.stmt]) -> list[KeyPath]:
+    """The key paths a pure-Python config assigns, augments or deletes, at the top level or
+    in its blocks (not in functions or classes): provenance credits them to the file even
+    when the value written equals the inherited one."""
+    paths: list[KeyPath] = []
+    pending = list(statements)
+    while pending:
+        statement = pending.pop(0)
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
+            targets = [statement.target]
+        elif isinstance(statement, ast.Delete):
+            targets = statement.targets
+        else:
+            if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                for field in ("body", "orelse", "finalbody"):
+                    pending.extend(getattr(statement, field, None) or [])
+            continue
+        for target in targets:
+            path = target_path(target)
+            if path is not None:
+                paths.append(path)
+    return paths
+
+
+def _own_layer(
+    filename: str,
+    text: str,
+    inherited: dict[str, Any],
+    tree: dict[str, Any],
+    imported: set[str],
+    written: list[KeyPath],
+) -> SourceLayer:
+    """The file's layer: what it changed from what its bases gave, and what it wrote."""
+    result = {key: value for key, value in tree.items() if key not in imported}
+    own = changed_keys({k: v for k, v in inherited.items() if k not in imported}, result)
+    for path in written:
+        _credit(own, result, path)
+    return SourceLayer(filename, PYTHON_EXTENSION, own, text, text, result)
+
+
+def _credit(own: dict[str, Any], result: dict[str, Any], path: KeyPath) -> None:
+    """Put the value ``result`` holds at ``path`` into ``own`` (dicts made along the way)."""
+    value: Any = result
+    for key in path:
+        if isinstance(value, dict) and key in value:
+            value = dict.__getitem__(value, key)
+        elif isinstance(value, (list, tuple)) and isinstance(key, int) and 0 <= key < len(value):
+            value = value[key]
+        else:
+            return  # deleted since, or written through a name that is not a key
+    node = own
+    for key in path[:-1]:
+        child = node.get(key) if isinstance(node, dict) else None
+        if not isinstance(child, dict):
+            if child is not None:
+                return  # already credited as a whole (a list, or a value)
+            child = node[key] = {}
+        node = child
+    node[path[-1]] = value
 
 
 def _check_statements(module: ast.Module, filename: str, chain: tuple[str, ...]) -> None:
@@ -288,7 +372,7 @@ def _bind_base(
     chain: tuple[str, ...],
     namespace: dict[str, Any],
     imported: set[str],
-) -> None:
+) -> _Base:
     if not isinstance(node, ast.ImportFrom):
         raise _error(
             "Illegal syntax in config file! Only `from ... import ...` can be used in "
@@ -307,12 +391,15 @@ def _bind_base(
     imported |= base.imported_names
     # Fresh ConfigDicts, so that `model.backbone.depth = 101` here changes this config only.
     values = to_config_tree(base.tree)
+    names: dict[str, Any] = {}
     for alias in node.names:
         if alias.name == "*":
             # dict's own update: ConfigDict item access would build lazy objects.
             dict.update(namespace, dict.items(values))
+            names.update(base.tree)
         elif alias.name in values:
             namespace[alias.asname or alias.name] = dict.__getitem__(values, alias.name)
+            names[alias.asname or alias.name] = base.tree[alias.name]
         else:
             raise MissingBaseNameError(
                 f"cannot import name {alias.name!r} from base config {base.filename}",
@@ -320,6 +407,7 @@ def _bind_base(
                 lineno=node.lineno,
                 key=alias.name,
             )
+    return _Base(names, base.layers)
 
 
 def _transform(

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
 
-__all__ = ["find_key_line", "key_lines"]
+__all__ = ["find_key_line", "key_lines", "target_path"]
 
 
 def find_key_line(filename: str, key: str, text: Optional[str] = None) -> Optional[int]:
@@ -106,7 +106,7 @@ def _python_lines(text: str) -> dict[KeyPath, int]:
         else:
             continue
         for target in targets:
-            path = _target_path(target)
+            path = target_path(target)
             if path is None:
                 continue
             # A new value for a path replaces what was written under it before.
@@ -118,7 +118,7 @@ def _python_lines(text: str) -> dict[KeyPath, int]:
     return lines
 
 
-def _target_path(target: ast.expr) -> Optional[KeyPath]:
+def target_path(target: ast.expr) -> Optional[KeyPath]:
     """``model`` -> ``('model',)``; ``model.neck['x']`` -> ``('model', 'neck', 'x')``;
     ``_base_.model.type`` -> ``('model', 'type')``; anything else -> None."""
     parts: list[Any] = []

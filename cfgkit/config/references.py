@@ -1,0 +1,509 @@
+"""Stale copies: keys a file bound to a variable that a later layer changed.
+
+A base that writes ``model = dict(decode_head=dict(norm_cfg=norm_cfg))`` *binds* the key path
+``model.decode_head.norm_cfg`` to the variable ``norm_cfg``: at run time both are one value.
+A child that sets ``norm_cfg = dict(type='BN')`` changes the top-level key only, and the head
+keeps the base's value. Such a copy is *stale*.
+
+Bindings are read from each file's source (``ast``), never guessed from equal values: a
+key written as the bare name of a variable binds to it, and so does every key below a bare
+name whose value binds keys itself (``pipeline=train_pipeline`` binds
+``pipeline.1.scale`` to ``img_scale`` when ``train_pipeline[1]`` is
+``dict(scale=img_scale)``). Expressions, ``**spread``, calls such as ``deepcopy(x)`` and loop
+variables bind nothing, and a binding counts only when the file's own result confirms it
+(the two values are equal there).
+
+A binding of key path P to variable V in file F is stale when a later layer (a child file,
+``merge_from_dict``, ``--cfg-options``, an assignment in code) wrote V, V's final value
+differs from V as F left it, nothing later wrote P, anything below P or an ancestor of P
+that replaced it, and P's final value differs from V's. A stale copy under another stale
+copy is reported as the outer one. Layers come from provenance (:mod:`.provenance`);
+nothing here runs while loading.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cfgkit.config.config_dict import adopt, to_plain_tree
+from cfgkit.config.merging import merge_into
+from cfgkit.config.parsing import parse_tree
+from cfgkit.config.provenance import touch
+from cfgkit.config.source_lines import target_path
+from cfgkit.key_paths import dotted, leaf_paths
+from cfgkit.keys import DELETE_KEY
+from cfgkit.lazy_modules import lazy_module
+from cfgkit.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import ast
+    from typing import Any, Iterable, Optional
+
+    from cfgkit.config.provenance import Provenance, SourceLayer
+    from cfgkit.key_paths import KeyPath
+else:
+    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
+
+__all__ = ["RUNNER_KEYS", "Binding", "StaleReference", "bindings_in", "follow", "stale_references"]
+
+# Top-level keys that a runner reads (mmengine's Runner.from_cfg, and mmcv 1.x's train
+# scripts): a stale copy under one of them changes what is trained, so it is a warning.
+# Every other key is a helper that a runner never reads (`train_pipeline`, `norm_cfg`,
+# `coco_od_dataset`, ...): a stale copy there is a note. `*_dataloader` and `*_evaluator`
+# are patterns; the names that end in `_cfg` are listed, since `norm_cfg` and
+# `img_norm_cfg` are helpers.
+RUNNER_KEYS = frozenset(
+    {
+        # mmengine's Runner
+        "model", "train_cfg", "val_cfg", "test_cfg", "env_cfg", "model_wrapper_cfg",
+        "optim_wrapper", "param_scheduler", "default_hooks", "custom_hooks", "log_processor",
+        "visualizer", "auto_scale_lr", "randomness", "launcher", "load_from", "resume",
+        "default_scope", "log_level", "work_dir", "experiment_name", "compile", "cfg",
+        "strategy",
+        # mmcv 1.x training scripts
+        "data", "optimizer", "optimizer_config", "lr_config", "momentum_config",
+        "checkpoint_config", "log_config", "evaluation", "runner", "workflow",
+        "total_epochs", "fp16", "dist_params", "resume_from", "gpu_ids", "custom_imports",
+    }
+)  # fmt: skip
+_RUNNER_PATTERNS = ("_dataloader", "_evaluator")
+_MISSING: Any = object()
+
+
+class Binding(NamedTuple):
+    """A key path a file writes as the bare name of a variable.
+
+    Attributes:
+        path: The key path (list indexes as ints).
+        variable: The top-level variable.
+        lineno: The line that writes the path.
+    """
+
+    path: KeyPath
+    variable: str
+    lineno: int
+
+
+class StaleReference(NamedTuple):
+    """A key that still holds a copy of a variable's old value.
+
+    Attributes:
+        key: The dotted key path of the copy.
+        path: The same path as a tuple (list indexes as ints).
+        variable: The variable it was bound to.
+        severity: ``'warning'`` under a key the runner reads, ``'note'`` under a helper.
+        filename: The file that last changed the variable (None for an override).
+        lineno: The line in ``filename``.
+        changed_by: ``file:line``, or the option (``--cfg-options norm_cfg.type``).
+        bound_filename: The file that bound the key to the variable.
+        bound_lineno: The line that did.
+        value: The copy's value now.
+        expected: The variable's value now (what following gives the copy).
+    """
+
+    key: str
+    path: KeyPath
+    variable: str
+    severity: str
+    filename: Optional[str]
+    lineno: Optional[int]
+    changed_by: str
+    bound_filename: str
+    bound_lineno: int
+    value: Any
+    expected: Any
+
+    @property
+    def message(self) -> str:
+        """What is stale, and why."""
+        return (
+            f"{self.key} is a copy of `{self.variable}` bound at "
+            f"{self.bound_filename}:{self.bound_lineno}, but `{self.variable}` was changed "
+            f"at {self.changed_by} and the copy still holds the old value"
+        )
+
+    @property
+    def suggestion(self) -> str:
+        """How to fix it."""
+        return (
+            f"Write {self.key} in the child too (for example `{self.key} = {self.variable}` "
+            "after the change), or load with follow_references=True"
+        )
+
+    def __repr__(self) -> str:
+        return f"<StaleReference {self.key} -> {self.variable} changed at {self.changed_by}>"
+
+
+def bindings_in(text: str) -> list[Binding]:
+    """Every key path that the Python config ``text`` binds to a variable, in file order.
+
+    Args:
+        text: A config's source (after the text passes).
+
+    Returns:
+        The bindings; empty for a text that does not parse.
+    """
+    try:
+        module = parse_tree(text)
+    except (SyntaxError, ValueError):
+        return []
+    finder = _Finder(_local_names(module.body))
+    finder.block(module.body, creating=True)
+    return finder.bindings()
+
+
+def _local_names(statements: Iterable[ast.stmt]) -> set[str]:
+    """Names that are not plain variables: loop, comprehension, ``with``, ``except`` and
+    walrus targets, imports, functions and classes."""
+    global _NAMED_STATEMENTS
+    if not _NAMED_STATEMENTS:
+        _NAMED_STATEMENTS = (ast.ExceptHandler, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    names: set[str] = set()
+    for statement in statements:
+        for node in ast.walk(statement):
+            if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr)):
+                names.update(_stored_names(node.target))
+            elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+                names.update(_stored_names(node.optional_vars))
+            elif isinstance(node, _NAMED_STATEMENTS) and node.name:
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    if alias.name != "*":
+                        names.add(alias.asname or alias.name.split(".")[0])
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                names.update(node.names)
+    return names
+
+
+_NAMED_STATEMENTS: Any = ()  # set on first use: ast is imported lazily
+
+
+def _stored_names(target: ast.expr) -> list[str]:
+    return [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
+
+
+class _Finder:
+    """Walks a module's statements in order, keeping the bindings under each top-level name
+    (a later write of a path drops what was bound at or below it)."""
+
+    def __init__(self, excluded: set[str]) -> None:
+        self.excluded = excluded
+        # Top-level name -> (path below it, variable, line), in the order written.
+        self.inside: dict[str, list[tuple[KeyPath, str, int]]] = {}
+
+    def bindings(self) -> list[Binding]:
+        return [
+            Binding((top, *below), variable, line)
+            for top, entries in self.inside.items()
+            for below, variable, line in entries
+        ]
+
+    def block(self, statements: list[ast.stmt], creating: bool) -> None:
+        for statement in statements:
+            self.statement(statement, creating)
+
+    def statement(self, statement: ast.stmt, creating: bool) -> None:
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                self.assign(target, statement.value if creating else None)
+        elif isinstance(statement, ast.AnnAssign):
+            self.assign(statement.target, statement.value if creating else None)
+        elif isinstance(statement, ast.AugAssign):
+            self.assign(statement.target, None)
+        elif isinstance(statement, ast.Delete):
+            for target in statement.targets:
+                self.assign(target, None)
+        elif isinstance(statement, ast.If):
+            self.block(statement.body, creating)
+            self.block(statement.orelse, creating)
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):
+            self.block(statement.body, creating)
+        else:
+            # Loops, try blocks, match: what they assign is written, but bound to nothing.
+            for field in ("body", "orelse", "finalbody"):
+                self.block(getattr(statement, field, None) or [], False)
+            for handler in getattr(statement, "handlers", None) or []:
+                self.block(handler.body, False)
+            for case in getattr(statement, "cases", None) or []:
+                self.block(case.body, False)
+
+    def assign(self, target: ast.expr, value: Optional[ast.expr]) -> None:
+        path = target_path(target)
+        if path is None:
+            # Unpacking (`a, b = ...`) or a computed key (`x[i] = ...`): every name it
+            # stores, or the name it indexes, is written as a whole.
+            for name in _stored_names(target):
+                self.write((name,))
+            return
+        self.write(path)
+        if value is None:
+            return
+        entries = self.inside.setdefault(path[0], [])
+        for below, variable, line in self.collect(value):
+            if variable != path[0]:  # `x = dict(a=x)` reads the value being replaced
+                entries.append(((*path[1:], *below), variable, line))
+
+    def write(self, path: KeyPath) -> None:
+        entries = self.inside.get(path[0])
+        if not entries:
+            return
+        below = path[1:]
+        self.inside[path[0]] = [entry for entry in entries if entry[0][: len(below)] != below]
+
+    def collect(self, value: ast.expr) -> list[tuple[KeyPath, str, int]]:
+        """The bindings a value expression makes, with paths relative to it."""
+        if isinstance(value, ast.Name):
+            if value.id in self.excluded:
+                return []
+            found = [((), value.id, value.lineno)]
+            # `pipeline=train_pipeline`: what the name binds below it is bound here too.
+            found.extend(
+                (below, var, value.lineno) for below, var, _ in self.inside.get(value.id, ())
+            )
+            return found
+        found = []
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            if value.func.id == "dict":
+                for keyword in value.keywords:
+                    if keyword.arg is not None:  # `**spread` is built by code
+                        found.extend(_under(keyword.arg, self.collect(keyword.value)))
+        elif isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values):
+                if isinstance(key, ast.Constant) and isinstance(key.value, (str, int)):
+                    found.extend(_under(key.value, self.collect(item)))
+        elif isinstance(value, (ast.List, ast.Tuple)):
+            for index, item in enumerate(value.elts):
+                if isinstance(item, ast.Starred):
+                    break  # later indexes are built by code
+                found.extend(_under(index, self.collect(item)))
+        return found
+
+
+def _under(key: Any, found: list[tuple[KeyPath, str, int]]) -> list[tuple[KeyPath, str, int]]:
+    return [((key, *below), variable, line) for below, variable, line in found]
+
+
+def _mentions(text: str, name: str) -> bool:
+    """Whether ``name`` occurs in ``text`` more than once (its assignment, and a use)."""
+    return len(re.findall(rf"\b{re.escape(name)}\b", text)) > 1
+
+
+class _Results:
+    """Values of each layer's file as that file left them: merged from the layers up to it
+    (a classic chain), or the file's own result (pure-Python)."""
+
+    def __init__(self, layers: tuple[SourceLayer, ...]) -> None:
+        self.layers = layers
+        self.tops: dict[tuple[int, Any], Any] = {}
+
+    def at(self, index: int, path: KeyPath) -> Any:
+        layer = self.layers[index]
+        if layer.result is not None:
+            return _value(layer.result, path)
+        key = (index, path[0])
+        top = self.tops.get(key, _MISSING)
+        if top is _MISSING:
+            top = self.tops[key] = self._merged(index, path[0])
+        return _value(top, path[1:]) if top is not _MISSING else _MISSING
+
+    def _merged(self, index: int, top: Any) -> Any:
+        current: Any = _MISSING
+        for layer in self.layers[: index + 1]:
+            tree = layer.tree
+            if not isinstance(tree, dict) or top not in tree:
+                continue
+            base = {} if current is _MISSING else {top: current}
+            try:
+                current = merge_into(
+                    {top: dict.__getitem__(tree, top)}, base, allow_list_keys=True
+                )[top]
+            except Exception:  # a merge that failed while loading cannot be replayed
+                return _MISSING
+        return current
+
+
+def _value(tree: Any, path: KeyPath) -> Any:
+    node = tree
+    for key in path:
+        if isinstance(node, dict):
+            if key not in node:
+                return _MISSING
+            node = dict.__getitem__(node, key)
+        elif isinstance(node, (list, tuple)) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            return _MISSING
+    return node
+
+
+def _equal(first: Any, second: Any) -> bool:
+    """Equal as config values: dicts of any class by their keys (``_delete_`` aside),
+    sequences of the same kind element by element, leaves by ``==`` and type."""
+    if first is second:
+        return True
+    if isinstance(first, dict) and isinstance(second, dict):
+        keys = [k for k in first if k != DELETE_KEY]
+        if len(keys) != sum(1 for k in second if k != DELETE_KEY):
+            return False
+        return all(
+            k in second and _equal(dict.__getitem__(first, k), dict.__getitem__(second, k))
+            for k in keys
+        )
+    if isinstance(first, (list, tuple)) or isinstance(second, (list, tuple)):
+        if type(first) is not type(second) or len(first) != len(second):
+            return False
+        return all(_equal(a, b) for a, b in zip(first, second))
+    try:
+        return bool(first == second) and type(first) is type(second)
+    except Exception:  # values without a truth value for ==
+        return False
+
+
+def stale_references(
+    log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()
+) -> list[StaleReference]:
+    """Find every stale copy in a loaded config.
+
+    Args:
+        log: The config's provenance.
+        root: The config's top-level dict as it is now.
+        hidden: Names that are not config keys (a pure-Python config's imports).
+
+    Returns:
+        The stale copies, outer ones only, in the order of the files that bound them.
+    """
+    layers = log.layers
+    events = [event for event in log.events if not event.follow]
+    skipped = set(hidden)
+    # The top-level keys written after each layer: a binding can only be stale if its
+    # variable is among them, so most files are never parsed.
+    later: list[set[Any]] = [set() for _ in layers]
+    written: set[Any] = set()
+    for event in events:
+        written.update(event.path[:1] if event.path else event.tree)
+    for index in range(len(layers) - 1, -1, -1):
+        later[index] = set(written)
+        if isinstance(layers[index].tree, dict):
+            written.update(layers[index].tree)
+    results = _Results(layers)
+    found: dict[KeyPath, StaleReference] = {}
+    for index, layer in enumerate(layers):
+        if layer.extension != ".py":
+            continue
+        if index + 1 < len(layers) and layers[index + 1].filename == layer.filename:
+            continue  # the file's last layer (after its `_base_` edits) answers for it
+        variables = {v for v in later[index] if isinstance(v, str) and v not in skipped}
+        variables = {v for v in variables if v in root and _mentions(layer.text, v)}
+        if not variables:
+            continue
+        for binding in bindings_in(layer.text):
+            if binding.variable in variables and binding.path not in found:
+                stale = _stale(binding, index, log, events, results, root)
+                if stale is not None:
+                    found[binding.path] = stale
+    return [
+        stale
+        for path, stale in found.items()
+        if not any(path[:end] in found for end in range(1, len(path)))
+    ]
+
+
+def _stale(
+    binding: Binding,
+    index: int,
+    log: Provenance,
+    events: list[Any],
+    results: _Results,
+    root: dict[Any, Any],
+) -> Optional[StaleReference]:
+    path, variable = binding.path, binding.variable
+    layers = log.layers
+    if any(touch(layer.tree, path) is not None for layer in layers[index + 1 :]):
+        return None
+    if any(event.touches(path) for event in events):
+        return None
+    value, expected = _value(root, path), dict.__getitem__(root, variable)
+    if value is _MISSING or _equal(value, expected):
+        return None
+    seen = results.at(index, (variable,))
+    if seen is _MISSING or _equal(seen, expected):
+        return None
+    if not _equal(results.at(index, path), seen):
+        return None  # the file's own result does not confirm the binding
+    filename, lineno, changed_by = _last_change(variable, index, log, events)
+    top = path[0]
+    runner = top in RUNNER_KEYS or (isinstance(top, str) and top.endswith(_RUNNER_PATTERNS))
+    return StaleReference(
+        key=dotted(path),
+        path=path,
+        variable=variable,
+        severity="warning" if runner else "note",
+        filename=filename,
+        lineno=lineno,
+        changed_by=changed_by,
+        bound_filename=layers[index].filename,
+        bound_lineno=binding.lineno,
+        value=to_plain_tree(value),
+        expected=to_plain_tree(expected),
+    )
+
+
+def _last_change(
+    variable: str, index: int, log: Provenance, events: list[Any]
+) -> tuple[Optional[str], Optional[int], str]:
+    """Where ``variable`` was last written after layer ``index``: file, line and a label."""
+    for event in reversed(events):
+        if event.touches((variable,)):
+            if event.filename is not None:
+                return event.filename, event.lineno, f"{event.filename}:{event.lineno}"
+            tree = event.tree.get(variable) if isinstance(event.tree, dict) else None
+            leaves = [dotted(p) for p, _ in leaf_paths(tree, (variable,))] if tree else []
+            return None, None, f"{event.label} {leaves[0] if leaves else variable}"
+    for later in range(len(log.layers) - 1, index, -1):
+        layer = log.layers[later]
+        if isinstance(layer.tree, dict) and variable in layer.tree:
+            lineno = log.line_of(later, (variable,))
+            where = f"{layer.filename}:{lineno}" if lineno else layer.filename
+            return layer.filename, lineno, where
+    return None, None, "?"  # unreachable: the caller saw a later write
+
+
+def follow(log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()) -> dict[Any, Any]:
+    """Give every stale copy its variable's value now; return the new top-level dict.
+
+    Only the containers on the paths changed are copied (and made ``ConfigDict``); each copy
+    followed is logged, so ``provenance`` shows the step.
+    """
+    stale = stale_references(log, root, hidden)
+    if not stale:
+        return root
+    tree: Any = root
+    for reference in stale:
+        tree = _replaced(tree, reference.path, to_plain_tree(reference.expected))
+    tree = adopt(tree, (), log)
+    for reference in stale:
+        bound = f"{reference.bound_filename}:{reference.bound_lineno}"
+        note = (
+            f"follows `{reference.variable}`, changed at {reference.changed_by} (bound at {bound})"
+        )
+        log.record_follow(
+            reference.path, reference.expected, note, reference.filename, reference.lineno
+        )
+    result: dict[Any, Any] = tree
+    return result
+
+
+def _replaced(node: Any, path: KeyPath, value: Any) -> Any:
+    """``node`` with ``value`` at ``path``, copying only the containers along it."""
+    if not path:
+        return value
+    key, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        copy = dict.copy(node)
+        copy[key] = _replaced(dict.__getitem__(node, key), rest, value)
+        return copy
+    items = list(node)
+    items[key] = _replaced(items[key], rest, value)
+    return items if isinstance(node, list) else type(node)(items)
