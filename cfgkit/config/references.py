@@ -100,6 +100,7 @@ class StaleReference(NamedTuple):
         bound_lineno: The line that did.
         value: The copy's value now.
         expected: The variable's value now (what following gives the copy).
+        pure_python: The key was bound in a pure-Python config (edits are assignments).
     """
 
     key: str
@@ -113,6 +114,7 @@ class StaleReference(NamedTuple):
     bound_lineno: int
     value: Any
     expected: Any
+    pure_python: bool = False
 
     @property
     def message(self) -> str:
@@ -125,11 +127,25 @@ class StaleReference(NamedTuple):
 
     @property
     def suggestion(self) -> str:
-        """How to fix it."""
+        """How to fix it: the statement that writes the copy in the child."""
         return (
-            f"Write {self.key} in the child too (for example `{self.key} = {self.variable}` "
-            "after the change), or load with follow_references=True"
+            f"Write {self.key} in the child too ({self.fix}), or load with follow_references=True"
         )
+
+    @property
+    def fix(self) -> str:
+        """A statement for the child that keeps the copy with its variable."""
+        for end, key in enumerate(self.path):
+            if isinstance(key, int):
+                return f"the whole list `{dotted(self.path[:end])}`: a list is written whole"
+            if not (isinstance(key, str) and key.isidentifier()):
+                return f"`{self.key}`"
+        if self.pure_python or len(self.path) == 1:
+            return f"`{self.key} = {self.variable}`"
+        written = self.variable
+        for key in reversed(self.path[1:]):
+            written = f"dict({key}={written})"
+        return f"`{self.path[0]} = {written}`"
 
     def __repr__(self) -> str:
         return f"<StaleReference {self.key} -> {self.variable} changed at {self.changed_by}>"
@@ -447,6 +463,7 @@ def _stale(
         bound_lineno=binding.lineno,
         value=to_plain_tree(value),
         expected=to_plain_tree(expected),
+        pure_python=layers[index].result is not None,
     )
 
 
