@@ -301,9 +301,20 @@ def _under(key: Any, found: list[tuple[KeyPath, str, int]]) -> list[tuple[KeyPat
     return [((key, *below), variable, line) for below, variable, line in found]
 
 
-def _mentions(text: str, name: str) -> bool:
-    """Whether ``name`` occurs in ``text`` more than once (its assignment, and a use)."""
-    return len(re.findall(rf"\b{re.escape(name)}\b", text)) > 1
+_WORD = re.compile(r"[^\W\d]\w*")
+
+
+def _used_names(text: str) -> set[str]:
+    """The identifiers that occur in ``text`` more than once (an assignment and a use): only
+    those can be bound, so a file with none of the changed variables is never parsed."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for word in _WORD.findall(text):
+        if word in seen:
+            repeated.add(word)
+        else:
+            seen.add(word)
+    return repeated
 
 
 class _Results:
@@ -411,7 +422,10 @@ def stale_references(
         if index + 1 < len(layers) and layers[index + 1].filename == layer.filename:
             continue  # the file's last layer (after its `_base_` edits) answers for it
         variables = {v for v in later[index] if isinstance(v, str) and v not in skipped}
-        variables = {v for v in variables if v in root and _mentions(layer.text, v)}
+        variables = {v for v in variables if v in root}
+        if not variables:
+            continue
+        variables &= _used_names(layer.text)
         if not variables:
             continue
         for binding in bindings_in(layer.text):
@@ -481,10 +495,20 @@ def _last_change(
     for later in range(len(log.layers) - 1, index, -1):
         layer = log.layers[later]
         if isinstance(layer.tree, dict) and variable in layer.tree:
-            lineno = log.line_of(later, (variable,))
+            lineno = _assignment_line(layer.text, variable) if layer.extension == ".py" else None
+            if lineno is None:
+                lineno = log.line_of(later, (variable,))
             where = f"{layer.filename}:{lineno}" if lineno else layer.filename
             return layer.filename, lineno, where
     return None, None, "?"  # unreachable: the caller saw a later write
+
+
+def _assignment_line(text: str, name: str) -> Optional[int]:
+    """The line of the last top-level ``name = ...`` in Python ``text`` (the one that wins),
+    found without parsing; None when no line starts so."""
+    pattern = re.compile(rf"^{re.escape(name)}[ \t]*(?::[^=\n]*)?=(?!=)", re.MULTILINE)
+    starts = [match.start() for match in pattern.finditer(text)]
+    return text.count("\n", 0, starts[-1]) + 1 if starts else None
 
 
 def follow(log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()) -> dict[Any, Any]:

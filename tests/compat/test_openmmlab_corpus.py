@@ -199,3 +199,69 @@ def test_package_bases_are_resolved_and_compared_with_their_scope(loaded):
         scoped += "'_scope_'" in repr(actual.to_dict())
     assert scoped == len(with_packages)
     print(f"\n{len(with_packages)} configs with package bases compared, _scope_ included")
+
+
+# Stale copies the issue names that are in these two wheels (real bugs, see
+# docs/references.md): each config, and key paths that must be among its findings.
+KNOWN_STALE = {
+    "simple_copy_paste/mask-rcnn_r50_fpn_rpn-2conv_4conv1fc_syncbn-all_32xb2-ssj-90k_coco.py": {
+        "train_cfg.max_iters"
+    },
+    "simple_copy_paste/mask-rcnn_r50_fpn_rpn-2conv_4conv1fc_syncbn-all_32xb2-ssj-scp-90k_coco.py": {
+        "train_cfg.max_iters"
+    },
+    **{
+        f"efficientnet_v2/efficientnetv2-{size}_8xb32_in21k.py": {
+            "train_dataloader.dataset.type",
+            "val_dataloader.dataset.type",
+            "test_dataloader.dataset.type",
+        }
+        for size in ("s", "m", "l", "xl")
+    },
+    "resnest/resnest200_64xb32_in1k.py": {
+        "train_dataloader.dataset.pipeline",
+        "val_dataloader.dataset.pipeline",
+    },
+}
+
+
+def test_stale_copies_are_found_and_following_changes_only_them(loaded):
+    found = {}
+    for path, _, actual in loaded:
+        if isinstance(actual, Exception):
+            continue
+        stale = actual.stale_references()
+        if not stale:
+            continue
+        relative = path.as_posix().split(".mim/configs/")[-1]
+        found[relative] = stale
+        for reference in stale:
+            assert reference.value != reference.expected, (relative, reference)
+            assert (
+                reference.filename is None
+                or reference.filename != reference.bound_filename
+                or (reference.lineno != reference.bound_lineno)
+            )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            followed = Config.fromfile(
+                str(path), import_custom_modules=False, follow_references=True
+            )
+        assert followed.stale_references() == [], relative
+        # Following gives each stale copy its variable's value and changes nothing else.
+        expected = actual.to_dict()
+        for reference in stale:
+            node = expected
+            for key in reference.path[:-1]:
+                node = node[key]
+            node[reference.path[-1]] = reference.expected
+        assert (
+            first_difference(lists_for_tuples(expected), lists_for_tuples(followed.to_dict()))
+            is None
+        )
+    for name, keys in KNOWN_STALE.items():
+        assert name in found, f"{name}: no stale copy found"
+        missing = keys - {reference.key for reference in found[name]}
+        assert not missing, f"{name}: {sorted(missing)} not found"
+    severities = Counter(reference.severity for stale in found.values() for reference in stale)
+    print(f"\nstale copies in {len(found)} configs: {dict(severities)}")
