@@ -1,6 +1,6 @@
 """Build everything a training run needs from a config, the way OpenMMLab's train.py does.
 
-Usage: python examples/train.py CONFIG [--cfg-options KEY=VALUE ...]
+Usage: python examples/train.py CONFIG [--cfg-options KEY=VALUE ...] [--follow-references]
 
 It loads the config, merges the --cfg-options, selects the default scope and builds the
 model, the dataset and the optimizer from the example registries, printing what it built.
@@ -30,12 +30,17 @@ def parse_args() -> argparse.Namespace:
         action=DictAction,
         help="override settings in the config: KEY=VALUE pairs, e.g. model.num_classes=5",
     )
+    parser.add_argument(
+        "--follow-references",
+        action="store_true",
+        help="give keys a base bound to a variable the variable's final value",
+    )
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    cfg = Config.fromfile(args.config)
+    cfg = Config.fromfile(args.config, follow_references=args.follow_references)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get("default_scope", "toydet"))

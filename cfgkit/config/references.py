@@ -23,6 +23,7 @@ nothing here runs while loading.
 
 from __future__ import annotations
 
+import os
 import re
 
 from cfgkit.config.config_dict import adopt, to_plain_tree
@@ -118,11 +119,14 @@ class StaleReference(NamedTuple):
 
     @property
     def message(self) -> str:
-        """What is stale, and why."""
+        """What is stale, and why (files below the current directory named relative to it)."""
+        changed = self.changed_by
+        if self.filename is not None:
+            changed = changed.replace(self.filename, _shown(self.filename), 1)
         return (
             f"{self.key} is a copy of `{self.variable}` bound at "
-            f"{self.bound_filename}:{self.bound_lineno}, but `{self.variable}` was changed "
-            f"at {self.changed_by} and the copy still holds the old value"
+            f"{_shown(self.bound_filename)}:{self.bound_lineno}, but `{self.variable}` was "
+            f"changed at {changed} and the copy still holds the old value"
         )
 
     @property
@@ -149,6 +153,11 @@ class StaleReference(NamedTuple):
 
     def __repr__(self) -> str:
         return f"<StaleReference {self.key} -> {self.variable} changed at {self.changed_by}>"
+
+
+def _shown(path: str) -> str:
+    relative = os.path.relpath(path) if os.path.isabs(path) else path
+    return path if relative.startswith("..") else relative
 
 
 def bindings_in(text: str) -> list[Binding]:
@@ -525,10 +534,10 @@ def follow(log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()) ->
         tree = _replaced(tree, reference.path, to_plain_tree(reference.expected))
     tree = adopt(tree, (), log)
     for reference in stale:
-        bound = f"{reference.bound_filename}:{reference.bound_lineno}"
-        note = (
-            f"follows `{reference.variable}`, changed at {reference.changed_by} (bound at {bound})"
-        )
+        note = f"follows `{reference.variable}` bound at {_shown(reference.bound_filename)}"
+        note += f":{reference.bound_lineno}"
+        if reference.filename is None:  # an option: no file to show, so the note says it
+            note = f"{reference.changed_by}; {note}"
         log.record_follow(
             reference.path, reference.expected, note, reference.filename, reference.lineno
         )

@@ -278,7 +278,7 @@ def test_provenance_shows_the_follow_step(tmp_path):
     cfg.merge_from_dict({"num_classes": 4})
     last = cfg.provenance("model.decode_head.num_classes")[-1]
     assert (last.value, last.layer, last.filename) == (4, "follow", None)
-    assert "merge_from_dict num_classes" in last.where
+    assert last.where.startswith("merge_from_dict num_classes; follows `num_classes` bound at")
 
 
 def test_following_survives_copy_and_the_dump_reloads(tmp_path):
