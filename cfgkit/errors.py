@@ -55,6 +55,7 @@ __all__ = [
     "ReservedKeyError",
     "TorchRequiredError",
     "UnnamedModuleError",
+    "UnsafeConfigError",
     "UnsafeYamlError",
     "UnsupportedFormatError",
     "did_you_mean",
@@ -235,6 +236,10 @@ class DataSyntaxError(ConfigDecodeError, ConfigSyntaxError):
 
 class UnsafeYamlError(ConfigError, ValueError):
     """A YAML file would construct Python objects, or its aliases expand without bound."""
+
+
+class UnsafeConfigError(ConfigError):
+    """A config loaded with ``safe=True`` uses a construct that safe mode does not run."""
 
 
 class ConfigParsingError(ConfigError, RuntimeError):

@@ -147,6 +147,7 @@ class Config(MmenginePrivateHelpers):
         lazy_import: Optional[bool] = None,
         format_python_code: FormatStyle = True,
         follow_references: bool = False,
+        safe: bool = False,
     ) -> Config:
         """Load a config file with all its ``_base_`` files.
 
@@ -167,6 +168,10 @@ class Config(MmenginePrivateHelpers):
                 that a later file changed, see :meth:`stale_references`) the variable's
                 final value, now and after every :meth:`merge_from_dict`. Off by default,
                 as in mmengine.
+            safe: Load without running the config's code: Python configs are read with
+                ``ast`` and evaluated by cfgkit's interpreter of the subset configs use
+                (``docs/safe-mode.md``); ``custom_imports`` are not imported. A construct
+                outside it raises ``UnsafeConfigError`` before anything runs.
 
         Returns:
             The loaded config.
@@ -184,7 +189,10 @@ class Config(MmenginePrivateHelpers):
             use_predefined_variables=use_predefined_variables,
             use_environment_variables=use_environment_variables,
             detect_style=lazy_import is None,
+            safe=safe,
         )
+        if safe:
+            import_custom_modules = False
         # A file in the parse cache and unchanged since is a classic config: no need to read it.
         resolved = cached_resolution(path, options) if not lazy_import else None
         if resolved is None:
@@ -194,7 +202,7 @@ class Config(MmenginePrivateHelpers):
             if pure is None:
                 pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
             if pure:
-                cfg = _load_pure_python(path, filename, format_python_code)
+                cfg = _load_pure_python(path, filename, format_python_code, safe)
                 return cfg._follow_references() if follow_references else cfg
             check_extension(path, extension)
             resolved = _resolving(path, lambda: resolve_file(path, options, raw=raw))
@@ -627,9 +635,11 @@ def _resolving(where: str, load: Any) -> Any:
 LOADER_NAMES["Config"] = Config
 
 
-def _load_pure_python(path: str, filename: str, format_python_code: FormatStyle) -> Config:
+def _load_pure_python(
+    path: str, filename: str, format_python_code: FormatStyle, safe: bool = False
+) -> Config:
     """A pure-Python config (it ignores the variable and import flags, as in mmengine)."""
-    loaded = _resolving(path, lambda: load_pure_python(path, source_name=filename))
+    loaded = _resolving(path, lambda: load_pure_python(path, source_name=filename, safe=safe))
     log = Provenance(path, loaded.layers) if loaded.layers else None
     cfg = Config(
         to_config_tree(loaded.tree, (), log),

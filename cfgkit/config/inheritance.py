@@ -94,12 +94,14 @@ class LoadOptions(NamedTuple):
             dicts taken from its bases shared, as mmengine's ``ConfigDict`` conversion does.
             Package bases are resolved this way, so that the ``_scope_`` they get reaches
             exactly the copies it reaches in mmengine.
+        safe: Interpret Python configs with :mod:`~cfgkit.config.safe_python` (never run).
     """
 
     use_predefined_variables: bool = True
     use_environment_variables: bool = True
     detect_style: bool = True
     separate_copies: bool = False
+    safe: bool = False
 
 
 class Source(NamedTuple):
@@ -306,7 +308,7 @@ def _steps(
     child: Optional[dict[str, Any]] = None
     python = None
     if is_python:
-        python = compile_python(text, filename)
+        python = compile_python(text, filename, options.safe)
         base_entries = python.base_files
         if base_entries is None:
             # The file does not read `_base_`, so it can run before its bases are loaded.

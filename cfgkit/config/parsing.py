@@ -63,13 +63,15 @@ class PythonConfig(NamedTuple):
         reads_bases: Whether the code uses the name ``_base_`` (so it needs the base dict).
         imports_loader: Whether it imports from mmengine or cfgkit (``read_base``,
             ``Config``), which are served without importing them (see ``loader_names``).
+        tree: In safe mode, the module to interpret instead of ``code`` (which is None).
     """
 
     filename: str
-    code: types.CodeType
+    code: Optional[types.CodeType]
     base_files: Any
     reads_bases: bool
     imports_loader: bool = False
+    tree: Any = None
 
 
 def _syntax_error(message: str, filename: str, error: Optional[SyntaxError] = None) -> Exception:
@@ -124,7 +126,7 @@ def _check_nul(text: str, filename: str) -> None:
         )
 
 
-def compile_python(text: str, filename: str) -> PythonConfig:
+def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig:
     """Compile a classic Python config, going through an AST only when the text needs it.
 
     mmengine removes every ``_base_ = ...`` so that, while the config runs, the name refers
@@ -135,6 +137,8 @@ def compile_python(text: str, filename: str) -> PythonConfig:
     Args:
         text: The config's text after the text passes.
         filename: The absolute path, used for line numbers in errors and tracebacks.
+        safe: Parse only, for :mod:`~cfgkit.config.safe_python` to interpret (no compile
+            cache, no ``eval`` of the ``_base_`` list).
 
     Returns:
         The compiled config.
@@ -144,6 +148,8 @@ def compile_python(text: str, filename: str) -> PythonConfig:
         ConfigExecutionError: Evaluating the ``_base_`` expression raised.
     """
     _check_nul(text, filename)
+    if safe:
+        return _parse_safely(text, filename)
     kept = compile_cache.load(text, filename)
     if kept is not None:
         return PythonConfig(filename, *kept)
@@ -178,6 +184,28 @@ def compile_python(text: str, filename: str) -> PythonConfig:
     if literal:
         compile_cache.store(text, filename, (code, base_files, reads > 0, imports_loader))
     return PythonConfig(filename, code, base_files, reads > 0, imports_loader)
+
+
+def _parse_safely(text: str, filename: str) -> PythonConfig:
+    from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
+
+    try:
+        tree = parse_tree(text, filename)
+    except SyntaxError as error:
+        raise _syntax_error(error.msg, filename, error) from None
+    except (ValueError, RecursionError, MemoryError) as error:
+        raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
+    base_files: Any = []
+    first = True
+    for index, node in enumerate(tree.body):
+        if isinstance(node, ast.Assign) and _assigns_base(node):
+            if first:
+                base_files = safe_python.evaluate(node.value, {}, filename)
+                first = False
+            tree.body[index] = ast.copy_location(ast.Pass(), node)
+    _strip_nested_base_assignments(tree)
+    reads = BASE_KEY in text and bool(_BASE_READ_RE.search(text))
+    return PythonConfig(filename, None, base_files, reads, False, tree)
 
 
 def _is_literal(node: ast.expr) -> bool:
@@ -236,19 +264,26 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
     # `__file__` is the real path (mmengine leaves it undefined); like every `__` name it
     # stays out of the result.
     namespace: dict[str, Any] = {BASE_KEY: bases, "__file__": config.filename}
-    if config.imports_loader:
-        namespace["__builtins__"] = loader_builtins()
-    try:
-        exec(config.code, namespace)
-    except (Exception, SystemExit) as error:
-        raise located(error, config.filename)  # noqa: B904 - the original is its __cause__
+    if config.tree is not None:
+        from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
+
+        safe_python.run_module(config.tree, namespace, config.filename)
+        dropped: tuple[type, ...] = (*_DROPPED_VALUE_TYPES, *safe_python.DROPPED)
+    else:
+        if config.imports_loader:
+            namespace["__builtins__"] = loader_builtins()
+        try:
+            exec(config.code, namespace)  # type: ignore[arg-type]  # code is set unless safe
+        except (Exception, SystemExit) as error:
+            raise located(error, config.filename)  # noqa: B904 - the original is its __cause__
+        dropped = _DROPPED_VALUE_TYPES
     assigned = namespace[BASE_KEY]
     # Keys other than names come from `globals()[key] = ...`, which dumps use for them.
     values = {
         key: value
         for key, value in namespace.items()
         if not (isinstance(key, str) and (key.startswith("__") or key == BASE_KEY))
-        and not isinstance(value, _DROPPED_VALUE_TYPES)
+        and not isinstance(value, dropped)
     }
     return values, [] if assigned is bases else assigned
 

@@ -197,6 +197,7 @@ def load_pure_python(
     filename: str,
     chain: tuple[str, ...] = (),
     source_name: Optional[str] = None,
+    safe: bool = False,
 ) -> PurePythonConfig:
     """Load a pure-Python config file and its bases.
 
@@ -204,6 +205,8 @@ def load_pure_python(
         filename: The absolute path.
         chain: The files being loaded that lead to this one (for cycle detection).
         source_name: What ``__file__`` is in the config (the name the user gave).
+        safe: Interpret the files with :mod:`~cfgkit.config.safe_python` instead of running
+            them.
 
     Returns:
         The loaded config.
@@ -228,7 +231,7 @@ def load_pure_python(
     for statement in module.body:
         if isinstance(statement, ast.With):  # the one read_base() block (_check_statements)
             for inner in statement.body:
-                base = _bind_base(inner, filename, (*chain, filename), namespace, imported)
+                base = _bind_base(inner, filename, (*chain, filename), namespace, imported, safe)
                 layers.extend(base.layers)
                 inherited.update(base.names)
             continue
@@ -243,12 +246,19 @@ def load_pure_python(
     ]
     module.body = [*top_level, *body] or [ast.Pass()]
     ast.fix_missing_locations(module)
-    code = compile(module, filename, "exec")
-    with deferred_building():
-        try:
-            exec(code, namespace)
-        except (Exception, SystemExit) as error:
-            raise located(error, filename)  # noqa: B904 - the original is its __cause__
+    if safe:
+        from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
+
+        with deferred_building():
+            safe_python.run_module(module, namespace, filename)
+        namespace = {k: v for k, v in namespace.items() if not isinstance(v, safe_python.DROPPED)}
+    else:
+        code = compile(module, filename, "exec")
+        with deferred_building():
+            try:
+                exec(code, namespace)
+            except (Exception, SystemExit) as error:
+                raise located(error, filename)  # noqa: B904 - the original is its __cause__
     tree = {
         key: value
         for key, value in namespace.items()
@@ -372,6 +382,7 @@ def _bind_base(
     chain: tuple[str, ...],
     namespace: dict[str, Any],
     imported: set[str],
+    safe: bool = False,
 ) -> _Base:
     if not isinstance(node, ast.ImportFrom):
         raise _error(
@@ -387,7 +398,7 @@ def _bind_base(
             filename,
             node,
         )
-    base = load_pure_python(_base_path(node, filename), chain)
+    base = load_pure_python(_base_path(node, filename), chain, safe=safe)
     imported |= base.imported_names
     # Fresh ConfigDicts, so that `model.backbone.depth = 101` here changes this config only.
     values = to_config_tree(base.tree)

@@ -1,0 +1,781 @@
+"""Safe mode: run a Python config's statements with cfgkit's own interpreter, never ``exec``.
+
+Configs are data written in Python. This module evaluates the part of Python they use —
+literals, names, ``dict()``/``list()``/``tuple()``/``set()``, arithmetic, comparisons, boolean
+logic, string operations and f-strings, subscripts and slices, comprehensions, conditional
+expressions, ``if`` and ``for`` at the top level, in-place edits of containers and an
+allow-list of pure builtins, methods and ``copy`` functions — from the ``ast`` tree. Anything
+else raises :class:`~cfgkit.errors.UnsafeConfigError` naming the file, line and construct
+before it can have an effect: other callables, attributes that are not keys or allowed
+methods (so no ``__class__``, ``gi_frame`` or ``__traceback__`` walk), function calls,
+decorators, ``'{0.__class__}'.format(x)``, and unbounded work (every node evaluated counts
+against a budget; integers, strings and sequences have a size limit checked before they are
+built).
+
+Values come in from outside only as data: dicts (``ConfigDict`` of the bases), lists,
+tuples, scalars and lazy references (:mod:`cfgkit.config.lazy`), whose only attribute is
+another lazy reference. Imports of anything but ``copy`` bind lazy references, never
+imported.
+"""
+
+from __future__ import annotations
+
+import builtins
+import copy
+import string
+
+from cfgkit.config.lazy import LazyAttr, LazyObject
+from cfgkit.errors import UnsafeConfigError, located
+from cfgkit.lazy_modules import lazy_module
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import ast
+    from typing import Any, Callable
+else:
+    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
+
+__all__ = [
+    "DROPPED",
+    "MAX_INT_BITS",
+    "MAX_ITEMS",
+    "MAX_STEPS",
+    "SafeFunction",
+    "evaluate",
+    "run_module",
+]
+
+MAX_STEPS = 5_000_000  # nodes evaluated and loop iterations, per file
+MAX_ITEMS = 10_000_000  # characters of a string, items of a sequence or mapping
+MAX_INT_BITS = 1 << 16  # bits of an integer (about 19,700 digits)
+
+
+class SafeFunction:
+    """What a ``def`` or ``class`` statement binds in safe mode: calling it is refused, and
+    like a function it is left out of the config."""
+
+    def __init__(self, name: str, lineno: int) -> None:
+        self.name = name
+        self.lineno = lineno
+
+    def __repr__(self) -> str:
+        return f"<{self.name}, defined at line {self.lineno}: not run in safe mode>"
+
+
+class _SafeModule:
+    """A standard-library module safe mode offers (``copy``), with its allowed functions."""
+
+    def __init__(self, name: str, functions: dict[str, Callable[..., Any]]) -> None:
+        self.name = name
+        self.functions = functions
+
+
+def _deepcopy(value: Any, memo: Any = None) -> Any:
+    return copy.deepcopy(value)
+
+
+_MODULES = {"copy": _SafeModule("copy", {"deepcopy": _deepcopy, "copy": copy.copy})}
+# What safe mode binds that a config's result leaves out, as it leaves out functions and
+# modules.
+DROPPED = (SafeFunction, _SafeModule)
+
+
+def _sized_range(*args: Any) -> range:
+    result = range(*args)
+    if len(result) > MAX_ITEMS:
+        raise _Refused(f"range() of {len(result)} numbers (more than {MAX_ITEMS})")
+    return result
+
+
+_BUILTINS: dict[str, Any] = {
+    name: getattr(builtins, name)
+    for name in (
+        "dict", "list", "tuple", "set", "frozenset", "len", "sum", "min", "max", "abs",
+        "round", "int", "float", "str", "bool", "enumerate", "zip", "sorted", "reversed",
+        "any", "all", "isinstance", "divmod", "repr", "hash", "ord", "chr", "bytes", "complex",
+    )
+}  # fmt: skip
+_BUILTINS["range"] = _sized_range
+_CONSTANTS = {"True": True, "False": False, "None": None, "Ellipsis": ...}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split(" "))
+
+
+# Methods by the type that has them; a bound method of one of these is all a call may reach.
+_METHODS: dict[type, frozenset[str]] = {
+    str: _words(
+        "capitalize casefold center count endswith expandtabs find format index isalnum "
+        "isalpha isascii isdecimal isdigit isidentifier islower isnumeric isspace istitle "
+        "isupper join ljust lower lstrip partition removeprefix removesuffix replace rfind "
+        "rindex rjust rpartition rsplit rstrip split splitlines startswith strip swapcase "
+        "title upper zfill"
+    ),
+    list: _words("append clear copy count extend index insert pop remove reverse sort"),
+    tuple: _words("count index"),
+    dict: _words("clear copy get items keys pop popitem setdefault update values"),
+    set: _words(
+        "add clear copy difference discard intersection isdisjoint issubset issuperset pop "
+        "remove symmetric_difference union update"
+    ),
+    frozenset: _words("copy difference intersection isdisjoint issubset union"),
+    int: _words("bit_length"),
+    float: _words("is_integer"),
+}
+_WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+class _Refused(Exception):
+    """A construct safe mode does not run; becomes an UnsafeConfigError with the line."""
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> None:
+    """Run a config module's statements in ``namespace``, as ``exec`` would.
+
+    Raises:
+        UnsafeConfigError: A construct outside safe mode's subset, or too much work.
+        ConfigError: The config raised, as in a normal load (also the original type).
+    """
+    _Interpreter(namespace, filename).run(module.body)
+
+
+def evaluate(expression: ast.expr, namespace: dict[str, Any], filename: str) -> Any:
+    """Evaluate one expression (a ``_base_`` list) in ``namespace``."""
+    interpreter = _Interpreter(namespace, filename)
+    return interpreter.guarded(expression, interpreter.value)
+
+
+class _Interpreter:
+    def __init__(self, namespace: dict[str, Any], filename: str) -> None:
+        self.namespace = namespace
+        self.filename = filename
+        self.steps = 0
+        self.scopes: list[dict[str, Any]] = []  # comprehension variables, innermost last
+        self.line = 0
+
+    # -- running ------------------------------------------------------------------------
+
+    def run(self, statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            self.guarded(statement, self.statement)
+
+    def guarded(self, node: Any, action: Callable[[Any], Any]) -> Any:
+        try:
+            return action(node)
+        except (_Break, _Continue):
+            raise
+        except _Refused as refused:
+            raise UnsafeConfigError(
+                f"Safe mode does not run {refused}", filename=self.filename, lineno=self.line
+            ) from None
+        except UnsafeConfigError:
+            raise
+        except RecursionError:
+            raise UnsafeConfigError(
+                "Safe mode does not run an expression nested this deeply",
+                filename=self.filename,
+                lineno=self.line,
+            ) from None
+        except Exception as error:
+            if getattr(error, "filename", None) and type(error).__module__.startswith("cfgkit"):
+                raise
+            raise located(error, self.filename, self.line) from error
+
+    def step(self, node: Any) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _Refused(f"more than {MAX_STEPS:,} steps (a runaway loop or comprehension)")
+        line = getattr(node, "lineno", None)
+        if line is not None:
+            self.line = line
+
+    def statement(self, node: ast.stmt) -> None:
+        self.step(node)
+        handler = getattr(self, f"do_{type(node).__name__}", None)
+        if handler is None:
+            raise _Refused(f"the statement `{_describe(node)}`")
+        handler(node)
+
+    def do_Expr(self, node: ast.Expr) -> None:
+        self.value(node.value)
+
+    def do_Pass(self, node: ast.Pass) -> None:
+        pass
+
+    def do_Assign(self, node: ast.Assign) -> None:
+        value = self.value(node.value)
+        for target in node.targets:
+            self.store(target, value)
+
+    def do_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.store(node.target, self.value(node.value))
+
+    def do_AugAssign(self, node: ast.AugAssign) -> None:
+        current = self.value(_as_load(node.target))
+        operand = self.value(node.value)
+        self.store(node.target, _binary(node.op, current, operand, in_place=True))
+
+    def do_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                if target.id not in self.namespace:
+                    self.missing(target.id)
+                del self.namespace[target.id]
+            elif isinstance(target, ast.Subscript):
+                container = self.value(target.value)
+                _check_container(container, "del")
+                del container[self.subscript(target.slice)]
+            elif isinstance(target, ast.Attribute):
+                owner = self.value(target.value)
+                if not isinstance(owner, dict):
+                    raise _Refused(f"deleting the attribute `{target.attr}`")
+                del owner[target.attr]
+            else:
+                for element in getattr(target, "elts", ()):
+                    self.do_Delete(ast.Delete(targets=[element]))
+
+    def do_If(self, node: ast.If) -> None:
+        self.run(node.body if self.value(node.test) else node.orelse)
+
+    def do_For(self, node: ast.For) -> None:
+        for item in self.iterate(self.value(node.iter)):
+            self.step(node)
+            self.store(node.target, item)
+            try:
+                self.run(node.body)
+            except _Break:
+                break
+            except _Continue:
+                continue
+        else:
+            self.run(node.orelse)
+
+    def do_While(self, node: ast.While) -> None:
+        while self.value(node.test):
+            self.step(node)
+            try:
+                self.run(node.body)
+            except _Break:
+                break
+            except _Continue:
+                continue
+        else:
+            self.run(node.orelse)
+
+    def do_Break(self, node: ast.Break) -> None:
+        raise _Break
+
+    def do_Continue(self, node: ast.Continue) -> None:
+        raise _Continue
+
+    def do_Assert(self, node: ast.Assert) -> None:
+        if not self.value(node.test):
+            message = self.value(node.msg) if node.msg is not None else None
+            raise AssertionError(*(() if message is None else (message,)))
+
+    def do_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.name in _MODULES:
+                self.namespace[alias.asname or alias.name] = _MODULES[alias.name]
+            elif alias.asname is not None:
+                self.namespace[alias.asname] = LazyObject(alias.name, location=self.where())
+            else:
+                top = alias.name.split(".")[0]
+                self.namespace[top] = LazyObject(top, location=self.where())
+
+    def do_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                raise _Refused(f"`from {module} import *`")
+            name = alias.asname or alias.name
+            if module in _MODULES and alias.name in _MODULES[module].functions:
+                self.namespace[name] = _MODULES[module].functions[alias.name]
+            else:
+                from cfgkit.config.loader_names import LOADER_MODULES, LOADER_NAMES, provides
+
+                if node.level == 0 and module in LOADER_MODULES and provides(module, [alias.name]):
+                    self.namespace[name] = LOADER_NAMES[alias.name]
+                else:
+                    self.namespace[name] = LazyObject(module, alias.name, self.where())
+
+    def do_FunctionDef(self, node: Any) -> None:
+        if node.decorator_list:
+            raise _Refused(f"the decorator of `{node.name}` (a call)")
+        self.namespace[node.name] = SafeFunction(node.name, node.lineno)
+
+    do_ClassDef = do_AsyncFunctionDef = do_FunctionDef
+
+    def where(self) -> str:
+        return f"{self.filename}, line {self.line}"
+
+    # -- names and stores ---------------------------------------------------------------
+
+    def missing(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise _Refused(f"the name `{name}` (Python's own, not a config variable)")
+        if hasattr(builtins, name):
+            raise _Refused(f"the builtin `{name}`")
+        raise NameError(f"name '{name}' is not defined")
+
+    def load(self, name: str) -> Any:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        if name in self.namespace:
+            return self.namespace[name]
+        if name in _BUILTINS:
+            return _BUILTINS[name]
+        if name in _CONSTANTS:
+            return _CONSTANTS[name]
+        return self.missing(name)
+
+    def store(self, target: ast.expr, value: Any) -> None:
+        if isinstance(target, ast.Name):
+            scope = self.scopes[-1] if self.scopes else self.namespace
+            scope[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = list(self.iterate(value))
+            starred = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
+            if not starred and len(items) != len(target.elts):
+                raise ValueError(f"expected {len(target.elts)} values to unpack, got {len(items)}")
+            if starred:
+                index = starred[0]
+                after = len(target.elts) - index - 1
+                middle = items[index : len(items) - after]
+                items = [*items[:index], middle, *items[len(items) - after :]]
+            for element, item in zip(target.elts, items):
+                self.store(element.value if isinstance(element, ast.Starred) else element, item)
+        elif isinstance(target, ast.Subscript):
+            container = self.value(target.value)
+            _check_container(container, "assignment to an item of")
+            container[self.subscript(target.slice)] = value
+            _check_size(container)
+        elif isinstance(target, ast.Attribute):
+            owner = self.value(target.value)
+            if not isinstance(owner, dict) or target.attr.startswith("__"):
+                raise _Refused(f"setting the attribute `{target.attr}` of {_kind(owner)}")
+            owner[target.attr] = value  # a ConfigDict's attributes are its keys
+        else:
+            raise _Refused(f"assigning to `{_describe(target)}`")
+
+    # -- expressions --------------------------------------------------------------------
+
+    def value(self, node: ast.expr) -> Any:
+        self.step(node)
+        handler = getattr(self, f"on_{type(node).__name__}", None)
+        if handler is None:
+            raise _Refused(f"the expression `{_describe(node)}`")
+        return handler(node)
+
+    def on_Constant(self, node: ast.Constant) -> Any:
+        return node.value
+
+    def on_Name(self, node: ast.Name) -> Any:
+        return self.load(node.id)
+
+    def on_List(self, node: ast.List) -> Any:
+        return _check_size(self.elements(node.elts))
+
+    def on_Tuple(self, node: ast.Tuple) -> Any:
+        return tuple(self.elements(node.elts))
+
+    def on_Set(self, node: ast.Set) -> Any:
+        return set(self.elements(node.elts))
+
+    def elements(self, nodes: list[ast.expr]) -> list[Any]:
+        items: list[Any] = []
+        for element in nodes:
+            if isinstance(element, ast.Starred):
+                items.extend(self.iterate(self.value(element.value)))
+            else:
+                items.append(self.value(element))
+            _check_size(items)
+        return items
+
+    def on_Dict(self, node: ast.Dict) -> Any:
+        result: dict[Any, Any] = {}
+        for key, item in zip(node.keys, node.values):
+            if key is None:
+                spread = self.value(item)
+                if not isinstance(spread, dict):
+                    raise TypeError(f"'{type(spread).__name__}' object is not a mapping")
+                result.update(spread)
+            else:
+                result[self.value(key)] = self.value(item)
+        return _check_size(result)
+
+    def on_BinOp(self, node: ast.BinOp) -> Any:
+        return _binary(node.op, self.value(node.left), self.value(node.right))
+
+    def on_UnaryOp(self, node: ast.UnaryOp) -> Any:
+        operand = self.value(node.operand)
+        _check_data(operand, "an operator on")
+        if isinstance(node.op, ast.Not):
+            return not operand
+        if isinstance(node.op, ast.USub):
+            return -operand
+        if isinstance(node.op, ast.UAdd):
+            return +operand
+        return ~operand
+
+    def on_BoolOp(self, node: ast.BoolOp) -> Any:
+        result: Any = None
+        for operand in node.values:
+            result = self.value(operand)
+            if isinstance(node.op, ast.And) and not result:
+                return result
+            if isinstance(node.op, ast.Or) and result:
+                return result
+        return result
+
+    def on_Compare(self, node: ast.Compare) -> Any:
+        left = self.value(node.left)
+        for operator, right_node in zip(node.ops, node.comparators):
+            right = self.value(right_node)
+            _check_data(left, "a comparison of")
+            _check_data(right, "a comparison of")
+            if not _compare(operator, left, right):
+                return False
+            left = right
+        return True
+
+    def on_IfExp(self, node: ast.IfExp) -> Any:
+        return self.value(node.body if self.value(node.test) else node.orelse)
+
+    def on_JoinedStr(self, node: ast.JoinedStr) -> Any:
+        parts = [str(self.value(part)) for part in node.values]
+        return _check_size("".join(parts))
+
+    def on_FormattedValue(self, node: ast.FormattedValue) -> Any:
+        value = self.value(node.value)
+        _check_data(value, "formatting")
+        if node.conversion == ord("r"):
+            value = repr(value)
+        elif node.conversion == ord("s"):
+            value = str(value)
+        elif node.conversion == ord("a"):
+            value = ascii(value)
+        spec = "" if node.format_spec is None else self.value(node.format_spec)
+        _check_width(spec)
+        return format(value, spec)
+
+    def on_Subscript(self, node: ast.Subscript) -> Any:
+        container = self.value(node.value)
+        _check_data(container, "indexing")
+        key = self.subscript(node.slice)
+        return container[key]
+
+    def subscript(self, node: Any) -> Any:
+        if isinstance(node, ast.Slice):
+            parts = [
+                None if p is None else self.value(p) for p in (node.lower, node.upper, node.step)
+            ]
+            return slice(*parts)
+        if type(node).__name__ == "Index":  # Python 3.8 trees; kept for completeness
+            return self.value(node.value)  # pragma: no cover
+        return self.value(node)
+
+    def on_Slice(self, node: ast.Slice) -> Any:
+        return self.subscript(node)
+
+    def on_Attribute(self, node: ast.Attribute) -> Any:
+        owner = self.value(node.value)
+        name = node.attr
+        if name.startswith("_") and not isinstance(owner, dict):
+            raise _Refused(f"the attribute `{name}` of {_kind(owner)}")
+        if isinstance(owner, _SafeModule):
+            if name not in owner.functions:
+                raise _Refused(f"`{owner.name}.{name}`")
+            return owner.functions[name]
+        if isinstance(owner, (LazyObject, LazyAttr)):
+            return getattr(owner, name)  # another lazy reference; nothing is imported
+        for kind, methods in _METHODS.items():
+            if isinstance(owner, kind) and name in methods:
+                return _Method(owner, name)
+        if isinstance(owner, dict):
+            if name.startswith("__"):
+                raise _Refused(f"the attribute `{name}` of a dict")
+            if name in owner:
+                return dict.__getitem__(owner, name)
+            return _missing_key(owner, name)
+        raise _Refused(f"the attribute `{name}` of {_kind(owner)}")
+
+    def on_Call(self, node: ast.Call) -> Any:
+        function = self.value(node.func)
+        args: list[Any] = []
+        for argument in node.args:
+            if isinstance(argument, ast.Starred):
+                args.extend(self.iterate(self.value(argument.value)))
+            else:
+                args.append(self.value(argument))
+        kwargs: dict[str, Any] = {}
+        for keyword in node.keywords:
+            value = self.value(keyword.value)
+            if keyword.arg is None:
+                if not isinstance(value, dict):
+                    raise TypeError("argument after ** must be a mapping")
+                kwargs.update(value)
+            else:
+                kwargs[keyword.arg] = value
+        return self.call(function, args, kwargs, node)
+
+    def call(self, function: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+        if isinstance(function, _Method):
+            return function.call(args, kwargs)
+        if isinstance(function, SafeFunction):
+            raise _Refused(f"a call of `{function.name}` (defined in the config)")
+        if any(function is allowed for allowed in _BUILTINS.values()) or function in (
+            _deepcopy,
+            copy.copy,
+        ):
+            for value in (*args, *kwargs.values()):
+                _check_data(value, "passing")
+            result = function(*args, **kwargs)
+            return _check_size(result)
+        raise _Refused(f"a call of {_kind(function)} `{_describe(node.func)}`")
+
+    def iterate(self, value: Any) -> Any:
+        _check_data(value, "iterating over")
+        for item in value:
+            self.step(None)
+            yield item
+
+    def comprehension(
+        self, generators: list[ast.comprehension], produce: Callable[[], None]
+    ) -> None:
+        self.scopes.append({})
+        try:
+            self.loop(generators, 0, produce)
+        finally:
+            self.scopes.pop()
+
+    def loop(
+        self, generators: list[ast.comprehension], index: int, produce: Callable[[], None]
+    ) -> None:
+        if index == len(generators):
+            produce()
+            return
+        generator = generators[index]
+        if generator.is_async:
+            raise _Refused("an async comprehension")
+        for item in self.iterate(self.value(generator.iter)):
+            self.store(generator.target, item)
+            if all(self.value(condition) for condition in generator.ifs):
+                self.loop(generators, index + 1, produce)
+
+    def on_ListComp(self, node: ast.ListComp) -> Any:
+        result: list[Any] = []
+        self.comprehension(node.generators, lambda: result.append(self.value(node.elt)))
+        return _check_size(result)
+
+    on_GeneratorExp = on_ListComp
+
+    def on_SetComp(self, node: ast.SetComp) -> Any:
+        result: set[Any] = set()
+        self.comprehension(node.generators, lambda: result.add(self.value(node.elt)))
+        return _check_size(result)
+
+    def on_DictComp(self, node: ast.DictComp) -> Any:
+        result: dict[Any, Any] = {}
+
+        def produce() -> None:
+            result[self.value(node.key)] = self.value(node.value)
+
+        self.comprehension(node.generators, produce)
+        return _check_size(result)
+
+
+def _missing_key(owner: dict[Any, Any], name: str) -> Any:
+    raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{name}'")
+
+
+class _Method:
+    """A bound method from the allow-list, with the size checks it needs."""
+
+    def __init__(self, owner: Any, name: str) -> None:
+        self.owner = owner
+        self.name = name
+
+    def call(self, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        owner, name = self.owner, self.name
+        for value in (*args, *kwargs.values()):
+            _check_data(value, "passing")
+        if isinstance(owner, str):
+            if name == "format":
+                _check_format(owner)
+                for value in (*args, *kwargs.values()):
+                    if not isinstance(
+                        value, (str, int, float, bool, type(None), list, tuple, dict)
+                    ):
+                        raise _Refused(f"formatting {_kind(value)} with str.format")
+            if name in _WIDTH_METHODS and args and isinstance(args[0], int) and args[0] > MAX_ITEMS:
+                raise _Refused(f"str.{name}() to {args[0]} characters")
+            if (
+                name == "replace"
+                and len(args) >= 2
+                and isinstance(args[0], str)
+                and isinstance(args[1], str)
+            ):
+                count = owner.count(args[0]) if args[0] else len(owner) + 1
+                if len(owner) + count * len(args[1]) > MAX_ITEMS:
+                    raise _Refused(f"str.replace() to more than {MAX_ITEMS} characters")
+            if name == "join" and args:
+                items = list(args[0])
+                if (
+                    sum(len(i) for i in items if isinstance(i, str)) + len(owner) * len(items)
+                    > MAX_ITEMS
+                ):
+                    raise _Refused(f"str.join() of more than {MAX_ITEMS} characters")
+                args = [items, *args[1:]]
+        if isinstance(owner, list) and name in ("extend", "insert", "append"):
+            added = len(args[0]) if name == "extend" and hasattr(args[0], "__len__") else 1
+            if len(owner) + added > MAX_ITEMS:
+                raise _Refused(f"a list of more than {MAX_ITEMS} items")
+        if isinstance(owner, list) and name == "sort" and "key" in kwargs:
+            raise _Refused("list.sort(key=...) (a call of a function)")
+        if isinstance(owner, dict) and name in ("update", "setdefault", "pop", "get"):
+            pass
+        result = getattr(owner, name)(*args, **kwargs)
+        return _check_size(result)
+
+
+def _check_format(text: str) -> None:
+    """Refuse ``'{0.__class__}'``-style fields: only plain names and indexes of arguments."""
+    for _, field, spec, _ in string.Formatter().parse(text):
+        if field and ("." in field or "[" in field):
+            raise _Refused(f"the format field `{{{field}}}` (an attribute or item walk)")
+        if spec:
+            _check_format(spec)
+            _check_width(spec)
+
+
+def _check_width(spec: str) -> None:
+    digits = "".join(c if c.isdigit() else " " for c in spec).split()
+    if any(len(d) > 7 or int(d) > MAX_ITEMS for d in digits):
+        raise _Refused(f"the format spec `{spec}` (too wide)")
+
+
+_DATA_TYPES: tuple[type, ...] = (
+    str, bytes, int, float, complex, bool, type(None), list, tuple, dict, set, frozenset, range,
+    slice, type(...),
+)  # fmt: skip
+
+
+_VIEW_TYPES = frozenset(
+    {"dict_keys", "dict_values", "dict_items", "enumerate", "zip", "reversed", "list_iterator",
+     "list_reverseiterator", "dict_itemiterator"}
+)  # fmt: skip
+
+
+def _check_data(value: Any, what: str) -> None:
+    """Only data (and lazy references, dict views, enumerate/zip results) flow into operators
+    and builtins: no object whose own methods would run."""
+    if isinstance(value, (*_DATA_TYPES, LazyObject, LazyAttr)):
+        return
+    if any(value is allowed for allowed in _BUILTINS.values()):  # isinstance(x, dict)
+        return
+    if type(value).__name__ in _VIEW_TYPES:
+        return
+    raise _Refused(f"{what} {_kind(value)}")
+
+
+def _check_container(value: Any, what: str) -> None:
+    if not isinstance(value, (dict, list)):
+        raise _Refused(f"{what} {_kind(value)}")
+
+
+def _check_size(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+        raise _Refused(f"an integer of more than {MAX_INT_BITS} bits")
+    if (
+        isinstance(value, (str, bytes, list, tuple, dict, set, frozenset))
+        and len(value) > MAX_ITEMS
+    ):
+        raise _Refused(f"a value of more than {MAX_ITEMS} items")
+    return value
+
+
+def _binary(operator: ast.operator, left: Any, right: Any, in_place: bool = False) -> Any:
+    """``left <op> right``, refused when the result would be too big to build."""
+    _check_data(left, "an operator on")
+    _check_data(right, "an operator on")
+    kind = type(operator).__name__
+    ints = isinstance(left, int) and isinstance(right, int)
+    if ints and kind == "Pow" and right > 0 and abs(left) > 1:
+        too_big = abs(left).bit_length() * right > MAX_INT_BITS * 2
+    elif ints and kind == "LShift":
+        too_big = right > MAX_INT_BITS
+    elif ints and kind == "Mult":
+        too_big = left.bit_length() + right.bit_length() > MAX_INT_BITS
+    elif kind == "Mult" and isinstance(left, int) != isinstance(right, int):
+        sequence, count = (right, left) if isinstance(left, int) else (left, right)
+        too_big = hasattr(sequence, "__len__") and len(sequence) * max(count, 0) > MAX_ITEMS
+    elif kind == "Add" and hasattr(left, "__len__") and hasattr(right, "__len__"):
+        too_big = len(left) + len(right) > MAX_ITEMS
+    elif kind == "Mod" and isinstance(left, str):
+        if "*" in left:
+            raise _Refused("a `%` format with a `*` width")
+        _check_width(left)
+        too_big = False
+    else:
+        too_big = False
+    if too_big:
+        raise _Refused(f"the operator {kind} on values whose result is too big to build")
+    if in_place and isinstance(left, list) and kind == "Add":
+        left += right  # `lst += [...]` extends the list itself, as in Python
+        return left
+    return _check_size(_OPERATORS[kind](left, right))
+
+
+import operator as _operator  # noqa: E402 - the tables below only
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "Add": _operator.add, "Sub": _operator.sub, "Mult": _operator.mul,
+    "Div": _operator.truediv, "FloorDiv": _operator.floordiv, "Mod": _operator.mod,
+    "Pow": _operator.pow, "LShift": _operator.lshift, "RShift": _operator.rshift,
+    "BitOr": _operator.or_, "BitXor": _operator.xor, "BitAnd": _operator.and_,
+    "MatMult": _operator.matmul,
+}  # fmt: skip
+_COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
+    "Eq": _operator.eq, "NotEq": _operator.ne, "Lt": _operator.lt, "LtE": _operator.le,
+    "Gt": _operator.gt, "GtE": _operator.ge, "Is": _operator.is_, "IsNot": _operator.is_not,
+    "In": lambda a, b: a in b, "NotIn": lambda a, b: a not in b,
+}  # fmt: skip
+
+
+def _compare(operator: ast.cmpop, left: Any, right: Any) -> Any:
+    return _COMPARISONS[type(operator).__name__](left, right)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, SafeFunction):
+        return f"`{value.name}` (defined in the config)"
+    return f"a {type(value).__name__}"
+
+
+def _describe(node: Any) -> str:
+    try:
+        text = ast.unparse(node)
+    except Exception:  # a node unparse cannot write
+        return type(node).__name__
+    first = text.splitlines()[0] if text else type(node).__name__
+    return first if len(first) <= 60 else first[:57] + "..."
+
+
+def _as_load(target: ast.expr) -> ast.expr:
+    """The expression that reads an augmented assignment's target."""
+    copied: Any = copy.copy(target)
+    copied.ctx = ast.Load()
+    result: ast.expr = copied
+    return result
