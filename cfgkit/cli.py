@@ -61,7 +61,8 @@ def _value_text(value: Any, width: int = 40) -> str:
 
 def _load(args: argparse.Namespace, path: Optional[str] = None) -> Config:
     follow = getattr(args, "follow_references", False)
-    cfg = Config.fromfile(path or args.config, follow_references=follow)
+    safe = args.safe if args.safe is not None else os.environ.get(SAFE_VARIABLE, "") == "1"
+    cfg = Config.fromfile(path or args.config, follow_references=follow, safe=safe)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -190,6 +191,10 @@ def _diff(args: argparse.Namespace) -> int:
     return 1 if lines else 0
 
 
+# `CFGKIT_SAFE=1` makes every command read configs in safe mode unless `--no-safe` is given.
+SAFE_VARIABLE = "CFGKIT_SAFE"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``cfgkit`` argument parser."""
     parser = argparse.ArgumentParser(prog="cfgkit", description="Inspect OpenMMLab-style configs.")
@@ -275,6 +280,19 @@ def _add_follow(parser: argparse.ArgumentParser) -> None:
 def _add_options(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument(
         "--cfg-options", nargs="+", action=DictAction, metavar="KEY=VALUE", help=help_text
+    )
+    safety = parser.add_mutually_exclusive_group()
+    safety.add_argument(
+        "--safe",
+        dest="safe",
+        action="store_const",
+        const=True,
+        default=None,
+        help=f"read Python configs without running them (the default when {SAFE_VARIABLE}=1); "
+        "see docs/safe-mode.md",
+    )
+    safety.add_argument(
+        "--no-safe", dest="safe", action="store_const", const=False, help="run them, as mmengine"
     )
 
 

@@ -46,7 +46,9 @@ __all__ = [
 ]
 
 MAX_STEPS = 5_000_000  # nodes evaluated and loop iterations, per file
-MAX_ITEMS = 10_000_000  # characters of a string, items of a sequence or mapping
+MAX_ITEMS = 1_000_000  # characters of a string, items of a sequence or mapping
+MAX_VALUES = 10_000_000  # values in a file's result, a list shared in two places counted twice
+MAX_DIGITS = 4300  # of a string int() converts (Python 3.11's own limit; 3.9 has none)
 MAX_INT_BITS = 1 << 16  # bits of an integer (about 19,700 digits)
 
 
@@ -60,6 +62,11 @@ class SafeFunction:
 
     def __repr__(self) -> str:
         return f"<{self.name}, defined at line {self.lineno}: not run in safe mode>"
+
+
+class LazyModule(LazyObject):
+    """What ``import x`` binds in safe mode: a lazy reference that, like the module a normal
+    load binds, is left out of the config."""
 
 
 class _SafeModule:
@@ -77,7 +84,7 @@ def _deepcopy(value: Any, memo: Any = None) -> Any:
 _MODULES = {"copy": _SafeModule("copy", {"deepcopy": _deepcopy, "copy": copy.copy})}
 # What safe mode binds that a config's result leaves out, as it leaves out functions and
 # modules.
-DROPPED = (SafeFunction, _SafeModule)
+DROPPED = (SafeFunction, _SafeModule, LazyModule)
 
 
 def _sized_range(*args: Any) -> range:
@@ -92,10 +99,19 @@ _BUILTINS: dict[str, Any] = {
     for name in (
         "dict", "list", "tuple", "set", "frozenset", "len", "sum", "min", "max", "abs",
         "round", "int", "float", "str", "bool", "enumerate", "zip", "sorted", "reversed",
-        "any", "all", "isinstance", "divmod", "repr", "hash", "ord", "chr", "bytes", "complex",
+        "any", "all", "isinstance", "divmod", "repr", "ord", "chr",
     )
 }  # fmt: skip
 _BUILTINS["range"] = _sized_range
+
+
+def _int(*args: Any, **kwargs: Any) -> int:
+    if args and isinstance(args[0], (str, bytes)) and len(args[0]) > MAX_DIGITS:
+        raise _Refused(f"int() of a string of more than {MAX_DIGITS} digits")
+    return int(*args, **kwargs)
+
+
+_BUILTINS["int"] = _int
 _CONSTANTS = {"True": True, "False": False, "None": None, "Ellipsis": ...}
 
 
@@ -145,7 +161,9 @@ def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> 
         UnsafeConfigError: A construct outside safe mode's subset, or too much work.
         ConfigError: The config raised, as in a normal load (also the original type).
     """
-    _Interpreter(namespace, filename).run(module.body)
+    interpreter = _Interpreter(namespace, filename)
+    interpreter.run(module.body)
+    interpreter.guarded(namespace, _check_total)
 
 
 def evaluate(expression: ast.expr, namespace: dict[str, Any], filename: str) -> Any:
@@ -288,10 +306,10 @@ class _Interpreter:
             if alias.name in _MODULES:
                 self.namespace[alias.asname or alias.name] = _MODULES[alias.name]
             elif alias.asname is not None:
-                self.namespace[alias.asname] = LazyObject(alias.name, location=self.where())
+                self.namespace[alias.asname] = LazyModule(alias.name, location=self.where())
             else:
                 top = alias.name.split(".")[0]
-                self.namespace[top] = LazyObject(top, location=self.where())
+                self.namespace[top] = LazyModule(top, location=self.where())
 
     def do_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = "." * node.level + (node.module or "")
@@ -534,7 +552,7 @@ class _Interpreter:
         if isinstance(function, _Method):
             return function.call(args, kwargs)
         if isinstance(function, SafeFunction):
-            raise _Refused(f"a call of `{function.name}` (defined in the config)")
+            raise _Refused(f"a call of `{function.name}`, defined in the config")
         if any(function is allowed for allowed in _BUILTINS.values()) or function in (
             _deepcopy,
             copy.copy,
@@ -543,7 +561,11 @@ class _Interpreter:
                 _check_data(value, "passing")
             result = function(*args, **kwargs)
             return _check_size(result)
-        raise _Refused(f"a call of {_kind(function)} `{_describe(node.func)}`")
+        if isinstance(function, (LazyObject, LazyAttr)):
+            raise _Refused(
+                f"a call of `{_describe(node.func)}`, an imported name (safe mode imports nothing)"
+            )
+        raise _Refused(f"a call of `{_describe(node.func)}` ({_kind(function)})")
 
     def iterate(self, value: Any) -> Any:
         _check_data(value, "iterating over")
@@ -690,6 +712,27 @@ def _check_data(value: Any, what: str) -> None:
     raise _Refused(f"{what} {_kind(value)}")
 
 
+def _check_total(namespace: dict[str, Any]) -> None:
+    """Refuse a result that later steps (copies, dumps) would blow up: a list shared in many
+    places is as big as all its copies."""
+    count = 0
+    stack: list[Any] = [namespace]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            items: Any = dict.values(node)
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            items = node
+        else:
+            continue
+        count += len(items)
+        if count > MAX_VALUES:
+            raise _Refused(f"a config of more than {MAX_VALUES:,} values")
+        stack.extend(
+            item for item in items if isinstance(item, (dict, list, tuple, set, frozenset))
+        )
+
+
 def _check_container(value: Any, what: str) -> None:
     if not isinstance(value, (dict, list)):
         raise _Refused(f"{what} {_kind(value)}")
@@ -761,6 +804,10 @@ def _compare(operator: ast.cmpop, left: Any, right: Any) -> Any:
 def _kind(value: Any) -> str:
     if isinstance(value, SafeFunction):
         return f"`{value.name}` (defined in the config)"
+    if isinstance(value, (LazyObject, LazyAttr)):
+        return f"the imported name `{value}`"
+    if isinstance(value, _Method):
+        return f"the method `{value.name}`"
     return f"a {type(value).__name__}"
 
 
