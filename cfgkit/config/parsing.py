@@ -196,16 +196,18 @@ def _parse_safely(text: str, filename: str) -> PythonConfig:
     except (ValueError, RecursionError, MemoryError) as error:
         raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
     base_files: Any = []
-    first = True
+    top_level_assignments = 0
     for index, node in enumerate(tree.body):
         if isinstance(node, ast.Assign) and _assigns_base(node):
-            if first:
+            if top_level_assignments == 0:
                 base_files = safe_python.evaluate(node.value, {}, filename)
-                first = False
+            top_level_assignments += 1
             tree.body[index] = ast.copy_location(ast.Pass(), node)
-    _strip_nested_base_assignments(tree)
-    reads = BASE_KEY in text and bool(_BASE_READ_RE.search(text))
-    return PythonConfig(filename, None, base_files, reads, False, tree)
+    occurrences = len(_BASE_NAME_RE.findall(text)) if BASE_KEY in text else 0
+    reads = len(_BASE_READ_RE.findall(text)) if occurrences else 0
+    if occurrences - reads > top_level_assignments:
+        _strip_nested_base_assignments(tree)
+    return PythonConfig(filename, None, base_files, reads > 0, False, tree)
 
 
 def _is_literal(node: ast.expr) -> bool:

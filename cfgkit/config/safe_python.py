@@ -112,6 +112,7 @@ def _int(*args: Any, **kwargs: Any) -> int:
 
 
 _BUILTINS["int"] = _int
+_CALLABLE_IDS = frozenset(id(f) for f in (*_BUILTINS.values(), _deepcopy, copy.copy))
 _CONSTANTS = {"True": True, "False": False, "None": None, "Ellipsis": ...}
 
 
@@ -172,6 +173,10 @@ def evaluate(expression: ast.expr, namespace: dict[str, Any], filename: str) -> 
     return interpreter.guarded(expression, interpreter.value)
 
 
+# Expression node types to the interpreter's methods, filled as they are met.
+_EXPRESSION_HANDLERS: dict[type, Callable[..., Any]] = {}
+
+
 class _Interpreter:
     def __init__(self, namespace: dict[str, Any], filename: str) -> None:
         self.namespace = namespace
@@ -212,9 +217,8 @@ class _Interpreter:
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise _Refused(f"more than {MAX_STEPS:,} steps (a runaway loop or comprehension)")
-        line = getattr(node, "lineno", None)
-        if line is not None:
-            self.line = line
+        if node is not None:
+            self.line = node.lineno
 
     def statement(self, node: ast.stmt) -> None:
         self.step(node)
@@ -340,6 +344,10 @@ class _Interpreter:
     # -- names and stores ---------------------------------------------------------------
 
     def missing(self, name: str) -> Any:
+        if name == "__name__":
+            # What `exec` gives a config, whose namespace has no `__name__`: the builtins
+            # module's, so `if __name__ == '__main__':` blocks in configs are skipped.
+            return "builtins"
         if name.startswith("__"):
             raise _Refused(f"the name `{name}` (Python's own, not a config variable)")
         if hasattr(builtins, name):
@@ -391,10 +399,13 @@ class _Interpreter:
 
     def value(self, node: ast.expr) -> Any:
         self.step(node)
-        handler = getattr(self, f"on_{type(node).__name__}", None)
+        handler = _EXPRESSION_HANDLERS.get(type(node))
         if handler is None:
-            raise _Refused(f"the expression `{_describe(node)}`")
-        return handler(node)
+            handler = getattr(_Interpreter, f"on_{type(node).__name__}", None)
+            if handler is None:
+                raise _Refused(f"the expression `{_describe(node)}`")
+            _EXPRESSION_HANDLERS[type(node)] = handler
+        return handler(self, node)
 
     def on_Constant(self, node: ast.Constant) -> Any:
         return node.value
@@ -543,9 +554,13 @@ class _Interpreter:
             if keyword.arg is None:
                 if not isinstance(value, dict):
                     raise TypeError("argument after ** must be a mapping")
+                if not all(isinstance(key, str) for key in value):
+                    raise TypeError("keywords must be strings")
                 kwargs.update(value)
             else:
                 kwargs[keyword.arg] = value
+        if function is dict and not args:
+            return kwargs  # `dict(a=1, ...)`, most of every config: the keywords are the dict
         return self.call(function, args, kwargs, node)
 
     def call(self, function: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
@@ -553,10 +568,7 @@ class _Interpreter:
             return function.call(args, kwargs)
         if isinstance(function, SafeFunction):
             raise _Refused(f"a call of `{function.name}`, defined in the config")
-        if any(function is allowed for allowed in _BUILTINS.values()) or function in (
-            _deepcopy,
-            copy.copy,
-        ):
+        if id(function) in _CALLABLE_IDS:
             for value in (*args, *kwargs.values()):
                 _check_data(value, "passing")
             result = function(*args, **kwargs)
@@ -705,7 +717,7 @@ def _check_data(value: Any, what: str) -> None:
     and builtins: no object whose own methods would run."""
     if isinstance(value, (*_DATA_TYPES, LazyObject, LazyAttr)):
         return
-    if any(value is allowed for allowed in _BUILTINS.values()):  # isinstance(x, dict)
+    if id(value) in _CALLABLE_IDS:  # isinstance(x, dict)
         return
     if type(value).__name__ in _VIEW_TYPES:
         return
@@ -714,23 +726,28 @@ def _check_data(value: Any, what: str) -> None:
 
 def _check_total(namespace: dict[str, Any]) -> None:
     """Refuse a result that later steps (copies, dumps) would blow up: a list shared in many
-    places is as big as all its copies."""
-    count = 0
-    stack: list[Any] = [namespace]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            items: Any = dict.values(node)
-        elif isinstance(node, (list, tuple, set, frozenset)):
-            items = node
-        else:
-            continue
-        count += len(items)
-        if count > MAX_VALUES:
-            raise _Refused(f"a config of more than {MAX_VALUES:,} values")
-        stack.extend(
-            item for item in items if isinstance(item, (dict, list, tuple, set, frozenset))
-        )
+    places is as big as all its copies. Each container is visited once (its expanded size is
+    remembered), so this is linear in the values the config built."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        items = dict.values(node) if isinstance(node, dict) else node
+        total = len(items)
+        for item in items:
+            if isinstance(item, _CONTAINERS):
+                total += size(item)
+                if total > MAX_VALUES:
+                    raise _Refused(f"a config of more than {MAX_VALUES:,} values")
+        sizes[id(node)] = total
+        return total
+
+    size(namespace)
+
+
+_CONTAINERS = (dict, list, tuple, set, frozenset)
 
 
 def _check_container(value: Any, what: str) -> None:

@@ -265,3 +265,39 @@ def test_stale_copies_are_found_and_following_changes_only_them(loaded):
         assert not missing, f"{name}: {sorted(missing)} not found"
     severities = Counter(reference.severity for stale in found.values() for reference in stale)
     print(f"\nstale copies in {len(found)} configs: {dict(severities)}")
+
+
+def test_every_corpus_config_loads_identically_in_safe_mode(loaded):
+    """Safe mode (no exec) gives the normal result for every config; only scripts are refused."""
+    from cfgkit.errors import UnsafeConfigError
+
+    refused, problems = [], []
+    imports_nothing = 0
+    for path, _, actual in loaded:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                safe = Config.fromfile(str(path), safe=True, lazy_import=False)
+        except UnsafeConfigError as error:
+            refused.append(f"{path.name}: {error.message}")
+            continue
+        except Exception as error:
+            if not isinstance(actual, Exception):
+                problems.append(f"{path}: safe mode raised {error!r}")
+            continue
+        if isinstance(actual, ImportError):
+            imports_nothing += 1  # safe mode never imports, so a missing package is no error
+            continue
+        if isinstance(actual, Exception):
+            problems.append(f"{path}: safe mode loads what a normal load rejects ({actual!r})")
+            continue
+        difference = first_difference(actual.to_dict(), safe.to_dict())
+        if difference is not None:
+            problems.append(f"{path}: {difference}")
+    print(
+        f"\nsafe mode refused {len(refused)} files: {sorted(set(refused))}; "
+        f"loaded {imports_nothing} whose imports fail in a normal load"
+    )
+    assert not problems, "\n".join(problems[:20])
+    # The refused files are scripts that define and call functions, not configs.
+    assert len(refused) <= 4, refused
