@@ -76,7 +76,10 @@ class Problem(NamedTuple):
 
 
 def check(
-    cfg: Config, registries: Optional[Sequence[Registry]] = None, references: bool = True
+    cfg: Config,
+    registries: Optional[Sequence[Registry]] = None,
+    references: bool = True,
+    imports: bool = True,
 ) -> list[Problem]:
     """Find every mistake in a config's buildable dicts at once, without building anything.
 
@@ -97,6 +100,9 @@ def check(
         cfg: A loaded config.
         registries: Where to look types up.
         references: Report stale copies too.
+        imports: Import the ``<scope>.registry`` module of a scope a ``type`` names
+            (``'mmdet.RetinaNet'``), as ``build`` does; False for an untrusted config
+            (``cfgkit check --safe``), whose types must not choose what is imported.
 
     Returns:
         The problems, in the order of the config, each with its key path and file:line.
@@ -110,7 +116,7 @@ def check(
     candidates = list(registries) if registries is not None else _default_registries(cfg)
     problems: list[Problem] = []
     for path, node in _typed_dicts(cfg.to_dict()):
-        problems.extend(_check_dict(cfg, path, node, candidates))
+        problems.extend(_check_dict(cfg, path, node, candidates, imports))
     if references:
         problems.extend(
             Problem(s.severity, s.key, s.filename, s.lineno, s.message, s.suggestion)
@@ -149,11 +155,11 @@ def _problem(
     return Problem(severity, dotted(path), filename, lineno, message, suggestion)
 
 
-def _find(registries: Sequence[Registry], key: str) -> Any:
+def _find(registries: Sequence[Registry], key: str, import_scopes: bool = True) -> Any:
     """What ``key`` names in the first of ``registries`` that has it, found exactly where
     ``Registry.build`` finds it (:meth:`Registry.lookup`), without the import fallback."""
     for registry in registries:
-        found = registry.lookup(key)
+        found = registry.lookup(key, import_scopes)
         if found is not None:
             return found
     return None
@@ -181,11 +187,15 @@ def _visible_names(registries: Sequence[Registry]) -> list[str]:
 
 
 def _check_dict(
-    cfg: Config, path: KeyPath, node: dict[str, Any], registries: Sequence[Registry]
+    cfg: Config,
+    path: KeyPath,
+    node: dict[str, Any],
+    registries: Sequence[Registry],
+    imports: bool = True,
 ) -> list[Problem]:
     kind = node[TYPE_KEY]
     if isinstance(kind, str):
-        target = _find(registries, kind)
+        target = _find(registries, kind, imports)
         if target is None and _importable_path(kind, registries):
             return [
                 _problem(

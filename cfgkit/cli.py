@@ -59,10 +59,16 @@ def _value_text(value: Any, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def _safe(args: argparse.Namespace) -> bool:
+    """``--safe``/``--no-safe``, else ``CFGKIT_SAFE=1`` in the environment."""
+    if args.safe is not None:
+        return bool(args.safe)
+    return os.environ.get(SAFE_VARIABLE, "") == "1"
+
+
 def _load(args: argparse.Namespace, path: Optional[str] = None) -> Config:
     follow = getattr(args, "follow_references", False)
-    safe = args.safe if args.safe is not None else os.environ.get(SAFE_VARIABLE, "") == "1"
-    cfg = Config.fromfile(path or args.config, follow_references=follow, safe=safe)
+    cfg = Config.fromfile(path or args.config, follow_references=follow, safe=_safe(args))
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -124,7 +130,7 @@ def _registry(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     _import_modules(args.imports)
     cfg = _load(args)
-    problems = check(cfg)
+    problems = check(cfg, imports=not _safe(args))
     for problem in problems:
         sys.stdout.write(problem.format(_short) + "\n")
     return 1 if any(p.severity == ERROR for p in problems) else 0

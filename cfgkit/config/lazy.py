@@ -62,6 +62,8 @@ class LazyObject(_Lazy):
         module: Union[str, list[str], tuple[str, ...]],
         imported: Optional[str] = None,
         location: Optional[str] = None,
+        *,
+        inert: bool = False,
     ) -> None:
         if not isinstance(module, str) and not (
             isinstance(module, (list, tuple)) and all(isinstance(m, str) for m in module)
@@ -72,6 +74,8 @@ class LazyObject(_Lazy):
         self._module = module
         self._imported = imported
         self.location = location
+        # Made by a safe load: building it would import, which safe mode never does.
+        self._inert = inert
 
     @property
     def module(self) -> str:
@@ -86,7 +90,16 @@ class LazyObject(_Lazy):
         Raises:
             ImportError: The module or the name does not exist; the message names the file
                 and line of the import (other errors keep their type, with the same text).
+            UnsafeConfigError: The config was loaded with ``safe=True``.
         """
+        if self._inert:
+            from cfgkit.errors import UnsafeConfigError  # lazy: errors only on this path
+
+            raise UnsafeConfigError(
+                f"{self} ({self.module}) was read in safe mode, which imports nothing: "
+                "load the config without safe=True to build it",
+                filename=(self.location or "").split(", line")[0] or None,
+            )
         if not isinstance(self._module, str):
             try:
                 for name in self._module:
@@ -117,7 +130,7 @@ class LazyObject(_Lazy):
         return LazyAttr(name, self, location)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> LazyObject:
-        return LazyObject(self._module, self._imported, self.location)
+        return type(self)(self._module, self._imported, self.location, inert=self._inert)
 
     def __str__(self) -> str:
         return self._imported if self._imported is not None else self.module

@@ -235,7 +235,7 @@ def load_pure_python(
                 layers.extend(base.layers)
                 inherited.update(base.names)
             continue
-        body.extend(_transform(statement, filename, namespace, imported))
+        body.extend(_transform(statement, filename, namespace, imported, safe))
     top_level = [
         ast.Assign(
             targets=[ast.Name(id=holder[len("__cfgkit_module_") : -2], ctx=ast.Store())],
@@ -426,6 +426,7 @@ def _transform(
     filename: str,
     namespace: dict[str, Any],
     imported: set[str],
+    safe: bool = False,
 ) -> list[ast.stmt]:
     """The statements to run for one top-level statement (imports made lazy)."""
     if isinstance(statement, ast.ImportFrom):
@@ -437,14 +438,14 @@ def _transform(
                           namespace, imported)
                     for alias in statement.names
                 ]  # fmt: skip
-            return _lazy_imports(statement, module, filename, namespace, imported)
+            return _lazy_imports(statement, module, filename, namespace, imported, safe)
         if statement.level == 0 and _is_standard(module):
             for alias in statement.names:
                 if alias.name == "*":
                     raise _error("Cannot import * from non-base config", filename, statement)
                 imported.add(alias.asname or alias.name)
             return [statement]
-        return _lazy_imports(statement, module, filename, namespace, imported)
+        return _lazy_imports(statement, module, filename, namespace, imported, safe)
     if isinstance(statement, ast.Import):
         if len(statement.names) != 1:
             raise _error(
@@ -459,7 +460,7 @@ def _transform(
             return [statement]
         location = f"{filename}, line {statement.lineno}"
         if alias.asname is not None:
-            lazy = LazyObject(alias.name, location=location)
+            lazy = LazyObject(alias.name, location=location, inert=safe)
             return [_bind(alias.asname, lazy, statement, namespace, imported)]
         # `import a.b` binds `a`, before anything else runs (as mmengine does); several
         # such imports share one lazy object.
@@ -467,7 +468,7 @@ def _transform(
         holder = f"__cfgkit_module_{top}__"
         previous = namespace.get(holder)
         modules = [*previous._module, alias.name] if previous is not None else [alias.name]
-        namespace[holder] = LazyObject(modules, location=location)
+        namespace[holder] = LazyObject(modules, location=location, inert=safe)
         imported.add(top)
         return []
     return [statement]
@@ -493,6 +494,7 @@ def _lazy_imports(
     filename: str,
     namespace: dict[str, Any],
     imported: set[str],
+    safe: bool = False,
 ) -> list[ast.stmt]:
     bound = []
     for alias in statement.names:
@@ -504,6 +506,6 @@ def _lazy_imports(
                 statement,
             )
         location = f"{filename}, line {getattr(alias, 'lineno', statement.lineno)}"
-        lazy = LazyObject(module, alias.name, location)
+        lazy = LazyObject(module, alias.name, location, inert=safe)
         bound.append(_bind(alias.asname or alias.name, lazy, statement, namespace, imported))
     return bound

@@ -24,6 +24,7 @@ import builtins
 import copy
 import string
 
+from cfgkit.config.config_dict import deferred_building
 from cfgkit.config.lazy import LazyAttr, LazyObject
 from cfgkit.errors import UnsafeConfigError, located
 from cfgkit.lazy_modules import lazy_module
@@ -163,7 +164,8 @@ def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> 
         ConfigError: The config raised, as in a normal load (also the original type).
     """
     interpreter = _Interpreter(namespace, filename)
-    interpreter.run(module.body)
+    with deferred_building():  # a lazy reference read from a ConfigDict stays unbuilt
+        interpreter.run(module.body)
     interpreter.guarded(namespace, _check_total)
 
 
@@ -310,10 +312,11 @@ class _Interpreter:
             if alias.name in _MODULES:
                 self.namespace[alias.asname or alias.name] = _MODULES[alias.name]
             elif alias.asname is not None:
-                self.namespace[alias.asname] = LazyModule(alias.name, location=self.where())
+                lazy = LazyModule(alias.name, location=self.where(), inert=True)
+                self.namespace[alias.asname] = lazy
             else:
                 top = alias.name.split(".")[0]
-                self.namespace[top] = LazyModule(top, location=self.where())
+                self.namespace[top] = LazyModule(top, location=self.where(), inert=True)
 
     def do_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = "." * node.level + (node.module or "")
@@ -329,7 +332,8 @@ class _Interpreter:
                 if node.level == 0 and module in LOADER_MODULES and provides(module, [alias.name]):
                     self.namespace[name] = LOADER_NAMES[alias.name]
                 else:
-                    self.namespace[name] = LazyObject(module, alias.name, self.where())
+                    lazy = LazyObject(module, alias.name, self.where(), inert=True)
+                    self.namespace[name] = lazy
 
     def do_FunctionDef(self, node: Any) -> None:
         if node.decorator_list:

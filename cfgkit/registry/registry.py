@@ -253,9 +253,11 @@ class Registry:
         found = self.lookup(key)
         return found if found is not None else import_object(key)
 
-    def lookup(self, key: str) -> Any:
+    def lookup(self, key: str, import_scopes: bool = True) -> Any:
         """Return what is registered under ``key``, or None; nothing but ``locations`` and
-        ``<scope>.registry`` modules is imported.
+        ``<scope>.registry`` modules is imported (with ``import_scopes=False``, no
+        ``<scope>.registry`` either: the scope comes from the key, which an untrusted config
+        writes).
 
         ``'Name'`` is looked up here, then in the ancestors; ``'scope.Name'`` in the
         registry of that scope: this one, a child, or (through the root) the root or one of
@@ -275,12 +277,13 @@ class Registry:
             return self._find_unscoped(name)
         if scope == self._scope:
             return self._module_dict.get(name)
-        self._import_scope(scope)
+        if import_scopes:
+            self._import_scope(scope)
         if scope in self._children:
-            return self._children[scope].lookup(name)
+            return self._children[scope].lookup(name, import_scopes)
         root = self._get_root_registry()
         if root is not self and (scope == root._scope or scope in root._children):
-            return root.lookup(key)
+            return root.lookup(key, import_scopes)
         return None
 
     def _find_unscoped(self, name: str) -> Any:

@@ -338,3 +338,37 @@ def test_the_command_line(tmp_path, marker, monkeypatch, capsys):
     plain = write(tmp_path, {"plain.py": "x = 1\n"})
     assert main(["print", plain, "--no-safe"]) == 0
     assert "x = 1" in capsys.readouterr().out
+
+
+def test_nothing_a_safe_config_names_is_ever_imported(tmp_path, marker, capsys):
+    """Not while loading, not by any command afterwards: imports stay inert references, and
+    `check --safe` imports no `<scope>.registry` a type names."""
+    import sys
+
+    (tmp_path / "evil_module.py").write_text(f"open({str(marker)!r}, 'w')\n", encoding="utf-8")
+    text = (
+        "from evil_module import thing\nimport evil_module as em\n"
+        "model = dict(type=thing, other=em.x, head=dict(type='evil_module.Head'))\n"
+    )
+    path = write(tmp_path, {"c.py": text})
+    sys.path.insert(0, str(tmp_path))
+    try:
+        for command in (
+            ["print", path],
+            ["print", path, "--format", "json"],
+            ["print", path, "--format", "yaml"],
+            ["dump", path, str(tmp_path / "o.py")],
+            ["explain", path],
+            ["check", path],
+            ["diff", path, path],
+        ):
+            main([*command, "--safe"])
+        cfg = Config.fromfile(path, safe=True)
+        with pytest.raises(UnsafeConfigError, match="read in safe mode, which imports nothing"):
+            cfg.model.type
+        with pytest.raises(UnsafeConfigError, match="imports nothing"):
+            cfg.model.other
+    finally:
+        sys.path.remove(str(tmp_path))
+    capsys.readouterr()
+    assert "evil_module" not in sys.modules
