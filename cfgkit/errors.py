@@ -53,6 +53,7 @@ __all__ = [
     "RegistryLookupError",
     "RegistryTypeError",
     "ReservedKeyError",
+    "SelectorError",
     "TorchRequiredError",
     "UnnamedModuleError",
     "UnsafeConfigError",
@@ -295,6 +296,11 @@ class BaseReferenceError(ConfigKeyError):
 
 class MissingBaseNameError(ConfigParsingError, KeyError):
     """``with read_base(): from .base import name`` names what the base does not define."""
+
+
+class SelectorError(ConfigKeyError):
+    """A list selector (``train_pipeline[type=Resize]``) that matches no element or several,
+    or that addresses something that is not a list of dicts."""
 
 
 class MissingEnvVarError(ConfigKeyError):

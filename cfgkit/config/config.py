@@ -32,6 +32,7 @@ from cfgkit.config.mmengine_private import MmenginePrivateHelpers
 from cfgkit.config.provenance import LAYER_CODE, Provenance, Record
 from cfgkit.config.pure_python import is_pure_python, load_pure_python
 from cfgkit.config.references import StaleReference, follow, stale_references
+from cfgkit.config.selectors import credited
 from cfgkit.errors import (
     CfgkitError,
     ConfigParsingError,
@@ -388,14 +389,18 @@ class Config(MmenginePrivateHelpers):
         _check_reserved(expanded)
         current = self._cfg_dict
         log = current.__dict__.get(PROVENANCE_ATTRIBUTE)
+        selected: list[Any] = []
         try:
-            merged = merge_into(expanded, current, allow_list_keys=allow_list_keys)
+            merged = merge_into(
+                expanded, current, allow_list_keys=allow_list_keys, selected=selected
+            )
             # Only the containers the merge made are converted and tagged.
             cfg_dict = adopt(merged, (), log)
         except RecursionError:
             raise nesting_error(expanded, "merge_from_dict") from None
         if log is not None:
-            log.record_options(expanded, getattr(options, "provenance_label", "merge_from_dict"))
+            recorded = credited(expanded, selected) if selected else expanded
+            log.record_options(recorded, getattr(options, "provenance_label", "merge_from_dict"))
         object.__setattr__(self, "_cfg_dict", cfg_dict)
         if log is not None and log.follow_references:
             self._follow(log)

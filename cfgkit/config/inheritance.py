@@ -40,6 +40,7 @@ from cfgkit.config.merging import merge_into
 from cfgkit.config.parsing import compile_python, load_data, run_python
 from cfgkit.config.provenance import SourceLayer, changed_keys
 from cfgkit.config.pure_python import is_pure_python
+from cfgkit.config.selectors import credited
 from cfgkit.config.source_lines import find_key_line
 from cfgkit.config.substitution import (
     resolve_base_references,
@@ -352,9 +353,11 @@ def _steps(
     if options.separate_copies:
         child = _separate_copies(child, _dict_ids(target))
     # The bases' trees hold no `__` keys already: only the file's own are left out.
-    tree = merge_into(child, target, filename=filename)
+    selected: list[Any] = []
+    tree = merge_into(child, target, filename=filename, selected=selected)
     if recording:
-        layers.append(SourceLayer(filename, extension, child, text, raw))
+        own = credited(child, selected) if selected else child
+        layers.append(SourceLayer(filename, extension, own, text, raw))
     sources = Rope((*bases.sources, Source(filename, raw, stamp)))
     return ResolvedConfig(
         filename=filename,

@@ -1,8 +1,10 @@
-"""Merge one config dict into another: ``_delete_``, list-index keys and dotted keys."""
+"""Merge one config dict into another: ``_delete_``, list-index keys, list selectors
+(:mod:`~cfgkit.config.selectors`) and dotted keys."""
 
 from __future__ import annotations
 
-from cfgkit.errors import MergeError
+from cfgkit.config.selectors import apply_selectors, is_selector_dict, parse_selector, split_key
+from cfgkit.errors import MergeError, SelectorError
 from cfgkit.key_paths import dotted, list_index
 from cfgkit.keys import DELETE_KEY
 
@@ -22,6 +24,7 @@ def merge_into(
     allow_list_keys: bool = False,
     filename: Optional[str] = None,
     path: KeyPath = (),
+    selected: Optional[list[tuple[KeyPath, dict[int, Any]]]] = None,
 ) -> Any:
     """Return ``base`` updated with ``child``, mmengine's ``_merge_a_into_b`` rules.
 
@@ -42,6 +45,9 @@ def merge_into(
         allow_list_keys: Treat keys into lists as indexes.
         filename: The file being merged, named in errors.
         path: The key path of ``base`` inside the whole config, named in errors.
+        selected: Where list selectors were applied (``{'[type=Resize]': ...}`` over a
+            list, :mod:`~cfgkit.config.selectors`) and what they wrote by index, for
+            provenance.
 
     Returns:
         The merged dict (or list).
@@ -52,32 +58,85 @@ def merge_into(
             ``KeyError``); the message names the key path and the list's length.
     """
     if isinstance(base, list):
-        return _merge_into_list(child, base, filename, path)
+        if is_selector_dict(child):
+            return _select(child, base, allow_list_keys, filename, path, selected)
+        return _merge_into_list(child, base, filename, path, selected)
     merged = dict.copy(base)
     for key, value in dict.items(child):
         if isinstance(value, dict) and key in merged:
+            current = merged[key]
+            if isinstance(current, list) and is_selector_dict(value):
+                here = (*path, key)
+                merged[key] = _select(value, current, allow_list_keys, filename, here, selected)
+                continue
             replace = bool(value.get(DELETE_KEY, False))
             value = _without_delete(value)
             if replace:
                 merged[key] = value
                 continue
-            current = merged[key]
             allowed = (dict, list) if allow_list_keys else dict
             if not isinstance(current, allowed):
                 raise _not_a_dict_error(key, value, current, filename, path)
+            if isinstance(current, dict) and _has_selector(value):
+                raise _selector_on_dict_error(value, (*path, key), filename)
             merged[key] = merge_into(
                 value,
                 current,
                 allow_list_keys=allow_list_keys,
                 filename=filename,
                 path=(*path, key),
+                selected=selected,
             )
         else:
             merged[key] = value
     return merged
 
 
-def _merge_into_list(child: Any, base: list[Any], filename: Optional[str], path: KeyPath) -> Any:
+def _has_selector(value: dict[Any, Any]) -> bool:
+    return any(isinstance(k, str) and "[" in k and parse_selector(k) for k in value)
+
+
+def _selector_on_dict_error(value: dict[Any, Any], path: KeyPath, filename: Optional[str]) -> Any:
+    key = next(k for k in value if isinstance(k, str) and "[" in k and parse_selector(k))
+    return SelectorError(
+        f"{dotted(path)}{key}: a selector picks an element of a list, but {dotted(path)} is a "
+        "dict (address its keys by name)",
+        filename=filename,
+        key=dotted(path),
+    )
+
+
+def _select(
+    child: dict[Any, Any],
+    base: list[Any],
+    allow_list_keys: bool,
+    filename: Optional[str],
+    path: KeyPath,
+    selected: Optional[list[tuple[KeyPath, dict[int, Any]]]],
+) -> list[Any]:
+    def merge(value: Any, element: Any, here: KeyPath) -> Any:
+        return merge_into(
+            value,
+            element,
+            allow_list_keys=allow_list_keys,
+            filename=filename,
+            path=here,
+            selected=selected,
+        )
+
+    result, written = apply_selectors(child, base, merge, path, filename)
+    if selected is not None:
+        selected.append((path, written))
+    return result
+
+
+def _merge_into_list(
+    child: Any,
+    base: list[Any],
+    filename: Optional[str],
+    path: KeyPath,
+    selected: Optional[list[tuple[KeyPath, dict[int, Any]]]] = None,
+) -> Any:
     merged = list(base)
     for key, value in dict.items(child):
         here = (*path, key)
@@ -93,6 +152,7 @@ def _merge_into_list(child: Any, base: list[Any], filename: Optional[str], path:
                 allow_list_keys=True,
                 filename=filename,
                 path=here,
+                selected=selected,
             )
         else:
             raise _not_a_dict_error(key, value, current, filename, path)
@@ -133,7 +193,12 @@ def expand_dotted_keys(options: Any) -> dict[Any, Any]:
     made: set[int] = set()  # the dicts created here, which later keys may write into
     for full_key, value in options.items():
         node = expanded
-        parts = full_key.split(".") if isinstance(full_key, str) else [full_key]
+        if not isinstance(full_key, str):
+            parts = [full_key]
+        elif "[" in full_key:
+            parts = split_key(full_key)  # `a[type=x.y].b`: a selector stays one part
+        else:
+            parts = full_key.split(".")
         for part in parts[:-1]:
             child = node.get(part)
             if not isinstance(child, dict):

@@ -211,6 +211,54 @@ def parse_option_value(text: str) -> Any:
     return _parse(_drop_unquoted_spaces(stripped, scanner), scanner, inside=False)
 
 
+def _split_item(item: str) -> tuple[str, str, str]:
+    """``KEY=VALUE`` at the first ``=`` outside a selector's brackets
+    (``train_pipeline[type=Resize].scale=(640,480)``)."""
+    if "[" not in item.partition("=")[0]:
+        return item.partition("=")
+    depth = 0
+    for index, char in enumerate(item):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "=" and depth == 0:
+            return item[:index], "=", item[index + 1 :]
+    return item, "", ""
+
+
+def _is_dict_call(text: str) -> bool:
+    stripped = text.strip()
+    return stripped.startswith("dict(") and stripped.endswith(")")
+
+
+def _dict_value(text: str) -> dict[str, Any]:
+    """``dict(type=Foo,p=1,scale=(1,2))`` from the command line, as a dict (values parsed
+    as option values; ``dict(...)`` values nest)."""
+    inner = text.strip()[len("dict(") : -1]
+    result: dict[str, Any] = {}
+    depth, start, parts = 0, 0, []
+    for index, char in enumerate(inner):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(inner[start:index])
+            start = index + 1
+    parts.append(inner[start:])
+    for part in parts:
+        if not part.strip():
+            continue
+        name, separator, value = part.partition("=")
+        if not separator or not name.strip().isidentifier():
+            raise OptionValueError(f"expected name=value inside dict(...), got {part.strip()!r}")
+        result[name.strip()] = (
+            _dict_value(value) if _is_dict_call(value) else parse_option_value(value)
+        )
+    return result
+
+
 class CommandLineOptions(dict):  # type: ignore[type-arg]
     """The dict ``DictAction`` collects: a plain dict, marked so that merging it records
     ``--cfg-options`` as the source of its values (see ``Config.provenance``)."""
@@ -252,13 +300,16 @@ class DictAction(Action):
         if isinstance(values, str):
             values = [values]
         for item in values or ():
-            key, separator, value = (
-                item.partition("=") if type(item) is str else str(item).partition("=")
-            )
+            key, separator, value = _split_item(item if type(item) is str else str(item))
+            if key.startswith("~") and "[" in key and not separator:
+                options[key] = None  # `~train_pipeline[type=RandomFlip]` removes, no value
+                continue
             if not separator or not key:
                 raise ArgumentError(self, f"expected KEY=VALUE, got {item!r}")
             try:
-                options[key] = parse_option_value(value)
+                options[key] = (
+                    _dict_value(value) if _is_dict_call(value) else parse_option_value(value)
+                )
             except OptionValueError as error:
                 raise ArgumentError(self, f"{key}: {error}") from None
         setattr(namespace, self.dest, options)

@@ -1,0 +1,278 @@
+"""List selectors: edit the element of a list of dicts by what it is, not where it is.
+
+A selector is a key that addresses a list written over:
+
+- ``[type=Resize]`` (several fields: ``[type=Resize,keep_ratio=True]``): the one element
+  whose fields all have those values; a dict value merges into it (``_delete_=True``
+  replaces it), any other value replaces it;
+- ``[+]``: append the value;
+- ``[type=PackDetInputs]:before`` and ``...:after``: insert the value next to the element;
+- ``~[type=RandomFlip]``: remove the element (the value is ignored).
+
+In an option the selector follows its list's key (``train_pipeline[type=Resize].scale``,
+``~train_pipeline[type=RandomFlip]``); in a child config it is a key of the dict written over
+the base list (``train_pipeline = {'[type=Resize]': dict(scale=(640, 480))}``), which mmengine
+rejects, so no valid config changes meaning. Field values are read as option values are
+(``True``, ``3``, ``1.5``, ``None``, quoted or bare strings).
+"""
+
+from __future__ import annotations
+
+import re
+
+from cfgkit.errors import SelectorError, did_you_mean
+from cfgkit.key_paths import dotted
+from cfgkit.keys import DELETE_KEY, TYPE_KEY
+from cfgkit.records import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Optional
+
+    from cfgkit.key_paths import KeyPath
+
+__all__ = [
+    "Selector", "apply_selectors", "credited", "is_selector_dict", "parse_selector", "split_key",
+]  # fmt: skip
+
+_SELECTOR = re.compile(r"(~?)\[([^\[\]]*)\](?::(before|after))?")
+
+
+class Selector(NamedTuple):
+    """A parsed selector key.
+
+    Attributes:
+        text: The key as written.
+        action: ``'edit'``, ``'append'``, ``'remove'``, ``'before'`` or ``'after'``.
+        fields: ``(name, value)`` pairs an element must match (empty for ``append``).
+    """
+
+    text: str
+    action: str
+    fields: tuple[tuple[str, Any], ...]
+
+    def matches(self, element: Any) -> bool:
+        return isinstance(element, dict) and all(
+            name in element and _equal(dict.__getitem__(element, name), value)
+            for name, value in self.fields
+        )
+
+
+def _equal(first: Any, second: Any) -> bool:
+    if isinstance(first, (list, tuple)) and isinstance(second, (list, tuple)):
+        return list(first) == list(second)  # `scale=(1,2)` matches a list written [1, 2]
+    try:
+        return bool(first == second) and isinstance(first, bool) == isinstance(second, bool)
+    except Exception:  # values without a truth value for ==
+        return False
+
+
+def parse_selector(key: Any) -> Optional[Selector]:
+    """The selector ``key`` is, or None for an ordinary key."""
+    if not isinstance(key, str) or "[" not in key:
+        return None
+    match = _SELECTOR.fullmatch(key)
+    if match is None:
+        return None
+    remove, inner, place = match.groups()
+    inner = inner.strip()
+    if inner == "+":
+        if remove or place:
+            return None
+        return Selector(key, "append", ())
+    fields = []
+    from cfgkit.config.overrides import parse_option_value  # lazy: only selectors need it
+
+    for part in _split_fields(inner):
+        name, separator, value = part.partition("=")
+        name = name.strip()
+        if not separator or not name.isidentifier():
+            raise SelectorError(
+                f"{key!r} is not a selector: write [field=value,...], [+], "
+                "[field=value]:before or :after, or ~[field=value]",
+                key=key,
+            )
+        fields.append((name, parse_option_value(value.strip())))
+    if not fields:
+        return None
+    action = "remove" if remove else (place or "edit")
+    if remove and place:
+        return None
+    return Selector(key, action, tuple(fields))
+
+
+def _split_fields(inner: str) -> list[str]:
+    """``a=1,b=(1,2)`` -> ``['a=1', 'b=(1,2)']``: commas inside brackets stay."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(inner):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(inner[start:index])
+            start = index + 1
+    parts.append(inner[start:])
+    return [part for part in parts if part.strip()]
+
+
+def split_key(key: str) -> list[str]:
+    """Split a dotted option key, keeping selectors whole and apart.
+
+    ``'a.b[type=x.y].c'`` -> ``['a', 'b', '[type=x.y]', 'c']``; ``'~a[type=X]'`` ->
+    ``['a', '~[type=X]']``; ``'a[type=X]:before'`` -> ``['a', '[type=X]:before']``.
+    """
+    remove = key.startswith("~") and "[" in key
+    text = key[1:] if remove else key
+    parts: list[str] = []
+    current = ""
+    depth = 0
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "[" and depth == 0:
+            if current:
+                parts.append(current)
+            current = "["
+            depth = 1
+        elif char == "]" and depth == 1:
+            current += "]"
+            depth = 0
+            for place in (":before", ":after"):
+                if text.startswith(place, index + 1):
+                    current += place
+                    index += len(place)
+            parts.append(current)
+            current = ""
+        elif char == "." and depth == 0:
+            if current:
+                parts.append(current)
+            current = ""
+        else:
+            if char == "[":
+                depth += 1
+            current += char
+        index += 1
+    if current or not parts:
+        parts.append(current)
+    if remove:
+        for position in range(len(parts) - 1, -1, -1):
+            if parts[position].startswith("["):
+                parts[position] = "~" + parts[position]
+                break
+    return parts
+
+
+def is_selector_dict(value: Any) -> bool:
+    """Whether ``value`` is a dict of selector keys only (so it edits a list)."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(parse_selector(key) is not None for key in value)
+    )
+
+
+def apply_selectors(
+    edits: dict[Any, Any],
+    base: list[Any],
+    merge: Callable[[Any, Any, KeyPath], Any],
+    path: KeyPath,
+    filename: Optional[str] = None,
+) -> tuple[list[Any], dict[int, Any]]:
+    """Apply a dict of selector keys to ``base`` (not modified).
+
+    Args:
+        edits: Selector keys to values, applied in order.
+        base: The list written over.
+        merge: ``merge(child, element, path)``, how a dict merges into an element.
+        path: The key path of the list, for errors.
+        filename: The file that writes the edits, for errors.
+
+    Returns:
+        The new list, and what each edit wrote by its index in the new list (what provenance
+        credits to the edit).
+
+    Raises:
+        SelectorError: A selector matches no element or several (the message names the key
+            path, the selector and the elements' types), or the list holds non-dicts.
+    """
+    result = list(base)
+    written: dict[int, Any] = {}
+    for key, value in dict.items(edits):
+        selector = parse_selector(key)
+        assert selector is not None  # is_selector_dict checked every key
+        if selector.action == "append":
+            result.append(value)
+            written[len(result) - 1] = value
+            continue
+        index = _find(selector, result, path, filename)
+        here = (*path, index)
+        if selector.action == "remove":
+            del result[index]
+            written = {i - (i > index): v for i, v in written.items() if i != index}
+        elif selector.action in ("before", "after"):
+            at = index if selector.action == "before" else index + 1
+            result.insert(at, value)
+            written = {i + (i >= at): v for i, v in written.items()}
+            written[at] = value
+        elif isinstance(value, dict) and not value.get(DELETE_KEY):
+            result[index] = merge(value, result[index], here)
+            written[index] = value
+        else:
+            if isinstance(value, dict):
+                value = {k: v for k, v in value.items() if k != DELETE_KEY}
+            result[index] = value
+            written[index] = value
+    return result, written
+
+
+def _find(selector: Selector, elements: list[Any], path: KeyPath, filename: Optional[str]) -> int:
+    where = f"{dotted(path)}{selector.text.lstrip('~').split(':')[0]}"
+    if not all(isinstance(element, dict) for element in elements):
+        kinds = sorted({type(e).__name__ for e in elements if not isinstance(e, dict)})
+        raise SelectorError(
+            f"{where}: a selector picks a dict from a list of dicts, but {dotted(path)} holds "
+            f"{', '.join(kinds)} values",
+            filename=filename,
+            key=dotted(path),
+        )
+    found = [index for index, element in enumerate(elements) if selector.matches(element)]
+    if len(found) == 1:
+        return found[0]
+    types = [str(dict.get(e, TYPE_KEY, "?")) for e in elements]
+    listing = ", ".join(f"{i}: {t}" for i, t in enumerate(types)) or "none"
+    if found:
+        message = (
+            f"{where} matches {len(found)} elements ({', '.join(map(str, found))}); add a "
+            f"field to tell them apart. The elements' types: {listing}"
+        )
+    else:
+        message = f"{where} matches no element of {dotted(path)}. The elements' types: {listing}"
+        wanted = dict(selector.fields).get(TYPE_KEY)
+        if isinstance(wanted, str):
+            hint = did_you_mean(wanted, list(dict.fromkeys(t for t in types if t != "?")))
+            if hint:
+                message = f"{message}. {hint}"
+    raise SelectorError(message, filename=filename, key=dotted(path))
+
+
+def credited(tree: Any, selected: list[tuple[KeyPath, dict[int, Any]]]) -> Any:
+    """``tree`` (a child or options, as merged) with each selector dict replaced by what it
+    wrote, keyed by index in the new list, so that provenance credits the edit to
+    ``train_pipeline.2.scale``. Only the containers along those paths are copied."""
+    for path, written in reversed(selected):  # outer selections first: inner paths use them
+        tree = _credit(tree, path, written)
+    return tree
+
+
+def _credit(node: Any, path: KeyPath, written: dict[int, Any]) -> Any:
+    if not path:
+        return dict(written)
+    if not isinstance(node, dict):
+        return node
+    key = path[0]
+    if key not in node:
+        return node
+    copy = dict(node)
+    copy[key] = _credit(dict.__getitem__(node, key), path[1:], written)
+    return copy
