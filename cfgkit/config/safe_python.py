@@ -24,7 +24,7 @@ import builtins
 import copy
 import string
 
-from cfgkit.config.config_dict import deferred_building
+from cfgkit.config.config_dict import ConfigDict, deferred_building
 from cfgkit.config.lazy import LazyAttr, LazyObject
 from cfgkit.errors import UnsafeConfigError, located
 from cfgkit.lazy_modules import lazy_module
@@ -140,6 +140,7 @@ _METHODS: dict[type, frozenset[str]] = {
     frozenset: _words("copy difference intersection isdisjoint issubset union"),
     int: _words("bit_length"),
     float: _words("is_integer"),
+    ConfigDict: _words("merge"),  # mmengine's deep merge, on data
 }
 _WIDTH_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 

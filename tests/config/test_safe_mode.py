@@ -372,3 +372,32 @@ def test_nothing_a_safe_config_names_is_ever_imported(tmp_path, marker, capsys):
         sys.path.remove(str(tmp_path))
     capsys.readouterr()
     assert "evil_module" not in sys.modules
+
+
+def test_package_bases_in_safe_mode(fake_package, write_config):
+    path = write_config(
+        "uses_pkg.py", "_base_ = 'fakepkg::_base_/net.py'\nmodel = dict(backbone=dict(depth=5))\n"
+    )
+    assert Config.fromfile(str(path), safe=True).to_dict() == Config.fromfile(str(path)).to_dict()
+
+
+def test_every_test_config_loads_as_in_a_normal_load(configs, fake_package):
+    """The configs of tests/data: the same result, or a refusal, never a different dict."""
+    from cfgkit.config import clear_cache
+
+    compared = 0
+    for path in sorted(configs.rglob("*.py")):
+        clear_cache()
+        try:
+            expected = Config.fromfile(str(path), import_custom_modules=False).to_dict()
+        except Exception:
+            continue
+        try:
+            actual = Config.fromfile(str(path), safe=True).to_dict()
+        except UnsafeConfigError:
+            continue
+        except ImportError:
+            continue
+        assert actual == expected, path
+        compared += 1
+    assert compared > 25
