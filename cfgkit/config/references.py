@@ -32,7 +32,7 @@ from cfgkit.config.parsing import parse_tree
 from cfgkit.config.provenance import touch
 from cfgkit.config.source_lines import target_path
 from cfgkit.key_paths import dotted, leaf_paths
-from cfgkit.keys import DELETE_KEY
+from cfgkit.keys import DELETE_KEY, SCOPE_KEY
 from cfgkit.lazy_modules import lazy_module
 from cfgkit.records import NamedTuple
 
@@ -374,14 +374,19 @@ def _value(tree: Any, path: KeyPath) -> Any:
     return node
 
 
+# Keys that are not values: `_delete_`, and the `_scope_` a `pkg::` base gives its typed
+# dicts (a copy the scope did not reach is not stale for it).
+_IGNORED_KEYS = frozenset({DELETE_KEY, SCOPE_KEY})
+
+
 def _equal(first: Any, second: Any) -> bool:
-    """Equal as config values: dicts of any class by their keys (``_delete_`` aside),
+    """Equal as config values: dicts of any class by their keys (``_delete_``, ``_scope_`` aside),
     sequences of the same kind element by element, leaves by ``==`` and type."""
     if first is second:
         return True
     if isinstance(first, dict) and isinstance(second, dict):
-        keys = [k for k in first if k != DELETE_KEY]
-        if len(keys) != sum(1 for k in second if k != DELETE_KEY):
+        keys = [k for k in first if k not in _IGNORED_KEYS]
+        if len(keys) != sum(1 for k in second if k not in _IGNORED_KEYS):
             return False
         return all(
             k in second and _equal(dict.__getitem__(first, k), dict.__getitem__(second, k))

@@ -389,3 +389,17 @@ def test_cfgkit_check_and_follow_references_on_the_command_line(tmp_path, capsys
 
 def test_a_config_without_provenance_has_no_stale_references():
     assert Config(dict(a=1)).stale_references() == []
+
+
+def test_the_scope_of_a_package_base_makes_no_copy_stale(fake_package, write_config):
+    path = write_config("uses_pkg.py", "_base_ = 'fakepkg::_base_/bound.py'\n")
+    cfg = Config.fromfile(str(path))
+    assert cfg.test_pipeline[0]._scope_ == "fakepkg"
+    assert "_scope_" not in cfg.test_dataloader.dataset.pipeline[0]
+    assert cfg.stale_references() == []
+    changed = write_config(
+        "changes.py", "_base_ = 'fakepkg::_base_/bound.py'\ntest_pipeline = [dict(type='X')]\n"
+    )
+    assert [s.key for s in Config.fromfile(str(changed)).stale_references()] == [
+        "test_dataloader.dataset.pipeline"
+    ]
