@@ -21,8 +21,10 @@ import traceback
 
 from cfgkit.checking import ERROR, check
 from cfgkit.config import Config, DictAction
+from cfgkit.config.config_dict import lazy_to_string, to_plain_tree
 from cfgkit.config.custom_imports import import_modules
 from cfgkit.config.formatting import dump_text
+from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.config.provenance import Record, same_value
 from cfgkit.errors import CfgkitError
 from cfgkit.key_paths import dotted, leaf_paths, normalise_path, parse_key
@@ -55,7 +57,10 @@ def _where(record: Record) -> str:
 
 
 def _value_text(value: Any, width: int = 40) -> str:
-    text = repr(value.to_dict() if hasattr(value, "to_dict") else value)
+    # Lazy references (an import in a pure-Python config) show as their dotted path; asking
+    # one for `to_dict` would make another lazy reference.
+    plain = to_plain_tree(value, lazy_to_string)
+    text = repr(plain) if type(value) not in LAZY_TYPES else str(plain)
     return text if len(text) <= width else text[: width - 3] + "..."
 
 

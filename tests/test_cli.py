@@ -239,3 +239,17 @@ def test_a_binary_file_prints_one_line(tmp_path, capsys):
         f"cfgkit print: error: {path} is not UTF-8 text (byte 0x80 at line 2); save it as "
         f"UTF-8 (in {path}, line 2)\n"
     )
+
+
+def test_explain_shows_a_lazy_value_as_its_import_path(tmp_path, capsys):
+    from cfgkit.cli import main as run
+
+    path = tmp_path / "c.py"
+    path.write_text(
+        "from not_installed.models import Net\nmodel = dict(type=Net)\n", encoding="utf-8"
+    )
+    assert run(["explain", str(path), "model.type"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("model.type = not_installed.models.Net\n")
+    assert run(["explain", str(path), "model"]) == 0
+    assert "'type': 'not_installed.models.Net'" in capsys.readouterr().out
