@@ -190,7 +190,8 @@ def apply_selectors(
 
     Returns:
         The new list, and what each edit wrote by its index in the new list (what provenance
-        credits to the edit).
+        credits to the edit; after an insertion or a removal, every element, since the ones
+        that moved can no longer be traced to the base).
 
     Raises:
         SelectorError: A selector matches no element or several (the message names the key
@@ -198,6 +199,7 @@ def apply_selectors(
     """
     result = list(base)
     written: dict[int, Any] = {}
+    moved = False  # an insertion or a removal: later elements are no longer where they were
     for key, value in dict.items(edits):
         selector = parse_selector(key)
         assert selector is not None  # is_selector_dict checked every key
@@ -208,9 +210,11 @@ def apply_selectors(
         index = _find(selector, result, path, filename)
         here = (*path, index)
         if selector.action == "remove":
+            moved = True
             del result[index]
             written = {i - (i > index): v for i, v in written.items() if i != index}
         elif selector.action in ("before", "after"):
+            moved = True
             at = index if selector.action == "before" else index + 1
             result.insert(at, value)
             written = {i + (i >= at): v for i, v in written.items()}
@@ -223,6 +227,9 @@ def apply_selectors(
                 value = {k: v for k, v in value.items() if k != DELETE_KEY}
             result[index] = value
             written[index] = value
+    if moved:
+        # Provenance cannot follow elements that moved: credit the whole new list to the edit.
+        return result, dict(enumerate(result))
     return result, written
 
 

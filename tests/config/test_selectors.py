@@ -205,6 +205,9 @@ def test_child_configs_write_selectors_over_a_base_list(tmp_path, name, child):
     record = cfg.provenance("train_pipeline.1.scale")[-1]
     assert (record.filename, record.layer) == (str(tmp_path / name), "config")
     assert cfg.provenance("train_pipeline.4.type")[-1].filename == str(tmp_path / name)
+    # `Pack` moved (an insertion and a removal before it): the child's edit is credited.
+    assert cfg.provenance("train_pipeline.3.type")[-1].value == "Pack"
+    assert cfg.provenance("train_pipeline.3.type")[-1].filename == str(tmp_path / name)
     # The dataloader's copy is stale; following reaches it.
     assert [s.key for s in cfg.stale_references()] == ["train_dataloader.dataset.pipeline"]
     followed = Config.fromfile(path, follow_references=True)
