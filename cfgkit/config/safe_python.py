@@ -157,6 +157,10 @@ class _Continue(Exception):
     pass
 
 
+_CONSTANT: Any = None  # ast.Constant and ast.Name, set on first use (ast is imported lazily)
+_NAME: Any = None
+
+
 def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> None:
     """Run a config module's statements in ``namespace``, as ``exec`` would.
 
@@ -164,6 +168,8 @@ def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> 
         UnsafeConfigError: A construct outside safe mode's subset, or too much work.
         ConfigError: The config raised, as in a normal load (also the original type).
     """
+    global _CONSTANT, _NAME
+    _CONSTANT, _NAME = ast.Constant, ast.Name
     interpreter = _Interpreter(namespace, filename)
     with deferred_building():  # a lazy reference read from a ConfigDict stays unbuilt
         interpreter.run(module.body)
@@ -172,6 +178,8 @@ def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> 
 
 def evaluate(expression: ast.expr, namespace: dict[str, Any], filename: str) -> Any:
     """Evaluate one expression (a ``_base_`` list) in ``namespace``."""
+    global _CONSTANT, _NAME
+    _CONSTANT, _NAME = ast.Constant, ast.Name
     interpreter = _Interpreter(namespace, filename)
     return interpreter.guarded(expression, interpreter.value)
 
@@ -403,8 +411,20 @@ class _Interpreter:
     # -- expressions --------------------------------------------------------------------
 
     def value(self, node: ast.expr) -> Any:
-        self.step(node)
-        handler = _EXPRESSION_HANDLERS.get(type(node))
+        # The hot path of a load: step() inlined, constants and names answered directly.
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise _Refused(f"more than {MAX_STEPS:,} steps (a runaway loop or comprehension)")
+        self.line = node.lineno
+        kind = type(node)
+        if kind is _CONSTANT:
+            return node.value  # type: ignore[attr-defined]
+        if kind is _NAME:
+            name = node.id  # type: ignore[attr-defined]
+            if not self.scopes and name in self.namespace:
+                return self.namespace[name]
+            return self.load(name)
+        handler = _EXPRESSION_HANDLERS.get(kind)
         if handler is None:
             handler = getattr(_Interpreter, f"on_{type(node).__name__}", None)
             if handler is None:
