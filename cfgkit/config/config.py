@@ -10,6 +10,7 @@ from cfgkit.config.config_dict import (
     ConfigDict,
     adopt,
     lazy_to_string,
+    tag_locations,
     to_config_tree,
     to_plain_tree,
 )
@@ -601,6 +602,11 @@ class Config(MmenginePrivateHelpers):
         other = type(self).__new__(type(self))
         other.__dict__.update(self.__dict__)
         other.__dict__["_cfg_dict"] = self._cfg_dict.copy()
+        # The copy keeps its own copy of the provenance log (and of follow_references) on
+        # its top-level dict; the nested dicts it shares with this config keep this one's.
+        log = self._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
+        if log is not None:
+            other._cfg_dict.__dict__[PROVENANCE_ATTRIBUTE] = log.copied()
         return other
 
     copy = __copy__
@@ -610,6 +616,9 @@ class Config(MmenginePrivateHelpers):
         memo[id(self)] = other
         for key, value in self.__dict__.items():
             other.__dict__[key] = _copy.deepcopy(value, memo)
+        log = self._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
+        if log is not None:  # every dict is new: all of them get the copied log
+            tag_locations(other._cfg_dict, (), log.copied())
         return other
 
 

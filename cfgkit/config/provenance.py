@@ -217,6 +217,14 @@ class Provenance:
         # Key paths to lines, per layer, computed the first time a layer is asked.
         self._lines: dict[int, dict[KeyPath, int]] = {}
 
+    def copied(self) -> Provenance:
+        """A log for a copy of the config: the same layers, its own list of later changes."""
+        other = Provenance(self.filename, self.layers)
+        other.events = list(self.events)
+        other.follow_references = self.follow_references
+        other._lines = self._lines
+        return other
+
     def line_of(self, index: int, path: KeyPath) -> Optional[int]:
         """The line of layer ``index`` that writes ``path``, or its longest written prefix."""
         lines = self._lines.get(index)

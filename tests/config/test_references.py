@@ -403,3 +403,15 @@ def test_the_scope_of_a_package_base_makes_no_copy_stale(fake_package, write_con
     assert [s.key for s in Config.fromfile(str(changed)).stale_references()] == [
         "test_dataloader.dataset.pipeline"
     ]
+
+
+def test_copies_of_a_following_config_follow_on_their_own(tmp_path):
+    import copy
+
+    cfg = load(tmp_path, CHILD + "num_classes = 3\n", follow_references=True)
+    for other in (cfg.copy(), copy.deepcopy(cfg)):
+        other.merge_from_dict({"num_classes": 7})
+        assert other.model.auxiliary_head.num_classes == 7
+        assert other.provenance("model.auxiliary_head.num_classes")[-1].layer == "follow"
+    assert cfg.model.auxiliary_head.num_classes == 3  # the original is left alone
+    assert [r.value for r in cfg.provenance("num_classes")] == [19, 3]
