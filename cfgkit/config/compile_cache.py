@@ -50,10 +50,18 @@ def cache_directory() -> Optional[str]:
     return os.path.join(base, f"code-{sys.implementation.cache_tag}-{FORMAT}")
 
 
-def _entry_path(directory: str, text: str, filename: str) -> str:
-    import hashlib  # lazy: only the cache needs it
+def _blake2b() -> Any:
+    """BLAKE2b from CPython's own ``_blake2`` module: ``hashlib`` would also load OpenSSL
+    (~3 ms, more than compiling a small config); ``hashlib`` where ``_blake2`` is missing."""
+    try:
+        from _blake2 import blake2b  # lazy: only the cache needs it
+    except ImportError:  # another implementation of Python
+        from hashlib import blake2b  # lazy: as above
+    return blake2b(digest_size=20)
 
-    digest = hashlib.blake2b(digest_size=20)
+
+def _entry_path(directory: str, text: str, filename: str) -> str:
+    digest = _blake2b()
     digest.update(filename.encode("utf-8", "surrogatepass"))
     digest.update(b"\0")
     digest.update(text.encode("utf-8", "surrogatepass"))
