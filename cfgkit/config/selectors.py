@@ -87,11 +87,8 @@ def parse_selector(key: Any) -> Optional[Selector]:
         name, separator, value = part.partition("=")
         name = name.strip()
         if not separator or not name.isidentifier():
-            raise SelectorError(
-                f"{key!r} is not a selector: write [field=value,...], [+], "
-                "[field=value]:before or :after, or ~[field=value]",
-                key=key,
-            )
+            # `[CLS]`, `[0]`: an ordinary key (a tokenizer's label), as mmengine reads it.
+            return None
         fields.append((name, parse_option_value(value.strip())))
     if not fields:
         return None

@@ -137,8 +137,12 @@ def test_a_list_of_non_dicts():
         cfg.merge_from_dict({"steps[type=X]": 1})
 
 
-def test_a_malformed_selector():
-    with pytest.raises(SelectorError, match="is not a selector"):
+def test_bracketed_keys_that_are_not_selectors_keep_their_meaning():
+    # A tokenizer's labels are keys like `[CLS]`: merged into a dict as mmengine does.
+    cfg = Config(dict(label2id={"[PAD]": 0}))
+    cfg.merge_from_dict({"label2id": {"[CLS]": 1, "[SEP]": 2}})
+    assert cfg.label2id == {"[PAD]": 0, "[CLS]": 1, "[SEP]": 2}
+    with pytest.raises(ConfigKeyError, match="p"):
         Config(dict(p=[dict(type="A")])).merge_from_dict({"p[type].x": 1})
 
 
