@@ -179,6 +179,12 @@ def _without_delete(value: dict[Any, Any]) -> dict[Any, Any]:
     return copied
 
 
+def _selects(parts: list[str]) -> bool:
+    """Whether every bracketed part is a selector (else the key keeps mmengine's meaning:
+    ``'b[1]'`` is one key)."""
+    return all(parse_selector(part) is not None for part in parts if part.lstrip("~")[:1] == "[")
+
+
 def expand_dotted_keys(options: Any) -> dict[Any, Any]:
     """Turn ``{'a.b.c': 1}`` into ``{'a': {'b': {'c': 1}}}``; later keys win.
 
@@ -195,7 +201,7 @@ def expand_dotted_keys(options: Any) -> dict[Any, Any]:
         node = expanded
         if not isinstance(full_key, str):
             parts = [full_key]
-        elif "[" in full_key:
+        elif "[" in full_key and _selects(split_key(full_key)):
             parts = split_key(full_key)  # `a[type=x.y].b`: a selector stays one part
         else:
             parts = full_key.split(".")
