@@ -40,7 +40,7 @@ from cfgkit.config.merging import merge_into
 from cfgkit.config.parsing import compile_python, load_data, run_python
 from cfgkit.config.provenance import SourceLayer, changed_keys
 from cfgkit.config.pure_python import is_pure_python
-from cfgkit.config.selectors import credited
+from cfgkit.config.selectors import aliases, credited
 from cfgkit.config.source_lines import find_key_line
 from cfgkit.config.substitution import (
     resolve_base_references,
@@ -356,8 +356,12 @@ def _steps(
     selected: list[Any] = []
     tree = merge_into(child, target, filename=filename, selected=selected)
     if recording:
-        own = credited(child, selected) if selected else child
-        layers.append(SourceLayer(filename, extension, own, text, raw))
+        if selected:
+            written_as = aliases(selected)
+            own = credited(child, selected)
+            layers.append(SourceLayer(filename, extension, own, text, raw, aliases=written_as))
+        else:
+            layers.append(SourceLayer(filename, extension, child, text, raw))
     sources = Rope((*bases.sources, Source(filename, raw, stamp)))
     return ResolvedConfig(
         filename=filename,

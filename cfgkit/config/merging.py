@@ -12,6 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
+    from cfgkit.config.selectors import Selected
     from cfgkit.key_paths import KeyPath
 
 __all__ = ["expand_dotted_keys", "merge_into"]
@@ -24,7 +25,7 @@ def merge_into(
     allow_list_keys: bool = False,
     filename: Optional[str] = None,
     path: KeyPath = (),
-    selected: Optional[list[tuple[KeyPath, dict[int, Any]]]] = None,
+    selected: Optional[Selected] = None,
 ) -> Any:
     """Return ``base`` updated with ``child``, mmengine's ``_merge_a_into_b`` rules.
 
@@ -112,7 +113,7 @@ def _select(
     allow_list_keys: bool,
     filename: Optional[str],
     path: KeyPath,
-    selected: Optional[list[tuple[KeyPath, dict[int, Any]]]],
+    selected: Optional[Selected],
 ) -> list[Any]:
     def merge(value: Any, element: Any, here: KeyPath) -> Any:
         return merge_into(
@@ -124,9 +125,9 @@ def _select(
             selected=selected,
         )
 
-    result, written = apply_selectors(child, base, merge, path, filename)
+    result, written, keys = apply_selectors(child, base, merge, path, filename)
     if selected is not None:
-        selected.append((path, written))
+        selected.append((path, written, keys))
     return result
 
 
@@ -135,7 +136,7 @@ def _merge_into_list(
     base: list[Any],
     filename: Optional[str],
     path: KeyPath,
-    selected: Optional[list[tuple[KeyPath, dict[int, Any]]]] = None,
+    selected: Optional[Selected] = None,
 ) -> Any:
     merged = list(base)
     for key, value in dict.items(child):

@@ -66,6 +66,8 @@ class SourceLayer(NamedTuple):
         raw: The text as written, to tell ``{{ $VAR }}`` substitutions apart.
         result: The file's whole result, when merging the layers up to this one does not
             give it (a pure-Python config, whose names are bound, not merged); else None.
+        aliases: Index paths a list selector of the file edited, each with the selector's
+            path as the text writes it (``('p', 1)``, ``('p', '[type=Resize]')``).
     """
 
     filename: str
@@ -74,6 +76,7 @@ class SourceLayer(NamedTuple):
     text: str
     raw: str
     result: Optional[dict[Any, Any]] = None
+    aliases: tuple[tuple[KeyPath, KeyPath], ...] = ()
 
     def env_variable_on(self, lineno: Optional[int]) -> Optional[str]:
         """The environment variable substituted on line ``lineno`` of the raw text, if any."""
@@ -228,11 +231,11 @@ class Provenance:
     def line_of(self, index: int, path: KeyPath) -> Optional[int]:
         """The line of layer ``index`` that writes ``path``, or its longest written prefix."""
         lines = self._lines.get(index)
+        layer = self.layers[index]
         if lines is None:
-            layer = self.layers[index]
             lines = self._lines[index] = key_lines(layer.text, layer.extension)
         for end in range(len(path), 0, -1):
-            found = lines.get(path[:end])
+            found = lines.get(_as_written(path[:end], layer.aliases))
             if found is not None:
                 return found
         return None
@@ -308,6 +311,14 @@ class Provenance:
     def locate(self, path: KeyPath) -> tuple[Optional[str], Optional[int]]:
         """The file and line of the last layer that wrote ``path`` (for error messages)."""
         return last_written(self.chain(path))
+
+
+def _as_written(path: KeyPath, aliases: tuple[tuple[KeyPath, KeyPath], ...]) -> KeyPath:
+    """``path`` with each list index a selector edited spelled as that selector."""
+    for indexed, selected in reversed(aliases):  # outer selections were recorded last
+        if path[: len(indexed)] == indexed:
+            path = (*selected, *path[len(indexed) :])
+    return path
 
 
 def last_written(records: list[Record]) -> tuple[Optional[str], Optional[int]]:

@@ -31,8 +31,13 @@ if TYPE_CHECKING:
 
     from cfgkit.key_paths import KeyPath
 
+    # Where selectors were applied: the list's path, what they wrote by index, and which
+    # selector key wrote each index.
+    Selected = list[tuple[KeyPath, dict[int, Any], dict[int, str]]]
+
 __all__ = [
-    "Selector", "apply_selectors", "credited", "is_selector_dict", "parse_selector", "split_key",
+    "Selector", "aliases", "apply_selectors", "credited", "is_selector_dict", "parse_selector",
+    "split_key",
 ]  # fmt: skip
 
 _SELECTOR = re.compile(r"(~?)\[([^\[\]]*)\](?::(before|after))?")
@@ -175,7 +180,7 @@ def apply_selectors(
     merge: Callable[[Any, Any, KeyPath], Any],
     path: KeyPath,
     filename: Optional[str] = None,
-) -> tuple[list[Any], dict[int, Any]]:
+) -> tuple[list[Any], dict[int, Any], dict[int, str]]:
     """Apply a dict of selector keys to ``base`` (not modified).
 
     Args:
@@ -188,7 +193,8 @@ def apply_selectors(
     Returns:
         The new list, and what each edit wrote by its index in the new list (what provenance
         credits to the edit; after an insertion or a removal, every element, since the ones
-        that moved can no longer be traced to the base).
+        that moved can no longer be traced to the base), and the selector key that edited
+        each index (none after an insertion or a removal).
 
     Raises:
         SelectorError: A selector matches no element or several (the message names the key
@@ -196,6 +202,7 @@ def apply_selectors(
     """
     result = list(base)
     written: dict[int, Any] = {}
+    keys: dict[int, str] = {}  # the selector that wrote each index, for its line in the file
     moved = False  # an insertion or a removal: later elements are no longer where they were
     for key, value in dict.items(edits):
         selector = parse_selector(key)
@@ -203,6 +210,7 @@ def apply_selectors(
         if selector.action == "append":
             result.append(value)
             written[len(result) - 1] = value
+            keys[len(result) - 1] = key
             continue
         index = _find(selector, result, path, filename)
         here = (*path, index)
@@ -219,15 +227,17 @@ def apply_selectors(
         elif isinstance(value, dict) and not value.get(DELETE_KEY):
             result[index] = merge(value, result[index], here)
             written[index] = value
+            keys[index] = key
         else:
             if isinstance(value, dict):
                 value = {k: v for k, v in value.items() if k != DELETE_KEY}
             result[index] = value
             written[index] = value
+            keys[index] = key
     if moved:
         # Provenance cannot follow elements that moved: credit the whole new list to the edit.
-        return result, dict(enumerate(result))
-    return result, written
+        return result, dict(enumerate(result)), {}
+    return result, written, keys
 
 
 def _find(selector: Selector, elements: list[Any], path: KeyPath, filename: Optional[str]) -> int:
@@ -260,13 +270,21 @@ def _find(selector: Selector, elements: list[Any], path: KeyPath, filename: Opti
     raise SelectorError(message, filename=filename, key=dotted(path))
 
 
-def credited(tree: Any, selected: list[tuple[KeyPath, dict[int, Any]]]) -> Any:
+def credited(tree: Any, selected: Selected) -> Any:
     """``tree`` (a child or options, as merged) with each selector dict replaced by what it
     wrote, keyed by index in the new list, so that provenance credits the edit to
     ``train_pipeline.2.scale``. Only the containers along those paths are copied."""
-    for path, written in reversed(selected):  # outer selections first: inner paths use them
+    for path, written, _ in reversed(selected):  # outer selections first: inner paths use them
         tree = _credit(tree, path, written)
     return tree
+
+
+def aliases(selected: Selected) -> tuple[tuple[KeyPath, KeyPath], ...]:
+    """Index paths to the selector paths that wrote them (``('p', 1)`` -> ``('p', '[type=R]')``),
+    so that the line of the selector in the file is found."""
+    return tuple(
+        ((*path, index), (*path, key)) for path, _, keys in selected for index, key in keys.items()
+    )
 
 
 def _credit(node: Any, path: KeyPath, written: dict[int, Any]) -> Any:

@@ -245,3 +245,23 @@ def test_ordinary_keys_with_brackets_keep_their_meaning():
     cfg = Config(dict(a=dict()))
     cfg.merge_from_dict({"a.[not a selector": 1, "b[1]": 2})
     assert cfg.to_dict() == {"a": {"[not a selector": 1}, "b[1]": 2}  # mmengine's meaning
+
+
+def test_provenance_gives_the_line_of_the_selector(tmp_path):
+    child = """\
+    _base_ = ['./base.py']
+    train_pipeline = {
+        '[+]': dict(type='Tail'),
+        '[type=Resize]': dict(
+            scale=(640, 480)),
+    }
+    """
+    path = write(tmp_path, {"base.py": BASE, "c.py": child})
+    cfg = Config.fromfile(path)
+    assert cfg.provenance("train_pipeline.1.scale")[-1].lineno == 5
+    assert cfg.provenance("train_pipeline.4.type")[-1].lineno == 3
+    yaml = write(
+        tmp_path,
+        {"y.yaml": '_base_: ./base.py\ntrain_pipeline:\n  "[type=Resize]":\n    scale: [1, 2]\n'},
+    )
+    assert Config.fromfile(yaml).provenance("train_pipeline.1.scale")[-1].lineno == 4
