@@ -209,21 +209,33 @@ def _stored_names(target: ast.expr) -> list[str]:
     return [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
 
 
+_WHOLE = object()  # the bucket of bindings of a top-level name itself (`b = a`)
+
+
 class _Finder:
     """Walks a module's statements in order, keeping the bindings under each top-level name
     (a later write of a path drops what was bound at or below it)."""
 
     def __init__(self, excluded: set[str]) -> None:
         self.excluded = excluded
-        # Top-level name -> (path below it, variable, line), in the order written.
-        self.inside: dict[str, list[tuple[KeyPath, str, int]]] = {}
+        # Top-level name -> first key below it (`_WHOLE` for the name itself) -> (path below
+        # the name, variable, line): a write looks only at the bindings it can drop, so a file
+        # of many assignments into one dict is read in linear time.
+        self.inside: dict[str, dict[Any, list[tuple[KeyPath, str, int]]]] = {}
 
     def bindings(self) -> list[Binding]:
-        return [
+        found = [
             Binding((top, *below), variable, line)
-            for top, entries in self.inside.items()
+            for top, buckets in self.inside.items()
+            for entries in buckets.values()
             for below, variable, line in entries
         ]
+        found.sort(key=lambda binding: binding.lineno)  # file order (the sort is stable)
+        return found
+
+    def entries(self, name: str) -> list[tuple[KeyPath, str, int]]:
+        """Every binding below the top-level ``name``."""
+        return [entry for bucket in self.inside.get(name, {}).values() for entry in bucket]
 
     def block(self, statements: list[ast.stmt], creating: bool) -> None:
         for statement in statements:
@@ -265,17 +277,24 @@ class _Finder:
         self.write(path)
         if value is None:
             return
-        entries = self.inside.setdefault(path[0], [])
+        buckets = self.inside.setdefault(path[0], {})
         for below, variable, line in self.collect(value):
             if variable != path[0]:  # `x = dict(a=x)` reads the value being replaced
-                entries.append(((*path[1:], *below), variable, line))
+                relative = (*path[1:], *below)
+                first = relative[0] if relative else _WHOLE
+                buckets.setdefault(first, []).append((relative, variable, line))
 
     def write(self, path: KeyPath) -> None:
-        entries = self.inside.get(path[0])
-        if not entries:
+        buckets = self.inside.get(path[0])
+        if not buckets:
             return
         below = path[1:]
-        self.inside[path[0]] = [entry for entry in entries if entry[0][: len(below)] != below]
+        if not below:
+            del self.inside[path[0]]
+            return
+        bucket = buckets.get(below[0])
+        if bucket:
+            buckets[below[0]] = [entry for entry in bucket if entry[0][: len(below)] != below]
 
     def collect(self, value: ast.expr) -> list[tuple[KeyPath, str, int]]:
         """The bindings a value expression makes, with paths relative to it."""
@@ -284,9 +303,7 @@ class _Finder:
                 return []
             found = [((), value.id, value.lineno)]
             # `pipeline=train_pipeline`: what the name binds below it is bound here too.
-            found.extend(
-                (below, var, value.lineno) for below, var, _ in self.inside.get(value.id, ())
-            )
+            found.extend((below, var, value.lineno) for below, var, _ in self.entries(value.id))
             return found
         found = []
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
