@@ -551,10 +551,8 @@ def follow(log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()) ->
     stale = stale_references(log, root, hidden)
     if not stale:
         return root
-    tree: Any = root
-    for reference in stale:
-        tree = _replaced(tree, reference.path, to_plain_tree(reference.expected))
-    tree = adopt(tree, (), log)
+    changes = [(reference.path, to_plain_tree(reference.expected)) for reference in stale]
+    tree: Any = adopt(_replaced(root, changes), (), log)
     for reference in stale:
         note = f"follows `{reference.variable}` bound at {_shown(reference.bound_filename)}"
         note += f":{reference.bound_lineno}"
@@ -567,15 +565,21 @@ def follow(log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()) ->
     return result
 
 
-def _replaced(node: Any, path: KeyPath, value: Any) -> Any:
-    """``node`` with ``value`` at ``path``, copying only the containers along it."""
-    if not path:
-        return value
-    key, rest = path[0], path[1:]
+def _replaced(node: Any, changes: list[tuple[KeyPath, Any]], depth: int = 0) -> Any:
+    """``node`` with each ``(path, value)`` of ``changes`` written (paths below ``depth``),
+    copying each container on the way once, however many changes go through it."""
+    for path, value in changes:
+        if len(path) == depth:
+            return value  # stale copies are outer ones: nothing else lies under this one
+    below: dict[Any, list[tuple[KeyPath, Any]]] = {}
+    for path, value in changes:
+        below.setdefault(path[depth], []).append((path, value))
     if isinstance(node, dict):
         copy = dict.copy(node)
-        copy[key] = _replaced(dict.__getitem__(node, key), rest, value)
+        for key, inner in below.items():
+            copy[key] = _replaced(dict.__getitem__(node, key), inner, depth + 1)
         return copy
     items = list(node)
-    items[key] = _replaced(items[key], rest, value)
+    for index, inner in below.items():
+        items[index] = _replaced(items[index], inner, depth + 1)
     return items if isinstance(node, list) else type(node)(items)
