@@ -17,7 +17,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterator, Optional, Sequence, Union
 
-__all__ = ["CommandLineOptions", "DictAction", "add_args", "parse_option_value"]
+__all__ = ["CommandLineOptions", "DictAction", "add_args", "parse_option_value", "split_fields"]
 
 _QUOTES = "'\""
 _DIGIT_RE = re.compile(r"\d")
@@ -232,24 +232,27 @@ def _is_dict_call(text: str) -> bool:
     return stripped.startswith("dict(") and stripped.endswith(")")
 
 
-def _dict_value(text: str) -> dict[str, Any]:
-    """``dict(type=Foo,p=1,scale=(1,2))`` from the command line, as a dict (values parsed
-    as option values; ``dict(...)`` values nest)."""
-    inner = text.strip()[len("dict(") : -1]
-    result: dict[str, Any] = {}
-    depth, start, parts = 0, 0, []
-    for index, char in enumerate(inner):
+def split_fields(text: str) -> list[str]:
+    """``a=1,b=(1,2)`` -> ``['a=1', 'b=(1,2)']``: commas inside brackets stay; empty parts go.
+    For ``dict(...)`` values here and list selectors' fields."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
         if char in "([{":
             depth += 1
         elif char in ")]}":
             depth -= 1
         elif char == "," and depth == 0:
-            parts.append(inner[start:index])
+            parts.append(text[start:index])
             start = index + 1
-    parts.append(inner[start:])
-    for part in parts:
-        if not part.strip():
-            continue
+    parts.append(text[start:])
+    return [part for part in parts if part.strip()]
+
+
+def _dict_value(text: str) -> dict[str, Any]:
+    """``dict(type=Foo,p=1,scale=(1,2))`` from the command line, as a dict (values parsed
+    as option values; ``dict(...)`` values nest)."""
+    result: dict[str, Any] = {}
+    for part in split_fields(text.strip()[len("dict(") : -1]):
         name, separator, value = part.partition("=")
         if not separator or not name.strip().isidentifier():
             raise OptionValueError(f"expected name=value inside dict(...), got {part.strip()!r}")

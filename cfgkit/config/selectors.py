@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from cfgkit.config.overrides import parse_option_value, split_fields
 from cfgkit.errors import SelectorError, did_you_mean
 from cfgkit.key_paths import dotted
 from cfgkit.keys import DELETE_KEY, TYPE_KEY
@@ -86,9 +87,7 @@ def parse_selector(key: Any) -> Optional[Selector]:
             return None
         return Selector(key, "append", ())
     fields = []
-    from cfgkit.config.overrides import parse_option_value  # lazy: only selectors need it
-
-    for part in _split_fields(inner):
+    for part in split_fields(inner):
         name, separator, value = part.partition("=")
         name = name.strip()
         if not separator or not name.isidentifier():
@@ -101,21 +100,6 @@ def parse_selector(key: Any) -> Optional[Selector]:
     if remove and place:
         return None
     return Selector(key, action, tuple(fields))
-
-
-def _split_fields(inner: str) -> list[str]:
-    """``a=1,b=(1,2)`` -> ``['a=1', 'b=(1,2)']``: commas inside brackets stay."""
-    parts, depth, start = [], 0, 0
-    for index, char in enumerate(inner):
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(inner[start:index])
-            start = index + 1
-    parts.append(inner[start:])
-    return [part for part in parts if part.strip()]
 
 
 def split_key(key: str) -> list[str]:
