@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 
-from cfgkit.config.overrides import parse_option_value, split_fields
 from cfgkit.errors import SelectorError, did_you_mean
 from cfgkit.key_paths import dotted
 from cfgkit.keys import DELETE_KEY, TYPE_KEY
@@ -86,6 +85,9 @@ def parse_selector(key: Any) -> Optional[Selector]:
         if remove or place:
             return None
         return Selector(key, "append", ())
+    # lazy: overrides imports argparse, which `import cfgkit` must not
+    from cfgkit.config.overrides import parse_option_value, split_fields
+
     fields = []
     for part in split_fields(inner):
         name, separator, value = part.partition("=")
