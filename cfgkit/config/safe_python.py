@@ -284,26 +284,28 @@ class _Interpreter:
         for item in self.iterate(self.value(node.iter)):
             self.step(node)
             self.store(node.target, item)
-            try:
-                self.run(node.body)
-            except _Break:
+            if not self.loop_body(node.body):
                 break
-            except _Continue:
-                continue
         else:
             self.run(node.orelse)
 
     def do_While(self, node: ast.While) -> None:
         while self.value(node.test):
             self.step(node)
-            try:
-                self.run(node.body)
-            except _Break:
+            if not self.loop_body(node.body):
                 break
-            except _Continue:
-                continue
         else:
             self.run(node.orelse)
+
+    def loop_body(self, body: list[ast.stmt]) -> bool:
+        """Run one iteration; False when it ends the loop with ``break``."""
+        try:
+            self.run(body)
+        except _Break:
+            return False
+        except _Continue:
+            pass
+        return True
 
     def do_Break(self, node: ast.Break) -> None:
         raise _Break

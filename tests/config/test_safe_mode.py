@@ -401,3 +401,15 @@ def test_every_test_config_loads_as_in_a_normal_load(configs, fake_package):
         assert actual == expected, path
         compared += 1
     assert compared > 25
+
+
+def test_break_continue_and_else_in_loops(tmp_path):
+    text = (
+        "seen = []\nfor i in range(10):\n    if i == 1:\n        continue\n    if i == 4:\n"
+        "        break\n    seen.append(i)\nelse:\n    seen.append('no break')\n"
+        "n = 0\nwhile n < 3:\n    n += 1\nelse:\n    done = True\n"
+    )
+    path = write(tmp_path, {"c.py": text})
+    safe = Config.fromfile(path, safe=True)
+    assert safe.to_dict() == Config.fromfile(path).to_dict()
+    assert (safe.seen, safe.n, safe.done) == ([0, 2, 3], 3, True)
