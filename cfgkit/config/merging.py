@@ -78,8 +78,6 @@ def merge_into(
             allowed = (dict, list) if allow_list_keys else dict
             if not isinstance(current, allowed):
                 raise _not_a_dict_error(key, value, current, filename, path)
-            if isinstance(current, dict) and _has_selector(value):
-                raise _selector_on_dict_error(value, (*path, key), filename)
             merged[key] = merge_into(
                 value,
                 current,
@@ -89,16 +87,21 @@ def merge_into(
                 selected=selected,
             )
         else:
+            # A selector is a key new to a dict it merges into (the root merge excepted, as
+            # before): only those keys are looked at, so ordinary merges pay one check.
+            if (
+                path
+                and key not in merged
+                and type(key) is str
+                and key[:1] in ("[", "~")
+                and parse_selector(key) is not None
+            ):
+                raise _selector_on_dict_error(key, path, filename)
             merged[key] = value
     return merged
 
 
-def _has_selector(value: dict[Any, Any]) -> bool:
-    return any(isinstance(k, str) and "[" in k and parse_selector(k) for k in value)
-
-
-def _selector_on_dict_error(value: dict[Any, Any], path: KeyPath, filename: Optional[str]) -> Any:
-    key = next(k for k in value if isinstance(k, str) and "[" in k and parse_selector(k))
+def _selector_on_dict_error(key: str, path: KeyPath, filename: Optional[str]) -> Any:
     return SelectorError(
         f"{dotted(path)}{key}: a selector picks an element of a list, but {dotted(path)} is a "
         "dict (address its keys by name)",
