@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pickle
-import textwrap
 
 import pytest
 
 from cfgkit import Config, DictAction, check
 from cfgkit.cli import main
+from tests.files import write_files as write
 
 BASE = """\
 norm_cfg = dict(type='SyncBN', requires_grad=True)
@@ -20,14 +20,6 @@ model = dict(
 train_pipeline = [dict(type='Load'), dict(type='Resize', scale=img_scale)]
 train_dataloader = dict(batch_size=2, dataset=dict(pipeline=train_pipeline))
 """
-
-
-def write(tmp_path, files):
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return str(tmp_path / list(files)[-1])
 
 
 def keys(cfg):

@@ -10,6 +10,7 @@ import pytest
 from cfgkit import Config
 from cfgkit.cli import main
 from cfgkit.errors import ConfigError, ConfigExecutionError, UnsafeConfigError
+from tests.files import write_files as write
 
 
 @pytest.fixture
@@ -18,14 +19,6 @@ def marker(tmp_path):
     path = tmp_path / "MARKER"
     yield path
     assert not path.exists(), "the attack ran"
-
-
-def write(tmp_path, files):
-    for name, text in files.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    return str(tmp_path / list(files)[-1])
 
 
 def refused(tmp_path, text, **files):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import textwrap
 
 import pytest
 
 from cfgkit import Config, DictAction
 from cfgkit.errors import ConfigKeyError, SelectorError
+from tests.files import write_files as write
 
 PIPELINE = [
     dict(type="Load"),
@@ -146,12 +146,6 @@ def test_bracketed_keys_that_are_not_selectors_keep_their_meaning():
     cfg = Config(dict(p=[dict(type="A")]))
     cfg.merge_from_dict({"p[type].x": 1})
     assert cfg.to_dict() == {"p": [{"type": "A"}], "p[type]": {"x": 1}}
-
-
-def write(tmp_path, files):
-    for name, text in files.items():
-        (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    return str(tmp_path / list(files)[-1])
 
 
 BASE = """\
