@@ -538,8 +538,6 @@ class _Interpreter:
                 None if p is None else self.value(p) for p in (node.lower, node.upper, node.step)
             ]
             return slice(*parts)
-        if type(node).__name__ == "Index":  # Python 3.8 trees; kept for completeness
-            return self.value(node.value)  # pragma: no cover
         return self.value(node)
 
     def on_Slice(self, node: ast.Slice) -> Any:
@@ -705,8 +703,6 @@ class _Method:
                 raise _Refused(f"a list of more than {MAX_ITEMS} items")
         if isinstance(owner, list) and name == "sort" and "key" in kwargs:
             raise _Refused("list.sort(key=...) (a call of a function)")
-        if isinstance(owner, dict) and name in ("update", "setdefault", "pop", "get"):
-            pass
         result = getattr(owner, name)(*args, **kwargs)
         return _check_size(result)
 
