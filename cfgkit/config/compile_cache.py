@@ -27,15 +27,15 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-__all__ = ["cache_directory", "load", "store"]
+__all__ = ["cache_base", "cache_directory", "digest", "load", "read_entry", "store", "write_entry"]
 
 # Bump when what an entry holds changes.
 FORMAT = 1
 
 
-def cache_directory() -> Optional[str]:
-    """The folder of this Python's entries, or None when the cache is off."""
-    if os.environ.get("CFGKIT_NO_CACHE") or sys.dont_write_bytecode:
+def cache_base() -> Optional[str]:
+    """The user's cfgkit cache folder, or None when ``CFGKIT_NO_CACHE`` is set."""
+    if os.environ.get("CFGKIT_NO_CACHE"):
         return None
     base = os.environ.get("CFGKIT_CACHE_DIR")
     if not base:
@@ -47,6 +47,15 @@ def cache_directory() -> Optional[str]:
         else:
             home = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
             base = os.path.join(home, "cfgkit")
+    return base
+
+
+def cache_directory() -> Optional[str]:
+    """The folder of this Python's compiled configs, or None when that cache is off (also
+    under ``PYTHONDONTWRITEBYTECODE``, as for Python's own bytecode)."""
+    base = cache_base()
+    if base is None or sys.dont_write_bytecode:
+        return None
     return os.path.join(base, f"code-{sys.implementation.cache_tag}-{FORMAT}")
 
 
@@ -60,12 +69,18 @@ def _blake2b() -> Any:
     return blake2b(digest_size=20)
 
 
+def digest(*parts: str) -> str:
+    """A short hex digest of ``parts`` (file names and texts), for naming cache entries."""
+    hashed = _blake2b()
+    for index, part in enumerate(parts):
+        if index:
+            hashed.update(b"\0")
+        hashed.update(part.encode("utf-8", "surrogatepass"))
+    return str(hashed.hexdigest())
+
+
 def _entry_path(directory: str, text: str, filename: str) -> str:
-    digest = _blake2b()
-    digest.update(filename.encode("utf-8", "surrogatepass"))
-    digest.update(b"\0")
-    digest.update(text.encode("utf-8", "surrogatepass"))
-    return os.path.join(directory, digest.hexdigest())
+    return os.path.join(directory, digest(filename, text))
 
 
 def _trusted(stat: os.stat_result) -> bool:
@@ -75,15 +90,9 @@ def _trusted(stat: os.stat_result) -> bool:
     return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
 
 
-def load(text: str, filename: str) -> Optional[tuple[Any, ...]]:
-    """Return what :func:`store` kept for this text and file, or None.
-
-    Any problem (no entry, a foreign or corrupt one, another Python's) is a miss.
-    """
-    directory = cache_directory()
-    if directory is None:
-        return None
-    path = _entry_path(directory, text, filename)
+def read_entry(path: str) -> Any:
+    """What :func:`write_entry` wrote at ``path``, or None (no entry, a foreign or corrupt
+    one, another Python's)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -94,25 +103,19 @@ def load(text: str, filename: str) -> Optional[tuple[Any, ...]]:
                 return None
             data = stream.read()
         # Only the user's own files, which nobody else can write, are read (like __pycache__).
-        entry = marshal.loads(data)  # noqa: S302
+        return marshal.loads(data)  # noqa: S302
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == filename):
-        return None
-    kept: tuple[Any, ...] = entry[1]
-    return kept
 
 
-def store(text: str, filename: str, kept: tuple[Any, ...]) -> None:
-    """Keep ``kept`` (marshal-able values: a code object, lists, strings) for this text."""
-    directory = cache_directory()
-    if directory is None:
-        return
+def write_entry(path: str, value: Any) -> None:
+    """Write ``value`` (marshal-able: code, tuples, lists, dicts, strings) at ``path``,
+    atomically (a private file, then a rename); any problem means it is not kept."""
     try:
-        data = marshal.dumps((filename, kept))
+        data = marshal.dumps(value)
     except ValueError:  # something marshal cannot write: not cached
         return
-    path = _entry_path(directory, text, filename)
+    directory = os.path.dirname(path)
     partial = f"{path}.{os.getpid()}.{threading.get_ident()}.partial"
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
@@ -125,3 +128,23 @@ def store(text: str, filename: str, kept: tuple[Any, ...]) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(partial)
+
+
+def load(text: str, filename: str) -> Optional[tuple[Any, ...]]:
+    """Return what :func:`store` kept for this text and file, or None (any problem is a miss)."""
+    directory = cache_directory()
+    if directory is None:
+        return None
+    entry = read_entry(_entry_path(directory, text, filename))
+    if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == filename):
+        return None
+    kept: tuple[Any, ...] = entry[1]
+    return kept
+
+
+def store(text: str, filename: str, kept: tuple[Any, ...]) -> None:
+    """Keep ``kept`` (marshal-able values: a code object, lists, strings) for this text."""
+    directory = cache_directory()
+    if directory is None:
+        return
+    write_entry(_entry_path(directory, text, filename), (filename, kept))
