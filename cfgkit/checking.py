@@ -9,20 +9,31 @@ from __future__ import annotations
 
 import inspect
 import typing
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from cfgkit.config import Config
 from cfgkit.config.provenance import last_written
+from cfgkit.config.references import read_by_runner, runner_keys
 from cfgkit.errors import did_you_mean
 from cfgkit.key_paths import dotted
-from cfgkit.keys import DEFAULT_SCOPE_KEY, DELETE_KEY, SCOPE_KEY, TYPE_KEY
+from cfgkit.keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, DELETE_KEY, SCOPE_KEY, TYPE_KEY
 from cfgkit.records import NamedTuple
 from cfgkit.registry.registry import Registry, all_registries
 
 if typing.TYPE_CHECKING:
+    from cfgkit.index.resolve import Index, Registration
     from cfgkit.key_paths import KeyPath
 
-__all__ = ["ERROR", "NOTE", "WARNING", "Problem", "check"]
+__all__ = [
+    "ERROR",
+    "NOTE",
+    "WARNING",
+    "Problem",
+    "check",
+    "default_registries",
+    "format_problems",
+    "static_index",
+]
 
 ERROR = "error"
 WARNING = "warning"
@@ -80,6 +91,7 @@ def check(
     registries: Optional[Sequence[Registry]] = None,
     references: bool = True,
     imports: bool = True,
+    index: Optional[Index] = None,
 ) -> list[Problem]:
     """Find every mistake in a config's buildable dicts at once, without building anything.
 
@@ -103,6 +115,9 @@ def check(
         imports: Import the ``<scope>.registry`` module of a scope a ``type`` names
             (``'mmdet.RetinaNet'``), as ``build`` does; False for an untrusted config
             (``cfgkit check --safe``), whose types must not choose what is imported.
+        index: A static index (:func:`static_index`) of packages read from source, used
+            instead of ``registries`` (or after them, when both are given): nothing is
+            imported.
 
     Returns:
         The problems, in the order of the config, each with its key path and file:line.
@@ -113,10 +128,33 @@ def check(
         >>> [p.severity for p in problems]
         ['error']
     """
-    candidates = list(registries) if registries is not None else _default_registries(cfg)
+    scope = cfg.get(DEFAULT_SCOPE_KEY)
+    scope = scope if isinstance(scope, str) and scope else None
+    catalogs: list[_Catalog] = []
+    if index is None or registries is not None:
+        chosen = list(registries) if registries is not None else default_registries(cfg)
+        catalogs.append(_Registries(chosen, imports))
     problems: list[Problem] = []
-    for path, node in _typed_dicts(cfg.to_dict()):
-        problems.extend(_check_dict(cfg, path, node, candidates, imports))
+    if index is not None:
+        static = _StaticCatalog(index, scope)
+        catalogs.append(static)
+        problems.extend(static.preamble(cfg))
+    kinds: dict[KeyPath, Any] = {}
+    tree = cfg.to_dict()
+    read = runner_keys(tree)
+    found: list[Problem] = []
+    for path, node in _typed_dicts(tree):
+        kinds[path] = node[TYPE_KEY]
+        popped = _popped_by_parent(path, kinds, catalogs)
+        for problem in _check_dict(cfg, path, node, catalogs, popped):
+            if problem.severity == ERROR and read and not read_by_runner(path[0], read):
+                # Nothing builds a helper key's dicts (train_pipeline, albu_train_transforms)
+                # unless a key the runner reads copies them, where they are checked again.
+                problem = problem._replace(
+                    severity=NOTE, message=f"{problem.message} (in {path[0]!r}, a helper key)"
+                )
+            found.append(problem)
+    problems.extend(_once(found))
     if references:
         problems.extend(
             Problem(s.severity, s.key, s.filename, s.lineno, s.message, s.suggestion)
@@ -125,22 +163,210 @@ def check(
     return problems
 
 
-def _default_registries(cfg: Config) -> list[Registry]:
+def static_index(
+    cfg: Optional[Config] = None,
+    scan: Sequence[str] = (),
+    path: Optional[Sequence[str]] = None,
+) -> Index:
+    """The static index a config is checked against, read from source without importing.
+
+    Scans each of ``scan`` (an import name or a source folder), the package named by the
+    config's ``default_scope`` and the packages named by its ``custom_imports`` (each with the
+    OpenMMLab packages it builds on); with no ``default_scope`` and nothing to scan, every
+    installed distribution that is mmengine or mmcv or requires them.
+
+    Args:
+        cfg: The config to be checked (its ``default_scope`` and ``custom_imports``).
+        scan: Packages or folders to scan besides.
+        path: Where packages are found (``sys.path`` by default).
+    """
+    from cfgkit.index.resolve import Index  # lazy: only static checks read sources
+
+    index = Index(path)
+    for name in scan:
+        index.scan_with_requirements(name)
+    scope = cfg.get(DEFAULT_SCOPE_KEY) if cfg is not None else None
+    if isinstance(scope, str) and scope:
+        index.scan_with_requirements(scope)
+    for module in _custom_imports(cfg):
+        if not index.scan_with_requirements(module):
+            index.unfound_imports.append(module)
+    if not index.packages and not (isinstance(scope, str) and scope):
+        index.scan_openmmlab()
+    index.scan_parents()
+    return index
+
+
+def format_problems(
+    problems: Sequence[Problem], style: str = "text", show_path: Callable[[str], str] = str
+) -> str:
+    """The problems as ``cfgkit check`` prints them.
+
+    Args:
+        problems: What :func:`check` found.
+        style: ``'text'`` (a ``FILE:LINE: KEY: severity: message`` line each), ``'json'`` (a
+            list of objects with ``severity``, ``key``, ``file``, ``line``, ``message`` and
+            ``suggestion``) or ``'github'`` (GitHub Actions workflow commands, which show each
+            problem on the line of the pull request's diff).
+        show_path: How to write file names (the command makes them relative).
+    """
+    if style == "json":
+        import json  # lazy: only for --format json
+
+        rows = [
+            {
+                "severity": p.severity,
+                "key": p.key,
+                "file": show_path(p.filename) if p.filename else None,
+                "line": p.lineno,
+                "message": p.message,
+                "suggestion": p.suggestion,
+            }
+            for p in problems
+        ]
+        return json.dumps(rows, indent=2) + "\n"
+    if style == "github":
+        return "".join(_annotation(p, show_path) + "\n" for p in problems)
+    return "".join(p.format(show_path) + "\n" for p in problems)
+
+
+_GITHUB_LEVELS = {ERROR: "error", WARNING: "warning", NOTE: "notice"}
+
+
+def _annotation(problem: Problem, show_path: Callable[[str], str]) -> str:
+    """``::error file=F,line=L,title=KEY::message``, escaped as GitHub's toolkit does."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    fields = []
+    if problem.filename:
+        fields.append(f"file={prop(show_path(problem.filename))}")
+        if problem.lineno:
+            fields.append(f"line={problem.lineno}")
+    fields.append(f"title={prop(problem.key)}")
+    return f"::{_GITHUB_LEVELS[problem.severity]} {','.join(fields)}::{data(problem.text)}"
+
+
+def _once(problems: list[Problem]) -> list[Problem]:
+    """Each mistake once: a dict written once and copied (``train_pipeline`` into
+    ``train_dataloader.dataset.pipeline``) is reported at its most severe copy."""
+    rank = {ERROR: 0, WARNING: 1, NOTE: 2}
+    best: dict[tuple[Any, ...], int] = {}
+    for number, problem in enumerate(problems):
+        if problem.filename is None:
+            continue
+        text = problem.message.partition(" (in '")[0]
+        where = (problem.filename, problem.lineno, problem.key.rpartition(".")[2], text)
+        kept = best.get(where)
+        if kept is None or rank[problem.severity] < rank[problems[kept].severity]:
+            best[where] = number
+    keep = set(best.values())
+    return [p for n, p in enumerate(problems) if p.filename is None or n in keep]
+
+
+def _custom_imports(cfg: Optional[Config]) -> list[str]:
+    if cfg is None:
+        return []
+    custom = cfg.get(CUSTOM_IMPORTS_KEY)
+    names = custom.get("imports") if isinstance(custom, dict) else None
+    if isinstance(names, str):
+        return [names]
+    return [n for n in names if isinstance(n, str)] if isinstance(names, (list, tuple)) else []
+
+
+def default_registries(cfg: Config) -> list[Registry]:
+    """The imported registries a config is checked against: those of its ``default_scope``,
+    or every registry when it has none (or none of that scope exists)."""
     everything = all_registries()
     scope = cfg.get(DEFAULT_SCOPE_KEY)
     chosen = [r for r in everything if r.scope == scope] if isinstance(scope, str) else []
     return chosen or everything
 
 
+# Where a `type` is not a registry name: the subtree is not checked (see docs/check.md).
+_NOT_REGISTRY_KEYS = frozenset(
+    {
+        "nms",  # test_cfg.*.nms: mmcv.ops picks nms / soft_nms by name
+        "roi_layer",  # RoI extractors take the op from mmcv.ops by name (RoIAlign)
+        "dataset_info",  # pose keypoint metadata: type='upper' / 'lower'
+        "metainfo",
+    }
+)
+# Types that name an mmcv.ops function, not a registered class (mmdet's nms configs).
+_OPS_NAMES = frozenset({"nms", "soft_nms", "nms_rotated", "batched_nms"})
+# Transforms that hand their sub-dicts to another library (albumentations).
+_FOREIGN_WRAPPERS = frozenset({"Albu", "Albumentations"})
+
+
+def _builder_keys(path: KeyPath) -> frozenset[str]:
+    """Keys a builder pops from the dict at ``path`` before calling the constructor."""
+    keys: set[str] = set()
+    names = [p for p in path if isinstance(p, str)]
+    if names and (names[-1] == "optim_wrapper" or (len(path) == 2 and path[0] == "optim_wrapper")):
+        keys.update(("constructor", "paramwise_cfg"))  # the optimizer wrapper constructor's
+    if len(path) == 2 and path[0] in ("custom_hooks", "default_hooks"):
+        keys.add("priority")  # Runner.register_hook
+    if names and names[-1].endswith("norm_cfg"):
+        keys.add("requires_grad")  # mmcv's build_norm_layer
+    if path and path[0] == "param_scheduler":
+        keys.add("convert_to_iter_based")  # the runner's scheduler builder
+    return frozenset(keys)
+
+
+def _builder_arguments(path: KeyPath) -> frozenset[str]:
+    """Arguments the builder of the dict at ``path`` passes itself (``default_args``)."""
+    names = [p for p in path if isinstance(p, str)]
+    if len(path) == 1 and path[0] in ("train_cfg", "val_cfg", "test_cfg"):
+        return frozenset(("runner", "dataloader", "evaluator"))  # Runner.build_*_loop
+    if names and names[-1] == "sampler":
+        return frozenset(("dataset", "seed"))  # Runner.build_dataloader
+    if names and names[-1] == "batch_sampler":
+        return frozenset(("sampler", "batch_size", "drop_last"))
+    if path and path[0] == "param_scheduler":
+        return frozenset(("optimizer", "epoch_length"))
+    if len(path) >= 2 and path[-2] == "vis_backends":
+        return frozenset(("save_dir",))  # the visualizer gives its save_dir
+    if names and names[-1] == "model_wrapper_cfg":
+        return frozenset(("module",))
+    return frozenset()
+
+
 def _typed_dicts(tree: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
     if isinstance(tree, dict):
+        if path and path[-1] in _NOT_REGISTRY_KEYS:
+            return
         if TYPE_KEY in tree:
             yield path, tree
+            kind = tree[TYPE_KEY]
+            if isinstance(kind, str) and kind.rpartition(".")[2] in _FOREIGN_WRAPPERS:
+                return
         for key, value in tree.items():
             yield from _typed_dicts(value, (*path, key))
     elif isinstance(tree, (list, tuple)):
         for index, value in enumerate(tree):
             yield from _typed_dicts(value, (*path, index))
+
+
+def _popped_by_parent(
+    path: KeyPath, kinds: dict[KeyPath, Any], catalogs: Sequence[_Catalog]
+) -> frozenset[str]:
+    """Keys the constructor of the enclosing typed dict takes out of the dict at ``path``
+    (DETRHead pops ``bg_cls_weight`` from its ``loss_cls``) before building it."""
+    if path and isinstance(path[-1], int):
+        path = path[:-1]
+    if not path or not isinstance(path[-1], str):
+        return frozenset()
+    parent = kinds.get(path[:-1])
+    if not isinstance(parent, str):
+        return frozenset()
+    keys: set[str] = set()
+    for catalog in catalogs:
+        keys.update(catalog.popped(parent, path[-1]))
+    return frozenset(keys)
 
 
 def _where(cfg: Config, path: KeyPath) -> tuple[Optional[str], Optional[int]]:
@@ -155,21 +381,251 @@ def _problem(
     return Problem(severity, dotted(path), filename, lineno, message, suggestion)
 
 
-def _find(registries: Sequence[Registry], key: str, import_scopes: bool = True) -> Any:
-    """What ``key`` names in the first of ``registries`` that has it, found exactly where
-    ``Registry.build`` finds it (:meth:`Registry.lookup`), without the import fallback."""
-    for registry in registries:
-        found = registry.lookup(key, import_scopes)
-        if found is not None:
-            return found
-    return None
+class _Signature(NamedTuple):
+    """What a type builds takes: keyword names, whether ``**kwargs``, the required ones."""
+
+    label: str
+    accepted: list[str]
+    takes_any: bool
+    required: list[str]
+    hints: dict[str, Any]
+    defaults: dict[str, Any]
 
 
-def _importable_path(key: str, registries: Sequence[Registry]) -> bool:
+class _Catalog:
+    """Where types are looked up: imported registries, or a static index."""
+
+    def find(self, kind: str) -> Optional[list[Optional[_Signature]]]:
+        """The signatures of what ``kind`` may build (None for unknown ones), or None when
+        ``kind`` is registered nowhere searched."""
+        raise NotImplementedError
+
+    def unknown(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        """The problem of a ``kind`` :meth:`find` did not find (None: nothing to say)."""
+        raise NotImplementedError
+
+    def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def popped(self, kind: str, parameter: str) -> set[str]:
+        """Keys what ``kind`` builds takes out of its dict argument ``parameter``."""
+        return set()
+
+
+class _Registries(_Catalog):
+    def __init__(self, registries: Sequence[Registry], imports: bool) -> None:
+        self.registries = registries
+        self.imports = imports
+
+    def find(self, kind: str) -> Optional[list[Optional[_Signature]]]:
+        """Found exactly where ``Registry.build`` finds it (:meth:`Registry.lookup`),
+        without the import fallback."""
+        for registry in self.registries:
+            found = registry.lookup(kind, self.imports)
+            if found is not None:
+                return [_runtime_signature(found)]
+        return None
+
+    def unknown(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        if _importable_path(kind, {r.scope for reg in self.registries for r in reg.root.walk()}):
+            return _path_note(cfg, path, kind)
+        where = ", ".join(sorted({f"{r.scope}::{r.name}" for r in self.registries})) or "none"
+        return _problem(
+            cfg,
+            ERROR,
+            (*path, TYPE_KEY),
+            f"{kind!r} is not registered in the registries searched ({where})",
+            did_you_mean(kind.rpartition(".")[2], self.names()),
+        )
+
+    def names(self) -> list[str]:
+        names: dict[str, None] = {}
+        for registry in self.registries:
+            names.update(dict.fromkeys(registry.visible_names()))
+        return list(names)
+
+
+class _StaticCatalog(_Catalog):
+    def __init__(self, index: Index, scope: Optional[str]) -> None:
+        self.index = index
+        self.scope = scope
+        index.resolve()
+        start = index.in_scope(scope)
+        # The scope has no registry here: one warning says so, and types are not judged.
+        self.blind = bool(scope) and not start
+        # The scopes the scope's registries inherit from, for messages.
+        self.inherited = list(dict.fromkeys(r.scope for k in start for r in index.ancestors(k)))
+        if scope is not None:
+            # Registry.build switches to the registry of the default scope in its tree, and
+            # stays in the registry it was called on (a root) where the tree has none.
+            covered = {index.root(k) for k in start}
+            start = start + [k for k in index.roots() if k not in covered]
+        self.searched = self._with_ancestors(start)
+        self._found: dict[str, Optional[list[Registration]]] = {}
+
+    def _with_ancestors(self, keys: Sequence[str]) -> list[str]:
+        searched: dict[str, None] = {}
+        for key in keys:
+            searched.update((r.key, None) for r in self.index.ancestors(key))
+        return list(searched)
+
+    def preamble(self, cfg: Config) -> list[Problem]:
+        problems = []
+        scanned = ", ".join(self.index.packages) or "nothing"
+        if self.blind:
+            problems.append(
+                _problem(
+                    cfg,
+                    WARNING,
+                    (DEFAULT_SCOPE_KEY,),
+                    f"no registry of scope {self.scope!r} was found (scanned: {scanned}), so "
+                    "types were not checked",
+                    f"Install {self.scope}, or pass --scan FOLDER (its sources) or --import "
+                    "MODULE (to import its registries)",
+                )
+            )
+        for module in self.index.unfound_imports:
+            problems.append(
+                _problem(
+                    cfg,
+                    WARNING,
+                    (CUSTOM_IMPORTS_KEY,),
+                    f"custom import {module!r} was not found, so what it registers is unknown "
+                    "(unknown types are notes)",
+                    "Run from the folder it is imported from, or pass --scan FOLDER",
+                )
+            )
+        return problems
+
+    def find(self, kind: str) -> Optional[list[Optional[_Signature]]]:
+        found = self._lookup(kind)
+        if found is None:
+            return None
+        label = kind.rpartition(".")[2]
+        return [self._signature(label, r) for r in found]
+
+    def _lookup(self, kind: str) -> Optional[list[Registration]]:
+        """What ``kind`` names, found as ``Registry.get`` finds it: in the registries of the
+        scope and their parents, and a ``scope.Name`` in that scope's registries of the same
+        trees (scanning that scope's package when it is installed, as build imports it)."""
+        if kind in self._found:
+            return self._found[kind]
+        found = self._registrations(kind, self.searched)
+        scope, _, name = kind.partition(".")
+        if found is None and name:
+            if scope not in self.index.scopes() and self.index.scan_with_requirements(scope):
+                self.index.scan_parents()
+                self.index.resolve()
+            roots = {self.index.root(k) for k in self.searched}
+            others = [k for k in self.index.in_scope(scope) if self.index.root(k) in roots]
+            found = self._registrations(name, self._with_ancestors(others))
+        self._found[kind] = found
+        return found
+
+    def popped(self, kind: str, parameter: str) -> set[str]:
+        keys: set[str] = set()
+        for registration in self._lookup(kind) or ():
+            keys.update(self.index.popped(registration, parameter))
+        return keys
+
+    def _registrations(self, name: str, keys: Sequence[str]) -> Optional[list[Registration]]:
+        found: list[Registration] = []
+        for key in keys:
+            found.extend(self.index.registrations.get(key, {}).get(name, ()))
+        return found or None
+
+    def _signature(self, label: str, registration: Registration) -> Optional[_Signature]:
+        parameters = self.index.parameters(registration)
+        if parameters is None:
+            return None
+        names, required, takes_any = parameters
+        target = registration.target
+        if target[0] != "params":
+            label = self.index.original_name(target[0], target[1])  # its __name__
+        return _Signature(label, list(names), takes_any, list(required), {}, {})
+
+    def unknown(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        if self.blind:
+            return None
+        scope = kind.partition(".")[0] if "." in kind else None
+        if scope is not None and scope not in self.index.scopes() and _importable_path(kind, ()):
+            return _path_note(cfg, path, kind)
+        suggestion = did_you_mean(kind.rpartition(".")[2], self.names())
+        dynamic = self._dynamic(kind, path, suggestion)
+        if dynamic is not None:
+            registry, module, lineno = dynamic
+            return _problem(
+                cfg,
+                NOTE,
+                (*path, TYPE_KEY),
+                f"{kind!r} is not among the names registered in the sources, but the "
+                f"{registry} registry also registers names at run time ({module}, line "
+                f"{lineno}), so it may exist",
+                suggestion,
+            )
+        if self.index.unfound_imports:
+            return _problem(
+                cfg,
+                NOTE,
+                (*path, TYPE_KEY),
+                f"{kind!r} is not registered in the scanned packages; it may come from a "
+                f"custom import that was not found ({', '.join(self.index.unfound_imports)})",
+                suggestion,
+            )
+        return _problem(cfg, ERROR, (*path, TYPE_KEY), self._unknown_text(kind), suggestion)
+
+    def _unknown_text(self, kind: str) -> str:
+        if self.scope is None:
+            scopes = dict.fromkeys(self.index.registries[k].scope for k in self.searched)
+            return f"{kind!r} is not registered in any scanned package ({', '.join(scopes)})"
+        inherited = [s for s in self.inherited if s != self.scope]
+        also = f" or the scopes it builds on ({', '.join(inherited)})" if inherited else ""
+        return f"{kind!r} is not registered in scope {self.scope!r}{also}"
+
+    def _dynamic(self, kind: str, path: KeyPath, suggestion: str) -> Optional[tuple[str, str, int]]:
+        """A registry searched that registers names at run time and could hold ``kind``:
+        one whose run-time names start with a known prefix ``kind`` has, or, for names
+        nothing is known of, one the key path or the close names point to."""
+        keys = [str(p) for p in path if isinstance(p, str)]
+        last = _stem(keys[-1]) if keys else ""
+        for key in self.searched:
+            for prefix, module, lineno in self.index.runtime_registrations(key):
+                registry = self.index.registries[key]
+                if prefix and kind.startswith(prefix):
+                    return registry.name, module, lineno
+                if prefix:
+                    continue
+                close = [n for n in self.index.registrations.get(key, {}) if f"'{n}'" in suggestion]
+                if (last and last == _stem(registry.name)) or close:
+                    return registry.name, module, lineno
+        return None
+
+    def names(self) -> list[str]:
+        return self.index.names(self.searched)
+
+
+def _stem(name: str) -> str:
+    """``optimizer`` for ``'optimizer'``, ``'optimizers'`` and ``'optimizer_cfg'``."""
+    name = name.lower().replace(" ", "").replace("_", "")
+    if name.endswith("cfg"):
+        name = name[:-3]
+    return name[:-1] if name.endswith("s") else name
+
+
+def _path_note(cfg: Config, path: KeyPath, kind: str) -> Problem:
+    return _problem(
+        cfg,
+        NOTE,
+        (*path, TYPE_KEY),
+        f"{kind!r} is not registered; building imports it as a path, which check does not do",
+    )
+
+
+def _importable_path(key: str, scopes: Iterable[str]) -> bool:
     """Tell whether ``Registry.get`` would import ``key`` as a dotted path: not a scope of
     the registry trees, and its top-level module exists (found, not imported)."""
     top = key.partition(".")[0]
-    if "." not in key or any(r.scope == top for reg in registries for r in reg.root.walk()):
+    if "." not in key or top in set(scopes):
         return False
     import importlib.util  # lazy: only dotted types need it
 
@@ -179,57 +635,67 @@ def _importable_path(key: str, registries: Sequence[Registry]) -> bool:
         return False
 
 
-def _visible_names(registries: Sequence[Registry]) -> list[str]:
-    names: dict[str, None] = {}
-    for registry in registries:
-        names.update(dict.fromkeys(registry.visible_names()))
-    return list(names)
-
-
 def _check_dict(
     cfg: Config,
     path: KeyPath,
     node: dict[str, Any],
-    registries: Sequence[Registry],
-    imports: bool = True,
+    catalogs: Sequence[_Catalog],
+    popped: frozenset[str] = frozenset(),
 ) -> list[Problem]:
     kind = node[TYPE_KEY]
     if isinstance(kind, str):
-        target = _find(registries, kind, imports)
-        if target is None and _importable_path(kind, registries):
-            return [
-                _problem(
-                    cfg,
-                    NOTE,
-                    (*path, TYPE_KEY),
-                    f"{kind!r} is not registered; building imports it as a path, which check "
-                    "does not do",
+        signatures = None
+        for catalog in catalogs:
+            signatures = catalog.find(kind)
+            if signatures is not None:
+                break
+        if signatures is None:
+            if kind in _OPS_NAMES:
+                return []
+            unknown = catalogs[-1].unknown(cfg, path, kind)
+            if unknown is not None and unknown.severity == ERROR and _lower_case(kind):
+                unknown = unknown._replace(
+                    severity=NOTE,
+                    message=f"{unknown.message} (a lower-case type is often a name the class "
+                    "taking this dict picks itself, such as FPG's 'conv', not a registry name)",
                 )
-            ]
-        if target is None:
-            where = ", ".join(sorted({f"{r.scope}::{r.name}" for r in registries})) or "none"
-            name = kind.rpartition(".")[2]
-            return [
-                _problem(
-                    cfg,
-                    ERROR,
-                    (*path, TYPE_KEY),
-                    f"{kind!r} is not registered in the registries searched ({where})",
-                    did_you_mean(name, _visible_names(registries)),
-                )
-            ]
+            return [unknown] if unknown is not None else []
     elif callable(kind):
-        target = kind
+        signatures = [_runtime_signature(kind)]
     else:
         return [_problem(cfg, ERROR, (*path, TYPE_KEY), f"type must be a name, not {kind!r}")]
-    return _check_arguments(cfg, path, node, target)
+    if any(s is None for s in signatures):
+        return []  # one of the candidates takes what nobody can tell
+    return _check_arguments(cfg, path, node, signatures, popped)  # type: ignore[arg-type]
 
 
-def _signature(target: Any) -> Optional[inspect.Signature]:
+def _lower_case(kind: str) -> bool:
+    """``'conv'``, ``'mmdet.conv'``: a name (after any scope) that starts in lower case."""
+    return kind.rpartition(".")[2][:1].islower()
+
+
+def _runtime_signature(target: Any) -> Optional[_Signature]:
     try:
-        return inspect.signature(target)
+        signature = inspect.signature(target)
     except (TypeError, ValueError):
         return None
+    parameters = signature.parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    accepted = [
+        name
+        for name, p in parameters.items()
+        if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        and p.kind is not inspect.Parameter.POSITIONAL_ONLY
+    ]
+    required = [
+        name
+        for name, p in parameters.items()
+        if p.default is inspect.Parameter.empty
+        and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    ]
+    defaults = {name: p.default for name, p in parameters.items()}
+    label = getattr(target, "__name__", repr(target))
+    return _Signature(label, accepted, takes_any, required, _hints(target), defaults)
 
 
 def _hints(target: Any) -> dict[str, Any]:
@@ -241,39 +707,44 @@ def _hints(target: Any) -> dict[str, Any]:
 
 
 def _check_arguments(
-    cfg: Config, path: KeyPath, node: dict[str, Any], target: Any
+    cfg: Config,
+    path: KeyPath,
+    node: dict[str, Any],
+    signatures: Sequence[_Signature],
+    popped: frozenset[str] = frozenset(),
 ) -> list[Problem]:
-    signature = _signature(target)
-    if signature is None:
-        return []
-    parameters = signature.parameters
-    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
-    accepted = [
-        name
-        for name, p in parameters.items()
-        if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-        and p.kind is not inspect.Parameter.POSITIONAL_ONLY
-    ]
-    label = getattr(target, "__name__", repr(target))
-    hints = _hints(target)
+    """Keys no candidate takes are errors; with one candidate, values that contradict its
+    annotations are warnings; parameters every candidate requires and the dict does not
+    give are notes."""
+    if any(s.takes_any for s in signatures):
+        closed: list[_Signature] = []
+    else:
+        closed = list(signatures)
+    accepted: dict[str, None] = {}
+    for signature in signatures:
+        accepted.update(dict.fromkeys(signature.accepted))
+    label = signatures[0].label
+    popped = popped | _builder_keys(path)
     problems = []
     for key, value in node.items():
-        if key in _BUILD_KEYS:
+        if key in _BUILD_KEYS or key in popped:
             continue
         if key not in accepted:
-            if not takes_any:
+            if closed:
                 problems.append(
                     _problem(
                         cfg,
                         ERROR,
                         (*path, key),
                         f"{label} has no parameter {key!r}",
-                        did_you_mean(key, accepted),
+                        did_you_mean(key, list(accepted)),
                     )
                 )
             continue
-        annotation = hints.get(key)
-        default = parameters[key].default
+        if len(signatures) != 1:
+            continue
+        annotation = signatures[0].hints.get(key)
+        default = signatures[0].defaults.get(key, inspect.Parameter.empty)
         if annotation is not None and _contradicts(value, annotation, default):
             problems.append(
                 _problem(
@@ -284,12 +755,10 @@ def _check_arguments(
                     f"{_annotation_text(annotation)}",
                 )
             )
-    for name, parameter in parameters.items():
-        required = parameter.default is inspect.Parameter.empty and parameter.kind in (
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            inspect.Parameter.KEYWORD_ONLY,
-        )
-        if required and name not in node:
+    required = [n for n in signatures[0].required if all(n in s.required for s in signatures)]
+    given = _builder_arguments(path)
+    for name in required:
+        if name not in node and name not in given:
             problems.append(
                 _problem(
                     cfg,

@@ -6,7 +6,7 @@ Usage:
     cfgkit diff A B [--cfg-options KEY=VALUE ...]
     cfgkit explain CONFIG [KEY] [--cfg-options KEY=VALUE ...]
     cfgkit registry [MODULE ...]
-    cfgkit check CONFIG [--import MODULE ...] [--cfg-options KEY=VALUE ...]
+    cfgkit check CONFIG ... [--scan PKG_OR_DIR ...] [--import MODULE ...] [--format F]
 
 Errors go to stderr as one message naming the file and line (``--debug`` shows the
 traceback); the exit status is 2 for usage and config errors.
@@ -19,7 +19,7 @@ import os
 import sys
 import traceback
 
-from cfgkit.checking import ERROR, check
+from cfgkit.checking import ERROR, Problem, check, default_registries, format_problems, static_index
 from cfgkit.config import Config, DictAction
 from cfgkit.config.config_dict import lazy_to_string, to_plain_tree
 from cfgkit.config.custom_imports import import_modules
@@ -28,6 +28,7 @@ from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.config.provenance import Record, same_value
 from cfgkit.errors import CfgkitError
 from cfgkit.key_paths import dotted, leaf_paths, normalise_path, parse_key
+from cfgkit.keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY
 from cfgkit.registry.registry import Registry, all_registries
 
 TYPE_CHECKING = False
@@ -71,9 +72,16 @@ def _safe(args: argparse.Namespace) -> bool:
     return os.environ.get(SAFE_VARIABLE, "") == "1"
 
 
-def _load(args: argparse.Namespace, path: Optional[str] = None) -> Config:
+def _load(
+    args: argparse.Namespace, path: Optional[str] = None, import_custom_modules: bool = True
+) -> Config:
     follow = getattr(args, "follow_references", False)
-    cfg = Config.fromfile(path or args.config, follow_references=follow, safe=_safe(args))
+    cfg = Config.fromfile(
+        path or args.config,
+        follow_references=follow,
+        safe=_safe(args),
+        import_custom_modules=import_custom_modules,
+    )
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -133,12 +141,40 @@ def _registry(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    """Check each config; 2 if one cannot be loaded, else 1 if there are errors, else 0."""
+    static = bool(args.scan) or not args.imports
     _import_modules(args.imports)
-    cfg = _load(args)
-    problems = check(cfg, imports=not _safe(args))
-    for problem in problems:
-        sys.stdout.write(problem.format(_short) + "\n")
-    return 1 if any(p.severity == ERROR for p in problems) else 0
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as python -m finds modules: the current folder first
+    indexes: dict[Any, Any] = {}
+    status = 0
+    seen: set[Problem] = set()
+    found: list[Problem] = []
+    for config in args.config:
+        try:
+            # The static check reads custom_imports' sources instead of importing them.
+            cfg = _load(args, config, import_custom_modules=not static)
+        except Exception as error:
+            if args.debug:
+                traceback.print_exc()
+            sys.stderr.write(f"cfgkit check: error: {_describe(error)}\n")
+            status = USAGE_ERROR
+            continue
+        index = None
+        if static:
+            key = (cfg.get(DEFAULT_SCOPE_KEY), repr(cfg.get(CUSTOM_IMPORTS_KEY)))
+            if key not in indexes:
+                indexes[key] = static_index(cfg, scan=args.scan)
+            index = indexes[key]
+        registries = default_registries(cfg) if args.imports or not static else None
+        for problem in check(cfg, registries, imports=not _safe(args), index=index):
+            if problem not in seen:  # a base shared by several configs: its problems once
+                seen.add(problem)
+                found.append(problem)
+    sys.stdout.write(format_problems(found, args.format, _short))
+    if status == 0 and any(p.severity == ERROR for p in found):
+        status = 1
+    return status
 
 
 def _tree_lines(root: Registry) -> list[str]:
@@ -261,18 +297,32 @@ def build_parser() -> argparse.ArgumentParser:
     checker = commands.add_parser(
         "check",
         help="find every mistake in a config before anything is built",
-        description="Check every dict with a `type` against the registries (those of the "
-        "config's default_scope, or all): unknown types and keywords are errors, values "
-        "that contradict an annotation warnings, required arguments not given notes; stale "
+        description="Check every dict with a `type` against the registries of the config's "
+        "default_scope (or all): unknown types and keywords are errors, values that "
+        "contradict an annotation warnings, required arguments not given notes; stale "
         "copies (a key a base bound to a variable that a child or an option changed) are "
-        "warnings under keys the runner reads and notes elsewhere. One "
-        "problem per line as FILE:LINE: KEY.PATH: severity: message. Exit status 0 without "
-        "errors, 1 with errors, 2 when the config cannot be loaded.",
+        "warnings under keys the runner reads and notes elsewhere. Without --import, the "
+        "registries are read from source, never imported (the static index): the package "
+        "of the default_scope, those it builds on (mmengine, mmcv), those custom_imports "
+        "name and each --scan. One problem per line as FILE:LINE: KEY.PATH: severity: "
+        "message. Exit status 0 without errors, 1 with errors, 2 when a config cannot be "
+        "loaded.",
     )
-    checker.add_argument("config", help="a .py, .json, .yaml or .yml config")
+    checker.add_argument("config", nargs="+", help="a .py, .json, .yaml or .yml config")
     checker.add_argument(
         "--import", dest="imports", action="append", default=[], metavar="MODULE",
-        help="a module to import first, so its registrations exist (repeatable)",
+        help="a module to import first, so its registrations exist (repeatable); without "
+        "--scan, only imported registries are searched",
+    )  # fmt: skip
+    checker.add_argument(
+        "--scan", action="append", default=[], metavar="PKG_OR_DIR",
+        help="an installed package (by import name) or a source folder to read "
+        "registrations from, without importing it (repeatable)",
+    )  # fmt: skip
+    checker.add_argument(
+        "--format", choices=("text", "json", "github"), default="text",
+        help="text (FILE:LINE: KEY: severity: message), json (a list of objects) or github "
+        "(GitHub Actions annotations)",
     )  # fmt: skip
     _add_options(checker, "override values, as training scripts do")
     checker.set_defaults(run=_check)

@@ -46,7 +46,18 @@ if TYPE_CHECKING:
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
 
-__all__ = ["RUNNER_KEYS", "Binding", "StaleReference", "bindings_in", "follow", "stale_references"]
+__all__ = [
+    "MMCV_RUNNER_KEYS",
+    "MMENGINE_RUNNER_KEYS",
+    "RUNNER_KEYS",
+    "Binding",
+    "StaleReference",
+    "bindings_in",
+    "follow",
+    "read_by_runner",
+    "runner_keys",
+    "stale_references",
+]
 
 # Top-level keys that a runner reads (mmengine's Runner.from_cfg, and mmcv 1.x's train
 # scripts): a stale copy under one of them changes what is trained, so it is a warning.
@@ -54,22 +65,75 @@ __all__ = ["RUNNER_KEYS", "Binding", "StaleReference", "bindings_in", "follow", 
 # `coco_od_dataset`, ...): a stale copy there is a note. `*_dataloader` and `*_evaluator`
 # are patterns; the names that end in `_cfg` are listed, since `norm_cfg` and
 # `img_norm_cfg` are helpers.
-RUNNER_KEYS = frozenset(
+MMENGINE_RUNNER_KEYS = frozenset(
     {
-        # mmengine's Runner
         "model", "train_cfg", "val_cfg", "test_cfg", "env_cfg", "model_wrapper_cfg",
         "optim_wrapper", "param_scheduler", "default_hooks", "custom_hooks", "log_processor",
         "visualizer", "auto_scale_lr", "randomness", "launcher", "load_from", "resume",
         "default_scope", "log_level", "work_dir", "experiment_name", "compile", "cfg",
-        "strategy",
-        # mmcv 1.x training scripts
-        "data", "optimizer", "optimizer_config", "lr_config", "momentum_config",
-        "checkpoint_config", "log_config", "evaluation", "runner", "workflow",
-        "total_epochs", "fp16", "dist_params", "resume_from", "gpu_ids", "custom_imports",
+        "strategy", "custom_imports",
     }
 )  # fmt: skip
+MMCV_RUNNER_KEYS = frozenset(
+    {
+        "model", "data", "optimizer", "optimizer_config", "lr_config", "momentum_config",
+        "checkpoint_config", "log_config", "evaluation", "runner", "workflow",
+        "total_epochs", "fp16", "dist_params", "resume_from", "gpu_ids", "custom_imports",
+        "load_from", "work_dir", "log_level", "custom_hooks",
+    }
+)  # fmt: skip
+RUNNER_KEYS = MMENGINE_RUNNER_KEYS | MMCV_RUNNER_KEYS
 _RUNNER_PATTERNS = ("_dataloader", "_evaluator")
+# Keys only a config for mmengine's Runner has.
+_MMENGINE_ONLY = frozenset(
+    {"train_dataloader", "val_dataloader", "test_dataloader", "optim_wrapper", "param_scheduler",
+     "default_hooks", "train_cfg", "default_scope"}
+)  # fmt: skip
+# mmcv 1.x keys and the mmengine keys that took their place.
+_REPLACED_BY = {
+    "data": frozenset({"train_dataloader", "val_dataloader", "test_dataloader"}),
+    "optimizer": frozenset({"optim_wrapper"}),
+    "optimizer_config": frozenset({"optim_wrapper"}),
+    "lr_config": frozenset({"param_scheduler"}),
+    "momentum_config": frozenset({"param_scheduler"}),
+    "runner": frozenset({"train_cfg"}),
+    "workflow": frozenset({"train_cfg"}),
+    "total_epochs": frozenset({"train_cfg"}),
+    "evaluation": frozenset({"val_evaluator", "val_cfg"}),
+    "checkpoint_config": frozenset({"default_hooks"}),
+    "log_config": frozenset({"default_hooks"}),
+    "resume_from": frozenset({"resume"}),
+    "dist_params": frozenset({"env_cfg"}),
+}
+_MMCV_ONLY = frozenset(
+    {"data", "lr_config", "optimizer_config", "runner", "checkpoint_config", "log_config",
+     "evaluation", "workflow"}
+)  # fmt: skip
 _MISSING: Any = object()
+
+
+def read_by_runner(top: Any, keys: frozenset[str] = RUNNER_KEYS) -> bool:
+    """Tell whether a runner reads the top-level key ``top`` (of ``keys``, and the
+    ``*_dataloader`` and ``*_evaluator`` patterns)."""
+    return top in keys or (isinstance(top, str) and top.endswith(_RUNNER_PATTERNS))
+
+
+def runner_keys(top_keys: Iterable[Any]) -> Optional[frozenset[str]]:
+    """The top-level keys a runner reads in a config with these keys, or None for a config
+    written for no runner known here.
+
+    mmengine's Runner reads its keys; a key of mmcv 1.x's training scripts is read too unless
+    the config also has the key mmengine replaced it with (``data`` beside
+    ``train_dataloader``, ``runner`` beside ``train_cfg``: a left-over nobody reads).
+    """
+    tops = set(top_keys)
+    if not tops & (_MMENGINE_ONLY | _MMCV_ONLY):
+        return None
+    read = set(MMENGINE_RUNNER_KEYS)
+    for key in MMCV_RUNNER_KEYS:
+        if not tops & _REPLACED_BY.get(key, frozenset()):
+            read.add(key)
+    return frozenset(read)
 
 
 class Binding(NamedTuple):
@@ -494,8 +558,7 @@ def _stale(
     if not _equal(results.at(index, path), seen):
         return None  # the file's own result does not confirm the binding
     filename, lineno, changed_by = _last_change(variable, index, log, events)
-    top = path[0]
-    runner = top in RUNNER_KEYS or (isinstance(top, str) and top.endswith(_RUNNER_PATTERNS))
+    runner = read_by_runner(path[0])
     return StaleReference(
         key=dotted(path),
         path=path,

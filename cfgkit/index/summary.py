@@ -1,0 +1,551 @@
+"""What one source file says about registries, read with :mod:`ast` and never executed.
+
+A summary is plain data (dicts, lists, tuples, strings, ints, booleans and None), so it can
+be stored with :mod:`marshal` and read back in microseconds. Names stay as written (dotted
+expressions such as ``'nn.BatchNorm2d'``): resolving them across modules and packages is the
+index's job (:mod:`cfgkit.index.resolve`).
+
+A summary is a dict:
+
+``imports``
+    ``{local name: (module, attribute or None)}``: ``import a.b as c`` is ``('a.b', None)``,
+    ``import a.b`` binds ``a`` to ``('a', None)``, ``from .x import y as z`` is
+    ``('pkg.x', 'y')`` (relative imports made absolute).
+``stars``
+    Modules imported with ``from m import *``.
+``defs``
+    ``{name: definition}``, the module-level names: ``('class', line, bases, init, opaque)``
+    (``init`` the parameters of its own ``__init__`` or None when it has none; ``opaque`` when
+    something other than ``__init__`` may decide its signature: a metaclass, ``__new__``,
+    a class decorator), ``('function', line, parameters or None)``, ``('registry', line,
+    name, parent, scope)``, ``('alias', expression)``, ``('helper', line, parameters,
+    defaults, registry parameter, name rule, target rule)``.
+``registrations``
+    ``(registry, names, target, line, dynamic)``: ``names`` the registered names or None
+    for the target's ``__name__``; ``target`` an expression, or ``('params', parameters)``
+    for a function defined where it is registered, or None when unknown; ``dynamic`` None,
+    or the constant prefix of names only known at run time (``''`` when nothing is known).
+``calls``
+    Module-level calls and decorators that may be registration helpers: ``(function,
+    positional, keywords, line, decorated)``, arguments as expressions (None when not
+    simple), ``decorated`` the name of the decorated class or function.
+
+Parameters are ``(names, required, takes_any)``: the names a keyword may use (positional-only
+ones and ``self`` left out), those without a default, and whether there is ``**kwargs``.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+__all__ = ["FORMAT", "summarise"]
+
+# Bump when the shape of a summary changes (cached summaries of another format are ignored).
+FORMAT = 2
+
+_REGISTER = ("register_module", "_register_module")
+_HARMLESS_METACLASSES = ("ABCMeta", "abc.ABCMeta")
+
+
+def dotted(node: Optional[ast.AST]) -> Optional[str]:
+    """``a.b.c`` for a name or attribute chain, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def parameters(function: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> Any:
+    """``(names, required, takes_any)`` of a ``def``."""
+    arguments = function.args
+    positional = list(arguments.args)
+    if method and arguments.posonlyargs:
+        positional_only = arguments.posonlyargs[1:]
+    else:
+        positional_only = list(arguments.posonlyargs)
+        if method and positional:
+            positional = positional[1:]
+    defaults_start = len(positional_only) + len(positional) - len(arguments.defaults)
+    names = []
+    required = []
+    for index, argument in enumerate(positional):
+        names.append(argument.arg)
+        if len(positional_only) + index < defaults_start:
+            required.append(argument.arg)
+    for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        names.append(argument.arg)
+        if default is None:
+            required.append(argument.arg)
+    return (names, required, arguments.kwarg is not None)
+
+
+class _Summary:
+    def __init__(self, module: str, is_package: bool) -> None:
+        self.module = module
+        self.package = module if is_package else module.rpartition(".")[0]
+        self.imports: dict[str, tuple[str, Optional[str]]] = {}
+        self.stars: list[str] = []
+        self.defs: dict[str, Any] = {}
+        self.registrations: list[Any] = []
+        self.calls: list[Any] = []
+        # Names each call inside a function can see from that function's own imports.
+        self.function_imports: dict[int, dict[str, str]] = {}
+        # The lines that mention register_module: only the bodies that hold one are walked.
+        self.register_lines: list[int] = []
+
+    def result(self) -> dict[str, Any]:
+        return {
+            "imports": self.imports,
+            "stars": self.stars,
+            "defs": self.defs,
+            "registrations": self.registrations,
+            "calls": self.calls,
+        }
+
+    # -- module-level statements -------------------------------------------------------
+
+    def statements(self, body: list[ast.stmt], bound: dict[str, ast.expr]) -> None:
+        for node in body:
+            self.statement(node, bound)
+
+    def statement(self, node: ast.stmt, bound: dict[str, ast.expr]) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.imports[alias.asname] = (alias.name, None)
+                else:
+                    top = alias.name.partition(".")[0]
+                    self.imports[top] = (top, None)
+        elif isinstance(node, ast.ImportFrom):
+            base = self.absolute(node.module, node.level)
+            if base is None:
+                return
+            for alias in node.names:
+                if alias.name == "*":
+                    self.stars.append(base)
+                else:
+                    self.imports[alias.asname or alias.name] = (base, alias.name)
+        elif isinstance(node, ast.ClassDef):
+            self.class_def(node)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.function_def(node)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            self.assign(node)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            self.call(node.value, bound, node.lineno)
+        elif isinstance(node, ast.If):
+            self.statements(node.body, bound)
+            self.statements(node.orelse, bound)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            for part in (node.body, node.orelse, node.finalbody):  # type: ignore[attr-defined]
+                self.statements(part, bound)
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                self.statements(handler.body, bound)
+        elif isinstance(node, ast.With):
+            self.statements(node.body, bound)
+        elif isinstance(node, ast.For):
+            self.loop(node, bound)
+
+    def absolute(self, module: Optional[str], level: int) -> Optional[str]:
+        if not level:
+            return module
+        parts = self.package.split(".") if self.package else []
+        if level - 1 > len(parts):
+            return None
+        base = ".".join(parts[: len(parts) - level + 1])
+        if module:
+            return f"{base}.{module}" if base else module
+        return base or None
+
+    def loop(self, node: ast.For, bound: dict[str, ast.expr]) -> None:
+        """``for x in [A, B]:`` runs its body once per element; any other loop once, with
+        its variable unknown."""
+        target = node.target.id if isinstance(node.target, ast.Name) else None
+        elements = node.iter.elts if isinstance(node.iter, (ast.List, ast.Tuple)) else None
+        if target is None or elements is None:
+            self.dynamic_body(node.body, bound)
+            return
+        for element in elements:
+            self.statements(node.body, {**bound, target: element})
+
+    def dynamic_body(self, body: list[ast.stmt], bound: dict[str, ast.expr]) -> None:
+        """Statements whose names are not known: their registrations only say where."""
+        for statement in body:
+            if not self.mentions(statement):
+                continue
+            for node in ast.walk(statement):
+                if isinstance(node, ast.Call) and self.register_call(node) is not None:
+                    self.registration_call(node, bound, node.lineno, in_function=True)
+                elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+                    for decorator in node.decorator_list:
+                        if isinstance(decorator, ast.Call) and self.register_call(decorator):
+                            # A class registered where it is defined, inside a function or a
+                            # method: its name is known, its signature is not looked for.
+                            self.registration(
+                                decorator,
+                                {},
+                                decorator.lineno,
+                                ast.Name(id=node.name),
+                                True,
+                                node.name,
+                            )
+
+    def assign(self, node: ast.Assign | ast.AnnAssign) -> None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        value = node.value
+        if value is None:
+            return
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if not names:
+            return
+        definition: Any = None
+        if isinstance(value, ast.Call) and self.is_registry_class(value.func):
+            definition = self.registry(value)
+        else:
+            expression = dotted(value)
+            if expression is not None:
+                definition = ("alias", expression)
+        for name in names:
+            if definition is None:
+                self.defs.pop(name, None)
+            else:
+                self.defs[name] = definition
+
+    def is_registry_class(self, node: ast.expr) -> bool:
+        name = dotted(node)
+        if name is None:
+            return False
+        head, _, rest = name.partition(".")
+        imported = self.imports.get(head)
+        if not rest and imported is not None and imported[1] is not None:
+            return imported[1] == "Registry"
+        return name.rpartition(".")[2] == "Registry"
+
+    def registry(self, call: ast.Call) -> Any:
+        """``Registry(name, build_func=None, parent=None, scope=None, locations=())``."""
+        values: dict[str, Optional[ast.expr]] = dict.fromkeys(("name", "parent", "scope"))
+        for field, argument in zip(("name", "build_func", "parent", "scope"), call.args):
+            values[field] = argument
+        for keyword in call.keywords:
+            if keyword.arg in values:
+                values[keyword.arg] = keyword.value
+        name = _constant(values["name"])
+        scope = _constant(values["scope"])
+        parent = values["parent"]
+        parent_name = None if parent is None or _is_none(parent) else dotted(parent)
+        return (
+            "registry",
+            call.lineno,
+            name if isinstance(name, str) else "",
+            parent_name,
+            scope if isinstance(scope, str) else None,
+        )
+
+    def class_def(self, node: ast.ClassDef) -> None:
+        bases = [dotted(_subscripted(b)) for b in node.bases]
+        opaque = False
+        for keyword in node.keywords:
+            if keyword.arg == "metaclass" and dotted(keyword.value) not in _HARMLESS_METACLASSES:
+                opaque = True
+        init = None
+        popped: dict[str, list[str]] = {}
+        for statement in node.body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if statement.name == "__init__":
+                    init = None if statement.decorator_list else parameters(statement, True)
+                    opaque = opaque or bool(statement.decorator_list)
+                    popped = _popped(statement)
+                elif statement.name in ("__new__", "__signature__", "__init_subclass__"):
+                    opaque = True
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                targets = (
+                    statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                )
+                if any(isinstance(t, ast.Name) and t.id == "__init__" for t in targets):
+                    opaque = True
+        others = self.decorators(node)
+        self.dynamic_body(node.body, {})
+        self.defs[node.name] = ("class", node.lineno, bases, init, opaque or others, popped)
+
+    def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        helper = self.helper(node)
+        if helper is not None:
+            self.defs[node.name] = helper
+            return
+        others = self.decorators(node)
+        self.defs[node.name] = (
+            "function",
+            node.lineno,
+            None if others else parameters(node, False),
+        )
+        self.dynamic_body(node.body, {})
+
+    def decorators(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Record the registrations among ``node``'s decorators; tell whether others remain."""
+        others = False
+        for decorator in node.decorator_list:
+            call = decorator if isinstance(decorator, ast.Call) else None
+            if call is not None and self.register_call(call) is not None:
+                self.registration(call, {}, decorator.lineno, ast.Name(id=node.name))
+                continue
+            function = dotted(call.func if call is not None else decorator)
+            if function is not None:
+                positional = [dotted(a) for a in call.args] if call is not None else []
+                keywords = (
+                    {k.arg: dotted(k.value) for k in call.keywords if k.arg}
+                    if call is not None
+                    else {}
+                )
+                self.calls.append((function, positional, keywords, decorator.lineno, node.name))
+            others = True
+        return others
+
+    # -- registrations --------------------------------------------------------------------
+
+    @staticmethod
+    def register_call(call: ast.Call) -> Optional[str]:
+        """The registry expression of ``REGISTRY.register_module(...)``, else None."""
+        function = call.func
+        if isinstance(function, ast.Attribute) and function.attr in _REGISTER:
+            return dotted(function.value)
+        return None
+
+    def call(self, call: ast.Call, bound: dict[str, ast.expr], line: int) -> None:
+        if self.register_call(call) is not None:
+            self.registration_call(call, bound, line)
+            return
+        function = dotted(call.func)
+        if function is not None and (call.args or call.keywords):
+            positional = [dotted(bound.get(_name(a) or "", a)) for a in call.args]
+            keywords = {
+                k.arg: dotted(bound.get(_name(k.value) or "", k.value))
+                for k in call.keywords
+                if k.arg
+            }
+            self.calls.append((function, positional, keywords, line, None))
+
+    def registration_call(
+        self, call: ast.Call, bound: dict[str, ast.expr], line: int, in_function: bool = False
+    ) -> None:
+        private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
+        module = _argument(call, "module", 0 if private else 2)
+        if module is None:
+            return  # register_module(...) used as a decorator factory, not a registration
+        module = bound.get(_name(module) or "", module)
+        self.registration(call, bound, line, module, in_function)
+
+    def registration(
+        self,
+        call: ast.Call,
+        bound: dict[str, ast.expr],
+        line: int,
+        module: ast.expr,
+        in_function: bool = False,
+        own_name: Optional[str] = None,
+    ) -> None:
+        registry = self.register_call(call)
+        private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
+        name_node = _argument(call, "module_name" if private else "name", 1 if private else 0)
+        if name_node is not None:
+            name_node = bound.get(_name(name_node) or "", name_node)
+        names = _names(name_node)
+        target = dotted(module)
+        if in_function and target is not None and target.partition(".")[0] not in self.known():
+            target = None  # a name local to the function: its signature is not known here
+        dynamic = None
+        if names is None and own_name is not None and _is_none(name_node):
+            names = [own_name]
+        elif names is None and not _is_none(name_node):
+            dynamic = _prefix(name_node)
+        elif names is None and target is None:
+            local = _name(module)
+            if in_function and local is not None and local in self.local_imports(call):
+                names = [self.local_imports(call)[local]]
+            else:
+                dynamic = ""
+        self.registrations.append((registry, names, target, line, dynamic))
+
+    def mentions(self, node: ast.AST) -> bool:
+        """Tell whether ``node``'s lines (its decorators left out) mention register_module."""
+        lines = self.register_lines
+        first = bisect.bisect_left(lines, getattr(node, "lineno", 0))
+        return first < len(lines) and lines[first] <= (getattr(node, "end_lineno", None) or 1 << 30)
+
+    def known(self) -> set[str]:
+        return {*self.imports, *self.defs}
+
+    def local_imports(self, call: ast.Call) -> dict[str, str]:
+        return self.function_imports.get(id(call), {})
+
+    def helper(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Any:
+        """A function that registers into a registry it takes as a parameter, or None."""
+        if not self.mentions(node):
+            return None
+        arguments = node.args
+        all_positional = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+        defaults = dict(
+            zip(all_positional[len(all_positional) - len(arguments.defaults) :], arguments.defaults)
+        )
+        defaults.update(
+            (a.arg, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None
+        )
+        local_defs = {
+            n.name: n
+            for n in ast.walk(node)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        for call in ast.walk(node):
+            if not isinstance(call, ast.Call):
+                continue
+            registry = self.register_call(call)
+            if registry not in all_positional:
+                continue
+            private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
+            module = _argument(call, "module", 0 if private else 2)
+            name_node = _argument(call, "module_name" if private else "name", 1 if private else 0)
+            name_rule: Any = None
+            if name_node is not None:
+                listed = _names(name_node)
+                attribute = name_node if isinstance(name_node, ast.Attribute) else None
+                owner = dotted(attribute.value) if attribute is not None else None
+                if listed is not None:
+                    name_rule = ("names", listed)
+                elif attribute is not None and owner in all_positional:
+                    name_rule = ("name_of", owner) if attribute.attr == "__name__" else None
+                elif _name(name_node) in all_positional:
+                    name_rule = ("value_of", _name(name_node))
+                else:
+                    name_rule = ("dynamic", _prefix(name_node))
+            local = _name(module) if module is not None else None
+            if local in all_positional:
+                target_rule: Any = ("param", local)
+            elif local in local_defs:
+                target_rule = ("params", parameters(local_defs[local], False))
+            else:
+                target_rule = None
+            default_values = {k: dotted(v) for k, v in defaults.items()}
+            return (
+                "helper",
+                node.lineno,
+                all_positional,
+                default_values,
+                registry,
+                name_rule,
+                target_rule,
+            )
+        return None
+
+
+def _popped(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[str]]:
+    """``{parameter: keys}`` an ``__init__`` takes out of its dict arguments before passing
+    them on (``loss_cls.pop('bg_cls_weight')``, ``del cfg['x']``)."""
+    names = {a.arg for a in (*function.args.args, *function.args.kwonlyargs)}
+    popped: dict[str, list[str]] = {}
+    for node in ast.walk(function):
+        owner = key = None
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "pop"
+            and node.args
+        ):
+            owner, key = _name(node.func.value), _constant(node.args[0])
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript):
+                    owner, key = _name(target.value), _constant(target.slice)
+        if owner in names and isinstance(key, str):
+            popped.setdefault(owner, []).append(key)
+    return popped
+
+
+def _subscripted(node: ast.expr) -> ast.expr:
+    return node.value if isinstance(node, ast.Subscript) else node
+
+
+def _name(node: Optional[ast.AST]) -> Optional[str]:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _constant(node: Optional[ast.AST]) -> Any:
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _is_none(node: Optional[ast.AST]) -> bool:
+    return node is None or (isinstance(node, ast.Constant) and node.value is None)
+
+
+def _argument(call: ast.Call, keyword: str, position: int) -> Optional[ast.expr]:
+    for item in call.keywords:
+        if item.arg == keyword:
+            return item.value
+    if position < len(call.args) and not isinstance(call.args[position], ast.Starred):
+        return call.args[position]
+    return None
+
+
+def _names(node: Optional[ast.AST]) -> Optional[list[str]]:
+    """The names a ``name=`` argument gives, when they are written out."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        names = [
+            e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+        if len(names) == len(node.elts):
+            return names
+    return None
+
+
+def _prefix(node: Optional[ast.AST]) -> str:
+    """The constant start of a name known only at run time (``f'torchvision/{name}'``)."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        first = node.values[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = node.left
+        if isinstance(left, ast.Constant) and isinstance(left.value, str):
+            return left.value
+    return ""
+
+
+def summarise(source: bytes, module: str, is_package: bool, filename: str = "<source>") -> Any:
+    """The summary of one file (None when it is not valid Python for this interpreter)."""
+    try:
+        tree = ast.parse(source, filename)
+    except (SyntaxError, ValueError):
+        return None
+    summary = _Summary(module, is_package)
+    if b"register_module" in source:
+        summary.register_lines = [
+            number
+            for number, line in enumerate(source.splitlines(), 1)
+            if b"register_module" in line
+        ]
+    imports: dict[int, dict[str, str]] = {}
+    functions = ast.walk(tree) if summary.register_lines else ()
+    for function in functions:
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and summary.mentions(
+            function
+        ):
+            local: dict[str, str] = {}
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom):
+                    local.update((a.asname or a.name, a.name) for a in node.names)
+            if local:
+                for node in ast.walk(function):
+                    if isinstance(node, ast.Call):
+                        imports[id(node)] = local
+    summary.function_imports = imports
+    summary.statements(tree.body, {})
+    return summary.result()
