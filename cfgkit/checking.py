@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 from cfgkit.config import Config
 from cfgkit.config.provenance import last_written
 from cfgkit.config.references import read_by_runner, runner_keys
-from cfgkit.errors import did_you_mean
+from cfgkit.errors import PackageNotFoundError, did_you_mean
 from cfgkit.key_paths import dotted
 from cfgkit.keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, DELETE_KEY, SCOPE_KEY, TYPE_KEY
 from cfgkit.records import NamedTuple
@@ -179,12 +179,19 @@ def static_index(
         cfg: The config to be checked (its ``default_scope`` and ``custom_imports``).
         scan: Packages or folders to scan besides.
         path: Where packages are found (``sys.path`` by default).
+
+    Raises:
+        PackageNotFoundError: One of ``scan`` is neither an installed package nor a folder.
     """
     from cfgkit.index.resolve import Index  # lazy: only static checks read sources
 
     index = Index(path)
     for name in scan:
-        index.scan_with_requirements(name)
+        if not index.scan_with_requirements(name):
+            raise PackageNotFoundError(
+                f"cannot scan {name!r}: no package of that name is installed and no such "
+                "folder exists"
+            )
     scope = cfg.get(DEFAULT_SCOPE_KEY) if cfg is not None else None
     if isinstance(scope, str) and scope:
         index.scan_with_requirements(scope)
@@ -551,7 +558,7 @@ class _StaticCatalog(_Catalog):
         if scope is not None and scope not in self.index.scopes() and _importable_path(kind, ()):
             return _path_note(cfg, path, kind)
         suggestion = did_you_mean(kind.rpartition(".")[2], self.names())
-        dynamic = self._dynamic(kind, path, suggestion)
+        dynamic = self._dynamic(kind, path)
         if dynamic is not None:
             registry, module, lineno = dynamic
             return _problem(
@@ -582,10 +589,11 @@ class _StaticCatalog(_Catalog):
         also = f" or the scopes it builds on ({', '.join(inherited)})" if inherited else ""
         return f"{kind!r} is not registered in scope {self.scope!r}{also}"
 
-    def _dynamic(self, kind: str, path: KeyPath, suggestion: str) -> Optional[tuple[str, str, int]]:
+    def _dynamic(self, kind: str, path: KeyPath) -> Optional[tuple[str, str, int]]:
         """A registry searched that registers names at run time and could hold ``kind``:
         one whose run-time names start with a known prefix ``kind`` has, or, for names
-        nothing is known of, one the key path or the close names point to."""
+        nothing is known of, one the key path points to (``optimizer`` for the optimizer
+        registry): one such registry does not make every unknown name a maybe."""
         keys = [str(p) for p in path if isinstance(p, str)]
         last = _stem(keys[-1]) if keys else ""
         for key in self.searched:
@@ -593,10 +601,7 @@ class _StaticCatalog(_Catalog):
                 registry = self.index.registries[key]
                 if prefix and kind.startswith(prefix):
                     return registry.name, module, lineno
-                if prefix:
-                    continue
-                close = [n for n in self.index.registrations.get(key, {}) if f"'{n}'" in suggestion]
-                if (last and last == _stem(registry.name)) or close:
+                if not prefix and last and last == _stem(registry.name):
                     return registry.name, module, lineno
         return None
 

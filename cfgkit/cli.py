@@ -147,9 +147,11 @@ def _check(args: argparse.Namespace) -> int:
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # as python -m finds modules: the current folder first
     indexes: dict[Any, Any] = {}
-    status = 0
+    if static and args.scan:
+        static_index(None, scan=args.scan)  # a --scan that names nothing: one usage error
     seen: set[Problem] = set()
     found: list[Problem] = []
+    status = 0
     for config in args.config:
         try:
             # The static check reads custom_imports' sources instead of importing them.

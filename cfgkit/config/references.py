@@ -71,7 +71,7 @@ MMENGINE_RUNNER_KEYS = frozenset(
         "optim_wrapper", "param_scheduler", "default_hooks", "custom_hooks", "log_processor",
         "visualizer", "auto_scale_lr", "randomness", "launcher", "load_from", "resume",
         "default_scope", "log_level", "work_dir", "experiment_name", "compile", "cfg",
-        "strategy", "custom_imports",
+        "strategy", "custom_imports", "data_preprocessor",
     }
 )  # fmt: skip
 MMCV_RUNNER_KEYS = frozenset(
@@ -96,9 +96,10 @@ _REPLACED_BY = {
     "optimizer_config": frozenset({"optim_wrapper"}),
     "lr_config": frozenset({"param_scheduler"}),
     "momentum_config": frozenset({"param_scheduler"}),
-    "runner": frozenset({"train_cfg"}),
-    "workflow": frozenset({"train_cfg"}),
-    "total_epochs": frozenset({"train_cfg"}),
+    # mmengine's Runner has no counterpart of these: dead in any config written for it.
+    "runner": _MMENGINE_ONLY,
+    "workflow": _MMENGINE_ONLY,
+    "total_epochs": _MMENGINE_ONLY,
     "evaluation": frozenset({"val_evaluator", "val_cfg"}),
     "checkpoint_config": frozenset({"default_hooks"}),
     "log_config": frozenset({"default_hooks"}),

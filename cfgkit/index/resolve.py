@@ -380,8 +380,8 @@ class Index:
         module: str,
         info: _Module,
         function: str,
-        positional: list[Optional[str]],
-        keywords: dict[str, Optional[str]],
+        positional: list[Any],
+        keywords: dict[str, Any],
         lineno: int,
         decorated: Optional[str],
     ) -> None:
@@ -391,7 +391,7 @@ class Index:
             return
         helper_module, _, helper = found
         _, _, names, defaults, registry_parameter, name_rule, target_rule = helper
-        bound: dict[str, tuple[str, Optional[str]]] = {}
+        bound: dict[str, tuple[str, Any]] = {}
         for parameter, argument in zip(names, positional):
             bound[parameter] = (module, argument)
         for parameter, argument in keywords.items():
@@ -405,31 +405,33 @@ class Index:
         for parameter, default in defaults.items():
             bound.setdefault(parameter, (helper_module, default))
         where, expression = bound.get(registry_parameter, (module, None))
-        registry = self.registry_key(where, expression)
+        registry = self.registry_key(where, expression) if isinstance(expression, str) else None
         if registry is None:
             return
-        if name_rule is None:
-            name_rule = (
-                ("name_of", target_rule[1]) if target_rule and target_rule[0] == "param" else None
-            )
+        if name_rule is None and target_rule and target_rule[0] == "param":
+            name_rule = ("name_of", target_rule[1])
         kind = name_rule[0] if name_rule else "dynamic"
+        value = (
+            bound.get(name_rule[1], (None, None))[1] if kind != "dynamic" and name_rule else None
+        )
         registered: list[str] = []
         if kind == "names":
             registered = list(name_rule[1])
-        elif kind == "name_of" and bound.get(name_rule[1], (None, None))[1]:
-            owner, expression = bound[name_rule[1]]
-            registered = [self.original_name(owner, expression)]  # type: ignore[arg-type]
-        else:
+        elif kind == "name_of" and isinstance(value, str):
+            registered = [self.original_name(bound[name_rule[1]][0], value)]
+        elif kind in ("value_of", "each_of") and isinstance(value, list):
+            registered = value if kind == "each_of" or len(value) == 1 else []
+        if not registered:
             prefix = name_rule[1] if name_rule and kind == "dynamic" else ""
             self.dynamic.setdefault(registry, []).append((prefix, module, lineno))
             return
         target: Any = None
         if target_rule and target_rule[0] == "params":
             target = target_rule
-        elif (
-            target_rule and target_rule[0] == "param" and bound.get(target_rule[1], (None, None))[1]
-        ):
-            target = bound[target_rule[1]]
+        elif target_rule and target_rule[0] == "param":
+            owner, argument = bound.get(target_rule[1], (None, None))
+            if isinstance(argument, str):
+                target = (owner, argument)
         for name in registered:
             self._register(registry, name, info.filename, lineno, target)
 

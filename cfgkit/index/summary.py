@@ -27,8 +27,9 @@ A summary is a dict:
     or the constant prefix of names only known at run time (``''`` when nothing is known).
 ``calls``
     Module-level calls and decorators that may be registration helpers: ``(function,
-    positional, keywords, line, decorated)``, arguments as expressions (None when not
-    simple), ``decorated`` the name of the decorated class or function.
+    positional, keywords, line, decorated)``, arguments as expressions, or lists of the
+    strings they write out (None when neither), ``decorated`` the name of the decorated class
+    or function.
 
 Parameters are ``(names, required, takes_any)``: the names a keyword may use (positional-only
 ones and ``self`` left out), those without a default, and whether there is ``**kwargs``.
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import warnings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "summarise"]
 
 # Bump when the shape of a summary changes (cached summaries of another format are ignored).
-FORMAT = 2
+FORMAT = 4
 
 _REGISTER = ("register_module", "_register_module")
 _HARMLESS_METACLASSES = ("ABCMeta", "abc.ABCMeta")
@@ -299,9 +301,9 @@ class _Summary:
                 continue
             function = dotted(call.func if call is not None else decorator)
             if function is not None:
-                positional = [dotted(a) for a in call.args] if call is not None else []
+                positional = [_value(a, {}) for a in call.args] if call is not None else []
                 keywords = (
-                    {k.arg: dotted(k.value) for k in call.keywords if k.arg}
+                    {k.arg: _value(k.value, {}) for k in call.keywords if k.arg}
                     if call is not None
                     else {}
                 )
@@ -325,12 +327,8 @@ class _Summary:
             return
         function = dotted(call.func)
         if function is not None and (call.args or call.keywords):
-            positional = [dotted(bound.get(_name(a) or "", a)) for a in call.args]
-            keywords = {
-                k.arg: dotted(bound.get(_name(k.value) or "", k.value))
-                for k in call.keywords
-                if k.arg
-            }
+            positional = [_value(a, bound) for a in call.args]
+            keywords = {k.arg: _value(k.value, bound) for k in call.keywords if k.arg}
             self.calls.append((function, positional, keywords, line, None))
 
     def registration_call(
@@ -357,7 +355,7 @@ class _Summary:
         name_node = _argument(call, "module_name" if private else "name", 1 if private else 0)
         if name_node is not None:
             name_node = bound.get(_name(name_node) or "", name_node)
-        names = _names(name_node)
+        names = _names(name_node, bound)
         target = dotted(module)
         if in_function and target is not None and target.partition(".")[0] not in self.known():
             target = None  # a name local to the function: its signature is not known here
@@ -403,6 +401,15 @@ class _Summary:
             for n in ast.walk(node)
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
+        # `for name in names:` over a parameter: each of its values is registered.
+        loops = {
+            n.target.id: n.iter.id
+            for n in ast.walk(node)
+            if isinstance(n, ast.For)
+            and isinstance(n.target, ast.Name)
+            and isinstance(n.iter, ast.Name)
+            and n.iter.id in all_positional
+        }
         for call in ast.walk(node):
             if not isinstance(call, ast.Call):
                 continue
@@ -423,6 +430,8 @@ class _Summary:
                     name_rule = ("name_of", owner) if attribute.attr == "__name__" else None
                 elif _name(name_node) in all_positional:
                     name_rule = ("value_of", _name(name_node))
+                elif _name(name_node) in loops:
+                    name_rule = ("each_of", loops[_name(name_node) or ""])
                 else:
                     name_rule = ("dynamic", _prefix(name_node))
             local = _name(module) if module is not None else None
@@ -443,6 +452,14 @@ class _Summary:
                 target_rule,
             )
         return None
+
+
+def _value(node: ast.expr, bound: dict[str, ast.expr]) -> Any:
+    """A call argument as the index keeps it: a dotted name, the strings of a literal string
+    or list of strings, or None."""
+    node = bound.get(_name(node) or "", node)
+    names = _names(node, bound)
+    return names if names is not None else dotted(node)
 
 
 def _popped(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[str]]:
@@ -493,10 +510,24 @@ def _argument(call: ast.Call, keyword: str, position: int) -> Optional[ast.expr]
     return None
 
 
-def _names(node: Optional[ast.AST]) -> Optional[list[str]]:
-    """The names a ``name=`` argument gives, when they are written out."""
+def _names(
+    node: Optional[ast.AST], bound: Optional[dict[str, ast.expr]] = None
+) -> Optional[list[str]]:
+    """The names a ``name=`` argument gives, when they are written out (an f-string of loop
+    variables over a literal list included)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
+    if isinstance(node, ast.JoinedStr) and bound:
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.FormattedValue):
+                if value.conversion != -1 or value.format_spec is not None:
+                    return None
+                value = bound.get(_name(value.value) or "", value.value)
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                return None
+            parts.append(value.value)
+        return ["".join(parts)]
     if isinstance(node, (ast.List, ast.Tuple)):
         names = [
             e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
@@ -522,7 +553,10 @@ def _prefix(node: Optional[ast.AST]) -> str:
 def summarise(source: bytes, module: str, is_package: bool, filename: str = "<source>") -> Any:
     """The summary of one file (None when it is not valid Python for this interpreter)."""
     try:
-        tree = ast.parse(source, filename)
+        with warnings.catch_warnings():
+            # Invalid escapes ("\d") warn, and are errors under -W error: not ours to judge.
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, filename)
     except (SyntaxError, ValueError):
         return None
     summary = _Summary(module, is_package)

@@ -53,6 +53,61 @@ def ensure_corpus() -> tuple[Optional[Path], str]:
     return site, ""
 
 
+# What the static check reads besides the two wheels: mmengine's wheel and mmcv's source
+# distribution (its wheels need torch to build), unpacked without their dependencies.
+SOURCES = {"mmengine": "0.10.7", "mmcv": "2.1.0"}
+
+
+def ensure_sources() -> tuple[Optional[Path], str]:
+    """Download and unpack mmengine and mmcv's sources beside the corpus; return (folder, or
+    None, and why). The folder is never put on ``sys.path``: it is read, not imported."""
+    root = cache_dir()
+    sources = root / "sources"
+    done = sources / ".complete"
+    if done.exists():
+        return sources, ""
+    downloads = root / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    pip = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(downloads)]
+    commands = [
+        [*pip, f"mmengine=={SOURCES['mmengine']}"],
+        # Reading the sdist's metadata runs its setup.py (which skips the CUDA ops without
+        # torch); --no-build-isolation uses this environment's setuptools and wheel.
+        [*pip, "--no-binary", ":all:", "--no-build-isolation", f"mmcv=={SOURCES['mmcv']}"],
+    ]
+    for command in commands:
+        try:
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=900, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return None, f"cannot download mmengine and mmcv: {error}"
+        if result.returncode != 0:
+            return None, f"cannot download mmengine and mmcv: {result.stderr.strip()[-500:]}"
+    import tarfile
+
+    sources.mkdir(parents=True, exist_ok=True)
+    wheel = sorted(downloads.glob(f"mmengine-{SOURCES['mmengine']}-*.whl"))
+    sdist = sorted(downloads.glob(f"mmcv-{SOURCES['mmcv']}.tar.gz"))
+    if not wheel or not sdist:
+        return None, "pip did not produce the mmengine wheel and the mmcv sdist"
+    with zipfile.ZipFile(wheel[0]) as archive:
+        archive.extractall(sources)
+    prefix = f"mmcv-{SOURCES['mmcv']}/"
+    with tarfile.open(sdist[0]) as archive:
+        members = []
+        for member in archive.getmembers():
+            name = member.name
+            if name.startswith(prefix + "mmcv/") and member.isfile() and name.endswith(".py"):
+                member.name = name[len(prefix) :]
+                members.append(member)
+        # The "data" filter where Python has it (3.12 warns without a filter).
+        options = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        archive.extractall(sources, members=members, **options)
+    done.touch()
+    return sources, ""
+
+
 def config_files(site: Path) -> list[Path]:
     """Every config file under the packages' ``.mim/configs`` folders."""
     files = []

@@ -1,0 +1,274 @@
+"""`check` and `cfgkit check` against the static index: real mistakes found where they were
+written, and nothing reported for what works at run time."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from cfgkit import Config, check
+from cfgkit.checking import static_index
+from cfgkit.cli import main
+from tests.files import write_files
+from tests.index.projects import BASEPKG, CHILDPKG, CONFIGS, registered_class
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    write_files(tmp_path, {**BASEPKG, **CHILDPKG, **CONFIGS})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the command puts the folder first
+    return tmp_path
+
+
+def edit(project, name, old, new):
+    path = project / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+    return path
+
+
+def line_of(path, text):
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def problems(project, config="configs/child.py", **options):
+    cfg = Config.fromfile(str(project / config), import_custom_modules=False)
+    if options:
+        cfg.merge_from_dict(options)
+    return check(cfg, index=static_index(cfg, path=[str(project)]))
+
+
+def summary(found):
+    return [(p.severity, p.key) for p in found]
+
+
+def test_a_config_that_works_gets_no_error(project):
+    found = problems(project)
+    # The optimizer registry takes torch's optimizers at run time: SGD cannot be known.
+    assert summary(found) == [("note", "optim_wrapper.optimizer.type")]
+    assert "registers names at run time (basepkg.layers, line" in found[0].message
+
+
+def test_a_misspelt_type_two_bases_up_is_found_at_its_line(project):
+    base = edit(project, "configs/_base_/model.py", "type='ResNet'", "type='ResNett'")
+    (error,) = [p for p in problems(project) if p.severity == "error"]
+    assert (error.key, error.filename, error.lineno) == (
+        "model.backbone.type",
+        str(base),
+        line_of(base, "ResNett"),
+    )
+    assert error.message == (
+        "'ResNett' is not registered in scope 'childpkg' or the scopes it builds on (basepkg)"
+    )
+    assert "Did you mean 'ResNet'" in error.suggestion
+
+
+def test_a_misspelt_keyword_is_an_error_with_close_names(project):
+    base = edit(project, "configs/_base_/model.py", "depth=50", "depht=50")
+    errors = [p for p in problems(project) if p.severity == "error"]
+    assert [(p.key, p.lineno, p.message) for p in errors] == [
+        ("model.backbone.depht", line_of(base, "depht"), "ResNet has no parameter 'depht'")
+    ]
+    assert errors[0].suggestion == "Did you mean 'depth'?"
+
+
+def test_a_keyword_is_valid_when_any_candidate_of_a_name_takes_it(project):
+    write_files(
+        project,
+        {
+            "childpkg/other.py": """\
+                from .registry import MODELS
+
+                @MODELS.register_module('ResNet', force=True)
+                class OtherResNet:
+                    def __init__(self, depth, gamma=1.0):
+                        pass
+                """
+        },
+    )
+    # Two classes are registered as ResNet: `gamma` is only the second one's.
+    found = problems(project, **{"model.backbone.gamma": 1.0})
+    assert "error" not in {p.severity for p in found}
+    found = problems(project, **{"model.backbone.gamma_": 1.0})
+    assert [(p.key, p.suggestion) for p in found if p.severity == "error"] == [
+        ("model.backbone.gamma_", "Did you mean 'gamma'?")
+    ]
+
+
+def test_a_name_a_run_time_registry_may_hold_is_a_note_only_where_that_registry_builds(project):
+    found = problems(project, **{"optim_wrapper.optimizer.type": "AdamWW"})
+    assert ("note", "optim_wrapper.optimizer.type") in summary(found)
+    found = problems(project, **{"model.loss.type": "AdamWW"})
+    assert ("error", "model.loss.type") in summary(found)
+
+
+def test_scoped_names_are_looked_up_in_that_scope(project):
+    plain = dict(_delete_=True, type="basepkg.Plain", depth=1)
+    assert "error" not in {p.severity for p in problems(project, **{"model.head": plain})}
+    found = problems(project, **{"model.head": {**plain, "type": "basepkg.Nope"}})
+    assert ("error", "model.head.type") in summary(found)
+    found = problems(project, **{"model.head": {**plain, "type": "childpkg.Plain"}})
+    assert "error" not in {p.severity for p in found}  # a parent's names, from the child
+
+
+def test_constructor_and_builder_pops_are_not_keyword_errors(project):
+    # Detector pops loss.bg_weight; the runner pops a hook's priority; build_norm_layer
+    # pops requires_grad: the config above has all three and no error.
+    found = problems(project, **{"model.loss.bg_weighty": 0.1})
+    assert [p.key for p in found if p.severity == "error"] == ["model.loss.bg_weighty"]
+
+
+def test_a_scope_nothing_registers_is_said_once(project):
+    found = problems(project, default_scope="mmnothing")
+    assert summary(found) == [("warning", "default_scope")]
+    assert "no registry of scope 'mmnothing' was found" in found[0].message
+    assert "--scan" in found[0].suggestion
+
+
+def test_custom_imports_are_scanned_and_never_imported(project):
+    write_files(
+        project,
+        {
+            "projmods/__init__.py": "raise RuntimeError('never imported')\n",
+            "projmods/extra.py": """\
+                from childpkg.registry import MODELS
+
+                @MODELS.register_module()
+                class Extra:
+                    def __init__(self, size):
+                        pass
+                """,
+        },
+    )
+    head = dict(_delete_=True, type="Extra", sise=1)
+    options = {"custom_imports": dict(imports=["projmods.extra"]), "model.head": head}
+    found = problems(project, **options)
+    assert [(p.key, p.message) for p in found if p.severity == "error"] == [
+        ("model.head.sise", "Extra has no parameter 'sise'")
+    ]
+    options["custom_imports"] = dict(imports=["projmods_missing.extra"])
+    found = problems(project, **options)
+    assert ("warning", "custom_imports") in summary(found)
+    assert ("note", "model.head.type") in summary(found)  # it may come from the missing one
+    assert "error" not in {p.severity for p in found}
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("model.test_cfg", dict(nms=dict(type="nms", iou_threshold=0.5))),
+        ("model.roi_layer", dict(type="RoIAlign", output_size=7)),
+        ("model.dqs_cfg", dict(type="soft_nms", iou_threshold=0.8)),
+        ("model.same_up_trans", dict(type="conv", kernel_size=3)),
+        ("model.dataset_info", dict(keypoint_info={0: dict(name="nose", type="upper")})),
+        (
+            "model.aug",
+            dict(type="Albu", transforms=[dict(type="ShiftScaleRotate", shift_limit=0.06)]),
+        ),
+    ],
+)
+def test_types_that_are_not_registry_names_are_no_errors(project, key, value):
+    write_files(
+        project,
+        {"childpkg/albu.py": registered_class(".registry", "Albu", "transforms")},
+    )
+    found = problems(project, **{key: value})
+    assert "error" not in {p.severity for p in found}, found
+
+
+def test_a_helper_key_nobody_builds_is_a_note_and_a_copy_is_reported_once(project):
+    write_files(
+        project,
+        {
+            "configs/pipeline.py": """\
+                _base_ = ['./child.py']
+                albu = [dict(type='ShiftScaleRotate')]
+                train_pipeline = [dict(type='Plainn')]
+                train_dataloader = dict(dataset=dict(type='Head', pipeline=train_pipeline))
+                """
+        },
+    )
+    found = problems(project, "configs/pipeline.py")
+    assert ("note", "albu.0.type") in summary(found)  # nothing builds `albu`
+    errors = [p for p in found if p.severity == "error"]
+    # `train_pipeline` is copied into the dataloader: one error, under the key that is built.
+    assert [p.key for p in errors] == ["train_dataloader.dataset.pipeline.0.type"]
+    assert not [p for p in found if p.key == "train_pipeline.0.type"]
+
+
+def test_command_checks_statically_without_importing(project, capsys):
+    edit(project, "configs/_base_/model.py", "depth=50", "depht=50")
+    status = main(["check", "configs/child.py"])
+    out = capsys.readouterr().out.splitlines()
+    assert status == 1
+    line = line_of(project / "configs/_base_/model.py", "depht")
+    assert (
+        f"configs/_base_/model.py:{line}: model.backbone.depht: error: ResNet has no parameter "
+        "'depht'. Did you mean 'depth'?" in out
+    )
+    assert "basepkg" not in sys.modules
+    assert "childpkg" not in sys.modules
+
+
+def test_command_formats_for_machines(project, capsys):
+    edit(project, "configs/_base_/model.py", "depth=50", "depht=50")
+    assert main(["check", "configs/child.py", "--format", "json"]) == 1
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0] == {
+        "severity": "error",
+        "key": "model.backbone.depht",
+        "file": "configs/_base_/model.py",
+        "line": line_of(project / "configs/_base_/model.py", "depht"),
+        "message": "ResNet has no parameter 'depht'",
+        "suggestion": "Did you mean 'depth'?",
+    }
+    assert main(["check", "configs/child.py", "--format", "github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    line = rows[0]["line"]
+    assert lines[0] == (
+        f"::error file=configs/_base_/model.py,line={line},title=model.backbone.depht::"
+        "ResNet has no parameter 'depht'. Did you mean 'depth'?"
+    )
+    assert lines[1].startswith("::notice file=configs/_base_/model.py,")
+
+
+def test_github_annotations_escape_what_would_end_a_field():
+    from cfgkit.checking import Problem, format_problems
+
+    problem = Problem("warning", "a:b,c", "x,y.py", 3, "50% off\nnext", "")
+    assert format_problems([problem], "github") == (
+        "::warning file=x%2Cy.py,line=3,title=a%3Ab%2Cc::50%25 off%0Anext\n"
+    )
+
+
+def test_command_checks_several_configs_and_reports_a_shared_base_once(project, capsys):
+    edit(project, "configs/_base_/model.py", "depth=50", "depht=50")
+    write_files(project, {"configs/other.py": "_base_ = ['./_base_/model.py']\n"})
+    assert main(["check", "configs/child.py", "configs/other.py", "configs/missing.py"]) == 2
+    captured = capsys.readouterr()
+    assert sum("depht" in line for line in captured.out.splitlines()) == 1
+    assert "missing.py" in captured.err
+    assert "does not exist" in captured.err
+
+
+def test_command_scans_a_folder_of_sources(project, capsys):
+    write_files(
+        project,
+        {
+            "extra_src/mymods/__init__.py": "",
+            "extra_src/mymods/things.py": registered_class("childpkg.registry", "Thing", "size"),
+            "configs/thing.py": """\
+                _base_ = ['./child.py']
+                model = dict(head=dict(_delete_=True, type='Thing', sise=1))
+                """,
+        },
+    )
+    assert main(["check", "configs/thing.py", "--scan", "extra_src"]) == 1
+    out = capsys.readouterr().out
+    assert "model.head.sise: error: Thing has no parameter 'sise'. Did you mean 'size'?" in out
+    assert main(["check", "configs/thing.py", "--scan", "no_such_folder/"]) == 2
+    assert "cannot scan 'no_such_folder/'" in capsys.readouterr().err
