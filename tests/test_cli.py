@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -253,3 +254,21 @@ def test_explain_shows_a_lazy_value_as_its_import_path(tmp_path, capsys):
     assert out.startswith("model.type = not_installed.models.Net\n")
     assert run(["explain", str(path), "model"]) == 0
     assert "'type': 'not_installed.models.Net'" in capsys.readouterr().out
+
+
+def test_the_pre_commit_hook_runs_the_check_command(capsys, monkeypatch):
+    import yaml
+
+    root = Path(__file__).parents[1]
+    (hook,) = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "cfgkit-check"
+    assert hook["language"] == "python"
+    program, *arguments = hook["entry"].split()
+    assert program == "cfgkit"
+    monkeypatch.chdir(root / "examples")
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the command puts the folder first
+    # pre-commit appends the changed files it selected.
+    changed = ["configs/toydet_mlp_voc.py", "configs/toydet_mlp-large_voc-24e.py"]
+    assert all(re.search(hook["files"], name) for name in changed)
+    assert main([*arguments, *changed]) == 0
+    assert "error" not in capsys.readouterr().out
