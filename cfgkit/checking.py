@@ -12,6 +12,7 @@ import typing
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from cfgkit.config import Config
+from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.config.provenance import last_written
 from cfgkit.config.references import read_by_runner, runner_keys
 from cfgkit.errors import PackageNotFoundError, did_you_mean
@@ -172,8 +173,8 @@ def static_index(
 
     Scans each of ``scan`` (an import name or a source folder), the package named by the
     config's ``default_scope`` and the packages named by its ``custom_imports`` (each with the
-    OpenMMLab packages it builds on); with no ``default_scope`` and nothing to scan, every
-    installed distribution that is mmengine or mmcv or requires them.
+    OpenMMLab packages it builds on); with no ``default_scope``, also every installed
+    distribution that is mmengine or mmcv or requires them.
 
     Args:
         cfg: The config to be checked (its ``default_scope`` and ``custom_imports``).
@@ -193,13 +194,14 @@ def static_index(
                 "folder exists"
             )
     scope = cfg.get(DEFAULT_SCOPE_KEY) if cfg is not None else None
-    if isinstance(scope, str) and scope:
+    # What the config names is only ever a module name, never a folder to read.
+    if isinstance(scope, str) and _module_name(scope):
         index.scan_with_requirements(scope)
     for module in _custom_imports(cfg):
-        if not index.scan_with_requirements(module):
+        if not (_module_name(module) and index.scan_with_requirements(module)):
             index.unfound_imports.append(module)
-    if not index.packages and not (isinstance(scope, str) and scope):
-        index.scan_openmmlab()
+    if not (isinstance(scope, str) and scope):
+        index.scan_openmmlab()  # the config could be built in any of them
     index.scan_parents()
     return index
 
@@ -273,6 +275,10 @@ def _once(problems: list[Problem]) -> list[Problem]:
             best[where] = number
     keep = set(best.values())
     return [p for n, p in enumerate(problems) if p.filename is None or n in keep]
+
+
+def _module_name(name: str) -> bool:
+    return all(part.isidentifier() for part in name.split("."))
 
 
 def _custom_imports(cfg: Optional[Config]) -> list[str]:
@@ -520,12 +526,21 @@ class _StaticCatalog(_Catalog):
         found = self._registrations(kind, self.searched)
         scope, _, name = kind.partition(".")
         if found is None and name:
-            if scope not in self.index.scopes() and self.index.scan_with_requirements(scope):
+            if (
+                scope not in self.index.scopes()
+                and _module_name(scope)
+                and self.index.scan_with_requirements(scope)
+            ):
                 self.index.scan_parents()
                 self.index.resolve()
             roots = {self.index.root(k) for k in self.searched}
             others = [k for k in self.index.in_scope(scope) if self.index.root(k) in roots]
             found = self._registrations(name, self._with_ancestors(others))
+        if found is None and name:
+            # Not registered: build imports a dotted type as a path (mmengine's get falls
+            # back to it), so what the path names in the sources is what gets built.
+            at_path = self.index.at_path(kind)
+            found = [at_path] if at_path is not None else None
         self._found[kind] = found
         return found
 
@@ -665,6 +680,12 @@ def _check_dict(
                     "taking this dict picks itself, such as FPG's 'conv', not a registry name)",
                 )
             return [unknown] if unknown is not None else []
+    elif isinstance(kind, LAZY_TYPES) and any(isinstance(c, _StaticCatalog) for c in catalogs):
+        # A pure-Python config's imported class, read from source rather than imported.
+        static = next(c for c in catalogs if isinstance(c, _StaticCatalog))
+        signatures = static.find(f"{kind.module}.{kind}")
+        if signatures is None:
+            return []  # not in the scanned sources: nothing to say
     elif callable(kind):
         signatures = [_runtime_signature(kind)]
     else:

@@ -450,6 +450,23 @@ class Index:
             self._signatures[key] = self._parameters_of(target[0], target[1])
         return self._signatures[key]
 
+    def at_path(self, path: str) -> Optional[Registration]:
+        """What a dotted import path names (``'mmdet.models.RetinaNet'``, as a pure-Python
+        config's ``type`` or a dotted type that ``build`` imports), as a registration of no
+        registry; None when no class or function is found there."""
+        parts = path.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            if self._is_module(module):
+                expression = ".".join(parts[cut:])
+                found = self.definition(module, expression)
+                if found is None or found[2][0] not in ("class", "function"):
+                    return None
+                info = self.module(found[0])
+                filename = info.filename if info is not None else ""
+                return Registration(found[1], "", filename, found[2][1], (module, expression))
+        return None
+
     def _parameters_of(self, module: str, expression: str) -> Any:
         found = self.definition(module, expression, scanned_only=True)
         if found is None:

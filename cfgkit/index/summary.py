@@ -557,7 +557,7 @@ def summarise(source: bytes, module: str, is_package: bool, filename: str = "<so
             # Invalid escapes ("\d") warn, and are errors under -W error: not ours to judge.
             warnings.simplefilter("ignore")
             tree = ast.parse(source, filename)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # not readable here
         return None
     summary = _Summary(module, is_package)
     if b"register_module" in source:

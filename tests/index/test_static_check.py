@@ -272,3 +272,61 @@ def test_command_scans_a_folder_of_sources(project, capsys):
     assert "model.head.sise: error: Thing has no parameter 'sise'. Did you mean 'size'?" in out
     assert main(["check", "configs/thing.py", "--scan", "no_such_folder/"]) == 2
     assert "cannot scan 'no_such_folder/'" in capsys.readouterr().err
+
+
+def test_a_pure_python_configs_classes_are_read_from_source_in_safe_mode(tmp_path, monkeypatch):
+    write_files(
+        tmp_path,
+        {
+            "lazypkg/__init__.py": "raise RuntimeError('never imported')\n",
+            "lazypkg/registry.py": "from cfgkit.registry import Registry\nMODELS = Registry('model')\n",
+            "lazypkg/models.py": registered_class(".registry", "Net", "depth"),
+            "configs/pure.py": """\
+                from lazypkg.models import Net
+                import lazypkg.models as models
+
+                default_scope = 'lazypkg'
+                model = dict(type=Net, depth=1, head=dict(type=models.Net, depht=2))
+                """,
+        },
+    )
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    cfg = Config.fromfile(str(tmp_path / "configs/pure.py"), safe=True)
+    found = check(cfg, index=static_index(cfg, path=[str(tmp_path)]))
+    assert [(p.severity, p.key, p.message) for p in found[:2]] == [
+        ("error", "model.head", "Net has no parameter 'head'"),
+        ("error", "model.head.depht", "Net has no parameter 'depht'"),
+    ]
+
+
+@pytest.mark.parametrize("scope", ["../childpkg", "/", "childpkg/../basepkg", ""])
+def test_a_config_never_chooses_a_folder_to_read(project, scope):
+    cfg = Config(dict(default_scope=scope, model=dict(type="Plain")))
+    index = static_index(cfg, path=[str(project)])
+    assert not index.packages or scope == ""
+
+
+def test_sources_that_break_the_parser_or_loop_are_survived(tmp_path):
+    nested = "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n"
+    write_files(
+        tmp_path,
+        {
+            "looppkg/__init__.py": "from .b import *\nA = B\n",
+            "looppkg/b.py": "from . import *\nB = A\n",
+            "looppkg/deep.py": nested,
+            "looppkg/nul.py": "x = 1\0\n",
+            "looppkg/registry.py": (
+                "from cfgkit.registry import Registry\n"
+                "X = Registry('x', parent=Y)\nY = Registry('y', parent=X)\n"
+            ),
+            "looppkg/models.py": (
+                "from .registry import X\n"
+                "class P(Q): pass\nclass Q(P): pass\n"
+                "X.register_module(module=P)\nX.register_module(module=A)\n"
+            ),
+        },
+    )
+    index = static_index(None, scan=["looppkg"], path=[str(tmp_path)])
+    index.resolve()
+    cfg = Config(dict(model=dict(type="P", anything=1)))
+    assert [p.severity for p in check(cfg, index=index)] == []

@@ -255,3 +255,10 @@ def test_distributions_that_build_on_mmengine_are_found_from_their_metadata(tmp_
     assert sorted(index.packages) == ["mmengine", "mmfoo"]
     problems = check(Config(dict(model=dict(type="Foo", y=1))), index=index)
     assert [(p.severity, p.key) for p in problems] == [("error", "model.y"), ("note", "model")]
+    # What custom_imports names is scanned besides, not instead.
+    cfg = Config(dict(custom_imports=dict(imports=["other"])))
+    assert sorted(static_index(cfg, path=[str(tmp_path)]).packages) == [
+        "mmengine",
+        "mmfoo",
+        "other",
+    ]
