@@ -68,22 +68,35 @@ def ensure_sources() -> tuple[Optional[Path], str]:
         return sources, ""
     downloads = root / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    pip = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(downloads)]
-    commands = [
-        [*pip, f"mmengine=={SOURCES['mmengine']}"],
-        # Reading the sdist's metadata runs its setup.py (which skips the CUDA ops without
-        # torch); --no-build-isolation uses this environment's setuptools and wheel.
-        [*pip, "--no-binary", ":all:", "--no-build-isolation", f"mmcv=={SOURCES['mmcv']}"],
-    ]
-    for command in commands:
-        try:
-            result = subprocess.run(
-                command, capture_output=True, text=True, timeout=900, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            return None, f"cannot download mmengine and mmcv: {error}"
-        if result.returncode != 0:
-            return None, f"cannot download mmengine and mmcv: {result.stderr.strip()[-500:]}"
+
+    def pip(python: str) -> list[str]:
+        return [python, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(downloads)]
+
+    mmcv = ["--no-binary", ":all:", f"mmcv=={SOURCES['mmcv']}"]
+    # Reading the sdist's metadata runs its setup.py (which skips the CUDA ops without torch);
+    # --no-build-isolation uses this environment's setuptools and wheel. That setup.py cannot
+    # run on Python 3.13 (it reads a version from exec() through locals()), so there another
+    # installed Python is asked, with pip's own build isolation.
+    attempts = [[[*pip(sys.executable), f"mmengine=={SOURCES['mmengine']}"]]]
+    attempts.append(
+        [[*pip(sys.executable), "--no-build-isolation", *mmcv]]
+        + [[*pip(python), *mmcv] for python in _older_pythons()]
+    )
+    for commands in attempts:
+        errors = []
+        for command in commands:
+            try:
+                result = subprocess.run(
+                    command, capture_output=True, text=True, timeout=900, check=False
+                )
+            except (OSError, subprocess.TimeoutExpired) as error:
+                errors.append(str(error))
+                continue
+            if result.returncode == 0:
+                break
+            errors.append(result.stderr.strip()[-300:])
+        else:
+            return None, f"cannot download mmengine and mmcv's sources: {' | '.join(errors)}"
     import tarfile
 
     sources.mkdir(parents=True, exist_ok=True)
@@ -106,6 +119,22 @@ def ensure_sources() -> tuple[Optional[Path], str]:
         archive.extractall(sources, members=members, **options)
     done.touch()
     return sources, ""
+
+
+def _older_pythons() -> list[str]:
+    """Interpreters of Python 3.9 to 3.12 on PATH or in pyenv, for mmcv's setup.py."""
+    if sys.version_info < (3, 13):
+        return []
+    import glob
+    import shutil
+
+    found = []
+    for minor in range(12, 8, -1):
+        name = f"python3.{minor}"
+        found.extend(p for p in [shutil.which(name)] if p)
+        root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+        found.extend(sorted(glob.glob(os.path.join(root, "versions", f"3.{minor}.*", "bin", name))))
+    return list(dict.fromkeys(found))
 
 
 def config_files(site: Path) -> list[Path]:

@@ -12,7 +12,7 @@ from cfgkit import Config, check
 from cfgkit.checking import static_index
 from cfgkit.cli import main
 from tests.files import write_files
-from tests.index.projects import BASEPKG, CHILDPKG, CONFIGS, registered_class
+from tests.index.projects import BASEPKG, CHILDPKG, CONFIGS, REGISTRY, registered_class
 
 
 @pytest.fixture
@@ -279,7 +279,7 @@ def test_a_pure_python_configs_classes_are_read_from_source_in_safe_mode(tmp_pat
         tmp_path,
         {
             "lazypkg/__init__.py": "raise RuntimeError('never imported')\n",
-            "lazypkg/registry.py": "from cfgkit.registry import Registry\nMODELS = Registry('model')\n",
+            "lazypkg/registry.py": REGISTRY,
             "lazypkg/models.py": registered_class(".registry", "Net", "depth"),
             "configs/pure.py": """\
                 from lazypkg.models import Net
