@@ -321,6 +321,8 @@ def _builder_keys(path: KeyPath) -> frozenset[str]:
     names = [p for p in path if isinstance(p, str)]
     if names and (names[-1] == "optim_wrapper" or (len(path) == 2 and path[0] == "optim_wrapper")):
         keys.update(("constructor", "paramwise_cfg"))  # the optimizer wrapper constructor's
+    if path == ("optimizer",):
+        keys.update(("constructor", "paramwise_cfg"))  # mmcv 1.x's build_optimizer
     if len(path) == 2 and path[0] in ("custom_hooks", "default_hooks"):
         keys.add("priority")  # Runner.register_hook
     if names and names[-1].endswith("norm_cfg"):

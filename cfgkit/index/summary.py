@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "summarise"]
 
 # Bump when the shape of a summary changes (cached summaries of another format are ignored).
-FORMAT = 4
+FORMAT = 5
 
 _REGISTER = ("register_module", "_register_module")
 _HARMLESS_METACLASSES = ("ABCMeta", "abc.ABCMeta")
@@ -187,6 +187,8 @@ class _Summary:
             for node in ast.walk(statement):
                 if isinstance(node, ast.Call) and self.register_call(node) is not None:
                     self.registration_call(node, bound, node.lineno, in_function=True)
+                elif isinstance(node, ast.Call):
+                    self.applied(node, bound, node.lineno, in_function=True)
                 elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
                     for decorator in node.decorator_list:
                         if isinstance(decorator, ast.Call) and self.register_call(decorator):
@@ -325,6 +327,8 @@ class _Summary:
         if self.register_call(call) is not None:
             self.registration_call(call, bound, line)
             return
+        if self.applied(call, bound, line):
+            return
         function = dotted(call.func)
         if function is not None and (call.args or call.keywords):
             positional = [_value(a, bound) for a in call.args]
@@ -336,10 +340,28 @@ class _Summary:
     ) -> None:
         private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
         module = _argument(call, "module", 0 if private else 2)
+        first = call.args[0] if call.args and not private else None
+        if module is None and first is not None and dotted(bound.get(_name(first) or "", first)):
+            # mmcv 1.x's old form, register_module(SomeClass): the class, named by itself.
+            module = bound.get(_name(first) or "", first)
+            self.registration(call, bound, line, module, in_function, named=False)
+            return
         if module is None:
             return  # register_module(...) used as a decorator factory, not a registration
         module = bound.get(_name(module) or "", module)
         self.registration(call, bound, line, module, in_function)
+
+    def applied(
+        self, call: ast.Call, bound: dict[str, ast.expr], line: int, in_function: bool = False
+    ) -> bool:
+        """``REGISTRY.register_module(...)(cls)``: the decorator applied by hand, as mmcv
+        1.x registers torch's optimizers; tell whether ``call`` is one."""
+        factory = call.func
+        if not (isinstance(factory, ast.Call) and self.register_call(factory) and call.args):
+            return False
+        module = bound.get(_name(call.args[0]) or "", call.args[0])
+        self.registration(factory, bound, line, module, in_function)
+        return True
 
     def registration(
         self,
@@ -349,10 +371,15 @@ class _Summary:
         module: ast.expr,
         in_function: bool = False,
         own_name: Optional[str] = None,
+        named: bool = True,
     ) -> None:
         registry = self.register_call(call)
         private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
-        name_node = _argument(call, "module_name" if private else "name", 1 if private else 0)
+        name_node = (
+            _argument(call, "module_name" if private else "name", 1 if private else 0)
+            if named
+            else None
+        )
         if name_node is not None:
             name_node = bound.get(_name(name_node) or "", name_node)
         names = _names(name_node, bound)

@@ -262,3 +262,41 @@ def test_distributions_that_build_on_mmengine_are_found_from_their_metadata(tmp_
         "mmfoo",
         "other",
     ]
+
+
+def test_mmcv_1x_forms_of_registration(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "oldpkg/__init__.py": "",
+            "oldpkg/registry.py": REGISTRY,
+            "oldpkg/optim.py": """\
+                import torch
+
+                from .registry import MODELS
+
+
+                class Applied:
+                    def __init__(self, lr):
+                        pass
+
+
+                class OldStyle:
+                    def __init__(self, lr):
+                        pass
+
+
+                MODELS.register_module()(Applied)
+                MODELS.register_module(OldStyle)
+
+
+                def register_torch_optimizers():
+                    for name in dir(torch.optim):
+                        MODELS.register_module()(getattr(torch.optim, name))
+                """,
+        },
+    )
+    index = index_of(tmp_path, "oldpkg")
+    assert registered(index, "oldpkg.registry:MODELS") == ["Applied", "OldStyle"]
+    assert parameters(index, "oldpkg.registry:MODELS", "OldStyle") == (["lr"], ["lr"], False)
+    assert [p for p, _, _ in index.runtime_registrations("oldpkg.registry:MODELS")] == [""]
