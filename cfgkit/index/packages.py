@@ -120,12 +120,16 @@ def load_summaries(package: Package) -> dict[str, tuple[str, bool, Any]]:
     """``{module: (file name, is a package, summary)}`` for every source file of ``package``,
     from the cache where the file did not change."""
     cache_file = _cache_file(package)
-    cached: dict[str, Any] = {}
+    cached: Any = {}
     if cache_file is not None:
         entry = compile_cache.read_entry(cache_file)
         if isinstance(entry, dict) and entry.get("format") == FORMAT:
             cached = entry.get("files", {})
-    written = cached.get("\0written", 0) if cached else 0
+    if not isinstance(cached, dict):
+        cached = {}  # not what this version writes: read every file again
+    written = cached.get("\0written", 0)
+    if not isinstance(written, int):
+        cached, written = {}, 0
     fresh: dict[str, Any] = {"\0written": 0}
     result: dict[str, tuple[str, bool, Any]] = {}
     changed = False
@@ -135,8 +139,8 @@ def load_summaries(package: Package) -> dict[str, tuple[str, bool, Any]]:
         except OSError:
             continue
         stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-        old = cached.get(filename)
-        if old is not None and tuple(old[0]) == stamp and stat.st_mtime_ns < written - _RACY_NS:
+        old: Any = cached.get(filename)
+        if _usable(old, stamp) and stat.st_mtime_ns < written - _RACY_NS:
             summary = old[1]
         else:
             changed = True
@@ -154,6 +158,16 @@ def load_summaries(package: Package) -> dict[str, tuple[str, bool, Any]]:
         fresh["\0written"] = time.time_ns()
         compile_cache.write_entry(cache_file, {"format": FORMAT, "files": fresh})
     return result
+
+
+def _usable(entry: Any, stamp: tuple[int, int, int]) -> bool:
+    """Tell whether a cached entry has the shape this version writes and the file's stamp."""
+    return (
+        isinstance(entry, tuple)
+        and len(entry) == 2
+        and entry[0] == stamp
+        and (entry[1] is None or isinstance(entry[1], dict))
+    )
 
 
 def _metadata() -> Any:

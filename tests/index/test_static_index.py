@@ -11,6 +11,7 @@ from cfgkit.checking import static_index
 from cfgkit.errors import PackageNotFoundError
 from cfgkit.index import packages
 from cfgkit.index.resolve import Index
+from cfgkit.index.summary import FORMAT
 from tests.files import write_files
 from tests.index.projects import BASEPKG, CHILDPKG, REGISTRY, registered_class
 
@@ -300,3 +301,21 @@ def test_mmcv_1x_forms_of_registration(tmp_path):
     assert registered(index, "oldpkg.registry:MODELS") == ["Applied", "OldStyle"]
     assert parameters(index, "oldpkg.registry:MODELS", "OldStyle") == (["lr"], ["lr"], False)
     assert [p for p, _, _ in index.runtime_registrations("oldpkg.registry:MODELS")] == [""]
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        b"not marshal at all",
+        {"format": FORMAT, "files": 3},
+        {"format": FORMAT, "files": {"\0written": "x"}},
+        {"format": FORMAT, "files": {"\0written": 0, "a.py": 5}},
+    ],
+)
+def test_a_damaged_cache_entry_means_reading_again(source, private_cache, entry):
+    import marshal
+
+    index_of(source, "childpkg")
+    (cache_file,) = private_cache.rglob("childpkg-*")
+    cache_file.write_bytes(entry if isinstance(entry, bytes) else marshal.dumps(entry))
+    assert "Detector" in registered(index_of(source, "childpkg"), "childpkg.registry:MODELS")
