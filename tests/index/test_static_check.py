@@ -330,3 +330,27 @@ def test_sources_that_break_the_parser_or_loop_are_survived(tmp_path):
     index.resolve()
     cfg = Config(dict(model=dict(type="P", anything=1)))
     assert [p.severity for p in check(cfg, index=index)] == []
+
+
+def test_imported_registries_and_a_static_index_together(capsys, monkeypatch):
+    from pathlib import Path
+
+    examples = Path(__file__).parents[2] / "examples"
+    monkeypatch.chdir(examples)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    config = "configs/toydet_mlp-large_voc-24e.py"
+    options = ["--cfg-options", "model.backbone.type=MLp"]
+    outputs = []
+    for flags in (
+        [],
+        ["--import", "toydet.registry"],
+        ["--import", "toydet.registry", "--scan", "toydet"],
+    ):
+        assert main(["check", config, *flags, *options]) == 1
+        outputs.append(capsys.readouterr().out)
+    static, imported, both = outputs
+    assert "not registered in scope 'toydet'" in static
+    assert "not registered in the registries searched" in imported
+    # With both, a type is looked up in the imported registries, then in the index.
+    assert "not registered in scope 'toydet'" in both
+    assert static.splitlines()[1:] == imported.splitlines()[1:] == both.splitlines()[1:]
