@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 from cfgkit.config import Config
 from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.config.provenance import last_written
-from cfgkit.config.references import read_by_runner, runner_keys
+from cfgkit.config.references import RUNNER_KEYS, read_by_runner, runner_keys
 from cfgkit.errors import PackageNotFoundError, did_you_mean
 from cfgkit.key_paths import dotted
 from cfgkit.keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, DELETE_KEY, SCOPE_KEY, TYPE_KEY
@@ -131,23 +131,52 @@ def check(
     """
     scope = cfg.get(DEFAULT_SCOPE_KEY)
     scope = scope if isinstance(scope, str) and scope else None
-    catalogs: list[_Catalog] = []
+    imported: list[_Catalog] = []
     if index is None or registries is not None:
         chosen = list(registries) if registries is not None else default_registries(cfg)
-        catalogs.append(_Registries(chosen, imports))
+        imported.append(_Registries(chosen, imports))
     problems: list[Problem] = []
+    statics: dict[Optional[str], _StaticCatalog] = {}
     if index is not None:
-        static = _StaticCatalog(index, scope)
-        catalogs.append(static)
-        problems.extend(static.preamble(cfg))
+        statics[scope] = _StaticCatalog(index, scope)
+        problems.extend(statics[scope].preamble(cfg))
     kinds: dict[KeyPath, Any] = {}
+    scopes: dict[KeyPath, Optional[str]] = {}
     tree = cfg.to_dict()
+    used = _scopes_used(tree, index)
     read = runner_keys(tree)
+    if read is None and index is not None:
+        # A fragment read from an OpenMMLab project (a base with only `unet = dict(...)`):
+        # its keys count as a runner would read them once a config includes it.
+        read = RUNNER_KEYS
     found: list[Problem] = []
     for path, node in _typed_dicts(tree):
         kinds[path] = node[TYPE_KEY]
-        popped = _popped_by_parent(path, kinds, catalogs)
-        for problem in _check_dict(cfg, path, node, catalogs, popped):
+        enclosing = _enclosing(path, kinds)
+        here = scope if enclosing is None else scopes[enclosing[0]]
+        popped: frozenset[str] = frozenset()
+        picked = False  # the enclosing class may pick this dict's class itself
+        if enclosing is not None and isinstance(kinds[enclosing[0]], str):
+            outer, parameter = enclosing
+            parent = _catalogs(imported, statics, index, scopes[outer])
+            here = _first(c.scope_set(kinds[outer], parameter) for c in parent) or here
+            picked = any(c.reads_type(kinds[outer], parameter) for c in parent)
+            if outer == _direct_parent(path):
+                popped = frozenset(k for c in parent for k in c.popped(kinds[outer], parameter))
+        if isinstance(node.get(SCOPE_KEY), str) and node[SCOPE_KEY]:
+            here = node[SCOPE_KEY]  # build_from_cfg switches to it for this dict and below
+        scopes[path] = here
+        catalogs = _catalogs(imported, statics, index, here)
+        for catalog in catalogs:
+            if isinstance(catalog, _StaticCatalog):
+                catalog.other_scopes = used
+        for problem in _check_dict(cfg, path, node, catalogs, popped, picked):
+            if problem.severity == ERROR and picked and problem.key == dotted((*path, TYPE_KEY)):
+                problem = problem._replace(
+                    severity=NOTE,
+                    message=f"{problem.message} (the class taking this dict reads its type "
+                    "itself, so it may not be a registry name)",
+                )
             if problem.severity == ERROR and read and not read_by_runner(path[0], read):
                 # Nothing builds a helper key's dicts (train_pipeline, albu_train_transforms)
                 # unless a key the runner reads copies them, where they are checked again.
@@ -311,8 +340,9 @@ _NOT_REGISTRY_KEYS = frozenset(
 )
 # Types that name an mmcv.ops function, not a registered class (mmdet's nms configs).
 _OPS_NAMES = frozenset({"nms", "soft_nms", "nms_rotated", "batched_nms"})
-# Transforms that hand their sub-dicts to another library (albumentations).
-_FOREIGN_WRAPPERS = frozenset({"Albu", "Albumentations"})
+# Transforms that hand their sub-dicts to another library: albumentations' wrappers
+# (mmdet's Albu, mmpretrain's Albumentations, mmpose's Albumentation) by name.
+_FOREIGN_PREFIX = "albu"
 
 
 def _builder_keys(path: KeyPath) -> frozenset[str]:
@@ -357,7 +387,9 @@ def _typed_dicts(tree: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]
         if TYPE_KEY in tree:
             yield path, tree
             kind = tree[TYPE_KEY]
-            if isinstance(kind, str) and kind.rpartition(".")[2] in _FOREIGN_WRAPPERS:
+            if isinstance(kind, str) and kind.rpartition(".")[2].lower().startswith(
+                _FOREIGN_PREFIX
+            ):
                 return
         for key, value in tree.items():
             yield from _typed_dicts(value, (*path, key))
@@ -366,22 +398,65 @@ def _typed_dicts(tree: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]
             yield from _typed_dicts(value, (*path, index))
 
 
-def _popped_by_parent(
-    path: KeyPath, kinds: dict[KeyPath, Any], catalogs: Sequence[_Catalog]
-) -> frozenset[str]:
-    """Keys the constructor of the enclosing typed dict takes out of the dict at ``path``
-    (DETRHead pops ``bg_cls_weight`` from its ``loss_cls``) before building it."""
+def _catalogs(
+    imported: list[_Catalog],
+    statics: dict[Optional[str], _StaticCatalog],
+    index: Optional[Index],
+    scope: Optional[str],
+) -> list[_Catalog]:
+    """Where a dict built in ``scope`` is looked up: the imported registries, then the
+    static index's registries of that scope (one catalog per scope, made when first needed)."""
+    if index is None:
+        return imported
+    if scope not in statics:
+        # Building in a scope imports its registries: read that package's instead.
+        unread = scope is not None and scope not in index.scopes() and _module_name(scope)
+        if unread and index.scan_with_requirements(scope):  # type: ignore[arg-type]
+            index.scan_parents()
+        statics[scope] = _StaticCatalog(index, scope)
+    return [*imported, statics[scope]]
+
+
+def _scopes_used(tree: Any, index: Optional[Index]) -> set[Optional[str]]:
+    """The scopes a config names besides its default: ``_scope_`` values, and the scopes
+    of ``scope.Name`` types."""
+    if index is None:
+        return set()
+    found: set[Optional[str]] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            scope = node.get(SCOPE_KEY)
+            if isinstance(scope, str):
+                found.add(scope)
+            kind = node.get(TYPE_KEY)
+            if isinstance(kind, str) and "." in kind and _module_name(kind.partition(".")[0]):
+                found.add(kind.partition(".")[0])
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(node)
+    return found
+
+
+def _first(values: Iterable[Optional[str]]) -> Optional[str]:
+    return next((v for v in values if v), None)
+
+
+def _enclosing(path: KeyPath, kinds: dict[KeyPath, Any]) -> Optional[tuple[KeyPath, str]]:
+    """The nearest typed dict above ``path`` and the key of it that holds ``path``."""
+    for cut in range(len(path) - 1, -1, -1):
+        if path[:cut] in kinds:
+            key = path[cut]
+            return (path[:cut], key) if isinstance(key, str) else None
+    return None
+
+
+def _direct_parent(path: KeyPath) -> KeyPath:
+    """The dict whose key holds the dict at ``path`` (through one list: ``loss=[...]``)."""
     if path and isinstance(path[-1], int):
         path = path[:-1]
-    if not path or not isinstance(path[-1], str):
-        return frozenset()
-    parent = kinds.get(path[:-1])
-    if not isinstance(parent, str):
-        return frozenset()
-    keys: set[str] = set()
-    for catalog in catalogs:
-        keys.update(catalog.popped(parent, path[-1]))
-    return frozenset(keys)
+    return path[:-1]
 
 
 def _where(cfg: Config, path: KeyPath) -> tuple[Optional[str], Optional[int]]:
@@ -425,6 +500,14 @@ class _Catalog:
     def popped(self, kind: str, parameter: str) -> set[str]:
         """Keys what ``kind`` builds takes out of its dict argument ``parameter``."""
         return set()
+
+    def scope_set(self, kind: str, parameter: str) -> Optional[str]:
+        """The scope what ``kind`` builds sets on its dict argument ``parameter``."""
+        return None
+
+    def reads_type(self, kind: str, parameter: str) -> bool:
+        """Tell whether what ``kind`` builds reads its ``parameter`` dict's type itself."""
+        return False
 
 
 class _Registries(_Catalog):
@@ -477,6 +560,8 @@ class _StaticCatalog(_Catalog):
             start = start + [k for k in index.roots() if k not in covered]
         self.searched = self._with_ancestors(start)
         self._found: dict[str, Optional[list[Registration]]] = {}
+        # The other scopes the config builds in: set by check() for the whole config.
+        self.other_scopes: set[Optional[str]] = set()
 
     def _with_ancestors(self, keys: Sequence[str]) -> list[str]:
         searched: dict[str, None] = {}
@@ -552,6 +637,12 @@ class _StaticCatalog(_Catalog):
             keys.update(self.index.popped(registration, parameter))
         return keys
 
+    def scope_set(self, kind: str, parameter: str) -> Optional[str]:
+        return _first(self.index.scope_set(r, parameter) for r in self._lookup(kind) or ())
+
+    def reads_type(self, kind: str, parameter: str) -> bool:
+        return any(self.index.reads_type(r, parameter) for r in self._lookup(kind) or ())
+
     def _registrations(self, name: str, keys: Sequence[str]) -> Optional[list[Registration]]:
         found: list[Registration] = []
         for key in keys:
@@ -572,8 +663,16 @@ class _StaticCatalog(_Catalog):
         if self.blind:
             return None
         scope = kind.partition(".")[0] if "." in kind else None
-        if scope is not None and scope not in self.index.scopes() and _importable_path(kind, ()):
-            return _path_note(cfg, path, kind)
+        if scope is not None and scope not in self.index.scopes():
+            if _importable_path(kind, ()):
+                return _path_note(cfg, path, kind)
+            return _problem(
+                cfg,
+                NOTE,
+                (*path, TYPE_KEY),
+                f"{kind!r} names the scope {scope!r}, which is not installed here, so it was "
+                "not checked (build would import it)",
+            )
         suggestion = did_you_mean(kind.rpartition(".")[2], self.names())
         dynamic = self._dynamic(kind, path)
         if dynamic is not None:
@@ -596,7 +695,28 @@ class _StaticCatalog(_Catalog):
                 f"custom import that was not found ({', '.join(self.index.unfound_imports)})",
                 suggestion,
             )
+        elsewhere = self._in_other_scope(kind)
+        if elsewhere is not None:
+            return _problem(
+                cfg,
+                NOTE,
+                (*path, TYPE_KEY),
+                f"{kind!r} is not registered in scope {self.scope!r} but in {elsewhere!r}, "
+                "which this config also builds in (a dict handed to a class built there is "
+                "built there too)",
+                suggestion,
+            )
         return _problem(cfg, ERROR, (*path, TYPE_KEY), self._unknown_text(kind), suggestion)
+
+    def _in_other_scope(self, kind: str) -> Optional[str]:
+        """A scope the config also builds in (``_scope_='mmdet'``, ``type='mmdet.X'``) whose
+        registries of the same trees have ``kind``."""
+        roots = {self.index.root(k) for k in self.searched}
+        for scope in sorted(s for s in self.other_scopes - {self.scope} if s):
+            keys = [k for k in self.index.in_scope(scope) if self.index.root(k) in roots]
+            if self._registrations(kind, self._with_ancestors(keys)):
+                return scope
+        return None
 
     def _unknown_text(self, kind: str) -> str:
         if self.scope is None:
@@ -609,21 +729,73 @@ class _StaticCatalog(_Catalog):
     def _dynamic(self, kind: str, path: KeyPath) -> Optional[tuple[str, str, int]]:
         """A registry searched that registers names at run time and could hold ``kind``:
         one whose run-time names start with a known prefix ``kind`` has, or, for names
-        nothing is known of, one the key path points to (``optimizer`` for the optimizer
-        registry): one such registry does not make every unknown name a maybe."""
-        keys = [str(p) for p in path if isinstance(p, str)]
-        last = _stem(keys[-1]) if keys else ""
+        nothing is known of, one that builds the dict at this key path (:func:`_builders`:
+        the optimizer registry for ``optim_wrapper.optimizer``, the model registry under
+        ``model``): one such registry does not make every unknown name a maybe."""
+        builders = _builders(path)
         for key in self.searched:
             for prefix, module, lineno in self.index.runtime_registrations(key):
                 registry = self.index.registries[key]
                 if prefix and kind.startswith(prefix):
                     return registry.name, module, lineno
-                if not prefix and last and last == _stem(registry.name):
+                if not prefix and _stem(registry.name) in builders:
                     return registry.name, module, lineno
         return None
 
     def names(self) -> list[str]:
         return self.index.names(self.searched)
+
+
+# Which registries build the dicts under a top-level key (mmengine's registry names), as
+# its Runner and the models it builds use them.
+_BUILT_UNDER = {
+    "model": ("model", "task util", "weight initializer"),
+    "optim_wrapper": ("optim_wrapper", "optimizer wrapper constructor"),
+    "param_scheduler": ("parameter scheduler",),
+    "default_hooks": ("hook",),
+    "custom_hooks": ("hook",),
+    "visualizer": ("visualizer",),
+    "vis_backends": ("vis_backend",),
+    "log_processor": ("log_processor",),
+    "train_cfg": ("loop",),
+    "val_cfg": ("loop",),
+    "test_cfg": ("loop",),
+    "model_wrapper_cfg": ("model_wrapper",),
+    "strategy": ("strategy",),
+}
+# Keys that name what builds the dicts below them, at any depth.
+_BUILT_BY_KEY = {
+    "dataset": ("dataset",),
+    "datasets": ("dataset",),
+    "sampler": ("data sampler",),
+    "batch_sampler": ("data sampler",),
+    "collate_fn": ("function",),
+    "pipeline": ("transform",),
+    "transforms": ("transform",),
+}
+
+
+def _builders(path: KeyPath) -> set[str]:
+    """The stems of the registries that may build the dict at ``path``: by the top-level
+    key (everything under ``model`` is built by the model registry and its helpers), by a
+    key on the way that names its builder (``dataset``, ``pipeline``, ``*_pipeline``), and
+    by the last key itself (``optimizer``, ``diffusion_scheduler``)."""
+    keys = [p for p in path if isinstance(p, str)]
+    if not keys:
+        return set()
+    found = {_stem(keys[-1])}
+    top = keys[0]
+    names = list(_BUILT_UNDER.get(top, ()))
+    if top.endswith("_dataloader"):
+        names.append("dataset")
+    if top.endswith("_evaluator"):
+        names.extend(("metric", "evaluator"))
+    for key in keys:
+        names.extend(_BUILT_BY_KEY.get(key, ()))
+        if key.endswith("_pipeline"):
+            names.append("transform")
+    found.update(_stem(n) for n in names)
+    return found
 
 
 def _stem(name: str) -> str:
@@ -663,6 +835,7 @@ def _check_dict(
     node: dict[str, Any],
     catalogs: Sequence[_Catalog],
     popped: frozenset[str] = frozenset(),
+    picked: bool = False,
 ) -> list[Problem]:
     kind = node[TYPE_KEY]
     if isinstance(kind, str):
@@ -692,8 +865,10 @@ def _check_dict(
         signatures = [_runtime_signature(kind)]
     else:
         return [_problem(cfg, ERROR, (*path, TYPE_KEY), f"type must be a name, not {kind!r}")]
-    if any(s is None for s in signatures):
-        return []  # one of the candidates takes what nobody can tell
+    if picked or any(s is None for s in signatures):
+        # One of the candidates takes what nobody can tell, or the class taking this dict
+        # picks what it builds itself (the registered class of that name may not be it).
+        return []
     return _check_arguments(cfg, path, node, signatures, popped)  # type: ignore[arg-type]
 
 

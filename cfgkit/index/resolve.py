@@ -333,7 +333,7 @@ class Index:
         """The key of the registry ``expression`` names in ``module``, or None."""
         if expression is None:
             return None
-        found = self.definition(module, expression)
+        found = self.definition(module, expression) or self._absolute(expression)
         if found is None or found[2][0] != "registry":
             return None
         where, name, definition = found
@@ -450,6 +450,15 @@ class Index:
             self._signatures[key] = self._parameters_of(target[0], target[1])
         return self._signatures[key]
 
+    def _absolute(self, path: str) -> Optional[tuple[str, str, Any]]:
+        """What a dotted import path (``'pkg.registry.MODELS'``) names, or None."""
+        parts = path.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = ".".join(parts[:cut])
+            if self._is_module(module):
+                return self.definition(module, ".".join(parts[cut:]))
+        return None
+
     def at_path(self, path: str) -> Optional[Registration]:
         """What a dotted import path names (``'mmdet.models.RetinaNet'``, as a pure-Python
         config's ``type`` or a dotted type that ``build`` imports), as a registration of no
@@ -487,7 +496,7 @@ class Index:
         for entry in order:
             if entry is None:
                 return None  # a base that cannot be read comes first
-            _, _, (_, _, _, init, opaque, _) = entry
+            _, _, (_, _, _, init, opaque, _, _, _) = entry
             if opaque:
                 return None
             if init is not None:
@@ -500,7 +509,7 @@ class Index:
         """C3 linearisation of a class; a base that cannot be read is a ``None`` leaf."""
         if depth > _MAX_DEPTH:
             return None
-        module, _, (_, _, bases, _, _, _) = found
+        module, _, (_, _, bases, _, _, _, _, _) = found
         sequences: list[list[Any]] = []
         direct: list[Any] = []
         for base in bases:
@@ -535,17 +544,37 @@ class Index:
     def popped(self, registration: Registration, parameter: str) -> set[str]:
         """Keys the constructors of what ``registration`` builds take out of the dict given
         as ``parameter`` before building it (every ``__init__`` up the class's bases)."""
+        keys: set[str] = set()
+        for entry in self._classes(registration):
+            keys.update(entry[2][5].get(parameter, ()))
+        return keys
+
+    def scope_set(self, registration: Registration, parameter: str) -> Optional[str]:
+        """The scope the constructor builds its ``parameter`` dict in, if it sets one."""
+        for entry in self._classes(registration):
+            if parameter in entry[2][6]:
+                return str(entry[2][6][parameter])
+        return None
+
+    def reads_type(self, registration: Registration, parameter: str) -> bool:
+        """Tell whether the class (or a base) reads the ``'type'`` of its ``parameter`` dict
+        itself: of a name that is the parameter's, or one's start (``vis_kwargs`` of
+        ``vis_kwargs_list``)."""
+        for entry in self._classes(registration):
+            for name in entry[2][7]:
+                if parameter.startswith(name) or name.startswith(parameter):
+                    return True
+        return False
+
+    def _classes(self, registration: Registration) -> list[tuple[str, str, Any]]:
+        """The readable classes up the bases of what ``registration`` builds."""
         target = registration.target
         if target is None or target[0] == "params":
-            return set()
+            return []
         found = self.definition(target[0], target[1], scanned_only=True)
         if found is None or found[2][0] != "class":
-            return set()
-        keys: set[str] = set()
-        for entry in self._mro(found, 0) or [found]:
-            if entry is not None:
-                keys.update(entry[2][5].get(parameter, ()))
-        return keys
+            return []
+        return [entry for entry in self._mro(found, 0) or [found] if entry is not None]
 
     # -- queries for the checker ---------------------------------------------------------------
 

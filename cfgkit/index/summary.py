@@ -14,12 +14,15 @@ A summary is a dict:
 ``stars``
     Modules imported with ``from m import *``.
 ``defs``
-    ``{name: definition}``, the module-level names: ``('class', line, bases, init, opaque)``
-    (``init`` the parameters of its own ``__init__`` or None when it has none; ``opaque`` when
-    something other than ``__init__`` may decide its signature: a metaclass, ``__new__``,
-    a class decorator), ``('function', line, parameters or None)``, ``('registry', line,
-    name, parent, scope)``, ``('alias', expression)``, ``('helper', line, parameters,
-    defaults, registry parameter, name rule, target rule)``.
+    ``{name: definition}``, the module-level names: ``('class', line, bases, init, opaque,
+    popped, scoped, reads_type)`` (``init`` the parameters of its own ``__init__`` or None
+    when it has none; ``opaque`` when something other than ``__init__`` may decide its
+    signature: a metaclass, ``__new__``, a class decorator; ``popped`` the keys ``__init__``
+    takes out of each dict parameter; ``scoped`` the scope it sets on one,
+    ``cfg['_scope_'] = 'mmdet'``; ``reads_type`` the names whose ``'type'`` a method reads
+    itself), ``('function', line, parameters or None)``, ``('registry', line, name, parent,
+    scope)``, ``('alias', expression)``, ``('helper', line, parameters, defaults, registry
+    parameter, name rule, target rule)``.
 ``registrations``
     ``(registry, names, target, line, dynamic)``: ``names`` the registered names or None
     for the target's ``__name__``; ``target`` an expression, or ``('params', parameters)``
@@ -41,6 +44,8 @@ import ast
 import bisect
 import warnings
 
+from cfgkit.keys import SCOPE_KEY
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
@@ -48,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "summarise"]
 
 # Bump when the shape of a summary changes (cached summaries of another format are ignored).
-FORMAT = 5
+FORMAT = 10
 
 _REGISTER = ("register_module", "_register_module")
 _HARMLESS_METACLASSES = ("ABCMeta", "abc.ABCMeta")
@@ -101,8 +106,14 @@ class _Summary:
         self.calls: list[Any] = []
         # Names each call inside a function can see from that function's own imports.
         self.function_imports: dict[int, dict[str, str]] = {}
+        # What a function's own `from m import X` binds X to, as an absolute path.
+        self.function_registries: dict[tuple[int, str], str] = {}
+        # The function (id) each call inside a function belongs to.
+        self.call_functions: dict[int, int] = {}
         # The lines that mention register_module: only the bodies that hold one are walked.
         self.register_lines: list[int] = []
+        # The lines with a 'type' string: only classes that hold one are read for it.
+        self.type_lines: list[int] = []
 
     def result(self) -> dict[str, Any]:
         return {
@@ -262,12 +273,18 @@ class _Summary:
                 opaque = True
         init = None
         popped: dict[str, list[str]] = {}
+        scoped: dict[str, str] = {}
         for statement in node.body:
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if statement.name == "__init__":
                     init = None if statement.decorator_list else parameters(statement, True)
                     opaque = opaque or bool(statement.decorator_list)
-                    popped = _popped(statement)
+                    methods = {
+                        m.name: m
+                        for m in node.body
+                        if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    }
+                    popped, scoped = _popped(statement, methods)
                 elif statement.name in ("__new__", "__signature__", "__init_subclass__"):
                     opaque = True
             elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
@@ -278,7 +295,10 @@ class _Summary:
                     opaque = True
         others = self.decorators(node)
         self.dynamic_body(node.body, {})
-        self.defs[node.name] = ("class", node.lineno, bases, init, opaque or others, popped)
+        reads_type = _reads_type(node) if self.mentions(node, self.type_lines) else []
+        self.defs[node.name] = (
+            "class", node.lineno, bases, init, opaque or others, popped, scoped, reads_type
+        )  # fmt: skip
 
     def function_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         helper = self.helper(node)
@@ -374,6 +394,13 @@ class _Summary:
         named: bool = True,
     ) -> None:
         registry = self.register_call(call)
+        if in_function and registry is not None:
+            # A registry the function imports itself: named by its absolute path.
+            head, dot, rest = registry.partition(".")
+            owner = self.call_functions.get(id(call))
+            absolute = self.function_registries.get((owner, head)) if owner else None
+            if absolute is not None:
+                registry = absolute + dot + rest
         private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
         name_node = (
             _argument(call, "module_name" if private else "name", 1 if private else 0)
@@ -399,9 +426,10 @@ class _Summary:
                 dynamic = ""
         self.registrations.append((registry, names, target, line, dynamic))
 
-    def mentions(self, node: ast.AST) -> bool:
-        """Tell whether ``node``'s lines (its decorators left out) mention register_module."""
-        lines = self.register_lines
+    def mentions(self, node: ast.AST, lines: Optional[list[int]] = None) -> bool:
+        """Tell whether ``node``'s lines (its decorators left out) are among ``lines`` (by
+        default those that mention register_module)."""
+        lines = self.register_lines if lines is None else lines
         first = bisect.bisect_left(lines, getattr(node, "lineno", 0))
         return first < len(lines) and lines[first] <= (getattr(node, "end_lineno", None) or 1 << 30)
 
@@ -489,27 +517,127 @@ def _value(node: ast.expr, bound: dict[str, ast.expr]) -> Any:
     return names if names is not None else dotted(node)
 
 
-def _popped(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[str]]:
-    """``{parameter: keys}`` an ``__init__`` takes out of its dict arguments before passing
-    them on (``loss_cls.pop('bg_cls_weight')``, ``del cfg['x']``)."""
-    names = {a.arg for a in (*function.args.args, *function.args.kwonlyargs)}
+def _popped(
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    methods: Optional[dict[str, Any]] = None,
+    outer: Optional[dict[str, str]] = None,
+) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """What an ``__init__`` does to its dict arguments before passing them on: the keys it
+    takes out (``loss_cls.pop('bg_cls_weight')``, ``del cfg['x']``), and the scope it builds
+    them in (``cfg['_scope_'] = 'mmdet'``, ``cfg.update(_scope_='mmdet')``); also in the
+    class's own methods it hands them to (``self._init_ema_model(self._ema_config)``), one
+    call deep.
+
+    Args:
+        function: The ``__init__`` (or a method it calls).
+        methods: The class's methods, to follow calls into (None: not followed).
+        outer: For a method: which of its parameters hold which ``__init__`` parameter.
+    """
+    # Each parameter, and the names that hold it or a copy of it (`self.cfg = cfg`,
+    # `cfg_ = cfg.copy()`), as written: what they lose, the parameter's dict loses.
+    if outer is None:
+        holders = {a.arg: a.arg for a in (*function.args.args, *function.args.kwonlyargs)}
+    else:
+        holders = dict(outer)
+    nodes = list(ast.walk(function))
+    for node in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            source = node.value
+            if isinstance(source, ast.Call) and not source.args:
+                source = source.func.value if _is_copy(source.func) else source  # type: ignore[attr-defined]
+            elif isinstance(source, ast.Call) and len(source.args) == 1 and _is_copy(source.func):
+                source = source.args[0]  # copy.deepcopy(cfg)
+            holder, holding = dotted(source), dotted(node.targets[0])
+            if holder in holders and holding is not None and holding not in holders:
+                holders[holding] = holders[holder]
     popped: dict[str, list[str]] = {}
-    for node in ast.walk(function):
-        owner = key = None
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "pop"
-            and node.args
-        ):
-            owner, key = _name(node.func.value), _constant(node.args[0])
+    scoped: dict[str, str] = {}
+    for node in nodes:
+        owner: Optional[str] = None
+        key: Any = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "pop" and node.args:
+                owner, key = dotted(node.func.value), _constant(node.args[0])
+            elif node.func.attr == "update" and dotted(node.func.value) in holders:
+                for keyword in node.keywords:
+                    value = _constant(keyword.value)
+                    if keyword.arg == SCOPE_KEY and isinstance(value, str):
+                        scoped[holders[dotted(node.func.value) or ""]] = value
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 if isinstance(target, ast.Subscript):
-                    owner, key = _name(target.value), _constant(target.slice)
-        if owner in names and isinstance(key, str):
-            popped.setdefault(owner, []).append(key)
-    return popped
+                    owner, key = dotted(target.value), _constant(target.slice)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            value = _constant(node.value)
+            if (
+                isinstance(target, ast.Subscript)
+                and dotted(target.value) in holders
+                and _constant(target.slice) == SCOPE_KEY
+                and isinstance(value, str)
+            ):
+                scoped[holders[dotted(target.value) or ""]] = value
+        if owner in holders and isinstance(key, str):
+            popped.setdefault(holders[owner or ""], []).append(key)
+    for node in nodes if methods else ():
+        called = _self_method(node, methods or {})
+        if called is None:
+            continue
+        method, call = called
+        parameters_of = [a.arg for a in method.args.args[1:]]
+        passed = dict(zip(parameters_of, call.args))
+        passed.update((k.arg, k.value) for k in call.keywords if k.arg)
+        inner = {
+            name: holders[dotted(value) or ""]
+            for name, value in passed.items()
+            if dotted(value) in holders
+        }
+        if inner:
+            more, more_scoped = _popped(method, None, inner)
+            for parameter, keys in more.items():
+                popped.setdefault(parameter, []).extend(keys)
+            for parameter, value in more_scoped.items():
+                scoped.setdefault(parameter, value)
+    return popped, scoped
+
+
+def _self_method(node: ast.AST, methods: dict[str, Any]) -> Optional[tuple[Any, ast.Call]]:
+    """``(method, call)`` for a call ``self.method(...)`` of one of ``methods``."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return None
+    if _name(node.func.value) != "self" or node.func.attr not in methods:
+        return None
+    return methods[node.func.attr], node
+
+
+def _is_copy(function: ast.expr) -> bool:
+    """``x.copy``, ``copy.copy``, ``copy.deepcopy``, ``deepcopy``."""
+    name = dotted(function) or ""
+    return name.rpartition(".")[2] in ("copy", "deepcopy")
+
+
+def _reads_type(node: ast.ClassDef) -> list[str]:
+    """The names whose ``'type'`` a class's methods read themselves (``cfg['type']``,
+    ``self.block_cfgs.pop('type')``; ``self.`` and trailing underscores left out): a dict
+    such a class takes may name a class it picks without a registry (mmocr's ResNet picks
+    its block from ``block_cfgs['type']``, mmagic's hook its sampler from a sample dict)."""
+    names: set[str] = set()
+    for child in ast.walk(node):
+        owner = None
+        if isinstance(child, ast.Subscript) and _constant(child.slice) == "type":
+            owner = child.value
+        elif (
+            isinstance(child, ast.Call)
+            and isinstance(child.func, ast.Attribute)
+            and child.func.attr in ("pop", "get")
+            and child.args
+            and _constant(child.args[0]) == "type"
+        ):
+            owner = child.func.value
+        name = dotted(owner) if owner is not None else None
+        if name is not None:
+            names.add(name.rpartition(".")[2].rstrip("_"))
+    return sorted(n for n in names if n)
 
 
 def _subscripted(node: ast.expr) -> ast.expr:
@@ -593,6 +721,12 @@ def summarise(source: bytes, module: str, is_package: bool, filename: str = "<so
             for number, line in enumerate(source.splitlines(), 1)
             if b"register_module" in line
         ]
+    if b"'type'" in source or b'"type"' in source:
+        summary.type_lines = [
+            number
+            for number, line in enumerate(source.splitlines(), 1)
+            if b"'type'" in line or b'"type"' in line
+        ]
     imports: dict[int, dict[str, str]] = {}
     functions = ast.walk(tree) if summary.register_lines else ()
     for function in functions:
@@ -603,10 +737,17 @@ def summarise(source: bytes, module: str, is_package: bool, filename: str = "<so
             for node in ast.walk(function):
                 if isinstance(node, ast.ImportFrom):
                     local.update((a.asname or a.name, a.name) for a in node.names)
+                    origin = summary.absolute(node.module, node.level)
+                    if origin is not None:
+                        summary.function_registries.update(
+                            ((id(function), a.asname or a.name), f"{origin}.{a.name}")
+                            for a in node.names
+                        )
             if local:
                 for node in ast.walk(function):
                     if isinstance(node, ast.Call):
                         imports[id(node)] = local
+                        summary.call_functions[id(node)] = id(function)
     summary.function_imports = imports
     summary.statements(tree.body, {})
     return summary.result()

@@ -193,3 +193,90 @@ def registered_class(registry: str, name: str, parameter: str) -> str:
         f"from {registry} import MODELS\n\n\n@MODELS.register_module()\nclass {name}:\n"
         f"    def __init__(self, {parameter}):\n        pass\n"
     )
+
+
+# `otherpkg` plays a project built on `childpkg` (as mmocr on mmdet): classes that hand
+# their dict arguments on in ways a static check must follow.
+OTHERPKG = {
+    "otherpkg/__init__.py": "raise RuntimeError('otherpkg must not be imported')\n",
+    "otherpkg/registry.py": """\
+        from basepkg.registry import MODELS as BASE_MODELS
+        from cfgkit.registry import Registry
+
+        MODELS = Registry('model', parent=BASE_MODELS)
+        """,
+    "otherpkg/models.py": """\
+        import copy
+
+        from .registry import MODELS
+
+
+        @MODELS.register_module()
+        class Wrapper:
+            def __init__(self, cfg):
+                cfg['_scope_'] = 'childpkg'  # built with childpkg's registries
+
+
+        @MODELS.register_module()
+        class Picker:
+            def __init__(self, block_cfg, depth=1):
+                self.block = self._make(block_cfg)
+
+            def _make(self, block_cfg):
+                if block_cfg['type'] == 'Own':  # picks the class itself
+                    return None
+
+
+        @MODELS.register_module()
+        class Holder:
+            def __init__(self, vision, ema):
+                self.vision_cfg = vision
+                self.vision_cfg.pop('add_ln')
+                self._ema = copy.deepcopy(ema)
+                self._init_ema(self._ema)
+
+            def _init_ema(self, ema_config):
+                self.start = ema_config.pop('start_iter', 0)
+
+
+        @MODELS.register_module()
+        class Strict:
+            def __init__(self, width):
+                pass
+
+
+        @MODELS.register_module()
+        class Loose:
+            def __init__(self, **kwargs):
+                pass
+
+
+        @MODELS.register_module()
+        class Albumentation:
+            def __init__(self, transforms):
+                pass
+        """,
+}
+
+# `dynpkg` plays mmagic: its model registry also takes every name of a library at run time.
+DYNPKG = {
+    "dynpkg/__init__.py": "",
+    "dynpkg/registry.py": """\
+        from basepkg.registry import MODELS as BASE_MODELS
+        from cfgkit.registry import Registry
+
+        MODELS = Registry('model', parent=BASE_MODELS)
+        """,
+    "dynpkg/models.py": """\
+        def register_library_models():
+            import library
+
+            from .registry import MODELS
+
+            for name in dir(library):
+                MODELS.register_module(name=name, module=getattr(library, name))
+
+
+        register_library_models()
+        """,
+}

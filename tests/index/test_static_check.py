@@ -354,3 +354,97 @@ def test_imported_registries_and_a_static_index_together(capsys, monkeypatch):
     # With both, a type is looked up in the imported registries, then in the index.
     assert "not registered in scope 'toydet'" in both
     assert static.splitlines()[1:] == imported.splitlines()[1:] == both.splitlines()[1:]
+
+
+@pytest.fixture
+def other(project):
+    from tests.index.projects import OTHERPKG
+
+    write_files(project, OTHERPKG)
+    return project
+
+
+def other_problems(project, **model):
+    cfg = Config(dict(default_scope="otherpkg", model=model))
+    return check(cfg, index=static_index(cfg, path=[str(project)]))
+
+
+def test_a_constructor_that_sets_a_scope_on_its_dict_is_followed(other):
+    found = other_problems(other, type="Wrapper", cfg=dict(type="ResNet", depth=50))
+    assert "error" not in {p.severity for p in found}  # ResNet is childpkg's
+    found = other_problems(other, type="Wrapper", cfg=dict(type="ResNet", depht=50))
+    assert ("error", "model.cfg.depht") in summary(found)
+
+
+def test_a_scope_key_in_the_config_is_followed(other):
+    found = other_problems(other, type="Loose", x=dict(type="ResNet", _scope_="childpkg", depht=1))
+    assert [p.key for p in found if p.severity == "error"] == ["model.x.depht"]
+
+
+def test_a_class_that_reads_a_dicts_type_itself(other):
+    found = other_problems(other, type="Picker", block_cfg=dict(type="Own", anything=1))
+    assert summary(found) == [("note", "model.block_cfg.type")]
+    assert "reads its type itself" in found[0].message
+    # A registered name there may not be what is built: its keywords are not judged.
+    found = other_problems(other, type="Picker", block_cfg=dict(type="Strict", anything=1))
+    assert "error" not in {p.severity for p in found}
+
+
+def test_keys_popped_through_attributes_copies_and_methods(other):
+    found = other_problems(
+        other,
+        type="Holder",
+        vision=dict(type="Strict", width=1, add_ln=True),
+        ema=dict(type="Strict", width=1, start_iter=5),
+    )
+    assert "error" not in {p.severity for p in found}
+    found = other_problems(
+        other, type="Holder", vision=dict(type="Strict", width=1, add_lm=1), ema=None
+    )
+    assert [p.key for p in found if p.severity == "error"] == ["model.vision.add_lm"]
+
+
+def test_a_registry_with_run_time_names_makes_unknown_names_notes_where_it_builds(other):
+    from tests.index.projects import DYNPKG
+
+    write_files(other, DYNPKG)
+    # dynpkg's model registry takes every name of a library at run time (its registry is
+    # imported inside the function that registers).
+    cfg = Config(
+        dict(
+            default_scope="dynpkg", model=dict(type="Plain", depth=1, unet=dict(type="UNet2DModel"))
+        )
+    )
+    found = check(cfg, index=static_index(cfg, path=[str(other)]))
+    notes = [p for p in found if p.key == "model.unet.type"]
+    assert [p.severity for p in notes] == ["note"]
+    assert "the model registry also registers names at run time (dynpkg.models" in notes[0].message
+    # childpkg's does not: there an unknown name stays an error.
+    cfg = Config(dict(default_scope="childpkg", model=dict(type="UNet2DModel")))
+    found = check(cfg, index=static_index(cfg, path=[str(other)]))
+    assert ("error", "model.type") in summary(found)
+
+
+def test_a_name_of_another_scope_the_config_builds_in_is_a_note(other):
+    model = dict(
+        type="Loose",
+        head=dict(type="childpkg.Detector", backbone=None),
+        helper=dict(type="FocalLoss"),  # childpkg's, handed to the head at run time
+    )
+    found = other_problems(other, **model)
+    (problem,) = [p for p in found if p.key == "model.helper.type"]
+    assert problem.severity == "note"
+    assert "but in 'childpkg', which this config also builds in" in problem.message
+
+
+def test_albumentations_wrappers_and_scopes_that_are_not_installed(other):
+    found = other_problems(
+        other,
+        type="Loose",
+        aug=dict(type="Albumentation", transforms=[dict(type="Blur")]),
+        backbone=dict(type="mmcls.VisionTransformer"),
+    )
+    assert "error" not in {p.severity for p in found}
+    (scoped,) = [p for p in found if p.key == "model.backbone.type"]
+    assert scoped.severity == "note"
+    assert "names the scope 'mmcls', which is not installed here" in scoped.message
