@@ -121,6 +121,50 @@ def ensure_sources() -> tuple[Optional[Path], str]:
     return sources, ""
 
 
+# More OpenMMLab projects for the static check, built on mmdet, mmpretrain, mmengine and mmcv.
+MORE_WHEELS = {
+    "mmsegmentation": ("mmseg", "1.2.2"),
+    "mmpose": ("mmpose", "1.3.2"),
+    "mmdet3d": ("mmdet3d", "1.4.0"),
+    "mmocr": ("mmocr", "1.0.1"),
+    "mmaction2": ("mmaction", "1.2.0"),
+    "mmyolo": ("mmyolo", "0.6.0"),
+    "mmagic": ("mmagic", "1.2.0"),
+    "mmrotate": ("mmrotate", "1.0.0rc1"),
+}
+
+
+def ensure_more() -> tuple[Optional[Path], str]:
+    """Download and unpack :data:`MORE_WHEELS` (without dependencies); return (folder, or
+    None, and why)."""
+    root = cache_dir()
+    site = root / "more" / "site"
+    done = site / ".complete"
+    if done.exists():
+        return site, ""
+    wheels = root / "more" / "wheels"
+    wheels.mkdir(parents=True, exist_ok=True)
+    requirements = [f"{name}=={version}" for name, (_, version) in MORE_WHEELS.items()]
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(wheels)]
+    try:
+        result = subprocess.run(
+            command + requirements, capture_output=True, text=True, timeout=900, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return None, f"cannot download the OpenMMLab wheels: {error}"
+    if result.returncode != 0:
+        return None, f"cannot download the OpenMMLab wheels: {result.stderr.strip()[-500:]}"
+    site.mkdir(parents=True, exist_ok=True)
+    for name, (_, version) in MORE_WHEELS.items():
+        found = sorted(wheels.glob(f"{name}-{version}-*.whl"))
+        if not found:
+            return None, f"pip did not produce a wheel for {name}=={version}"
+        with zipfile.ZipFile(found[0]) as archive:
+            archive.extractall(site)
+    done.touch()
+    return site, ""
+
+
 def _older_pythons() -> list[str]:
     """Interpreters of Python 3.9 to 3.12 on PATH or in pyenv, for mmcv's setup.py."""
     if sys.version_info < (3, 13):
