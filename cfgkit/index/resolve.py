@@ -96,6 +96,7 @@ class Index:
         # Registrations whose names are only known at run time: (name prefix, module, line).
         self.dynamic: dict[str, list[tuple[str, str, int]]] = {}
         self._signatures: dict[Any, Any] = {}
+        self._class_lists: dict[Any, list[tuple[str, str, Any]]] = {}
         self._requirements: Optional[dict[str, set[str]]] = None
 
     # -- what is scanned ------------------------------------------------------------------
@@ -316,6 +317,8 @@ class Index:
         if self._resolved:
             return
         self._resolved = True
+        self._signatures = {}  # a new scan may make a base readable
+        self._class_lists = {}
         self.registries = {}
         self.registrations = {}
         self.dynamic = {}
@@ -567,14 +570,21 @@ class Index:
         return False
 
     def _classes(self, registration: Registration) -> list[tuple[str, str, Any]]:
-        """The readable classes up the bases of what ``registration`` builds."""
+        """The readable classes up the bases of what ``registration`` builds (kept until
+        the next scan changes what can be read)."""
         target = registration.target
         if target is None or target[0] == "params":
             return []
+        key = tuple(target)
+        cached = self._class_lists.get(key)
+        if cached is not None:
+            return cached
         found = self.definition(target[0], target[1], scanned_only=True)
-        if found is None or found[2][0] != "class":
-            return []
-        return [entry for entry in self._mro(found, 0) or [found] if entry is not None]
+        classes: list[tuple[str, str, Any]] = []
+        if found is not None and found[2][0] == "class":
+            classes = [entry for entry in self._mro(found, 0) or [found] if entry is not None]
+        self._class_lists[key] = classes
+        return classes
 
     # -- queries for the checker ---------------------------------------------------------------
 
