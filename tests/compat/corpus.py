@@ -25,15 +25,23 @@ def cache_dir() -> Path:
 
 def ensure_corpus() -> tuple[Optional[Path], str]:
     """Download and unpack the wheels if needed; return (site folder, or None, and why)."""
-    root = cache_dir()
+    return _unpacked_wheels(cache_dir(), WHEELS)
+
+
+def _unpacked_wheels(root: Path, wheels: dict[str, str]) -> tuple[Optional[Path], str]:
+    """Download ``{distribution: version}`` wheels (without dependencies) into
+    ``root/wheels`` and unpack them side by side into ``root/site``, once; return (the site
+    folder, or None, and why)."""
     site = root / "site"
     done = site / ".complete"
     if done.exists():
         return site, ""
-    wheels = root / "wheels"
-    wheels.mkdir(parents=True, exist_ok=True)
-    requirements = [f"{name}=={version}" for name, version in WHEELS.items()]
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(wheels)]
+    downloads = root / "wheels"
+    downloads.mkdir(parents=True, exist_ok=True)
+    requirements = [f"{name}=={version}" for name, version in wheels.items()]
+    command = [
+        sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(downloads)
+    ]  # fmt: skip
     try:
         result = subprocess.run(
             command + requirements, capture_output=True, text=True, timeout=900, check=False
@@ -43,8 +51,8 @@ def ensure_corpus() -> tuple[Optional[Path], str]:
     if result.returncode != 0:
         return None, f"cannot download the OpenMMLab wheels: {result.stderr.strip()[-500:]}"
     site.mkdir(parents=True, exist_ok=True)
-    for name, version in WHEELS.items():
-        found = sorted(wheels.glob(f"{name}-{version}-*.whl"))
+    for name, version in wheels.items():
+        found = sorted(downloads.glob(f"{name}-{version}-*.whl"))
         if not found:
             return None, f"pip did not produce a wheel for {name}=={version}"
         with zipfile.ZipFile(found[0]) as archive:
@@ -135,34 +143,9 @@ MORE_WHEELS = {
 
 
 def ensure_more() -> tuple[Optional[Path], str]:
-    """Download and unpack :data:`MORE_WHEELS` (without dependencies); return (folder, or
-    None, and why)."""
-    root = cache_dir()
-    site = root / "more" / "site"
-    done = site / ".complete"
-    if done.exists():
-        return site, ""
-    wheels = root / "more" / "wheels"
-    wheels.mkdir(parents=True, exist_ok=True)
-    requirements = [f"{name}=={version}" for name, (_, version) in MORE_WHEELS.items()]
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(wheels)]
-    try:
-        result = subprocess.run(
-            command + requirements, capture_output=True, text=True, timeout=900, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return None, f"cannot download the OpenMMLab wheels: {error}"
-    if result.returncode != 0:
-        return None, f"cannot download the OpenMMLab wheels: {result.stderr.strip()[-500:]}"
-    site.mkdir(parents=True, exist_ok=True)
-    for name, (_, version) in MORE_WHEELS.items():
-        found = sorted(wheels.glob(f"{name}-{version}-*.whl"))
-        if not found:
-            return None, f"pip did not produce a wheel for {name}=={version}"
-        with zipfile.ZipFile(found[0]) as archive:
-            archive.extractall(site)
-    done.touch()
-    return site, ""
+    """Download and unpack :data:`MORE_WHEELS`; return (site folder, or None, and why)."""
+    wheels = {name: version for name, (_, version) in MORE_WHEELS.items()}
+    return _unpacked_wheels(cache_dir() / "more", wheels)
 
 
 def _older_pythons() -> list[str]:
