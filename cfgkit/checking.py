@@ -620,9 +620,7 @@ class _StaticCatalog(_Catalog):
             ):
                 self.index.scan_parents()
                 self.index.resolve()
-            roots = {self.index.root(k) for k in self.searched}
-            others = [k for k in self.index.in_scope(scope) if self.index.root(k) in roots]
-            found = self._registrations(name, self._with_ancestors(others))
+            found = self._registrations(name, self._in_trees(scope))
         if found is None and name:
             # Not registered: build imports a dotted type as a path (mmengine's get falls
             # back to it), so what the path names in the sources is what gets built.
@@ -711,12 +709,17 @@ class _StaticCatalog(_Catalog):
     def _in_other_scope(self, kind: str) -> Optional[str]:
         """A scope the config also builds in (``_scope_='mmdet'``, ``type='mmdet.X'``) whose
         registries of the same trees have ``kind``."""
-        roots = {self.index.root(k) for k in self.searched}
         for scope in sorted(s for s in self.other_scopes - {self.scope} if s):
-            keys = [k for k in self.index.in_scope(scope) if self.index.root(k) in roots]
-            if self._registrations(kind, self._with_ancestors(keys)):
+            if self._registrations(kind, self._in_trees(scope)):
                 return scope
         return None
+
+    def _in_trees(self, scope: str) -> list[str]:
+        """The registries of ``scope`` in the trees searched, and their parents: where
+        ``Registry.get`` looks a ``scope.Name`` up (``root._search_child(scope)``)."""
+        roots = {self.index.root(k) for k in self.searched}
+        keys = [k for k in self.index.in_scope(scope) if self.index.root(k) in roots]
+        return self._with_ancestors(keys)
 
     def _unknown_text(self, kind: str) -> str:
         if self.scope is None:

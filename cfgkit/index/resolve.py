@@ -85,7 +85,6 @@ class Index:
     def __init__(self, path: Optional[Sequence[str]] = None) -> None:
         self.path = list(path if path is not None else sys.path)
         self.packages: dict[str, Package] = {}
-        self.missing: list[str] = []
         # Modules a config's custom_imports name that could not be found.
         self.unfound_imports: list[str] = []
         self._modules: dict[str, _Module] = {}
@@ -108,7 +107,6 @@ class Index:
 
         if os.sep in name_or_folder or "/" in name_or_folder or os.path.isdir(name_or_folder):
             if not os.path.isdir(name_or_folder):
-                self.missing.append(name_or_folder)
                 return False
             found = folder_packages(name_or_folder)
             parent = os.path.abspath(name_or_folder)
@@ -124,7 +122,6 @@ class Index:
             return True
         found_package = find_package(top, self.path)
         if found_package is None:
-            self.missing.append(top)
             return False
         self._add(found_package)
         return True

@@ -448,3 +448,14 @@ def test_albumentations_wrappers_and_scopes_that_are_not_installed(other):
     (scoped,) = [p for p in found if p.key == "model.backbone.type"]
     assert scoped.severity == "note"
     assert "names the scope 'mmcls', which is not installed here" in scoped.message
+
+
+def test_a_name_with_the_prefix_of_run_time_names_is_a_note(project):
+    # childpkg registers `vision/<name>` for names only known at run time (in a function).
+    found = problems(project, **{"model.head": dict(_delete_=True, type="vision/Blur")})
+    (note,) = [p for p in found if p.key == "model.head.type"]
+    assert note.severity == "note"
+    assert "registers names at run time (childpkg.transforms, line" in note.message
+    # Without the prefix it is an error (a capital, so not the lower-case rule either).
+    found = problems(project, **{"model.head": dict(_delete_=True, type="Vision/Blur")})
+    assert ("error", "model.head.type") in summary(found)
