@@ -147,8 +147,6 @@ def _check(args: argparse.Namespace) -> int:
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # as python -m finds modules: the current folder first
     indexes: dict[Any, Any] = {}
-    if static and args.scan:
-        static_index(None, scan=args.scan)  # a --scan that names nothing: one usage error
     seen: set[Problem] = set()
     found: list[Problem] = []
     status = 0
@@ -166,6 +164,7 @@ def _check(args: argparse.Namespace) -> int:
         if static:
             key = (cfg.get(DEFAULT_SCOPE_KEY), repr(cfg.get(CUSTOM_IMPORTS_KEY)))
             if key not in indexes:
+                # A --scan that names nothing is a usage error, raised (once) from here.
                 indexes[key] = static_index(cfg, scan=args.scan)
             index = indexes[key]
         registries = default_registries(cfg) if args.imports or not static else None
