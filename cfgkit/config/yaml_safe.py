@@ -12,7 +12,7 @@ from cfgkit.errors import DataSyntaxError, NestingError, UnsafeYamlError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Optional
 
 __all__ = [
     "TUPLE_TAG",
@@ -66,7 +66,7 @@ def load_yaml(text: str, filename: str) -> Any:
             return None
         if "*" in text:
             _check_expansion(node, filename)
-        return loader.construct_document(node)
+        return _Constructor(loader).construct(node)
     except yaml.constructor.ConstructorError as error:
         mark = error.problem_mark
         lineno = mark.line + 1 if mark is not None else None
@@ -92,6 +92,73 @@ def load_yaml(text: str, filename: str) -> Any:
         ) from None
     finally:
         loader.dispose()
+
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_STR_TAG = "tag:yaml.org,2002:str"
+# Keys that `flatten_mapping` rewrites: merges (`<<: *base`) and `=`.
+_FLATTENED_KEY_TAGS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
+_SCALAR_TAGS = tuple(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
+
+
+class _Constructor:
+    """Builds the document from PyYAML's node tree as ``construct_document`` does, in one
+    pass without its per-node bookkeeping: maps, sequences, tuples and strings here, other
+    plain scalars by the loader's own constructors, every other tag (timestamps, sets, and
+    the Python tags that are refused) by the loader itself. A node reached twice through an
+    alias gives the same object, as in PyYAML."""
+
+    __slots__ = ("built", "loader", "scalars")
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        constructors = loader.yaml_constructors
+        self.scalars = {tag: constructors[tag] for tag in _SCALAR_TAGS}
+        self.built: dict[int, Any] = {}
+
+    def construct(self, node: Any) -> Any:
+        kind = type(node)
+        tag = node.tag
+        if kind is yaml.ScalarNode:
+            if tag == _STR_TAG:
+                return node.value
+            scalar = self.scalars.get(tag)
+            if scalar is not None:
+                return scalar(self.loader, node)
+        elif kind is yaml.MappingNode and tag == _MAP_TAG:
+            return self._mapping(node)
+        elif kind is yaml.SequenceNode and tag in (_SEQ_TAG, TUPLE_TAG):
+            built = self.built.get(id(node))
+            if built is not None:
+                return built
+            items = [self.construct(item) for item in node.value]
+            built = items if tag == _SEQ_TAG else tuple(items)
+            self.built[id(node)] = built
+            return built
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: Any) -> dict[Any, Any]:
+        built: Optional[dict[Any, Any]] = self.built.get(id(node))
+        if built is not None:
+            return built
+        if any(key.tag in _FLATTENED_KEY_TAGS for key, _ in node.value):
+            self.loader.flatten_mapping(node)
+        built = self.built[id(node)] = {}
+        construct = self.construct
+        for key_node, value_node in node.value:
+            key = construct(key_node)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                ) from None
+            built[key] = construct(value_node)
+        return built
 
 
 def _check_expansion(root: Any, filename: str) -> None:
