@@ -98,14 +98,17 @@ def read_entry(path: str) -> Any:
     except OSError:
         return None
     try:
-        with os.fdopen(descriptor, "rb") as stream:
-            if not _trusted(os.fstat(stream.fileno())):
-                return None
-            data = stream.read()
+        status = os.fstat(descriptor)
         # Only the user's own files, which nobody else can write, are read (like __pycache__).
-        return marshal.loads(data)  # noqa: S302
+        if not _trusted(status):
+            return None
+        # A plain read of the descriptor (a buffered file costs more than a small entry);
+        # entries are replaced by renames, never rewritten in place, so the size holds.
+        return marshal.loads(os.read(descriptor, status.st_size))  # noqa: S302
     except (OSError, EOFError, ValueError, TypeError):
         return None
+    finally:
+        os.close(descriptor)
 
 
 def write_entry(path: str, value: Any) -> None:

@@ -30,6 +30,7 @@ from cfgkit.config.lazy import LazyObject as CfgkitLazyObject
 from cfgkit.config.loader_names import LOADER_NAMES
 from cfgkit.config.merging import expand_dotted_keys, merge_into
 from cfgkit.config.mmengine_private import MmenginePrivateHelpers
+from cfgkit.config.parsing import paused_gc
 from cfgkit.config.provenance import LAYER_CODE, Provenance, Record
 from cfgkit.config.pure_python import is_pure_python, load_pure_python
 from cfgkit.config.references import StaleReference, follow, stale_references
@@ -632,9 +633,11 @@ def _check_reserved(keys: Any) -> None:
 
 
 def _resolving(where: str, load: Any) -> Any:
-    """Run ``load()``, turning a RecursionError no check caught into a located error."""
+    """Run ``load()`` with the garbage collector paused (see ``paused_gc``), turning a
+    RecursionError no check caught into a located error."""
     try:
-        return load()
+        with paused_gc():
+            return load()
     except RecursionError as error:
         if isinstance(error, CfgkitError):
             raise
@@ -692,7 +695,8 @@ def config_from_resolved(
     layers = resolved.layers.flatten()
     log = Provenance(resolved.filename, tuple(layers)) if layers else None
     try:
-        cfg_dict = to_config_tree(resolved.tree, (), log)
+        with paused_gc():
+            cfg_dict = to_config_tree(resolved.tree, (), log)
     except RecursionError:
         raise nesting_error(resolved.tree, resolved.filename) from None
     custom_imports = cfg_dict.get(CUSTOM_IMPORTS_KEY)

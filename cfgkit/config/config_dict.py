@@ -265,8 +265,29 @@ def to_plain_tree(value: Any, convert_leaf: Optional[Callable[[Any], Any]] = Non
 
 _set_item = dict.__setitem__
 _new_dict = dict.__new__
+_fill = dict.update
 _STATE = dict(_ADDICT_STATE)
 _ATOMS = frozenset({str, int, float, bool, type(None)})
+_CONVERTED_DICTS = frozenset({dict, ConfigDict, OrderedDict})
+# Sets an instance's whole `__dict__` in one step (addict's `__setattr__` refuses the name).
+_set_state = vars(Dict)["__dict__"].__set__
+
+
+def _tagged_node(path: KeyPath, provenance: Any) -> ConfigDict:
+    node = _new_dict(ConfigDict)
+    # A Location is made from the key path only when asked for.
+    if provenance is None:
+        state = {"__parent": None, "__key": None, "__frozen": False, LOCATION_ATTRIBUTE: path}
+    else:
+        state = {
+            "__parent": None,
+            "__key": None,
+            "__frozen": False,
+            LOCATION_ATTRIBUTE: path,
+            PROVENANCE_ATTRIBUTE: provenance,
+        }
+    _set_state(node, state)
+    return node
 
 
 def to_config_tree(value: Any, path: Optional[KeyPath] = None, provenance: Any = None) -> Any:
@@ -275,7 +296,8 @@ def to_config_tree(value: Any, path: Optional[KeyPath] = None, provenance: Any =
     Containers are always new objects, so the result shares no dict or list with the input.
     Dict subclasses other than ``OrderedDict`` and ``ConfigDict`` are kept, as mmengine does.
     This runs once per loaded config over the whole tree, so it avoids ``__init__`` and the
-    per-item hooks and treats the common leaf types inline.
+    per-item hooks: a plain dict's items are copied in one C-level step and only its
+    containers are visited again.
 
     Args:
         value: The tree to convert.
@@ -283,36 +305,67 @@ def to_config_tree(value: Any, path: Optional[KeyPath] = None, provenance: Any =
             tagged with its key path (see :mod:`cfgkit.locations`).
         provenance: The config's provenance log, tagged on every new ConfigDict with ``path``.
     """
+    if path is None:
+        return _untagged(value)
     kind = type(value)
     if kind in _ATOMS:
         return value
-    if kind is dict or kind is ConfigDict or kind is OrderedDict:
-        node = _new_dict(ConfigDict)
-        state = node.__dict__
-        state.update(_STATE)
-        if path is None:
-            for key, item in dict.items(value):
-                _set_item(node, key, item if type(item) in _ATOMS else to_config_tree(item))
-        else:
-            state[LOCATION_ATTRIBUTE] = path  # a Location is made only when asked for
-            if provenance is not None:
-                state[PROVENANCE_ATTRIBUTE] = provenance
-            for key, item in dict.items(value):
-                if type(item) not in _ATOMS:
-                    item = to_config_tree(item, (*path, key), provenance)
-                _set_item(node, key, item)
+    if kind in _CONVERTED_DICTS:
+        return _tagged_dict(value, kind, path, provenance)
+    return _tagged_sequence(value, kind, path, provenance)
+
+
+def _tagged_dict(value: Any, kind: type, path: KeyPath, provenance: Any) -> ConfigDict:
+    node = _tagged_node(path, provenance)
+    if kind is dict:
+        _fill(node, value)  # a ConfigDict's or OrderedDict's own iteration is not used
+        for key, item in dict.items(value):
+            item_kind = type(item)
+            if item_kind in _ATOMS:
+                continue
+            if item_kind in _CONVERTED_DICTS:
+                _set_item(node, key, _tagged_dict(item, item_kind, (*path, key), provenance))
+            else:
+                _set_item(node, key, _tagged_sequence(item, item_kind, (*path, key), provenance))
         return node
+    for key, item in dict.items(value):
+        item_kind = type(item)
+        if item_kind not in _ATOMS:
+            if item_kind in _CONVERTED_DICTS:
+                item = _tagged_dict(item, item_kind, (*path, key), provenance)
+            else:
+                item = _tagged_sequence(item, item_kind, (*path, key), provenance)
+        _set_item(node, key, item)
+    return node
+
+
+def _tagged_sequence(value: Any, kind: type, path: KeyPath, provenance: Any) -> Any:
     if kind is list or kind is tuple:
-        if path is None:
-            items = [item if type(item) in _ATOMS else to_config_tree(item) for item in value]
-        else:
-            items = [
-                item if type(item) in _ATOMS else to_config_tree(item, (*path, index), provenance)
-                for index, item in enumerate(value)
-            ]
+        items = [
+            item if type(item) in _ATOMS else to_config_tree(item, (*path, index), provenance)
+            for index, item in enumerate(value)
+        ]
         return items if kind is list else tuple(items)
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
-        return kind(to_config_tree(item) for item in value)
+        return kind(_untagged(item) for item in value)
+    return value
+
+
+def _untagged(value: Any) -> Any:
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind in _CONVERTED_DICTS:
+        node = _new_dict(ConfigDict)
+        _set_state(node, dict(_STATE))
+        for key, item in dict.items(value):
+            _set_item(node, key, item if type(item) in _ATOMS else _untagged(item))
+        return node
+    if kind is list or kind is tuple:
+        items = [item if type(item) in _ATOMS else _untagged(item) for item in value]
+        return items if kind is list else tuple(items)
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return kind(_untagged(item) for item in value)
     return value
 
 

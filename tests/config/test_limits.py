@@ -201,3 +201,34 @@ def test_parsing_pauses_the_garbage_collector_and_restores_it(enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+GC_PROBE = "import gc\nduring = gc.isenabled()\n"
+
+
+@pytest.mark.parametrize("suffix", [".py", ".pure.py"])
+def test_the_garbage_collector_is_paused_while_loading_and_restored(tmp_path, suffix):
+    import gc
+
+    text = GC_PROBE if suffix == ".py" else "from mmengine.config import read_base\n" + GC_PROBE
+    path = tmp_path / f"c{suffix}"
+    path.write_text(text, encoding="utf-8")
+    assert gc.isenabled()
+    assert Config.fromfile(path).during is False
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Config.fromfile(path)
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()
+
+
+def test_the_garbage_collector_is_restored_when_loading_fails(tmp_path):
+    import gc
+
+    path = tmp_path / "c.py"
+    path.write_text("raise ValueError('no')\n", encoding="utf-8")
+    with pytest.raises(errors.ConfigExecutionError, match="no"):
+        Config.fromfile(path)
+    assert gc.isenabled()
