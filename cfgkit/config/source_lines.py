@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from cfgkit.config.files import read_text
-from cfgkit.config.parsing import parse_tree
+from cfgkit.config.parsing import parse_tree, paused_gc
 from cfgkit.errors import ConfigError
 from cfgkit.keys import BASE_KEY
 from cfgkit.lazy_modules import lazy_module
@@ -66,9 +66,12 @@ def key_lines(text: str, extension: str) -> dict[KeyPath, int]:
     Returns:
         Key paths (list indexes as ints) to 1-based lines; empty when the text cannot be read.
     """
-    if extension == ".py":
-        return _python_lines(text)
-    return _data_lines(text)
+    # The syntax tree is kept while the paths are collected: the garbage collector would walk
+    # all of it again and again (superlinear in the size of the file).
+    with paused_gc():
+        if extension == ".py":
+            return _python_lines(text)
+        return _data_lines(text)
 
 
 class _Lines(dict):  # type: ignore[type-arg]
