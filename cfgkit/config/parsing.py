@@ -50,6 +50,15 @@ _BASE_NAME_RE = re.compile(_BASE_NAME)
 _BASE_READ_RE = re.compile(_BASE_NAME + r"(?!\s*=(?!=))")
 _TOP_LEVEL_BASE_RE = re.compile(r"^_base_\s*=(?!=)", re.MULTILINE)
 _LOADER_IMPORT_RE = re.compile(r"\b(?:from|import)\s+(?:mmengine|cfgkit)\b")
+# For finding a `_base_ = ...` statement in text (see `_split_base_assignment`).
+_COMMENT_RE = re.compile(r"#[^\n]*")
+_OPENERS_RE = re.compile(r"[\"'(\[{\\]")
+_VALUE_TOKEN_RE = re.compile(
+    r"(?P<string>[rRbBuUfF]{0,2}(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?'''"
+    r"|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'))"
+    r"|(?P<comment>#[^\n]*)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<continued>\\\n)"
+    r"|(?P<end>\n)|(?P<compared>[=!<>]=)|(?P<other_statement>[;=])"
+)
 
 
 class PythonConfig(NamedTuple):
@@ -175,6 +184,10 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
             code = compile(text, filename, "exec")
             compile_cache.store(text, filename, (code, None, False, imports_loader))
             return PythonConfig(filename, code, None, False, imports_loader)
+        reads = len(_BASE_READ_RE.findall(text))
+        split = _split_base_assignment(text) if occurrences - reads == 1 else None
+        if occurrences == reads or split is not None:
+            return _compile_reader(text, filename, split, imports_loader)
         tree = parse_tree(text, filename)
     except SyntaxError as error:
         raise _syntax_error(error.msg, filename, error) from None
@@ -190,13 +203,73 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
                 literal = _is_literal(node.value)
             top_level_assignments += 1
             tree.body[index] = ast.copy_location(ast.Pass(), node)
-    reads = len(_BASE_READ_RE.findall(text))
     if occurrences - reads > top_level_assignments:
         _strip_nested_base_assignments(tree)
     code = compile(tree, filename, "exec")
     if literal:
         compile_cache.store(text, filename, (code, base_files, reads > 0, imports_loader))
     return PythonConfig(filename, code, base_files, reads > 0, imports_loader)
+
+
+def _split_base_assignment(text: str) -> Optional[tuple[int, int, int]]:
+    """Where the text's one ``_base_ = ...`` statement is, when that is certain without a
+    syntax tree: (start of the statement, start of its value, end of its value).
+
+    It is certain when the statement starts a line at the top level with nothing before it
+    that could open a string or a bracket (only code without quotes, and comments), and its
+    value ends at the first line end outside brackets without another ``=`` or a ``;`` at
+    that level (``_base_ = x = [...]`` assigns more than ``_base_``). Otherwise None, and
+    the caller goes through the syntax tree.
+    """
+    match = _TOP_LEVEL_BASE_RE.search(text)
+    if match is None or _OPENERS_RE.search(_COMMENT_RE.sub("", text[: match.start()])):
+        return None
+    depth = 0
+    for token in _VALUE_TOKEN_RE.finditer(text, match.end()):
+        kind = token.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif depth == 0 and kind == "end":
+            return match.start(), match.end(), token.start()
+        elif depth == 0 and kind == "other_statement":
+            return None
+    return match.start(), match.end(), len(text)
+
+
+def _compile_reader(
+    text: str, filename: str, split: Optional[tuple[int, int, int]], imports_loader: bool
+) -> PythonConfig:
+    """Compile a config that reads ``_base_`` from its text, without a syntax tree: its
+    ``_base_ = ...`` statement (at ``split``; None when it has none) becomes ``pass`` and the
+    value is evaluated on its own, as mmengine removes the statement from the tree."""
+    if split is None:
+        code = compile(text, filename, "exec")
+        compile_cache.store(text, filename, (code, [], True, imports_loader))
+        return PythonConfig(filename, code, [], True, imports_loader)
+    start, value_start, end = split
+    value = text[value_start:end]
+    # The value keeps its line and column: newlines before it, spaces for `_base_ =`.
+    placed = "\n" * text.count("\n", 0, start) + "(" + " " * (value_start - start - 1)
+    expression = compile(placed + value + "\n)", filename, "eval")
+    code = compile(text[:start] + "pass" + "\n" * value.count("\n") + text[end:], filename, "exec")
+    try:
+        base_files = eval(expression, {})
+    except Exception as error:
+        raise located(error, filename)  # noqa: B904 - the original is its __cause__
+    # A value that names nothing is the same every time: it is cached with the code.
+    if _names_nothing(expression):
+        compile_cache.store(text, filename, (code, base_files, True, imports_loader))
+    return PythonConfig(filename, code, base_files, True, imports_loader)
+
+
+def _names_nothing(code: types.CodeType) -> bool:
+    return not code.co_names and all(
+        _names_nothing(constant)
+        for constant in code.co_consts
+        if isinstance(constant, types.CodeType)
+    )
 
 
 def _parse_safely(text: str, filename: str) -> PythonConfig:

@@ -241,3 +241,100 @@ def test_relative_config_path_is_kept_as_given(configs, monkeypatch):
     cfg = Config.fromfile("delete_replaces_dict.py")
     assert cfg.filename == "delete_replaces_dict.py"
     assert cfg.text.startswith(os.path.join(str(configs / "py"), "_base_", "model.py"))
+
+
+# A file that reads `_base_` has its `_base_ = ...` statement removed (mmengine removes it from
+# the syntax tree). cfgkit does it on the text where the statement's extent is certain, and
+# through the tree otherwise; each case must load as mmengine's rule says.
+READER_CASES = {
+    "list with comments and brackets in strings": (
+        "# a comment with 'quotes' and [brackets\nimport os\n"
+        "_base_ = [  # the bases\n    './base.py',  # ] not the end\n    \"./other.py\",\n]\n"
+        "b = _base_.a + 1\n",
+        {"a": 1, "o": 2, "b": 2},
+    ),
+    "docstring before it": (
+        '"""A docstring: _base_ = [\'nope.py\']."""\n_base_ = "./base.py"\nb = _base_.a\n',
+        {"a": 1, "b": 1},
+    ),
+    "more targets": ("_base_ = x = ['./base.py']\nb = _base_.a\n", {"a": 1, "b": 1}),
+    "two statements on the line": ("_base_ = ['./base.py']; y = 5\nb = _base_.a\n", None),
+    "continued line": ("_base_ = \\\n    './base.py'\nb = _base_.a\n", {"a": 1, "b": 1}),
+    "reads without assigning": ("n = len(_base_)\n", {"n": 0}),
+    "value that names something": (
+        "_base_ = [name for name in ('./base.py',)]\nb = _base_.a\n",
+        {"a": 1, "b": 1},
+    ),
+    "annotated": ("_base_: list = ['./base.py']\nb = 1\n", None),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), READER_CASES.values(), ids=READER_CASES.keys())
+def test_a_file_that_reads_base_has_its_base_statement_removed(write_config, text, expected):
+    write_config("base.py", "a = 1\n")
+    write_config("other.py", "o = 2\n")
+    path = write_config("child.py", text)
+    if expected is None:  # cases whose result is checked by their own tests below
+        Config.fromfile(path)
+        return
+    assert Config.fromfile(path).to_dict() == expected
+
+
+def test_more_targets_of_the_base_statement_are_removed_with_it(write_config):
+    write_config("base.py", "a = 1\n")
+    path = write_config("child.py", "_base_ = x = ['./base.py']\nb = _base_.a\n")
+    assert "x" not in Config.fromfile(path)
+
+
+def test_a_statement_after_the_base_statement_on_its_line_still_runs(write_config):
+    write_config("base.py", "a = 1\n")
+    path = write_config("child.py", "_base_ = ['./base.py']; y = 5\nb = _base_.a\n")
+    assert Config.fromfile(path).to_dict() == {"a": 1, "y": 5, "b": 1}
+
+
+def test_an_annotated_base_is_not_removed(write_config):
+    # Not an assignment statement to mmengine either: no bases, and it runs.
+    write_config("base.py", "a = 1\n")
+    path = write_config("child.py", "_base_: list = ['./base.py']\nb = len(_base_)\n")
+    assert Config.fromfile(path).to_dict() == {"b": 1}
+
+
+def test_errors_keep_their_lines_when_the_base_statement_is_removed(write_config):
+    write_config("base.py", "a = 1\n")
+    path = write_config("child.py", "_base_ = [\n    './base.py',\n]\nb = _base_.a\nc = 1 / 0\n")
+    with pytest.raises(errors.ConfigExecutionError) as caught:
+        Config.fromfile(path)
+    assert caught.value.lineno == 5
+    bad_value = write_config("bad.py", "x = 1\n_base_ = [\n    1 / 0,\n]\nb = _base_\n")
+    with pytest.raises(errors.ConfigExecutionError) as caught:
+        Config.fromfile(bad_value)
+    assert caught.value.lineno == 3
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "list with comments and brackets in strings",
+        "more targets",
+        "continued line",
+        "reads without assigning",
+        "value that names something",
+    ],
+)
+def test_a_certain_base_statement_is_removed_without_a_syntax_tree(write_config, monkeypatch, name):
+    from cfgkit.config import parsing
+
+    def no_tree(*args):
+        raise AssertionError("a syntax tree was built")
+
+    text, expected = READER_CASES[name]
+    if name == "more targets":  # `x = ...` after `_base_ =`: not certain, so a tree is built
+        monkeypatch.setattr(parsing, "parse_tree", no_tree)
+        with pytest.raises(AssertionError, match="syntax tree"):
+            Config.fromfile(write_config("child.py", text))
+        return
+    write_config("base.py", "a = 1\n")
+    write_config("other.py", "o = 2\n")
+    path = write_config("child.py", text)
+    monkeypatch.setattr(parsing, "parse_tree", no_tree)
+    assert Config.fromfile(path).to_dict() == expected
