@@ -6,6 +6,8 @@ in a config runs a command. Here such a tag is an error and nothing is construct
 
 from __future__ import annotations
 
+import contextlib
+
 import yaml
 
 from cfgkit.errors import DataSyntaxError, NestingError, UnsafeYamlError
@@ -97,6 +99,8 @@ def load_yaml(text: str, filename: str) -> Any:
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _STR_TAG = "tag:yaml.org,2002:str"
+_INT_TAG = "tag:yaml.org,2002:int"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 # Keys that `flatten_mapping` rewrites: merges (`<<: *base`) and `=`.
 _FLATTENED_KEY_TAGS = ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value")
 _SCALAR_TAGS = tuple(f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float"))
@@ -211,7 +215,80 @@ _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class SafeTupleDumper(_BaseDumper):  # type: ignore[misc]
-    """PyYAML's safe dumper that writes tuples as ``!!python/tuple`` (as mmengine's does)."""
+    """PyYAML's safe dumper that writes tuples as ``!!python/tuple`` (as mmengine's does).
+
+    Config trees are mostly strings, numbers, dicts and lists: those are represented here
+    directly, as PyYAML's representers would (sorted keys, aliases for a container met twice,
+    the same node styles), and every other value by PyYAML's own ``represent_data``. The tag
+    of each scalar is resolved once per distinct value (the emitter asks twice per scalar).
+    """
+
+    def represent_data(self, data: Any) -> Any:
+        kind = type(data)
+        if kind is str:
+            # Double-quoted when it holds "{{" or "<<", so that the caller can escape it.
+            style = '"' if "{{" in data or "<<" in data else self.default_style
+            return yaml.ScalarNode(_STR_TAG, data, style=style)
+        if kind is int and data.bit_length() <= LONG_INT_BITS:
+            return yaml.ScalarNode(_INT_TAG, str(data), style=self.default_style)
+        if kind is bool:
+            return yaml.ScalarNode(_BOOL_TAG, "true" if data else "false", style=self.default_style)
+        if kind is dict or kind is list:
+            node = self.represented_objects.get(id(data))
+            if node is not None:  # met before: written as an alias
+                return node
+            self.object_keeper.append(data)
+            if kind is dict:
+                return self._mapping(data)
+            return self._sequence(data)
+        return super().represent_data(data)
+
+    def _mapping(self, data: dict[Any, Any]) -> Any:
+        pairs: list[Any] = []
+        node = yaml.MappingNode(_MAP_TAG, pairs)
+        self.represented_objects[id(data)] = node
+        items = list(data.items())
+        if self.sort_keys:
+            with contextlib.suppress(TypeError):
+                items.sort()
+        plain = True  # PyYAML's "best style": flow only if every key and value is plain
+        for key, value in items:
+            key_node = self.represent_data(key)
+            value_node = self.represent_data(value)
+            if plain and not (_is_plain(key_node) and _is_plain(value_node)):
+                plain = False
+            pairs.append((key_node, value_node))
+        flow = self.default_flow_style
+        node.flow_style = plain if flow is None else flow
+        return node
+
+    def _sequence(self, data: list[Any]) -> Any:
+        items: list[Any] = []
+        node = yaml.SequenceNode(_SEQ_TAG, items)
+        self.represented_objects[id(data)] = node
+        plain = True
+        for value in data:
+            value_node = self.represent_data(value)
+            if plain and not _is_plain(value_node):
+                plain = False
+            items.append(value_node)
+        flow = self.default_flow_style
+        node.flow_style = plain if flow is None else flow
+        return node
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        resolved = self.__dict__.setdefault("_resolved", {})
+        key = (value, implicit)
+        tag = resolved.get(key)
+        if tag is None:
+            tag = resolved[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
+def _is_plain(node: Any) -> bool:
+    return isinstance(node, yaml.ScalarNode) and not node.style
 
 
 def _represent_tuple(dumper: Any, data: tuple[Any, ...]) -> Any:

@@ -7,7 +7,7 @@ import datetime
 import pytest
 import yaml
 
-from cfgkit.config.yaml_safe import SafeTupleLoader, load_yaml
+from cfgkit.config.yaml_safe import SafeTupleDumper, SafeTupleLoader, dump_yaml, load_yaml
 from cfgkit.errors import DataSyntaxError, NestingError, UnsafeYamlError
 
 DOCUMENTS = {
@@ -122,3 +122,56 @@ def test_corpus_yaml_loads_as_pyyaml_builds_it():
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert same(load_yaml(text, str(path)), pyyaml(text)), path
+
+
+class PyYamlDumper(SafeTupleDumper):
+    """The same dumper with PyYAML's own per-value representing and tag resolving."""
+
+    represent_data = yaml.representer.BaseRepresenter.represent_data
+    resolve = yaml.resolver.BaseResolver.resolve
+
+
+SHARED = [1, 2]
+DUMPED = {
+    "scalars": {"s": "text", "i": 3, "neg": -2, "f": 1.5, "b": True, "n": None, "e": ""},
+    "strings that need quotes": {
+        "k": ["yes", "1", "1.0", "null", "~", "a: b", "- x", "# c", "x\ny", " lead", "é"],
+    },
+    "markers": {"ref": "{{ _base_.x }}", "merge": "<< here", "key {{": 1},
+    "floats": [float("inf"), float("-inf"), 1e300, 0.1, -0.0],
+    "huge int": {"big": 10**5000, "ok": 10**20},
+    "nesting": {"model": {"type": "A", "layers": [{"a": [1, {"b": ()}]}, [], {}]}},
+    "tuples": {"scale": (1333, 800), "nested": ((1, 2), [3, (4,)])},
+    "shared list": {"a": SHARED, "b": SHARED, "c": {"d": SHARED}},
+    "unsortable keys": {"b": 1, 2: "two", "a": 3, (1, 2): "t"},
+    "sorted keys": {"z": 1, "a": 2, "m": {"y": 1, "b": 2}},
+    "sets and dates": {"s": {"a", "b"}, "d": datetime.date(2024, 1, 2)},
+    "bytes": {"blob": b"\x00\x01"},
+}
+
+
+@pytest.mark.parametrize("data", DUMPED.values(), ids=DUMPED.keys())
+def test_dumps_are_the_text_pyyaml_writes(data):
+
+    assert dump_yaml(data) == yaml.dump(data, Dumper=PyYamlDumper)
+
+
+def test_corpus_dumps_are_the_text_pyyaml_writes():
+    from cfgkit import Config
+    from tests.compat.corpus import config_files, ensure_corpus
+
+    site, reason = ensure_corpus()
+    if site is None:
+        pytest.skip(reason)
+    for path in config_files(site)[::7]:
+        try:
+            tree = Config.fromfile(path, import_custom_modules=False, lazy_import=False).to_dict()
+        except Exception:  # configs that need packages not installed here
+            continue
+        try:
+            expected = yaml.dump(tree, Dumper=PyYamlDumper)
+        except yaml.YAMLError:
+            with pytest.raises(yaml.YAMLError):
+                dump_yaml(tree)
+            continue
+        assert dump_yaml(tree) == expected, path
