@@ -37,7 +37,7 @@ from cfgkit.config.files import (
     unchanged,
 )
 from cfgkit.config.merging import merge_into
-from cfgkit.config.parsing import compile_python, load_data, run_python
+from cfgkit.config.parsing import compile_python, load_data, paused_gc, run_python
 from cfgkit.config.provenance import SourceLayer, changed_keys
 from cfgkit.config.pure_python import is_pure_python
 from cfgkit.config.selectors import aliases, credited
@@ -230,7 +230,8 @@ def resolve_file(
         check_extension(path, os.path.splitext(path)[1])
         raw = read_text(path)
     steps = _steps(raw, path, options, requested_by=None, stamp=stamp_of(path))
-    return _run(path, options, steps)
+    with paused_gc():  # mmcv's fromfile and mmengine's helpers come here directly
+        return _run(path, options, steps)
 
 
 def resolve_text(
@@ -249,7 +250,8 @@ def resolve_text(
         ConfigError: Any problem with the text or its bases; see :mod:`cfgkit.errors`.
     """
     steps = _steps(raw, filename, options, requested_by=None, extension=extension)
-    return _run(filename, options, steps, store=False)
+    with paused_gc():
+        return _run(filename, options, steps, store=False)
 
 
 def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -> ResolvedConfig:

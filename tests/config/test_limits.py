@@ -232,3 +232,14 @@ def test_the_garbage_collector_is_restored_when_loading_fails(tmp_path):
     with pytest.raises(errors.ConfigExecutionError, match="no"):
         Config.fromfile(path)
     assert gc.isenabled()
+
+
+def test_the_garbage_collector_is_paused_for_mmcv_loads_too(tmp_path):
+    import gc
+
+    from cfgkit.mmcv import Config as MmcvConfig
+
+    path = tmp_path / "c.py"
+    path.write_text(GC_PROBE, encoding="utf-8")
+    assert MmcvConfig.fromfile(path).during is False
+    assert gc.isenabled()

@@ -79,9 +79,11 @@ def test_an_alias_is_the_same_object_as_its_anchor():
     assert loaded["a"] is loaded["b"] is loaded["c"]
 
 
-def test_merged_keys_come_first_and_own_keys_win():
+def test_merged_keys_are_there_and_own_keys_win():
+    # (Their order is PyYAML's, which changed in 6.0.4: the test above compares with it.)
     loaded = load_yaml(DOCUMENTS["merge"], "c.yaml")
-    assert list(loaded["child"].items()) == [("a", 1), ("b", 5), ("c", 3)]
+    assert loaded["child"] == {"a": 1, "b": 5, "c": 3}
+    assert loaded["single"] == {"a": 1, "b": 2, "z": 0}
 
 
 @pytest.mark.parametrize(
