@@ -50,15 +50,26 @@ _BASE_NAME_RE = re.compile(_BASE_NAME)
 _BASE_READ_RE = re.compile(_BASE_NAME + r"(?!\s*=(?!=))")
 _TOP_LEVEL_BASE_RE = re.compile(r"^_base_\s*=(?!=)", re.MULTILINE)
 _LOADER_IMPORT_RE = re.compile(r"\b(?:from|import)\s+(?:mmengine|cfgkit)\b")
-# For finding a `_base_ = ...` statement in text (see `_split_base_assignment`).
-_COMMENT_RE = re.compile(r"#[^\n]*")
-_OPENERS_RE = re.compile(r"[\"'(\[{\\]")
-_VALUE_TOKEN_RE = re.compile(
-    r"(?P<string>[rRbBuUfF]{0,2}(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?'''"
-    r"|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'))"
-    r"|(?P<comment>#[^\n]*)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<continued>\\\n)"
-    r"|(?P<end>\n)|(?P<compared>[=!<>]=)|(?P<other_statement>[;=])"
-)
+# For finding a `_base_ = ...` statement in text (see `_split_base_assignment`), compiled on
+# first use: most processes never need them.
+_statement_patterns: Any = None
+
+
+def _base_statement_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    global _statement_patterns
+    if _statement_patterns is None:
+        _statement_patterns = (
+            re.compile(r"#[^\n]*"),
+            re.compile(r"[\"'(\[{\\]"),
+            re.compile(
+                r"(?P<string>[rRbBuUfF]{0,2}(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?'''"
+                r"|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'))"
+                r"|(?P<comment>#[^\n]*)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<continued>\\\n)"
+                r"|(?P<end>\n)|(?P<compared>[=!<>]=)|(?P<other_statement>[;=])"
+            ),
+        )
+    patterns: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] = _statement_patterns
+    return patterns
 
 
 class PythonConfig(NamedTuple):
@@ -222,10 +233,11 @@ def _split_base_assignment(text: str) -> Optional[tuple[int, int, int]]:
     the caller goes through the syntax tree.
     """
     match = _TOP_LEVEL_BASE_RE.search(text)
-    if match is None or _OPENERS_RE.search(_COMMENT_RE.sub("", text[: match.start()])):
+    comment, opener, value_token = _base_statement_patterns()
+    if match is None or opener.search(comment.sub("", text[: match.start()])):
         return None
     depth = 0
-    for token in _VALUE_TOKEN_RE.finditer(text, match.end()):
+    for token in value_token.finditer(text, match.end()):
         kind = token.lastgroup
         if kind == "open":
             depth += 1
