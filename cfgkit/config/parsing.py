@@ -40,12 +40,15 @@ __all__ = [
     "parse_tree",
     "paused_gc",
     "run_python",
+    "top_level_base_statement",
 ]
 
 _DROPPED_VALUE_TYPES = (types.FunctionType, types.ModuleType)
 # The name `_base_` (not a folder in a path like '../_base_/x.py', not part of a longer name),
 # and the same where it is read rather than assigned (`_base_.x`, `_base_[...]`, a comment).
-_BASE_NAME = r"(?<![\w./\\])_base_(?![\w/\\])"
+# The look-behind comes after the literal, so that the search skips ahead to each "_base_"
+# (one before it is tried at every position: 36 times slower over the corpus).
+_BASE_NAME = r"_base_(?<![\w./\\]_base_)(?![\w/\\])"
 _BASE_NAME_RE = re.compile(_BASE_NAME)
 _BASE_READ_RE = re.compile(_BASE_NAME + r"(?!\s*=(?!=))")
 _TOP_LEVEL_BASE_RE = re.compile(r"^_base_\s*=(?!=)", re.MULTILINE)
@@ -222,22 +225,35 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
     return PythonConfig(filename, code, base_files, reads > 0, imports_loader)
 
 
+def top_level_base_statement(text: str) -> Optional[tuple[re.Match[str], str]]:
+    """The first ``_base_ =`` that starts a line, when it is certain from the text alone that
+    it is a statement at the top level: nothing before it could open a string or a bracket
+    or continue a line (code without quotes, and comments). Returns the match and the text
+    before it with its comments removed; None when there is no such statement.
+    """
+    match = _TOP_LEVEL_BASE_RE.search(text)
+    if match is None:
+        return None
+    comment, opener, _ = _base_statement_patterns()
+    before = comment.sub("", text[: match.start()])
+    return None if opener.search(before) else (match, before)
+
+
 def _split_base_assignment(text: str) -> Optional[tuple[int, int, int]]:
     """Where the text's one ``_base_ = ...`` statement is, when that is certain without a
     syntax tree: (start of the statement, start of its value, end of its value).
 
-    It is certain when the statement starts a line at the top level with nothing before it
-    that could open a string or a bracket (only code without quotes, and comments), and its
-    value ends at the first line end outside brackets without another ``=`` or a ``;`` at
-    that level (``_base_ = x = [...]`` assigns more than ``_base_``). Otherwise None, and
-    the caller goes through the syntax tree.
+    It is certain when the statement is certainly at the top level (see
+    :func:`top_level_base_statement`) and its value ends at the first line end outside
+    brackets without another ``=`` or a ``;`` at that level (``_base_ = x = [...]`` assigns
+    more than ``_base_``). Otherwise None, and the caller goes through the syntax tree.
     """
-    match = _TOP_LEVEL_BASE_RE.search(text)
-    comment, opener, value_token = _base_statement_patterns()
-    if match is None or opener.search(comment.sub("", text[: match.start()])):
+    found = top_level_base_statement(text)
+    if found is None:
         return None
+    match = found[0]
     depth = 0
-    for token in value_token.finditer(text, match.end()):
+    for token in _base_statement_patterns()[2].finditer(text, match.end()):
         kind = token.lastgroup
         if kind == "open":
             depth += 1

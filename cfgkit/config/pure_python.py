@@ -28,7 +28,7 @@ from cfgkit.config.config_dict import deferred_building, to_config_tree
 from cfgkit.config.files import PYTHON_EXTENSION, check_not_loading, package_directory, read_text
 from cfgkit.config.lazy import LazyObject
 from cfgkit.config.loader_names import LOADER_MODULES, LOADER_NAMES, provides
-from cfgkit.config.parsing import parse_python, parse_tree
+from cfgkit.config.parsing import parse_python, parse_tree, top_level_base_statement
 from cfgkit.config.provenance import SourceLayer, changed_keys
 from cfgkit.config.source_lines import target_path
 from cfgkit.errors import ConfigParsingError, MissingBaseNameError, located
@@ -129,7 +129,15 @@ def is_pure_python(text: str, filename: str) -> bool:
     Raises:
         ConfigParsingError: A ``with`` statement uses something other than ``read_base()``.
     """
-    if _DECISIVE_WORD.search(text) is None:
+    # (Most configs hold none of the words at all, which is quicker to see than the pattern.)
+    if ("import" not in text and "from" not in text and "with" not in text) or (
+        _DECISIVE_WORD.search(text) is None
+    ):
+        return False
+    # Statements are decided breadth first, so a top-level `_base_ = ...` with no decisive
+    # word before it is the first decisive statement: classic, no syntax tree needed.
+    base = top_level_base_statement(text)
+    if base is not None and _DECISIVE_WORD.search(base[1]) is None:
         return False
     try:
         tree = parse_tree(text, filename)

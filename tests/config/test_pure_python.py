@@ -359,3 +359,28 @@ def test_a_pure_python_chain_too_deep_to_follow_is_a_located_error(tmp_path):
     with pytest.raises(errors.NestingError, match=r"recursed too deeply.*c599\.py") as caught:
         Config.fromfile(tmp_path / "c599.py")
     assert isinstance(caught.value, RecursionError)
+
+
+STYLE_CASES = {
+    # The first decisive statement, breadth first, decides (mmengine's rule).
+    "imports after a top-level _base_": ("_base_ = []\nimport json5_not_installed\nx = 1\n", False),
+    "a non-standard import before it": ("import json5_not_installed\n_base_ = []\n", True),
+    "a standard import before it": ("import os\n_base_ = []\nx = 1\n", False),
+    "a with block after it": ("_base_ = []\nwith open('x') as f:\n    pass\n", False),
+    "a docstring before it": ('"""Doc."""\n_base_ = []\nimport json5_not_installed\n', False),
+    "a nested import before it": (
+        "if False:\n    import json5_not_installed\n_base_ = []\n",
+        False,
+    ),
+    "_base_ inside a string before it": (
+        "x = '''\n_base_ = []\n'''\nimport json5_not_installed\n",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "pure"), STYLE_CASES.values(), ids=STYLE_CASES.keys())
+def test_the_style_follows_the_first_decisive_statement(tmp_path, text, pure):
+    from cfgkit.config.pure_python import is_pure_python
+
+    assert is_pure_python(text, str(tmp_path / "c.py")) is pure
