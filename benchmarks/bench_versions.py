@@ -7,7 +7,7 @@ two are timed in alternating fresh interpreters, round after round, and the medi
 - per config: the same with the parse cache emptied before every config;
 - import: ``python -c "import cfgkit"``.
 
-Usage: python benchmarks/bench_versions.py REF [--rounds 5] [--every 1]
+Usage: python benchmarks/bench_versions.py REF [--rounds 5] [--every 1] [--no-compile-cache]
 """
 
 from __future__ import annotations
@@ -57,9 +57,11 @@ def export(ref: str) -> Path:
     return target
 
 
-def timed(code: str) -> float:
+def timed(code: str, compile_cache: bool = True) -> float:
     environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": ""}
     environment.pop("PYTHONDONTWRITEBYTECODE")
+    if not compile_cache:
+        environment["CFGKIT_NO_CACHE"] = "1"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
     )
@@ -79,6 +81,9 @@ def main() -> None:
     parser.add_argument("ref", help="the commit to compare with (a hash, tag or branch)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--every", type=int, default=1, help="use every n-th config only")
+    parser.add_argument(
+        "--no-compile-cache", action="store_true", help="load with the compile cache off"
+    )
     args = parser.parse_args()
     site, reason = ensure_corpus()
     if site is None:
@@ -92,9 +97,14 @@ def main() -> None:
                     source=str(source), site=str(site), root=str(ROOT), every=args.every,
                     per_config=per_config,
                 )  # fmt: skip
-                timings.setdefault((name, mode), []).append(timed(code))
+                seconds = timed(code, compile_cache=not args.no_compile_cache)
+                timings.setdefault((name, mode), []).append(seconds)
             timings.setdefault((name, "import"), []).append(import_time(source))
-    print(f"medians of {args.rounds} alternating rounds (seconds; import in milliseconds)")
+    cache = "off" if args.no_compile_cache else "on"
+    print(
+        f"medians of {args.rounds} alternating rounds, compile cache {cache} (seconds; import "
+        "in milliseconds)"
+    )
     for mode in ("corpus", "per config", "import"):
         scale = 1000 if mode == "import" else 1
         this = statistics.median(timings[("this checkout", mode)]) * scale
