@@ -7,6 +7,7 @@ with a safe loader that knows ``!!python/tuple`` and no other Python tag.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import re
 import types
@@ -201,7 +202,8 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
         reads = len(_BASE_READ_RE.findall(text))
         split = _split_base_assignment(text) if occurrences - reads == 1 else None
         if occurrences == reads or split is not None:
-            return _compile_reader(text, filename, split, imports_loader)
+            with contextlib.suppress(SyntaxError):  # the tree then says what is wrong
+                return _compile_reader(text, filename, split, imports_loader)
         tree = parse_tree(text, filename)
     except SyntaxError as error:
         raise _syntax_error(error.msg, filename, error) from None

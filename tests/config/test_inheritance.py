@@ -338,3 +338,12 @@ def test_a_certain_base_statement_is_removed_without_a_syntax_tree(write_config,
     path = write_config("child.py", text)
     monkeypatch.setattr(parsing, "parse_tree", no_tree)
     assert Config.fromfile(path).to_dict() == expected
+
+
+def test_a_syntax_error_near_the_base_statement_is_reported_where_it_is(write_config):
+    write_config("base.py", "a = 1\n")
+    path = write_config("child.py", "_base_ = ['./base.py']\nb = _base_.a\nc = (\n")
+    with pytest.raises(errors.ConfigSyntaxError) as caught:
+        Config.fromfile(path)
+    assert caught.value.filename == str(path)
+    assert caught.value.lineno == 3
