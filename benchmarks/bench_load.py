@@ -1,6 +1,8 @@
 """Load every config of the mmdet 3.3.0 and mmpretrain 1.2.0 wheels with mmengine and cfgkit.
 
-Both run in this one process, round after round, and the medians are compared:
+Both run in this one process, round after round: each round times mmengine once and every
+cfgkit variant and floor ``--repeat`` times, interleaved. Ratios are taken within a round and
+their medians over the rounds printed (this machine's speed drifts between rounds):
 
 - mmengine: ``Config.fromfile`` on every config (mmengine has no cache);
 - cfgkit, corpus: the parse cache emptied once, then every config (bases shared between
@@ -17,7 +19,7 @@ Both run in this one process, round after round, and the medians are compared:
 With ``--memory``, each loader's peak memory over a corpus load is measured in a fresh
 process (the growth of its peak resident set over what the imports took).
 
-Usage: python benchmarks/bench_load.py [--rounds 5] [--every 1] [--memory]
+Usage: python benchmarks/bench_load.py [--rounds 3] [--repeat 3] [--every 1] [--memory]
 """
 
 from __future__ import annotations
@@ -151,6 +153,9 @@ def peak_memory(site: Path, every: int, imports: str, load: str) -> tuple[int, i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="times each cfgkit variant and floor runs a round"
+    )
     parser.add_argument("--every", type=int, default=1, help="use every n-th config only")
     parser.add_argument("--memory", action="store_true", help="also measure peak memory")
     args = parser.parse_args()
@@ -169,50 +174,64 @@ def main() -> None:
     def load(path: Path) -> object:
         return Config.fromfile(path, **OPTIONS)
 
-    timings: dict[str, list[float]] = {}
-
-    def record(name: str, seconds: float) -> None:
-        timings.setdefault(name, []).append(seconds)
-
+    # Each round times mmengine once, then every cfgkit variant and both floors `--repeat`
+    # times, interleaved, keeping each one's median: ratios are taken within a round (the
+    # machine's speed drifts between rounds) and their medians over the rounds reported.
+    rounds: list[dict[str, float]] = []
     for _ in range(args.rounds):
-        record("mmengine", time_loads(lambda p: MMConfig.fromfile(str(p), **OPTIONS), files))
-        for cache in ("off", "warm"):
-            os.environ.pop("CFGKIT_NO_CACHE", None)
-            if cache == "off":
-                os.environ["CFGKIT_NO_CACHE"] = "1"
-            clear_cache()
-            record(f"cfgkit corpus, compile cache {cache}", time_loads(load, files))
-            if cache == "warm":
-                record("cfgkit warm parse cache", time_loads(load, files))
-            record(
-                f"cfgkit per config, compile cache {cache}",
-                time_loads(load, files, before_each=clear_cache),
-            )
-        os.environ.pop("CFGKIT_NO_CACHE", None)
-        provenance.RECORDING = False
-        clear_cache()
-        record("cfgkit corpus, no provenance", time_loads(load, files))
-        provenance.RECORDING = True
-        corpus_floor, per_config_floor = floors(config_chains, namespaces)
-        record("exec floor, each file once", corpus_floor)
-        record("exec floor, each config's chain", per_config_floor)
+        timings: dict[str, list[float]] = {}
 
-    medians = {name: statistics.median(values) for name, values in timings.items()}
-    reference = medians["mmengine"]
-    print(f"{len(files)} configs, {args.rounds} rounds, medians (Python {sys.version.split()[0]})")
+        def record(name: str, seconds: float, timings: dict[str, list[float]] = timings) -> None:
+            timings.setdefault(name, []).append(seconds)
+
+        record("mmengine", time_loads(lambda p: MMConfig.fromfile(str(p), **OPTIONS), files))
+        for _ in range(args.repeat):
+            for cache in ("off", "warm"):
+                os.environ.pop("CFGKIT_NO_CACHE", None)
+                if cache == "off":
+                    os.environ["CFGKIT_NO_CACHE"] = "1"
+                clear_cache()
+                record(f"cfgkit corpus, compile cache {cache}", time_loads(load, files))
+                if cache == "warm":
+                    record("cfgkit warm parse cache", time_loads(load, files))
+                record(
+                    f"cfgkit per config, compile cache {cache}",
+                    time_loads(load, files, before_each=clear_cache),
+                )
+            os.environ.pop("CFGKIT_NO_CACHE", None)
+            provenance.RECORDING = False
+            clear_cache()
+            record("cfgkit corpus, no provenance", time_loads(load, files))
+            provenance.RECORDING = True
+            corpus_floor, per_config_floor = floors(config_chains, namespaces)
+            record("exec floor, each file once", corpus_floor)
+            record("exec floor, each config's chain", per_config_floor)
+        rounds.append({name: statistics.median(values) for name, values in timings.items()})
+
+    def floor_of(name: str) -> str:
+        if "per config" in name:
+            return "exec floor, each config's chain"
+        return "exec floor, each file once"
+
+    def over_rounds(ratio: Callable[[dict[str, float]], float]) -> float:
+        return statistics.median(ratio(measured) for measured in rounds)
+
+    medians = {name: over_rounds(lambda m, name=name: m[name]) for name in rounds[0]}
+    print(
+        f"{len(files)} configs, {args.rounds} rounds of {args.repeat}, medians; ratios within "
+        f"each round (Python {sys.version.split()[0]})"
+    )
     for name, median in medians.items():
-        floor = medians[
-            "exec floor, each config's chain"
-            if "per config" in name
-            else "exec floor, each file once"
-        ]
+        speedup = over_rounds(lambda m, name=name: m["mmengine"] / m[name])
+        to_floor = over_rounds(lambda m, name=name: m[name] / m[floor_of(name)])
         print(
             f"  {name:38s} {median:7.3f} s  {median / len(files) * 1e3:6.2f} ms/config  "
-            f"mmengine/this {reference / median:5.1f}x  this/floor {median / floor:4.2f}x"
+            f"mmengine/this {speedup:5.1f}x  this/floor {to_floor:4.2f}x"
         )
-    recording = medians["cfgkit corpus, compile cache warm"]
-    without = medians["cfgkit corpus, no provenance"]
-    print(f"provenance recording costs {100 * (recording / without - 1):+.1f}% of a corpus load")
+    recording = over_rounds(
+        lambda m: m["cfgkit corpus, compile cache warm"] / m["cfgkit corpus, no provenance"]
+    )
+    print(f"provenance recording costs {100 * (recording - 1):+.1f}% of a corpus load")
     if args.memory:
         load_line = (
             "kept.append(Config.fromfile(str(path), import_custom_modules=False, "
