@@ -34,7 +34,24 @@ _PYTHON_TAG_PREFIX = "tag:yaml.org,2002:python/"
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class SafeTupleLoader(_BaseLoader):  # type: ignore[misc]
+class _ResolvedOnce:
+    """Resolves the implicit tag of each distinct scalar once per document (PyYAML resolves
+    every scalar with a few regular expressions, twice per scalar when dumping). The tag
+    depends only on the value and how it was written: PyYAML's path resolvers, the one way
+    it could depend on more, are not registered on these classes."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)  # type: ignore[misc]
+        resolved = self.__dict__.setdefault("_resolved", {})
+        key = (value, implicit)
+        tag = resolved.get(key)
+        if tag is None:
+            tag = resolved[key] = super().resolve(kind, value, implicit)  # type: ignore[misc]
+        return tag
+
+
+class SafeTupleLoader(_ResolvedOnce, _BaseLoader):  # type: ignore[misc]
     """PyYAML's safe loader (the C one when available) that also builds tuples."""
 
 
@@ -214,7 +231,7 @@ def _children(node: Any) -> list[Any]:
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-class SafeTupleDumper(_BaseDumper):  # type: ignore[misc]
+class SafeTupleDumper(_ResolvedOnce, _BaseDumper):  # type: ignore[misc]
     """PyYAML's safe dumper that writes tuples as ``!!python/tuple`` (as mmengine's does).
 
     Config trees are mostly strings, numbers, dicts and lists: those are represented here
@@ -275,16 +292,6 @@ class SafeTupleDumper(_BaseDumper):  # type: ignore[misc]
         flow = self.default_flow_style
         node.flow_style = plain if flow is None else flow
         return node
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
-        resolved = self.__dict__.setdefault("_resolved", {})
-        key = (value, implicit)
-        tag = resolved.get(key)
-        if tag is None:
-            tag = resolved[key] = super().resolve(kind, value, implicit)
-        return tag
 
 
 def _is_plain(node: Any) -> bool:

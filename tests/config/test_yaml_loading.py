@@ -41,8 +41,15 @@ DOCUMENTS = {
 }
 
 
+class PyYamlLoader(SafeTupleLoader):
+    """The same loader with PyYAML's own tag resolving (``yaml.load`` builds with PyYAML's
+    ``construct_document``)."""
+
+    resolve = yaml.resolver.BaseResolver.resolve
+
+
 def pyyaml(text: str) -> object:
-    return yaml.load(text, Loader=SafeTupleLoader)
+    return yaml.load(text, Loader=PyYamlLoader)
 
 
 def same(left: object, right: object) -> bool:
