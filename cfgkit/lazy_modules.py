@@ -1,4 +1,5 @@
-"""Standard-library modules imported on first use, so that ``import cfgkit`` stays light.
+"""Standard-library modules imported, and regular expressions compiled, on first use, so that
+``import cfgkit`` stays light.
 
 ``ast = lazy_module("ast")`` binds a stand-in whose first attribute access imports the
 module; type checkers see the real import (``if TYPE_CHECKING: import ast``). Used for
@@ -12,9 +13,10 @@ import importlib
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from re import Pattern
     from typing import Any
 
-__all__ = ["lazy_module"]
+__all__ = ["lazy_module", "lazy_pattern"]
 
 
 class _LazyModule:
@@ -33,3 +35,25 @@ class _LazyModule:
 def lazy_module(name: str) -> Any:
     """A stand-in for the module ``name`` that imports it when an attribute is first read."""
     return _LazyModule(name)
+
+
+class _LazyPattern:
+    def __init__(self, pattern: str) -> None:
+        self.__pattern = pattern
+
+    def __getattr__(self, attribute: str) -> Any:
+        # Only called for names not found on the stand-in: after the first, none are.
+        import re  # lazy: `re` (and `enum`, which it imports) cost ~3 ms
+
+        compiled = re.compile(self.__pattern)
+        for name in dir(compiled):
+            if not name.startswith("__"):
+                self.__dict__[name] = getattr(compiled, name)
+        return getattr(compiled, attribute)
+
+
+def lazy_pattern(pattern: str) -> Pattern[str]:
+    """A stand-in for ``re.compile(pattern)`` that compiles it when it is first used (flags
+    go inline: ``(?m)``). After that its methods are the compiled pattern's own."""
+    stand_in: Pattern[str] = _LazyPattern(pattern)  # type: ignore[assignment]
+    return stand_in

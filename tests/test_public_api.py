@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +28,7 @@ def test_every_error_is_a_cfgkit_error():
 
 def test_import_does_not_load_heavy_modules():
     # Heavy or optional (yapf, yaml, torch, ...), or only needed on some paths, and costly
-    # enough to matter for the 40 ms import budget (argparse, inspect, logging, typing).
+    # enough to matter for the 40 ms import budget (argparse, inspect, logging, typing, re).
     heavy = (
         "yapf",
         "yaml",
@@ -38,6 +39,11 @@ def test_import_does_not_load_heavy_modules():
         "inspect",
         "logging",
         "typing",
+        "re",  # and enum with it: patterns are compiled on first use
+        "threading",  # the locks are _thread's
+        "ast",
+        "datetime",
+        "json",
     )
     # Modules the interpreter loaded before (site, .pth files of other packages) do not count.
     code = (
@@ -71,3 +77,33 @@ def test_registry_exports():
     assert cfgkit.Registry is cfgkit.registry.Registry
     assert cfgkit.build_from_cfg is cfgkit.registry.build_from_cfg
     assert cfgkit.DefaultScope is cfgkit.registry.DefaultScope
+
+
+def test_a_lazy_pattern_is_the_compiled_pattern_once_used():
+    import re
+
+    from cfgkit.lazy_modules import lazy_pattern
+
+    pattern = lazy_pattern(r"(?m)^(\w+) = (\d+)$")
+    text = "a = 1\nb = 22\n"
+    assert pattern.findall(text) == re.findall(r"(?m)^(\w+) = (\d+)$", text)
+    assert pattern.sub(r"\1", text) == "a\nb\n"
+    assert pattern.pattern == r"(?m)^(\w+) = (\d+)$"
+    assert pattern.flags & re.MULTILINE
+    assert pattern.search("x = y") is None
+
+
+def test_import_compiles_no_pattern_and_starts_no_thread_module():
+    # Without `site` (whose .pth files, such as an editable install's, import `re`), so that
+    # what cfgkit itself imports shows.
+    import addict
+
+    paths = [str(Path(__file__).parents[1]), str(Path(addict.__file__).parents[1])]
+    code = (
+        f"import sys; sys.path[:0] = {paths!r}; import cfgkit, cfgkit.config, cfgkit.registry; "
+        "print(sorted(m for m in ('re', 'enum', 'threading', 'ast') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stderr

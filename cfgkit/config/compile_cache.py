@@ -17,11 +17,11 @@ does ``PYTHONDONTWRITEBYTECODE`` (or ``python -B``), as for Python's own bytecod
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import marshal
 import os
 import sys
-import threading
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def write_entry(path: str, value: Any) -> None:
     except ValueError:  # something marshal cannot write: not cached
         return
     directory = os.path.dirname(path)
-    partial = f"{path}.{os.getpid()}.{threading.get_ident()}.partial"
+    partial = f"{path}.{os.getpid()}.{_thread.get_ident()}.partial"
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
         if not _trusted(os.stat(directory)):

@@ -7,8 +7,8 @@ same error whichever loader asked for it.
 
 from __future__ import annotations
 
+import _thread
 import os
-import threading
 import time
 
 from cfgkit.errors import (
@@ -41,7 +41,7 @@ __all__ = [
 PYTHON_EXTENSION = ".py"
 SUPPORTED_EXTENSIONS = (".py", ".json", ".yaml", ".yml")
 _package_dirs: dict[str, Optional[str]] = {}
-_package_lock = threading.Lock()
+_package_lock = _thread.allocate_lock()
 
 
 def check_extension(filename: str, extension: str) -> None:

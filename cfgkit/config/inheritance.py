@@ -19,9 +19,8 @@ a level adds to its bases' without copying them.
 
 from __future__ import annotations
 
+import _thread
 import os
-import re
-import threading
 from collections import OrderedDict
 
 from cfgkit.config import provenance
@@ -57,6 +56,7 @@ from cfgkit.errors import (
     ReservedKeyError,
 )
 from cfgkit.keys import BASE_KEY, DEPRECATION_KEY, RESERVED_KEYS, SCOPE_KEY, TYPE_KEY
+from cfgkit.lazy_modules import lazy_pattern
 from cfgkit.records import NamedTuple, Rope
 
 TYPE_CHECKING = False
@@ -81,7 +81,7 @@ __all__ = [
 ]
 
 PACKAGE_SEPARATOR = "::"
-_PACKAGE_PATH_RE = re.compile(r"\w*::\w*/\w*")
+_PACKAGE_PATH_RE = lazy_pattern(r"\w*::\w*/\w*")
 
 
 class LoadOptions(NamedTuple):
@@ -161,7 +161,7 @@ MAX_CACHED_FILES = 4096
 MAX_CACHED_CONFIGS = 64
 _cache: OrderedDict[tuple[str, LoadOptions], ResolvedConfig] = OrderedDict()
 _configs: OrderedDict[tuple[str, LoadOptions], ResolvedConfig] = OrderedDict()
-_cache_lock = threading.Lock()
+_cache_lock = _thread.allocate_lock()
 
 
 def clear_cache() -> None:

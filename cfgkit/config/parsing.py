@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import re
 import types
 
 from cfgkit.config import compile_cache
@@ -23,15 +22,17 @@ from cfgkit.errors import (
     located,
 )
 from cfgkit.keys import BASE_KEY
-from cfgkit.lazy_modules import lazy_module
+from cfgkit.lazy_modules import lazy_module, lazy_pattern
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
+    import re
     from typing import Any, Optional
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
+    re = lazy_module("re")  # lazy: see cfgkit.lazy_modules
 
 __all__ = [
     "PythonConfig",
@@ -50,30 +51,19 @@ _DROPPED_VALUE_TYPES = (types.FunctionType, types.ModuleType)
 # The look-behind comes after the literal, so that the search skips ahead to each "_base_"
 # (one before it is tried at every position: 36 times slower over the corpus).
 _BASE_NAME = r"_base_(?<![\w./\\]_base_)(?![\w/\\])"
-_BASE_NAME_RE = re.compile(_BASE_NAME)
-_BASE_READ_RE = re.compile(_BASE_NAME + r"(?!\s*=(?!=))")
-_TOP_LEVEL_BASE_RE = re.compile(r"^_base_\s*=(?!=)", re.MULTILINE)
-_LOADER_IMPORT_RE = re.compile(r"\b(?:from|import)\s+(?:mmengine|cfgkit)\b")
-# For finding a `_base_ = ...` statement in text (see `_split_base_assignment`), compiled on
-# first use: most processes never need them.
-_statement_patterns: Any = None
-
-
-def _base_statement_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    global _statement_patterns
-    if _statement_patterns is None:
-        _statement_patterns = (
-            re.compile(r"#[^\n]*"),
-            re.compile(r"[\"'(\[{\\]"),
-            re.compile(
-                r"(?P<string>[rRbBuUfF]{0,2}(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?'''"
-                r"|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'))"
-                r"|(?P<comment>#[^\n]*)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<continued>\\\n)"
-                r"|(?P<end>\n)|(?P<compared>[=!<>]=)|(?P<other_statement>[;=])"
-            ),
-        )
-    patterns: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]] = _statement_patterns
-    return patterns
+_BASE_NAME_RE = lazy_pattern(_BASE_NAME)
+_BASE_READ_RE = lazy_pattern(_BASE_NAME + r"(?!\s*=(?!=))")
+_TOP_LEVEL_BASE_RE = lazy_pattern(r"(?m)^_base_\s*=(?!=)")
+_LOADER_IMPORT_RE = lazy_pattern(r"\b(?:from|import)\s+(?:mmengine|cfgkit)\b")
+# For finding a `_base_ = ...` statement in text (see `_split_base_assignment`).
+_COMMENT_RE = lazy_pattern(r"#[^\n]*")
+_OPENER_RE = lazy_pattern(r"[\"'(\[{\\]")
+_VALUE_TOKEN_RE = lazy_pattern(
+    r"(?P<string>[rRbBuUfF]{0,2}(?:\"\"\"(?:\\.|[^\\])*?\"\"\"|'''(?:\\.|[^\\])*?'''"
+    r"|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'))"
+    r"|(?P<comment>#[^\n]*)|(?P<open>[(\[{])|(?P<close>[)\]}])|(?P<continued>\\\n)"
+    r"|(?P<end>\n)|(?P<compared>[=!<>]=)|(?P<other_statement>[;=])"
+)
 
 
 class PythonConfig(NamedTuple):
@@ -236,9 +226,8 @@ def top_level_base_statement(text: str) -> Optional[tuple[re.Match[str], str]]:
     match = _TOP_LEVEL_BASE_RE.search(text)
     if match is None:
         return None
-    comment, opener, _ = _base_statement_patterns()
-    before = comment.sub("", text[: match.start()])
-    return None if opener.search(before) else (match, before)
+    before = _COMMENT_RE.sub("", text[: match.start()])
+    return None if _OPENER_RE.search(before) else (match, before)
 
 
 def _split_base_assignment(text: str) -> Optional[tuple[int, int, int]]:
@@ -255,7 +244,7 @@ def _split_base_assignment(text: str) -> Optional[tuple[int, int, int]]:
         return None
     match = found[0]
     depth = 0
-    for token in _base_statement_patterns()[2].finditer(text, match.end()):
+    for token in _VALUE_TOKEN_RE.finditer(text, match.end()):
         kind = token.lastgroup
         if kind == "open":
             depth += 1

@@ -10,12 +10,12 @@ removes the key gives one record. Line numbers are looked up only then.
 from __future__ import annotations
 
 import os
-import re
 import sys
 
 from cfgkit.config.config_dict import to_plain_tree
 from cfgkit.config.source_lines import key_lines
 from cfgkit.keys import DELETE_KEY
+from cfgkit.lazy_modules import lazy_pattern
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
@@ -50,7 +50,7 @@ LAYER_FOLLOW = "follow"
 # Loading records layers while this is True. Only benchmarks turn it off, to measure what
 # recording costs; call cfgkit.config.clear_cache() after changing it.
 RECORDING = True
-_ENV_REFERENCE = re.compile(r"\{\{['\"]?\s*\$(\w+)")
+_ENV_REFERENCE = lazy_pattern(r"\{\{['\"]?\s*\$(\w+)")
 _CFGKIT_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _MISSING = object()
 

@@ -19,7 +19,6 @@ reported, so that ``Config.to_dict()`` can leave them out.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import types
 
@@ -33,7 +32,7 @@ from cfgkit.config.provenance import SourceLayer, changed_keys
 from cfgkit.config.source_lines import target_path
 from cfgkit.errors import ConfigParsingError, MissingBaseNameError, located
 from cfgkit.keys import BASE_KEY
-from cfgkit.lazy_modules import lazy_module
+from cfgkit.lazy_modules import lazy_module, lazy_pattern
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
@@ -53,7 +52,7 @@ READ_BASE = "read_base"
 _STANDARD_PREFIXES = ("mmengine.config", "cfgkit.config")
 _CLASSIC_IMPORT = ("mmengine", "cfgkit"), ["Config"]
 # A statement that could make a file pure-Python starts a line with one of these words.
-_DECISIVE_WORD = re.compile(r"(?:^|;)[ \t]*(?:with|import|from)\b", re.MULTILINE)
+_DECISIVE_WORD = lazy_pattern(r"(?m)(?:^|;)[ \t]*(?:with|import|from)\b")
 _standard_names: Optional[frozenset[str]] = None
 
 

@@ -24,7 +24,6 @@ nothing here runs while loading.
 from __future__ import annotations
 
 import os
-import re
 
 from cfgkit.config.config_dict import adopt, to_plain_tree
 from cfgkit.config.merging import merge_into
@@ -33,18 +32,20 @@ from cfgkit.config.provenance import touch
 from cfgkit.config.source_lines import target_path
 from cfgkit.key_paths import dotted, leaf_paths
 from cfgkit.keys import DELETE_KEY, SCOPE_KEY
-from cfgkit.lazy_modules import lazy_module
+from cfgkit.lazy_modules import lazy_module, lazy_pattern
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
+    import re
     from typing import Any, Iterable, Optional
 
     from cfgkit.config.provenance import Provenance, SourceLayer
     from cfgkit.key_paths import KeyPath
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
+    re = lazy_module("re")  # lazy: see cfgkit.lazy_modules
 
 __all__ = [
     "MMCV_RUNNER_KEYS",
@@ -392,7 +393,7 @@ def _under(key: Any, found: list[tuple[KeyPath, str, int]]) -> list[tuple[KeyPat
     return [((key, *below), variable, line) for below, variable, line in found]
 
 
-_WORD = re.compile(r"[^\W\d]\w*")
+_WORD = lazy_pattern(r"[^\W\d]\w*")
 
 
 def _used_names(text: str) -> set[str]:

@@ -18,11 +18,10 @@ rejects, so no valid config changes meaning. Field values are read as option val
 
 from __future__ import annotations
 
-import re
-
 from cfgkit.errors import SelectorError, did_you_mean
 from cfgkit.key_paths import dotted
 from cfgkit.keys import DELETE_KEY, TYPE_KEY
+from cfgkit.lazy_modules import lazy_pattern
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
@@ -40,7 +39,7 @@ __all__ = [
     "split_key",
 ]  # fmt: skip
 
-_SELECTOR = re.compile(r"(~?)\[([^\[\]]*)\](?::(before|after))?")
+_SELECTOR = lazy_pattern(r"(~?)\[([^\[\]]*)\](?::(before|after))?")
 
 
 class Selector(NamedTuple):

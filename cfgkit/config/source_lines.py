@@ -13,8 +13,6 @@ Used only when someone asks where a value came from, so nothing here runs while 
 
 from __future__ import annotations
 
-import re
-
 from cfgkit.config.files import read_text
 from cfgkit.config.parsing import parse_tree, paused_gc
 from cfgkit.errors import ConfigError
@@ -24,11 +22,13 @@ from cfgkit.lazy_modules import lazy_module
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
+    import re
     from typing import Any, Optional
 
     from cfgkit.key_paths import KeyPath
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
+    re = lazy_module("re")  # lazy: see cfgkit.lazy_modules
 
 __all__ = ["find_key_line", "key_lines", "target_path"]
 

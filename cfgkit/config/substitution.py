@@ -9,14 +9,17 @@ replaced by placeholders and resolved once the file has been evaluated.
 from __future__ import annotations
 
 import os
-import re
 
 from cfgkit.errors import BaseReferenceError, ConfigTypeError, MissingEnvVarError
+from cfgkit.lazy_modules import lazy_module, lazy_pattern
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
     from typing import Any, Mapping, Optional
+else:
+    re = lazy_module("re")  # lazy: see cfgkit.lazy_modules
 
 __all__ = [
     "BaseReference",
@@ -27,13 +30,13 @@ __all__ = [
     "substitute_predefined_variables",
 ]
 
-_PREDEFINED_RE = re.compile(
+_PREDEFINED_RE = lazy_pattern(
     r"\{\{\s*(fileDirname|fileBasenameNoExtension|fileBasename|fileExtname)\s*\}\}"
 )
 # The default is mmengine's `\S*?`, except that it never runs into the next `{{`: that keeps
 # a text of many unclosed `{{$A:` linear to scan (mmengine's pattern is quadratic there).
-_ENV_RE = re.compile(r"""\{\{['"]?\s*\$(\w+)\s*:\s*((?:(?!\{\{)\S)*?)\s*['"]?\}\}""")
-_BASE_REF_RE = re.compile(
+_ENV_RE = lazy_pattern(r"""\{\{['"]?\s*\$(\w+)\s*:\s*((?:(?!\{\{)\S)*?)\s*['"]?\}\}""")
+_BASE_REF_RE = lazy_pattern(
     r"\{\{\s*_base_\.([\w.]+)\s*\}\}|<<\s*_base_\.([\w.]+)\s*>>",
 )
 # One random token per process: a placeholder can never collide with text a user wrote.

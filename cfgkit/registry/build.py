@@ -8,7 +8,6 @@ is anything with ``get`` and ``switch_scope_and_registry``.
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 
 from cfgkit.errors import (
@@ -20,6 +19,7 @@ from cfgkit.errors import (
     did_you_mean,
 )
 from cfgkit.keys import SCOPE_KEY, TYPE_KEY
+from cfgkit.lazy_modules import lazy_pattern
 from cfgkit.locations import location_of
 
 TYPE_CHECKING = False
@@ -36,7 +36,7 @@ __all__ = [
     "build_scheduler_from_cfg",
 ]
 
-_UNEXPECTED_KEYWORD = re.compile(r"unexpected keyword argument '(\w+)'")
+_UNEXPECTED_KEYWORD = lazy_pattern(r"unexpected keyword argument '(\w+)'")
 
 
 def _is_config(value: Any) -> bool:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import sys
-import threading
 import warnings
 import weakref
 from contextlib import contextmanager
@@ -137,7 +137,7 @@ class Registry:
         self._children: dict[str, Registry] = {}
         self._locations = list(locations)
         self._imported = False
-        self._lock = threading.RLock()
+        self._lock = _thread.RLock()
         _all_registries.add(self)
         if scope is None:
             scope = self.infer_scope()

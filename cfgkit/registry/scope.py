@@ -8,8 +8,8 @@ built) lives in a context variable, so builds in other threads are not affected.
 
 from __future__ import annotations
 
+import _thread
 import itertools
-import threading
 import warnings
 from collections import OrderedDict
 from contextlib import contextmanager
@@ -48,7 +48,7 @@ class DefaultScope:
     """
 
     _instance_dict: ClassVar[OrderedDict[str, DefaultScope]] = OrderedDict()
-    _lock: ClassVar[threading.RLock] = threading.RLock()
+    _lock: ClassVar[_thread.RLock] = _thread.RLock()
 
     def __init__(self, name: str, scope_name: str) -> None:
         if not isinstance(name, str) or not name:
