@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import statistics
@@ -50,6 +51,7 @@ OPTIONS = {"import_custom_modules": False, "lazy_import": False}
 
 
 def time_loads(load: Callable[[Path], object], files: list[Path], before_each=None) -> float:
+    gc.collect()  # every variant starts from the same heap, without the last one's garbage
     start = time.perf_counter()
     for path in files:
         if before_each is not None:
@@ -104,10 +106,12 @@ def run_file(path: str, namespace: Any) -> None:
 
 def floors(config_chains: dict[Path, list[str]], namespaces: dict[str, Any]) -> tuple[float, float]:
     every_file = sorted({path for chain in config_chains.values() for path in chain})
+    gc.collect()
     start = time.perf_counter()
     for path in every_file:
         run_file(path, namespaces.get(path))
     corpus = time.perf_counter() - start
+    gc.collect()
     start = time.perf_counter()
     for chain in config_chains.values():
         for path in chain:
