@@ -269,6 +269,7 @@ _fill = dict.update
 _STATE = dict(_ADDICT_STATE)
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 _CONVERTED_DICTS = frozenset({dict, ConfigDict, OrderedDict})
+_KEPT = _ATOMS | {ConfigDict}  # what `adopt` keeps as it is
 # Sets an instance's whole `__dict__` in one step (addict's `__setattr__` refuses the name).
 _set_state = vars(Dict)["__dict__"].__set__
 
@@ -387,11 +388,17 @@ def adopt(value: Any, path: KeyPath, provenance: Any = None) -> Any:
         state[LOCATION_ATTRIBUTE] = path
         if provenance is not None:
             state[PROVENANCE_ATTRIBUTE] = provenance
+        # Most items are plain values or the config's own ConfigDicts: kept, not visited.
         for key, item in dict.items(value):
-            _set_item(node, key, adopt(item, (*path, key), provenance))
+            if type(item) not in _KEPT:
+                item = adopt(item, (*path, key), provenance)
+            _set_item(node, key, item)
         return node
     if kind is list or kind is tuple:
-        items = [adopt(item, (*path, index), provenance) for index, item in enumerate(value)]
+        items = [
+            item if type(item) in _KEPT else adopt(item, (*path, index), provenance)
+            for index, item in enumerate(value)
+        ]
         return items if kind is list else tuple(items)
     return ConfigDict._hook(value)
 

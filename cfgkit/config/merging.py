@@ -15,7 +15,17 @@ if TYPE_CHECKING:
     from cfgkit.config.selectors import Selected
     from cfgkit.key_paths import KeyPath
 
-__all__ = ["expand_dotted_keys", "merge_into"]
+__all__ = ["expand_dotted_keys", "merge_into", "shallow_copy"]
+
+
+def shallow_copy(node: dict[Any, Any]) -> dict[Any, Any]:
+    """A plain dict of ``node``'s items as they are stored.
+
+    ``dict.copy`` of a ConfigDict reads each value through its ``__getitem__`` (its
+    iteration is its own), which builds the lazy objects of pure-Python configs; a copy made
+    to merge into must leave them as they are, as mmengine's does.
+    """
+    return dict.copy(node) if type(node) is dict else dict(dict.items(node))
 
 
 def merge_into(
@@ -62,7 +72,7 @@ def merge_into(
         if is_selector_dict(child):
             return _select(child, base, allow_list_keys, filename, path, selected)
         return _merge_into_list(child, base, filename, path, selected)
-    merged = dict.copy(base)
+    merged = shallow_copy(base)
     for key, value in dict.items(child):
         if isinstance(value, dict) and key in merged:
             current = merged[key]
@@ -178,7 +188,7 @@ def _not_a_dict_error(
 def _without_delete(value: dict[Any, Any]) -> dict[Any, Any]:
     if DELETE_KEY not in value:
         return value
-    copied = dict.copy(value)
+    copied = shallow_copy(value)
     del copied[DELETE_KEY]
     return copied
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 
 from cfgkit.config.config_dict import adopt, to_plain_tree
-from cfgkit.config.merging import merge_into
+from cfgkit.config.merging import merge_into, shallow_copy
 from cfgkit.config.parsing import parse_tree
 from cfgkit.config.provenance import touch
 from cfgkit.config.source_lines import target_path
@@ -640,7 +640,7 @@ def _replaced(node: Any, changes: list[tuple[KeyPath, Any]], depth: int = 0) -> 
     for path, value in changes:
         below.setdefault(path[depth], []).append((path, value))
     if isinstance(node, dict):
-        copy = dict.copy(node)
+        copy = shallow_copy(node)
         for key, inner in below.items():
             copy[key] = _replaced(dict.__getitem__(node, key), inner, depth + 1)
         return copy

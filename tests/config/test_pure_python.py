@@ -384,3 +384,16 @@ def test_the_style_follows_the_first_decisive_statement(tmp_path, text, pure):
     from cfgkit.config.pure_python import is_pure_python
 
     assert is_pure_python(text, str(tmp_path / "c.py")) is pure
+
+
+def test_merging_options_next_to_a_lazy_class_leaves_it_lazy():
+    # The merge copies the dicts along its path without reading their values through the
+    # ConfigDict (which builds lazy objects), as mmengine's does.
+    sys.modules.pop("fakelib.models", None)
+    cfg = Config.fromfile(PURE / "retinanet_r50_coco.py")
+    cfg.merge_from_dict({"model.backbone.depth": 101, "model.extra": 1})
+    assert "fakelib.models" not in sys.modules
+    plain = cfg.to_dict()
+    assert plain["model"]["type"] == "fakelib.models.RetinaNet"
+    assert plain["model"]["backbone"]["type"] == "fakelib.models.ResNet"
+    assert plain["model"]["backbone"]["depth"] == 101
