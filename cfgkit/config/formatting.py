@@ -405,6 +405,39 @@ _JSON_LEAVES = (str, int, float, bool, type(None))
 _JSON_KEYS = (str, int, float, bool, type(None))
 
 
+_PLAIN_JSON = frozenset({str, float, bool, type(None)})
+
+
+def _plainly_json(value: Any, depth: int) -> bool:
+    """True when ``value`` certainly dumps to JSON that loads back: only exact dicts with
+    string keys, lists, tuples and plain leaves, ints of a readable length, not too deep.
+    False says nothing (:func:`_check_json` decides): it is the quick walk of every dump."""
+    if depth >= MAX_DEPTH:  # what lies below may be too deep
+        return False
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            kind = type(item)
+            if kind in _PLAIN_JSON or (kind is int and item.bit_length() <= LONG_INT_BITS):
+                continue
+            if not _plainly_json(item, depth + 1):
+                return False
+        return True
+    if kind is list or kind is tuple:
+        for item in value:
+            kind = type(item)
+            if kind in _PLAIN_JSON or (kind is int and item.bit_length() <= LONG_INT_BITS):
+                continue
+            if not _plainly_json(item, depth + 1):
+                return False
+        return True
+    if kind is int:
+        return bool(value.bit_length() <= LONG_INT_BITS)
+    return kind in _PLAIN_JSON
+
+
 def _check_json(value: Any, path: KeyPath) -> None:
     _check_depth(path)
     if isinstance(value, dict):
@@ -449,7 +482,8 @@ def _json_key(key: Any) -> str:
 def _dump_json(tree: dict[Any, Any], indent: Optional[int] = None) -> str:
     import json  # lazy: only JSON dumps need it
 
-    _check_json(tree, ())
+    if not _plainly_json(tree, 0):  # only then walk again, to name what cannot be written
+        _check_json(tree, ())
     text = json.dumps(tree, indent=indent)
     # Outside strings JSON never has "{{" or "<<"; inside one, an escape keeps the loader's
     # text passes from reading it as a reference.

@@ -243,3 +243,22 @@ def test_the_garbage_collector_is_paused_for_mmcv_loads_too(tmp_path):
     path.write_text(GC_PROBE, encoding="utf-8")
     assert MmcvConfig.fromfile(path).during is False
     assert gc.isenabled()
+
+
+def test_json_dumps_values_nested_exactly_as_deep_as_allowed():
+    # The quick walk of a JSON dump gives way to the full check near the limit; both agree.
+    deep = inner = []
+    for _ in range(99):  # `d` is one level, so the innermost list sits at depth 100
+        inner.append([])
+        inner = inner[0]
+    text = dump_text({"d": deep}, "json")
+    assert Config.fromstring(text, ".json").d == deep
+    inner.append([])
+    with pytest.raises(errors.DumpError, match="nested more than 100 levels"):
+        dump_text({"d": deep}, "json")
+
+
+def test_json_dumps_number_keys_that_do_not_collide():
+    assert dump_text({"a": {1: "x", 2.5: "y", None: "z"}}, "json") == (
+        '{"a": {"1": "x", "2.5": "y", "null": "z"}}'
+    )
