@@ -125,7 +125,12 @@ def test_raw_text_is_mmengines_byte_for_byte(loaded):
 
 
 def test_yapf_style_is_mmengines_pretty_text_byte_for_byte(loaded):
-    sample = [item for item in loaded if not isinstance(item[2], Exception)][::YAPF_SAMPLE_EVERY]
+    # Pythons before 3.12 take one half of the sample, later ones the other: CI's two (3.9 and
+    # 3.13) compare all of it between them, in half the time each.
+    half = YAPF_SAMPLE_EVERY if sys.version_info >= (3, 12) else 0
+    sample = [item for item in loaded if not isinstance(item[2], Exception)][
+        half :: 2 * YAPF_SAMPLE_EVERY
+    ]
     for path, mm_cfg, cfg in sample:
         object.__setattr__(mm_cfg, "_format_python_code", True)
         object.__setattr__(cfg, "_format_python_code", "yapf")
