@@ -633,11 +633,9 @@ def _check_reserved(keys: Any) -> None:
 
 
 def _resolving(where: str, load: Any) -> Any:
-    """Run ``load()`` with the garbage collector paused (see ``paused_gc``), turning a
-    RecursionError no check caught into a located error."""
+    """Run ``load()``, turning a RecursionError no check caught into a located error."""
     try:
-        with paused_gc():
-            return load()
+        return load()
     except RecursionError as error:
         if isinstance(error, CfgkitError):
             raise
@@ -656,7 +654,8 @@ def _load_pure_python(
     path: str, filename: str, format_python_code: FormatStyle, safe: bool = False
 ) -> Config:
     """A pure-Python config (it ignores the variable and import flags, as in mmengine)."""
-    loaded = _resolving(path, lambda: load_pure_python(path, source_name=filename, safe=safe))
+    with paused_gc():  # as resolve_file pauses it for classic chains
+        loaded = _resolving(path, lambda: load_pure_python(path, source_name=filename, safe=safe))
     log = Provenance(path, loaded.layers) if loaded.layers else None
     cfg = Config(
         to_config_tree(loaded.tree, (), log),

@@ -318,25 +318,17 @@ def to_config_tree(value: Any, path: Optional[KeyPath] = None, provenance: Any =
 
 def _tagged_dict(value: Any, kind: type, path: KeyPath, provenance: Any) -> ConfigDict:
     node = _tagged_node(path, provenance)
-    if kind is dict:
-        _fill(node, value)  # a ConfigDict's or OrderedDict's own iteration is not used
-        for key, item in dict.items(value):
-            item_kind = type(item)
-            if item_kind in _ATOMS:
-                continue
-            if item_kind in _CONVERTED_DICTS:
-                _set_item(node, key, _tagged_dict(item, item_kind, (*path, key), provenance))
-            else:
-                _set_item(node, key, _tagged_sequence(item, item_kind, (*path, key), provenance))
-        return node
+    # The items as stored, in one C-level step (a ConfigDict's own iteration is not used);
+    # then only the containers among them are converted in place.
+    _fill(node, value if kind is dict else dict.items(value))
     for key, item in dict.items(value):
         item_kind = type(item)
-        if item_kind not in _ATOMS:
-            if item_kind in _CONVERTED_DICTS:
-                item = _tagged_dict(item, item_kind, (*path, key), provenance)
-            else:
-                item = _tagged_sequence(item, item_kind, (*path, key), provenance)
-        _set_item(node, key, item)
+        if item_kind in _ATOMS:
+            continue
+        if item_kind in _CONVERTED_DICTS:
+            _set_item(node, key, _tagged_dict(item, item_kind, (*path, key), provenance))
+        else:
+            _set_item(node, key, _tagged_sequence(item, item_kind, (*path, key), provenance))
     return node
 
 
@@ -382,12 +374,7 @@ def adopt(value: Any, path: KeyPath, provenance: Any = None) -> Any:
     if kind in _ATOMS or kind is ConfigDict:
         return value
     if kind is dict or kind is OrderedDict:
-        node = _new_dict(ConfigDict)
-        state = node.__dict__
-        state.update(_STATE)
-        state[LOCATION_ATTRIBUTE] = path
-        if provenance is not None:
-            state[PROVENANCE_ATTRIBUTE] = provenance
+        node = _tagged_node(path, provenance)
         # Most items are plain values or the config's own ConfigDicts: kept, not visited.
         for key, item in dict.items(value):
             if type(item) not in _KEPT:

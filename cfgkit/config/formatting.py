@@ -406,36 +406,33 @@ _JSON_KEYS = (str, int, float, bool, type(None))
 
 
 _PLAIN_JSON = frozenset({str, float, bool, type(None)})
+_STRING_KEYS = frozenset({str})
 
 
 def _plainly_json(value: Any, depth: int) -> bool:
     """True when ``value`` certainly dumps to JSON that loads back: only exact dicts with
     string keys, lists, tuples and plain leaves, ints of a readable length, not too deep.
     False says nothing (:func:`_check_json` decides): it is the quick walk of every dump."""
-    if depth >= MAX_DEPTH:  # what lies below may be too deep
-        return False
     kind = type(value)
     if kind is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                return False
-            kind = type(item)
-            if kind in _PLAIN_JSON or (kind is int and item.bit_length() <= LONG_INT_BITS):
-                continue
-            if not _plainly_json(item, depth + 1):
-                return False
-        return True
-    if kind is list or kind is tuple:
-        for item in value:
-            kind = type(item)
-            if kind in _PLAIN_JSON or (kind is int and item.bit_length() <= LONG_INT_BITS):
-                continue
-            if not _plainly_json(item, depth + 1):
-                return False
-        return True
-    if kind is int:
+        if not _STRING_KEYS.issuperset(map(type, value)):
+            return False
+        items: Any = dict.values(value)
+    elif kind is list or kind is tuple:
+        items = value
+    elif kind is int:
         return bool(value.bit_length() <= LONG_INT_BITS)
-    return kind in _PLAIN_JSON
+    else:
+        return kind in _PLAIN_JSON
+    if depth >= MAX_DEPTH:  # what lies below may be too deep
+        return False
+    for item in items:
+        kind = type(item)
+        if kind in _PLAIN_JSON or (kind is int and item.bit_length() <= LONG_INT_BITS):
+            continue
+        if not _plainly_json(item, depth + 1):
+            return False
+    return True
 
 
 def _check_json(value: Any, path: KeyPath) -> None:
