@@ -33,6 +33,7 @@ from cfgkit.config.source_lines import target_path
 from cfgkit.key_paths import dotted, leaf_paths
 from cfgkit.keys import DELETE_KEY, SCOPE_KEY
 from cfgkit.lazy_modules import lazy_module, lazy_pattern
+from cfgkit.openmmlab import read_by_runner
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
@@ -48,94 +49,14 @@ else:
     re = lazy_module("re")  # lazy: see cfgkit.lazy_modules
 
 __all__ = [
-    "MMCV_RUNNER_KEYS",
-    "MMENGINE_RUNNER_KEYS",
-    "RUNNER_KEYS",
     "Binding",
     "StaleReference",
     "bindings_in",
     "follow",
-    "read_by_runner",
-    "runner_keys",
     "stale_references",
 ]
 
-# Top-level keys that a runner reads (mmengine's Runner.from_cfg, and mmcv 1.x's train
-# scripts): a stale copy under one of them changes what is trained, so it is a warning.
-# Every other key is a helper that a runner never reads (`train_pipeline`, `norm_cfg`,
-# `coco_od_dataset`, ...): a stale copy there is a note. `*_dataloader` and `*_evaluator`
-# are patterns; the names that end in `_cfg` are listed, since `norm_cfg` and
-# `img_norm_cfg` are helpers.
-MMENGINE_RUNNER_KEYS = frozenset(
-    {
-        "model", "train_cfg", "val_cfg", "test_cfg", "env_cfg", "model_wrapper_cfg",
-        "optim_wrapper", "param_scheduler", "default_hooks", "custom_hooks", "log_processor",
-        "visualizer", "auto_scale_lr", "randomness", "launcher", "load_from", "resume",
-        "default_scope", "log_level", "work_dir", "experiment_name", "compile", "cfg",
-        "strategy", "custom_imports", "data_preprocessor",
-    }
-)  # fmt: skip
-MMCV_RUNNER_KEYS = frozenset(
-    {
-        "model", "data", "optimizer", "optimizer_config", "lr_config", "momentum_config",
-        "checkpoint_config", "log_config", "evaluation", "runner", "workflow",
-        "total_epochs", "fp16", "dist_params", "resume_from", "gpu_ids", "custom_imports",
-        "load_from", "work_dir", "log_level", "custom_hooks",
-    }
-)  # fmt: skip
-RUNNER_KEYS = MMENGINE_RUNNER_KEYS | MMCV_RUNNER_KEYS
-_RUNNER_PATTERNS = ("_dataloader", "_evaluator")
-# Keys only a config for mmengine's Runner has.
-_MMENGINE_ONLY = frozenset(
-    {"train_dataloader", "val_dataloader", "test_dataloader", "optim_wrapper", "param_scheduler",
-     "default_hooks", "train_cfg", "default_scope"}
-)  # fmt: skip
-# mmcv 1.x keys and the mmengine keys that took their place.
-_REPLACED_BY = {
-    "data": frozenset({"train_dataloader", "val_dataloader", "test_dataloader"}),
-    "optimizer": frozenset({"optim_wrapper"}),
-    "optimizer_config": frozenset({"optim_wrapper"}),
-    "lr_config": frozenset({"param_scheduler"}),
-    "momentum_config": frozenset({"param_scheduler"}),
-    # mmengine's Runner has no counterpart of these: dead in any config written for it.
-    "runner": _MMENGINE_ONLY,
-    "workflow": _MMENGINE_ONLY,
-    "total_epochs": _MMENGINE_ONLY,
-    "evaluation": frozenset({"val_evaluator", "val_cfg"}),
-    "checkpoint_config": frozenset({"default_hooks"}),
-    "log_config": frozenset({"default_hooks"}),
-    "resume_from": frozenset({"resume"}),
-    "dist_params": frozenset({"env_cfg"}),
-}
-_MMCV_ONLY = frozenset(
-    {"data", "lr_config", "optimizer_config", "runner", "checkpoint_config", "log_config",
-     "evaluation", "workflow"}
-)  # fmt: skip
 _MISSING: Any = object()
-
-
-def read_by_runner(top: Any, keys: frozenset[str] = RUNNER_KEYS) -> bool:
-    """Tell whether a runner reads the top-level key ``top`` (of ``keys``, and the
-    ``*_dataloader`` and ``*_evaluator`` patterns)."""
-    return top in keys or (isinstance(top, str) and top.endswith(_RUNNER_PATTERNS))
-
-
-def runner_keys(top_keys: Iterable[Any]) -> Optional[frozenset[str]]:
-    """The top-level keys a runner reads in a config with these keys, or None for a config
-    written for no runner known here.
-
-    mmengine's Runner reads its keys; a key of mmcv 1.x's training scripts is read too unless
-    the config also has the key mmengine replaced it with (``data`` beside
-    ``train_dataloader``, ``runner`` beside ``train_cfg``: a left-over nobody reads).
-    """
-    tops = set(top_keys)
-    if not tops & (_MMENGINE_ONLY | _MMCV_ONLY):
-        return None
-    read = set(MMENGINE_RUNNER_KEYS)
-    for key in MMCV_RUNNER_KEYS:
-        if not tops & _REPLACED_BY.get(key, frozenset()):
-            read.add(key)
-    return frozenset(read)
 
 
 class Binding(NamedTuple):

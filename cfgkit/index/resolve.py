@@ -583,6 +583,94 @@ class Index:
         self._class_lists[key] = classes
         return classes
 
+    # -- lookups, rule for rule as the run-time Registry ----------------------------------
+
+    def lookup(self, name: str, key: str, scan_scopes: bool = True) -> Optional[list[Registration]]:
+        """What ``Registry.lookup(name)`` called on the registry ``key`` finds, or None.
+
+        The rules of :meth:`cfgkit.registry.Registry.lookup`, one for one: ``'Name'`` in this
+        registry, else in the nearest ancestor that has it; ``'scope.Name'`` here when
+        ``scope`` is this registry's, in the child of that scope, or through the root (the
+        root itself, or one of its children). Where the run-time lookup imports
+        ``<scope>.registry``, that scope's package is scanned instead (``scan_scopes``), when
+        it is installed. A name the sources register more than once in the registry that
+        answers gives every registration (one of them is what an import order picks).
+
+        Args:
+            name: The ``type`` as a config writes it.
+            key: The registry to start from (``'module:VARIABLE'``).
+            scan_scopes: Scan the package of a scope that ``name`` names.
+        """
+        self.resolve()
+        registry = self.registries.get(key)
+        if registry is None:
+            return None
+        scope, dot, rest = name.partition(".")
+        if not dot:
+            for ancestor in self.ancestors(key):
+                found = self.registrations.get(ancestor.key, {}).get(name)
+                if found:
+                    return list(found)
+            return None
+        if scope == registry.scope:
+            found = self.registrations.get(key, {}).get(rest)
+            return list(found) if found else None
+        if scan_scopes:
+            self.scan_scope(scope)
+        child = self.children(key).get(scope)
+        if child is not None:
+            return self.lookup(rest, child, scan_scopes)
+        root = self.root(key)
+        if root != key and (scope == self.registries[root].scope or scope in self.children(root)):
+            return self.lookup(name, root, scan_scopes)
+        return None
+
+    def find(
+        self, name: str, scope: Optional[str], scan_scopes: bool = True
+    ) -> Optional[list[Registration]]:
+        """What a build in ``scope`` (a config's ``default_scope``) finds for ``type=name``.
+
+        :meth:`lookup` from each registry a build may start at (:meth:`build_registries`),
+        and, for a dotted name no registry has, what the name names as an import path (as
+        ``Registry.get`` falls back to importing it).
+        """
+        found: list[Registration] = []
+        for key in self.build_registries(scope):
+            # By identity: a target may hold lists, and one registration is found from
+            # every registry below the one that has it.
+            seen = {id(r) for r in found}
+            found.extend(r for r in self.lookup(name, key, scan_scopes) or () if id(r) not in seen)
+        if not found and "." in name:
+            at_path = self.at_path(name)
+            return [at_path] if at_path is not None else None
+        return found or None
+
+    def build_registries(self, scope: Optional[str]) -> list[str]:
+        """The registries a build in ``scope`` starts from: in each registry tree, those of
+        ``scope`` (``Registry.build`` switches to them), else the tree's root (which a runner
+        builds from); every registry when ``scope`` is None."""
+        start = self.in_scope(scope)
+        if scope is None:
+            return start
+        covered = {self.root(k) for k in start}
+        return start + [k for k in self.roots() if k not in covered]
+
+    def children(self, key: str) -> dict[str, str]:
+        """The registries whose parent is ``key``, by scope (the first of each scope, as a
+        second child of one scope is refused at run time)."""
+        found: dict[str, str] = {}
+        for registry in self.registries.values():
+            if registry.parent == key and registry.key != key:
+                found.setdefault(registry.scope, registry.key)
+        return found
+
+    def scan_scope(self, scope: str) -> None:
+        """Read the package of ``scope`` when it was not read and is installed."""
+        readable = all(n.isidentifier() for n in scope.split("."))
+        if readable and scope not in self.scopes() and self.scan_with_requirements(scope):
+            self.scan_parents()
+            self.resolve()
+
     # -- queries for the checker ---------------------------------------------------------------
 
     def scopes(self) -> set[str]:

@@ -1,0 +1,332 @@
+"""Where ``cfgkit check`` looks a ``type`` up: imported registries (``Registry.lookup``), or
+the static index (``Index.find``, the same rules over sources), and what each found takes."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from typing import Any, Iterable, Optional, Sequence
+
+from cfgkit.checking._problems import ERROR, NOTE, WARNING, Problem, problem
+from cfgkit.checking._walk import first
+from cfgkit.errors import did_you_mean
+from cfgkit.keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, TYPE_KEY
+from cfgkit.openmmlab import builders, stem
+from cfgkit.records import NamedTuple
+from cfgkit.registry.registry import Registry, all_registries
+
+if typing.TYPE_CHECKING:
+    from cfgkit.config import Config
+    from cfgkit.index.resolve import Index, Registration
+    from cfgkit.key_paths import KeyPath
+
+__all__ = [
+    "Catalog",
+    "Registries",
+    "Signature",
+    "StaticCatalog",
+    "default_registries",
+    "runtime_signature",
+]
+
+
+def default_registries(cfg: Config) -> list[Registry]:
+    """The imported registries a config is checked against: those of its ``default_scope``,
+    or every registry when it has none (or none of that scope exists)."""
+    everything = all_registries()
+    scope = cfg.get(DEFAULT_SCOPE_KEY)
+    chosen = [r for r in everything if r.scope == scope] if isinstance(scope, str) else []
+    return chosen or everything
+
+
+class Signature(NamedTuple):
+    """What a type builds takes: keyword names, whether ``**kwargs``, the required ones."""
+
+    label: str
+    accepted: list[str]
+    takes_any: bool
+    required: list[str]
+    hints: dict[str, Any]
+    defaults: dict[str, Any]
+
+
+class Catalog:
+    """Where types are looked up: imported registries, or a static index."""
+
+    def find(self, kind: str) -> Optional[list[Optional[Signature]]]:
+        """The signatures of what ``kind`` may build (None for unknown ones), or None when
+        ``kind`` is registered nowhere searched."""
+        raise NotImplementedError
+
+    def unknown(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        """The problem of a ``kind`` :meth:`find` did not find (None: nothing to say)."""
+        raise NotImplementedError
+
+    def names(self) -> list[str]:
+        raise NotImplementedError
+
+    def popped(self, kind: str, parameter: str) -> set[str]:
+        """Keys what ``kind`` builds takes out of its dict argument ``parameter``."""
+        return set()
+
+    def scope_set(self, kind: str, parameter: str) -> Optional[str]:
+        """The scope what ``kind`` builds sets on its dict argument ``parameter``."""
+        return None
+
+    def reads_type(self, kind: str, parameter: str) -> bool:
+        """Tell whether what ``kind`` builds reads its ``parameter`` dict's type itself."""
+        return False
+
+
+class Registries(Catalog):
+    def __init__(self, registries: Sequence[Registry], imports: bool) -> None:
+        self.registries = registries
+        self.imports = imports
+
+    def find(self, kind: str) -> Optional[list[Optional[Signature]]]:
+        """Found exactly where ``Registry.build`` finds it (:meth:`Registry.lookup`),
+        without the import fallback."""
+        for registry in self.registries:
+            found = registry.lookup(kind, self.imports)
+            if found is not None:
+                return [runtime_signature(found)]
+        return None
+
+    def unknown(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        if _importable_path(kind, {r.scope for reg in self.registries for r in reg.root.walk()}):
+            return _path_note(cfg, path, kind)
+        where = ", ".join(sorted({f"{r.scope}::{r.name}" for r in self.registries})) or "none"
+        return problem(
+            cfg,
+            ERROR,
+            (*path, TYPE_KEY),
+            f"{kind!r} is not registered in the registries searched ({where})",
+            did_you_mean(kind.rpartition(".")[2], self.names()),
+        )
+
+    def names(self) -> list[str]:
+        names: dict[str, None] = {}
+        for registry in self.registries:
+            names.update(dict.fromkeys(registry.visible_names()))
+        return list(names)
+
+
+class StaticCatalog(Catalog):
+    def __init__(self, index: Index, scope: Optional[str]) -> None:
+        self.index = index
+        self.scope = scope
+        index.resolve()
+        start = index.in_scope(scope)
+        # The scope has no registry here: one warning says so, and types are not judged.
+        self.blind = bool(scope) and not start
+        # The scopes the scope's registries inherit from, for messages.
+        self.inherited = list(dict.fromkeys(r.scope for k in start for r in index.ancestors(k)))
+        # Every registry a build may search, for close names and messages.
+        self.searched = list(
+            dict.fromkeys(r.key for k in index.build_registries(scope) for r in index.ancestors(k))
+        )
+        self._found: dict[str, Optional[list[Registration]]] = {}
+        # The other scopes the config builds in: set by check() for the whole config.
+        self.other_scopes: set[Optional[str]] = set()
+
+    def preamble(self, cfg: Config) -> list[Problem]:
+        problems = []
+        scanned = ", ".join(self.index.packages) or "nothing"
+        if self.blind:
+            problems.append(
+                problem(
+                    cfg,
+                    WARNING,
+                    (DEFAULT_SCOPE_KEY,),
+                    f"no registry of scope {self.scope!r} was found (scanned: {scanned}), so "
+                    "types were not checked",
+                    f"Install {self.scope}, or pass --scan FOLDER (its sources) or --import "
+                    "MODULE (to import its registries)",
+                )
+            )
+        for module in self.index.unfound_imports:
+            problems.append(
+                problem(
+                    cfg,
+                    WARNING,
+                    (CUSTOM_IMPORTS_KEY,),
+                    f"custom import {module!r} was not found, so what it registers is unknown "
+                    "(unknown types are notes)",
+                    "Run from the folder it is imported from, or pass --scan FOLDER",
+                )
+            )
+        return problems
+
+    def find(self, kind: str) -> Optional[list[Optional[Signature]]]:
+        found = self._lookup(kind)
+        if found is None:
+            return None
+        label = kind.rpartition(".")[2]
+        return [self._signature(label, r) for r in found]
+
+    def _lookup(self, kind: str) -> Optional[list[Registration]]:
+        """What a build in the scope finds for ``kind`` (:meth:`Index.find`), once per kind."""
+        if kind not in self._found:
+            self._found[kind] = self.index.find(kind, self.scope)
+        return self._found[kind]
+
+    def popped(self, kind: str, parameter: str) -> set[str]:
+        keys: set[str] = set()
+        for registration in self._lookup(kind) or ():
+            keys.update(self.index.popped(registration, parameter))
+        return keys
+
+    def scope_set(self, kind: str, parameter: str) -> Optional[str]:
+        return first(self.index.scope_set(r, parameter) for r in self._lookup(kind) or ())
+
+    def reads_type(self, kind: str, parameter: str) -> bool:
+        return any(self.index.reads_type(r, parameter) for r in self._lookup(kind) or ())
+
+    def _signature(self, label: str, registration: Registration) -> Optional[Signature]:
+        parameters = self.index.parameters(registration)
+        if parameters is None:
+            return None
+        names, required, takes_any = parameters
+        target = registration.target
+        if target[0] != "params":
+            label = self.index.original_name(target[0], target[1])  # its __name__
+        return Signature(label, list(names), takes_any, list(required), {}, {})
+
+    def unknown(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        if self.blind:
+            return None
+        scope = kind.partition(".")[0] if "." in kind else None
+        if scope is not None and scope not in self.index.scopes():
+            if _importable_path(kind, ()):
+                return _path_note(cfg, path, kind)
+            return problem(
+                cfg,
+                NOTE,
+                (*path, TYPE_KEY),
+                f"{kind!r} names the scope {scope!r}, which is not installed here, so it was "
+                "not checked (build would import it)",
+            )
+        suggestion = did_you_mean(kind.rpartition(".")[2], self.names())
+        dynamic = self._dynamic(kind, path)
+        if dynamic is not None:
+            registry, module, lineno = dynamic
+            return problem(
+                cfg,
+                NOTE,
+                (*path, TYPE_KEY),
+                f"{kind!r} is not among the names registered in the sources, but the "
+                f"{registry} registry also registers names at run time ({module}, line "
+                f"{lineno}), so it may exist",
+                suggestion,
+            )
+        if self.index.unfound_imports:
+            return problem(
+                cfg,
+                NOTE,
+                (*path, TYPE_KEY),
+                f"{kind!r} is not registered in the scanned packages; it may come from a "
+                f"custom import that was not found ({', '.join(self.index.unfound_imports)})",
+                suggestion,
+            )
+        elsewhere = self._in_other_scope(kind)
+        if elsewhere is not None:
+            return problem(
+                cfg,
+                NOTE,
+                (*path, TYPE_KEY),
+                f"{kind!r} is not registered in scope {self.scope!r} but in {elsewhere!r}, "
+                "which this config also builds in (a dict handed to a class built there is "
+                "built there too)",
+                suggestion,
+            )
+        return problem(cfg, ERROR, (*path, TYPE_KEY), self._unknown_text(kind), suggestion)
+
+    def _in_other_scope(self, kind: str) -> Optional[str]:
+        """A scope the config also builds in (``_scope_='mmdet'``, ``type='mmdet.X'``) where
+        a build finds ``kind``."""
+        for scope in sorted(s for s in self.other_scopes - {self.scope} if s):
+            if self.index.find(kind, scope, scan_scopes=False):
+                return scope
+        return None
+
+    def _unknown_text(self, kind: str) -> str:
+        if self.scope is None:
+            scopes = dict.fromkeys(self.index.registries[k].scope for k in self.searched)
+            return f"{kind!r} is not registered in any scanned package ({', '.join(scopes)})"
+        inherited = [s for s in self.inherited if s != self.scope]
+        also = f" or the scopes it builds on ({', '.join(inherited)})" if inherited else ""
+        return f"{kind!r} is not registered in scope {self.scope!r}{also}"
+
+    def _dynamic(self, kind: str, path: KeyPath) -> Optional[tuple[str, str, int]]:
+        """A registry searched that registers names at run time and could hold ``kind``:
+        one whose run-time names start with a known prefix ``kind`` has, or, for names
+        nothing is known of, one that builds the dict at this key path (:func:`builders`:
+        the optimizer registry for ``optim_wrapper.optimizer``, the model registry under
+        ``model``): one such registry does not make every unknown name a maybe."""
+        building = builders(path)
+        for key in self.searched:
+            for prefix, module, lineno in self.index.runtime_registrations(key):
+                registry = self.index.registries[key]
+                if prefix and kind.startswith(prefix):
+                    return registry.name, module, lineno
+                if not prefix and stem(registry.name) in building:
+                    return registry.name, module, lineno
+        return None
+
+    def names(self) -> list[str]:
+        return self.index.names(self.searched)
+
+
+def _path_note(cfg: Config, path: KeyPath, kind: str) -> Problem:
+    return problem(
+        cfg,
+        NOTE,
+        (*path, TYPE_KEY),
+        f"{kind!r} is not registered; building imports it as a path, which check does not do",
+    )
+
+
+def _importable_path(key: str, scopes: Iterable[str]) -> bool:
+    """Tell whether ``Registry.get`` would import ``key`` as a dotted path: not a scope of
+    the registry trees, and its top-level module exists (found, not imported)."""
+    top = key.partition(".")[0]
+    if "." not in key or top in set(scopes):
+        return False
+    import importlib.util  # lazy: only dotted types need it
+
+    try:
+        return importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def runtime_signature(target: Any) -> Optional[Signature]:
+    try:
+        signature = inspect.signature(target)
+    except (TypeError, ValueError):
+        return None
+    parameters = signature.parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    accepted = [
+        name
+        for name, p in parameters.items()
+        if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+        and p.kind is not inspect.Parameter.POSITIONAL_ONLY
+    ]
+    required = [
+        name
+        for name, p in parameters.items()
+        if p.default is inspect.Parameter.empty
+        and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    ]
+    defaults = {name: p.default for name, p in parameters.items()}
+    label = getattr(target, "__name__", repr(target))
+    return Signature(label, accepted, takes_any, required, _hints(target), defaults)
+
+
+def _hints(target: Any) -> dict[str, Any]:
+    function = vars(target).get("__init__", target) if isinstance(target, type) else target
+    try:
+        return typing.get_type_hints(function)
+    except Exception:  # unresolvable annotations: check no types for this target
+        return {}
