@@ -27,6 +27,7 @@ from cfgkit.config.formatting import dump_text
 from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.config.provenance import Record, same_value
 from cfgkit.errors import CfgkitError
+from cfgkit.escaping import for_terminal
 from cfgkit.key_paths import dotted, leaf_paths, normalise_path, parse_key
 from cfgkit.keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY
 from cfgkit.registry.registry import Registry, all_registries
@@ -93,29 +94,35 @@ def _explain(args: argparse.Namespace) -> int:
     if args.key is not None:
         records = cfg.provenance(args.key)
         current = normalise_path(cfg._cfg_dict, parse_key(args.key))[1]
-        out.write(f"{args.key} = {_value_text(current, 60)}\n")
+        out.write(for_terminal(f"{args.key} = {_value_text(current, 60)}") + "\n")
         width = max(len(_value_text(r.value)) for r in records)
         for number, record in enumerate(records, 1):
             note = f", {record.note}" if record.note and record.filename is not None else ""
             out.write(
-                f"  {number}. {record.action:<8} {_value_text(record.value).ljust(width)}  "
-                f"{_where(record)}  ({record.layer}{note})\n"
+                for_terminal(
+                    f"  {number}. {record.action:<8} {_value_text(record.value).ljust(width)}  "
+                    f"{_where(record)}  ({record.layer}{note})"
+                )
+                + "\n"
             )
         return 0
     for path, value in leaf_paths(cfg.to_dict()):
         key = dotted(path)
         final = cfg.provenance(path)[-1]
-        out.write(f"{key} = {_value_text(value)}  # {_where(final)} ({final.layer})\n")
+        out.write(
+            for_terminal(f"{key} = {_value_text(value)}  # {_where(final)} ({final.layer})") + "\n"
+        )
     return 0
 
 
 def _print(args: argparse.Namespace) -> int:
     cfg = _load(args)
     if args.format == "py":
-        sys.stdout.write(cfg.pretty_text)
+        text = cfg.pretty_text
     else:
         text = dump_text(cfg.to_dict(), args.format, json_indent=2)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    text = for_terminal(text, keep_newlines=True)  # the text is Python, YAML or JSON: safe
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 
@@ -234,7 +241,7 @@ def _diff(args: argparse.Namespace) -> int:
                 ("+", f"{dotted(path)} = {_value_text(value, 60)}  # {_final_where(second, path)}")
             )
     for sign, text in lines:
-        line = f"{sign} {text}"
+        line = for_terminal(f"{sign} {text}")
         sys.stdout.write(f"{_COLOURS[sign]}{line}\033[0m\n" if colour else f"{line}\n")
     return 1 if lines else 0
 
@@ -393,16 +400,16 @@ def _describe(error: BaseException) -> str:
         while frame is not None:
             where = f" at {_short(frame.tb_frame.f_code.co_filename)}:{frame.tb_lineno}"
             frame = frame.tb_next
-        return f"sys.exit({error.code!r}) was called while loading{where}"
+        return for_terminal(f"sys.exit({error.code!r}) was called while loading{where}")
     try:
         message = str(error)
     except Exception:  # an error whose own __str__ fails
         message = repr(error)
-    if isinstance(error, CfgkitError):
-        return message
-    if isinstance(error, KeyError):
+    if isinstance(error, KeyError) and not isinstance(error, CfgkitError):
         message = message.strip("'\"")
-    return f"{type(error).__name__}: {message}"
+    if not isinstance(error, CfgkitError):
+        message = f"{type(error).__name__}: {message}"
+    return for_terminal(message)  # a config's text must not drive the terminal or forge lines
 
 
 def main_entry() -> None:

@@ -272,3 +272,55 @@ def test_the_pre_commit_hook_runs_the_check_command(capsys, monkeypatch):
     assert all(re.search(hook["files"], name) for name in changed)
     assert main([*arguments, *changed]) == 0
     assert "error" not in capsys.readouterr().out
+
+
+HOSTILE_TEXT = "\x1b]0;owned\x07\x1b[2J\r\n::error file=x.py,line=1::forged %0A"
+
+
+def assert_inert(text):
+    """No control character of the config's text reaches the output raw."""
+    assert not {"\x1b", "\x07", "\r"} & set(text)
+    assert not any(line.lstrip().startswith("::error file=x.py") for line in text.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("config", "argv"),
+    [
+        pytest.param(f"raise ValueError({HOSTILE_TEXT!r})\n", ["print"], id="error-message"),
+        pytest.param(f"a = {{{HOSTILE_TEXT!r}: 1}}\n", ["explain"], id="explain-key"),
+        pytest.param(f"a = {{{HOSTILE_TEXT!r}: 1}}\n", ["print"], id="print-key"),
+        pytest.param(f"a = {{{HOSTILE_TEXT!r}: 1}}\n", ["print", "--format", "yaml"], id="yaml"),
+        pytest.param(
+            f"model = {{{HOSTILE_TEXT!r}: dict(type='Nope')}}\n", ["check"], id="check-text"
+        ),
+    ],
+)
+def test_a_configs_text_cannot_drive_the_terminal_or_forge_lines(tmp_path, capsys, config, argv):
+    path = tmp_path / "hostile.py"
+    path.write_text(config)
+    main([*argv, str(path)])
+    out, err = capsys.readouterr()
+    assert_inert(out)
+    assert_inert(err)
+    assert len(err.splitlines()) <= 1  # an error is one line, however many its text has
+    assert "\\x1b" in out + err or "\\e" in out  # shown, escaped (YAML writes \\e)
+
+
+def test_a_diff_escapes_control_characters(tmp_path, capsys):
+    (tmp_path / "a.py").write_text("a = 'x'\n")
+    (tmp_path / "b.py").write_text(f"a = 'x'\nb = {{{HOSTILE_TEXT!r}: 1}}\n")
+    main(["diff", str(tmp_path / "a.py"), str(tmp_path / "b.py")])
+    out = capsys.readouterr().out
+    assert_inert(out)
+    assert out.count("\n") == 1
+
+
+def test_github_annotations_cannot_start_another_command(tmp_path, capsys):
+    path = tmp_path / "hostile.py"
+    path.write_text(f"model = {{{HOSTILE_TEXT!r}: dict(type='Nope')}}\n")
+    main(["check", "--format", "github", str(path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines
+    assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert all("\x1b" not in line for line in lines)
+    assert "%25" in lines[0]  # the config's own % cannot make an escape
