@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.common import corpus_site  # noqa: E402
 from cfgkit import Config, check  # noqa: E402
 from cfgkit.checking import static_index  # noqa: E402
-from cfgkit.index.resolve import Index  # noqa: E402
+from cfgkit.index import Index  # noqa: E402
 from tests.compat.corpus import config_files, ensure_sources  # noqa: E402
 
 

@@ -22,7 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import corpus_site  # noqa: E402
 from cfgkit import Config  # noqa: E402
-from cfgkit.config import clear_cache, provenance  # noqa: E402
+from cfgkit.config import clear_cache  # noqa: E402
+from cfgkit.config._analysis import provenance  # noqa: E402
 from tests.compat.corpus import config_files  # noqa: E402
 
 

@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import corpus_site  # noqa: E402
 from cfgkit import Config  # noqa: E402
-from cfgkit.config.merging import merge_into  # noqa: E402
-from cfgkit.locations import PROVENANCE_ATTRIBUTE  # noqa: E402
+from cfgkit._locations import PROVENANCE_ATTRIBUTE  # noqa: E402
+from cfgkit.config._merge.merging import merge_into  # noqa: E402
 from tests.compat.corpus import config_files  # noqa: E402
 
 

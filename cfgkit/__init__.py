@@ -3,7 +3,7 @@
 The import-time rule, written once for every module: ``import cfgkit`` loads only what a
 config load needs (about a third of the interpreter's own start-up). So no module imports
 ``typing`` at run time (annotations are strings, and type-only imports sit under
-``TYPE_CHECKING = False``), records use :mod:`cfgkit.records`, and heavy or rarely needed
+``TYPE_CHECKING = False``), records use :mod:`cfgkit._records`, and heavy or rarely needed
 modules (yapf, PyYAML, argparse, json, difflib, inspect, ast for most files) are imported
 inside the function that needs them, with a ``# lazy:`` comment saying why.
 """
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from cfgkit.checking import check
-    from cfgkit.config.overrides import DictAction
+    from cfgkit.config._merge.overrides import DictAction
 
 __version__ = "0.1.0"
 
@@ -40,7 +40,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # lazy: DictAction pulls in argparse (~3 ms), check pulls in typing and inspect (~8 ms).
     if name == "DictAction":
-        from cfgkit.config.overrides import DictAction
+        from cfgkit.config._merge.overrides import DictAction
 
         return DictAction
     if name == "check":

@@ -19,24 +19,24 @@ import os
 import sys
 import traceback
 
+from cfgkit._escaping import for_terminal
+from cfgkit._key_paths import dotted, leaf_paths, normalise_path, parse_key
+from cfgkit._keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY
 from cfgkit.checking import ERROR, Problem, check, default_registries, format_problems, static_index
 from cfgkit.config import Config, DictAction
+from cfgkit.config._analysis.provenance import Record, same_value
+from cfgkit.config._load.custom_imports import import_modules
+from cfgkit.config._output.formatting import dump_text
 from cfgkit.config.config_dict import lazy_to_string, to_plain_tree
-from cfgkit.config.custom_imports import import_modules
-from cfgkit.config.formatting import dump_text
 from cfgkit.config.lazy import LAZY_TYPES
-from cfgkit.config.provenance import Record, same_value
 from cfgkit.errors import CfgkitError
-from cfgkit.escaping import for_terminal
-from cfgkit.key_paths import dotted, leaf_paths, normalise_path, parse_key
-from cfgkit.keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY
 from cfgkit.registry.registry import Registry, all_registries
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterator, Optional, Sequence
 
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
 
 __all__ = ["build_parser", "main", "main_entry"]
 

@@ -61,7 +61,7 @@ def test_import_does_not_load_heavy_modules():
 
 
 def test_dict_action_loads_on_first_use():
-    from cfgkit.config.overrides import DictAction
+    from cfgkit.config._merge.overrides import DictAction
 
     assert cfgkit.DictAction is DictAction
     assert cfgkit.config.DictAction is DictAction
@@ -82,7 +82,7 @@ def test_registry_exports():
 def test_a_lazy_pattern_is_the_compiled_pattern_once_used():
     import re
 
-    from cfgkit.lazy_modules import lazy_pattern
+    from cfgkit._lazy_modules import lazy_pattern
 
     pattern = lazy_pattern(r"(?m)^(\w+) = (\d+)$")
     text = "a = 1\nb = 22\n"

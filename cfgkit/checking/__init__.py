@@ -7,7 +7,7 @@ is constructed, and nothing is imported beyond the registries' ``locations``.
 
 The package: :mod:`._checker` walks the config, :mod:`._walk` finds its typed dicts and
 scopes, :mod:`._catalogs` looks types up, :mod:`._rules` judges one dict, :mod:`._problems`
-holds and prints what was found; :mod:`cfgkit.openmmlab` is what it knows of OpenMMLab's
+holds and prints what was found; :mod:`cfgkit._openmmlab` is what it knows of OpenMMLab's
 runners and builders.
 """
 

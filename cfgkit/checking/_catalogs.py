@@ -7,18 +7,18 @@ import inspect
 import typing
 from typing import Any, Iterable, Optional, Sequence
 
+from cfgkit._keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, TYPE_KEY
+from cfgkit._openmmlab import builders, stem
+from cfgkit._records import NamedTuple
 from cfgkit.checking._problems import ERROR, NOTE, WARNING, Problem, problem
 from cfgkit.checking._walk import first
 from cfgkit.errors import did_you_mean
-from cfgkit.keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, TYPE_KEY
-from cfgkit.openmmlab import builders, stem
-from cfgkit.records import NamedTuple
 from cfgkit.registry.registry import Registry, all_registries
 
 if typing.TYPE_CHECKING:
+    from cfgkit._key_paths import KeyPath
     from cfgkit.config import Config
-    from cfgkit.index.resolve import Index, Registration
-    from cfgkit.key_paths import KeyPath
+    from cfgkit.index import Index, Registration
 
 __all__ = [
     "Catalog",

@@ -3,6 +3,9 @@ scope it is built in, against the catalogs of that scope."""
 
 from __future__ import annotations
 
+from cfgkit._key_paths import dotted
+from cfgkit._keys import DEFAULT_SCOPE_KEY, SCOPE_KEY, TYPE_KEY
+from cfgkit._openmmlab import RUNNER_KEYS, read_by_runner, runner_keys
 from cfgkit.checking._catalogs import Catalog, Registries, StaticCatalog, default_registries
 from cfgkit.checking._problems import ERROR, NOTE, Problem, once
 from cfgkit.checking._rules import check_dict
@@ -16,17 +19,14 @@ from cfgkit.checking._walk import (
     typed_dicts,
 )
 from cfgkit.errors import PackageNotFoundError
-from cfgkit.key_paths import dotted
-from cfgkit.keys import DEFAULT_SCOPE_KEY, SCOPE_KEY, TYPE_KEY
-from cfgkit.openmmlab import RUNNER_KEYS, read_by_runner, runner_keys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional, Sequence
 
+    from cfgkit._key_paths import KeyPath
     from cfgkit.config import Config
-    from cfgkit.index.resolve import Index
-    from cfgkit.key_paths import KeyPath
+    from cfgkit.index import Index
     from cfgkit.registry.registry import Registry
 
 __all__ = ["check", "static_index"]
@@ -158,7 +158,7 @@ def static_index(
     Raises:
         PackageNotFoundError: One of ``scan`` is neither an installed package nor a folder.
     """
-    from cfgkit.index.resolve import Index  # lazy: only static checks read sources
+    from cfgkit.index import Index  # lazy: only static checks read sources
 
     index = Index(path)
     for name in scan:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from cfgkit.config.provenance import last_written
-from cfgkit.escaping import for_terminal, github_data, github_property
-from cfgkit.key_paths import dotted
-from cfgkit.records import NamedTuple
+from cfgkit._escaping import for_terminal, github_data, github_property
+from cfgkit._key_paths import dotted
+from cfgkit._records import NamedTuple
+from cfgkit.config._analysis.provenance import last_written
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Callable, Optional, Sequence
 
+    from cfgkit._key_paths import KeyPath
     from cfgkit.config import Config
-    from cfgkit.key_paths import KeyPath
 
 __all__ = ["ERROR", "NOTE", "WARNING", "Problem", "format_problems", "once", "problem"]
 

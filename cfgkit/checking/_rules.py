@@ -7,16 +7,16 @@ import inspect
 import typing
 from typing import Any, Sequence
 
+from cfgkit._keys import DELETE_KEY, SCOPE_KEY, TYPE_KEY
+from cfgkit._openmmlab import OPS_NAMES, builder_arguments, builder_keys
 from cfgkit.checking._catalogs import Catalog, Signature, StaticCatalog, runtime_signature
 from cfgkit.checking._problems import ERROR, NOTE, WARNING, Problem, problem
 from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.errors import did_you_mean
-from cfgkit.keys import DELETE_KEY, SCOPE_KEY, TYPE_KEY
-from cfgkit.openmmlab import OPS_NAMES, builder_arguments, builder_keys
 
 if typing.TYPE_CHECKING:
+    from cfgkit._key_paths import KeyPath
     from cfgkit.config import Config
-    from cfgkit.key_paths import KeyPath
 
 __all__ = ["check_dict"]
 

@@ -3,16 +3,16 @@ scopes and custom imports it names."""
 
 from __future__ import annotations
 
-from cfgkit.keys import CUSTOM_IMPORTS_KEY, SCOPE_KEY, TYPE_KEY
-from cfgkit.openmmlab import FOREIGN_PREFIX, NOT_REGISTRY_KEYS
+from cfgkit._keys import CUSTOM_IMPORTS_KEY, SCOPE_KEY, TYPE_KEY
+from cfgkit._openmmlab import FOREIGN_PREFIX, NOT_REGISTRY_KEYS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable, Iterator, Optional
 
+    from cfgkit._key_paths import KeyPath
     from cfgkit.config import Config
-    from cfgkit.index.resolve import Index
-    from cfgkit.key_paths import KeyPath
+    from cfgkit.index import Index
 
 __all__ = [
     "custom_imports",

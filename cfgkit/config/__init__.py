@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+from cfgkit.config._load.inheritance import clear_cache
 from cfgkit.config.config import Config
 from cfgkit.config.config_dict import ConfigDict
-from cfgkit.config.inheritance import clear_cache
 from cfgkit.config.lazy import read_base
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from cfgkit.config.overrides import DictAction
+    from cfgkit.config._merge.overrides import DictAction
 
 __all__ = ["Config", "ConfigDict", "DictAction", "clear_cache", "read_base"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "DictAction":  # lazy: it subclasses argparse.Action, and argparse costs ~3 ms
-        from cfgkit.config.overrides import DictAction
+        from cfgkit.config._merge.overrides import DictAction
 
         return DictAction
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,6 +6,28 @@ import copy as _copy
 import os
 import warnings
 
+from cfgkit._key_paths import nesting_problem, normalise_path, parse_key, shortened
+from cfgkit._keys import CUSTOM_IMPORTS_KEY, RESERVED_KEYS
+from cfgkit._locations import PROVENANCE_ATTRIBUTE
+from cfgkit.config._analysis.provenance import LAYER_CODE, Provenance, Record
+from cfgkit.config._analysis.references import StaleReference, follow, stale_references
+from cfgkit.config._load.custom_imports import import_custom_modules
+from cfgkit.config._load.files import PYTHON_EXTENSION, check_extension, read_text
+from cfgkit.config._load.inheritance import (
+    ChainText,
+    LoadOptions,
+    ResolvedConfig,
+    cached_resolution,
+    resolve_file,
+    resolve_text,
+)
+from cfgkit.config._load.loader_names import LOADER_NAMES
+from cfgkit.config._load.parsing import paused_gc
+from cfgkit.config._load.pure_python import is_pure_python, load_pure_python
+from cfgkit.config._merge.merging import expand_dotted_keys, merge_into
+from cfgkit.config._merge.selectors import credited
+from cfgkit.config._mmengine_private import MmenginePrivateHelpers
+from cfgkit.config._output.formatting import dump_text, format_python, format_raw, format_yapf
 from cfgkit.config.config_dict import (
     ConfigDict,
     adopt,
@@ -14,27 +36,8 @@ from cfgkit.config.config_dict import (
     to_config_tree,
     to_plain_tree,
 )
-from cfgkit.config.custom_imports import import_custom_modules
-from cfgkit.config.files import PYTHON_EXTENSION, check_extension, read_text
-from cfgkit.config.formatting import dump_text, format_python, format_raw, format_yapf
-from cfgkit.config.inheritance import (
-    ChainText,
-    LoadOptions,
-    ResolvedConfig,
-    cached_resolution,
-    resolve_file,
-    resolve_text,
-)
 from cfgkit.config.lazy import LazyAttr as CfgkitLazyAttr
 from cfgkit.config.lazy import LazyObject as CfgkitLazyObject
-from cfgkit.config.loader_names import LOADER_NAMES
-from cfgkit.config.merging import expand_dotted_keys, merge_into
-from cfgkit.config.mmengine_private import MmenginePrivateHelpers
-from cfgkit.config.parsing import paused_gc
-from cfgkit.config.provenance import LAYER_CODE, Provenance, Record
-from cfgkit.config.pure_python import is_pure_python, load_pure_python
-from cfgkit.config.references import StaleReference, follow, stale_references
-from cfgkit.config.selectors import credited
 from cfgkit.errors import (
     CfgkitError,
     ConfigParsingError,
@@ -42,9 +45,6 @@ from cfgkit.errors import (
     NestingError,
     ReservedKeyError,
 )
-from cfgkit.key_paths import nesting_problem, normalise_path, parse_key, shortened
-from cfgkit.keys import CUSTOM_IMPORTS_KEY, RESERVED_KEYS
-from cfgkit.locations import PROVENANCE_ATTRIBUTE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -456,7 +456,7 @@ class Config(MmenginePrivateHelpers):
         Returns:
             The diff (``'\n'`` when the configs are the same).
         """
-        from cfgkit.config.text_diff import unified_diff_text  # lazy: only diff needs it
+        from cfgkit.config._output.text_diff import unified_diff_text  # lazy: only diff needs it
 
         first = cfg1 if isinstance(cfg1, Config) else Config.fromfile(cfg1)
         second = cfg2 if isinstance(cfg2, Config) else Config.fromfile(cfg2)
@@ -482,7 +482,7 @@ class Config(MmenginePrivateHelpers):
         """
         from argparse import ArgumentParser  # lazy: ~3 ms, and only this needs it
 
-        from cfgkit.config.overrides import add_args
+        from cfgkit.config._merge.overrides import add_args
 
         partial = ArgumentParser(description=description)
         partial.add_argument("config", help="config file path")
@@ -679,7 +679,7 @@ def config_from_resolved(
     """Wrap a resolved file into a config: warn, convert, import ``custom_imports``.
 
     Args:
-        resolved: What :func:`~cfgkit.config.inheritance.resolve_file` returned.
+        resolved: What :func:`~cfgkit.config._load.inheritance.resolve_file` returned.
         filename: The name the config keeps (as the caller gave it).
         import_modules: Import the modules in ``custom_imports``.
         format_python_code: The ``pretty_text`` style.

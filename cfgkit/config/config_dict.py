@@ -9,16 +9,16 @@ from contextvars import ContextVar
 
 from addict import Dict
 
+from cfgkit._keys import DELETE_KEY
+from cfgkit._locations import LOCATION_ATTRIBUTE, PROVENANCE_ATTRIBUTE
 from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.errors import MissingAttributeError, MissingKeyError
-from cfgkit.keys import DELETE_KEY
-from cfgkit.locations import LOCATION_ATTRIBUTE, PROVENANCE_ATTRIBUTE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator, Optional
 
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
 
 __all__ = [
     "ConfigDict",
@@ -303,7 +303,7 @@ def to_config_tree(value: Any, path: Optional[KeyPath] = None, provenance: Any =
     Args:
         value: The tree to convert.
         path: The key path of ``value`` in its config; when given, every new ConfigDict is
-            tagged with its key path (see :mod:`cfgkit.locations`).
+            tagged with its key path (see :mod:`cfgkit._locations`).
         provenance: The config's provenance log, tagged on every new ConfigDict with ``path``.
     """
     if path is None:

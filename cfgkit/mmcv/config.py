@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
+from cfgkit.config._load.inheritance import LoadOptions, resolve_file
 from cfgkit.config.config import Config as BaseConfig
 from cfgkit.config.config import config_from_resolved
-from cfgkit.config.inheritance import LoadOptions, resolve_file
 from cfgkit.errors import ConfigSyntaxError
 
 TYPE_CHECKING = False

@@ -11,8 +11,8 @@ import sys
 import types
 import warnings
 
+from cfgkit._keys import TYPE_KEY
 from cfgkit.errors import MissingTypeError, RegistryTypeError
-from cfgkit.keys import TYPE_KEY
 from cfgkit.registry import build as _build
 from cfgkit.registry.registry import Registry as BaseRegistry
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from cfgkit._keys import SCOPE_KEY, TYPE_KEY
+from cfgkit._lazy_modules import lazy_pattern
+from cfgkit._locations import location_of
 from cfgkit.errors import (
     MissingTypeError,
     NotRegisteredError,
@@ -18,9 +21,6 @@ from cfgkit.errors import (
     TorchRequiredError,
     did_you_mean,
 )
-from cfgkit.keys import SCOPE_KEY, TYPE_KEY
-from cfgkit.lazy_modules import lazy_pattern
-from cfgkit.locations import location_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

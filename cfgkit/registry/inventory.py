@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from cfgkit.lazy_modules import lazy_module
+from cfgkit._lazy_modules import lazy_module
 from cfgkit.registry.registry import Registry
 from cfgkit.registry.root import ROOT_REGISTRIES
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import datetime
     from typing import Any, Optional
 else:
-    datetime = lazy_module("datetime")  # lazy: see cfgkit.lazy_modules
+    datetime = lazy_module("datetime")  # lazy: see cfgkit._lazy_modules
 
 __all__ = ["count_registered_modules", "traverse_registry_tree"]
 

@@ -15,15 +15,15 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from cfgkit._lazy_modules import lazy_module
 from cfgkit.errors import RegistryArgumentError
-from cfgkit.lazy_modules import lazy_module
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime
     from typing import Any, ClassVar, Iterator, Optional
 else:
-    datetime = lazy_module("datetime")  # lazy: see cfgkit.lazy_modules
+    datetime = lazy_module("datetime")  # lazy: see cfgkit._lazy_modules
 
 __all__ = ["DefaultScope", "init_default_scope"]
 

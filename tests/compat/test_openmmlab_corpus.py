@@ -18,7 +18,7 @@ from collections import Counter
 import pytest
 
 from cfgkit import Config
-from cfgkit.key_paths import leaf_paths
+from cfgkit._key_paths import leaf_paths
 from tests.compat.corpus import config_files, ensure_corpus
 from tests.compat.trees import builtin_family, first_difference
 

@@ -98,7 +98,7 @@ def write_aged(path, text, seconds_ago=60):
 
 
 def test_unchanged_files_are_validated_by_their_stamps_without_reading(tmp_path, monkeypatch):
-    from cfgkit.config import files
+    from cfgkit.config._load import files
 
     write_aged(tmp_path / "base.py", "a = 1\n")
     write_aged(tmp_path / "child.py", "_base_ = ['base.py']\nb = 2\n")
@@ -107,7 +107,7 @@ def test_unchanged_files_are_validated_by_their_stamps_without_reading(tmp_path,
     reads = []
     real = files.read_text
     monkeypatch.setattr(files, "read_text", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
-    from cfgkit.config import inheritance
+    from cfgkit.config._load import inheritance
 
     monkeypatch.setattr(inheritance, "read_text", files.read_text)
     assert Config.fromfile(tmp_path / "child.py").to_dict() == {"a": 1, "b": 2}
@@ -142,7 +142,7 @@ def test_a_file_changed_right_after_it_was_read_is_compared_by_text(tmp_path):
 
 
 def test_the_cache_keeps_the_most_recently_used_files(tmp_path, monkeypatch):
-    from cfgkit.config import inheritance
+    from cfgkit.config._load import inheritance
 
     # Three files resolved as bases, and one loaded as the config itself.
     monkeypatch.setattr(inheritance, "MAX_CACHED_FILES", 3)

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from cfgkit import Config
-from cfgkit.config import clear_cache, compile_cache
+from cfgkit.config import clear_cache
+from cfgkit.config._load import compile_cache
 from tests.compat.trees import first_difference
 from tests.conftest import CONFIG_DIR
 

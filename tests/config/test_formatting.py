@@ -125,7 +125,7 @@ def test_dump_writes_a_file_that_loads_back(tmp_path, configs, suffix):
 def test_json_and_yaml_text_match_mmengine_layout():
     cfg = Config(dict(a=1, b=2))
     assert cfg.dump.__self__ is cfg
-    from cfgkit.config.formatting import dump_text
+    from cfgkit.config._output.formatting import dump_text
 
     assert dump_text(cfg.to_dict(), "json") == '{"a": 1, "b": 2}'
     assert dump_text(cfg.to_dict(), "yaml") == "a: 1\nb: 2\n"

@@ -322,7 +322,7 @@ def test_errors_keep_their_lines_when_the_base_statement_is_removed(write_config
     ],
 )
 def test_a_certain_base_statement_is_removed_without_a_syntax_tree(write_config, monkeypatch, name):
-    from cfgkit.config import parsing
+    from cfgkit.config._load import parsing
 
     def no_tree(*args):
         raise AssertionError("a syntax tree was built")

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from cfgkit import Config, DictAction, errors
-from cfgkit.config.formatting import dump_text
+from cfgkit.config._output.formatting import dump_text
 from tests.conftest import CONFIG_DIR
 
 
@@ -189,7 +189,7 @@ def test_values_nested_deeper_than_the_parser_accepts_are_not_dumped(file_format
 def test_parsing_pauses_the_garbage_collector_and_restores_it(enabled):
     import gc
 
-    from cfgkit.config.parsing import parse_tree
+    from cfgkit.config._load.parsing import parse_tree
 
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()

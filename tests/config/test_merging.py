@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from cfgkit import Config, errors
-from cfgkit.config.merging import expand_dotted_keys, merge_into
+from cfgkit.config._merge.merging import expand_dotted_keys, merge_into
 from cfgkit.errors import ConfigKeyError, MergeError
 
 

@@ -9,7 +9,7 @@ from argparse import ArgumentParser
 import pytest
 
 from cfgkit import DictAction
-from cfgkit.config.overrides import add_args, parse_option_value
+from cfgkit.config._merge.overrides import add_args, parse_option_value
 
 
 @pytest.mark.parametrize(

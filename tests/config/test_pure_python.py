@@ -381,7 +381,7 @@ STYLE_CASES = {
 
 @pytest.mark.parametrize(("text", "pure"), STYLE_CASES.values(), ids=STYLE_CASES.keys())
 def test_the_style_follows_the_first_decisive_statement(tmp_path, text, pure):
-    from cfgkit.config.pure_python import is_pure_python
+    from cfgkit.config._load.pure_python import is_pure_python
 
     assert is_pure_python(text, str(tmp_path / "c.py")) is pure
 

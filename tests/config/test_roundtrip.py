@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cfgkit import Config
-from cfgkit.config.formatting import dump_text
+from cfgkit.config._output.formatting import dump_text
 from tests.compat.trees import first_difference
 
 RESERVED = {"filename", "text", "pretty_text", "env_variables", "custom_imports",

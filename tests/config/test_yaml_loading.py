@@ -7,7 +7,7 @@ import datetime
 import pytest
 import yaml
 
-from cfgkit.config.yaml_safe import SafeTupleDumper, SafeTupleLoader, dump_yaml, load_yaml
+from cfgkit.config._load.yaml_safe import SafeTupleDumper, SafeTupleLoader, dump_yaml, load_yaml
 from cfgkit.errors import DataSyntaxError, NestingError, UnsafeYamlError
 
 DOCUMENTS = {

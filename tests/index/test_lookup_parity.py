@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from cfgkit.index.resolve import Index
+from cfgkit.index import Index
 from tests.files import write_files
 
 PACKAGES = {

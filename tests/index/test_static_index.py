@@ -9,9 +9,9 @@ import pytest
 from cfgkit import Config, check
 from cfgkit.checking import static_index
 from cfgkit.errors import PackageNotFoundError
-from cfgkit.index import packages
-from cfgkit.index.resolve import Index
-from cfgkit.index.summary import FORMAT
+from cfgkit.index import Index
+from cfgkit.index import _packages as packages
+from cfgkit.index._summary import FORMAT
 from tests.files import write_files
 from tests.index.projects import BASEPKG, CHILDPKG, REGISTRY, registered_class
 

@@ -11,6 +11,7 @@ import _thread
 import os
 import time
 
+from cfgkit._records import NamedTuple
 from cfgkit.errors import (
     ConfigEncodingError,
     ConfigFileError,
@@ -19,7 +20,6 @@ from cfgkit.errors import (
     InheritanceCycleError,
     UnsupportedFormatError,
 )
-from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -12,18 +12,18 @@ from __future__ import annotations
 import os
 import sys
 
+from cfgkit._keys import DELETE_KEY
+from cfgkit._lazy_modules import lazy_pattern
+from cfgkit._records import NamedTuple
+from cfgkit.config._analysis.source_lines import key_lines
 from cfgkit.config.config_dict import to_plain_tree
-from cfgkit.config.source_lines import key_lines
-from cfgkit.keys import DELETE_KEY
-from cfgkit.lazy_modules import lazy_pattern
-from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import FrameType
     from typing import Any, Optional
 
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
 
 __all__ = [
     "LAYER_BASE",
@@ -51,7 +51,8 @@ LAYER_FOLLOW = "follow"
 # recording costs; call cfgkit.config.clear_cache() after changing it.
 RECORDING = True
 _ENV_REFERENCE = lazy_pattern(r"\{\{['\"]?\s*\$(\w+)")
-_CFGKIT_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# This file is cfgkit/config/_analysis/provenance.py: the third folder up is cfgkit itself.
+_CFGKIT_DIRECTORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _MISSING = object()
 
 

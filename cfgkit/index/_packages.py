@@ -2,8 +2,9 @@
 
 A package is found by name on a search path (``sys.path`` by default) the way the import
 system would find it (:class:`importlib.machinery.PathFinder`, which reads folders and never
-runs code), or given as a folder. Its summaries (:mod:`cfgkit.index.summary`) are kept in the
-user's cache directory (``<cache>/index-<python>``, see :mod:`cfgkit.config.compile_cache`), one
+runs code), or given as a folder. Its summaries (:mod:`cfgkit.index._summary`) are kept in the
+user's cache directory (``<cache>/index-<python>``, see
+:mod:`cfgkit.config._load.compile_cache`), one
 file per package folder holding, for each source file, its size, modification time and
 summary. A file whose size or time changed is read again; so is one modified within two
 seconds of the cache being written (its time may not show a later change, as git treats
@@ -15,8 +16,8 @@ from __future__ import annotations
 import os
 import sys
 
-from cfgkit.config import compile_cache
-from cfgkit.index.summary import FORMAT, summarise
+from cfgkit.config._load import compile_cache
+from cfgkit.index._summary import FORMAT, summarise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

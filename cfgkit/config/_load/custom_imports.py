@@ -6,8 +6,8 @@ import importlib
 import sys
 import warnings
 
+from cfgkit._keys import CUSTOM_IMPORTS_KEY
 from cfgkit.errors import ConfigTypeError, CustomImportError
-from cfgkit.keys import CUSTOM_IMPORTS_KEY
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

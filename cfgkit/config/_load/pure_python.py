@@ -22,27 +22,32 @@ import os
 import sys
 import types
 
-from cfgkit.config import provenance
+from cfgkit._keys import BASE_KEY
+from cfgkit._lazy_modules import lazy_module, lazy_pattern
+from cfgkit._records import NamedTuple
+from cfgkit.config._analysis import provenance
+from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
+from cfgkit.config._analysis.source_lines import target_path
+from cfgkit.config._load.files import (
+    PYTHON_EXTENSION,
+    check_not_loading,
+    package_directory,
+    read_text,
+)
+from cfgkit.config._load.loader_names import LOADER_MODULES, LOADER_NAMES, provides
+from cfgkit.config._load.parsing import parse_python, parse_tree, top_level_base_statement
 from cfgkit.config.config_dict import deferred_building, to_config_tree
-from cfgkit.config.files import PYTHON_EXTENSION, check_not_loading, package_directory, read_text
 from cfgkit.config.lazy import LazyObject
-from cfgkit.config.loader_names import LOADER_MODULES, LOADER_NAMES, provides
-from cfgkit.config.parsing import parse_python, parse_tree, top_level_base_statement
-from cfgkit.config.provenance import SourceLayer, changed_keys
-from cfgkit.config.source_lines import target_path
 from cfgkit.errors import ConfigParsingError, MissingBaseNameError, located
-from cfgkit.keys import BASE_KEY
-from cfgkit.lazy_modules import lazy_module, lazy_pattern
-from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
     from typing import Any, Optional
 
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
 else:
-    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
+    ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
 
 __all__ = ["PurePythonConfig", "is_pure_python", "load_pure_python"]
 
@@ -212,7 +217,7 @@ def load_pure_python(
         filename: The absolute path.
         chain: The files being loaded that lead to this one (for cycle detection).
         source_name: What ``__file__`` is in the config (the name the user gave).
-        safe: Interpret the files with :mod:`~cfgkit.config.safe_python` instead of running
+        safe: Interpret the files with :mod:`~cfgkit.config._load.safe_python` instead of running
             them.
 
     Returns:
@@ -254,7 +259,7 @@ def load_pure_python(
     module.body = [*top_level, *body] or [ast.Pass()]
     ast.fix_missing_locations(module)
     if safe:
-        from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
+        from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
 
         with deferred_building():
             safe_python.run_module(module, namespace, filename)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import sys
 
-from cfgkit.index.packages import (
+from cfgkit._records import NamedTuple
+from cfgkit.index._packages import (
     OPENMMLAB_ROOTS,
     Package,
     find_package,
@@ -22,8 +23,7 @@ from cfgkit.index.packages import (
     load_summaries,
     openmmlab_distributions,
 )
-from cfgkit.index.summary import summarise
-from cfgkit.records import NamedTuple
+from cfgkit.index._summary import summarise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

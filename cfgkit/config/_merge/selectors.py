@@ -18,17 +18,17 @@ rejects, so no valid config changes meaning. Field values are read as option val
 
 from __future__ import annotations
 
+from cfgkit._key_paths import dotted
+from cfgkit._keys import DELETE_KEY, TYPE_KEY
+from cfgkit._lazy_modules import lazy_pattern
+from cfgkit._records import NamedTuple
 from cfgkit.errors import SelectorError, did_you_mean
-from cfgkit.key_paths import dotted
-from cfgkit.keys import DELETE_KEY, TYPE_KEY
-from cfgkit.lazy_modules import lazy_pattern
-from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Callable, Optional
 
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
 
     # Where selectors were applied: the list's path, what they wrote by index, and which
     # selector key wrote each index.
@@ -85,7 +85,7 @@ def parse_selector(key: Any) -> Optional[Selector]:
             return None
         return Selector(key, "append", ())
     # lazy: overrides imports argparse, which `import cfgkit` must not
-    from cfgkit.config.overrides import parse_option_value, split_fields
+    from cfgkit.config._merge.overrides import parse_option_value, split_fields
 
     fields = []
     for part in split_fields(inner):

@@ -7,14 +7,14 @@ is shared by :mod:`cfgkit.config` and :mod:`cfgkit.registry`, which do not impor
 
 from __future__ import annotations
 
-from cfgkit.key_paths import dotted
-from cfgkit.records import NamedTuple
+from cfgkit._key_paths import dotted
+from cfgkit._records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
 
 __all__ = [
     "LOCATION_ATTRIBUTE",

@@ -1,19 +1,24 @@
 """Merge one config dict into another: ``_delete_``, list-index keys, list selectors
-(:mod:`~cfgkit.config.selectors`) and dotted keys."""
+(:mod:`~cfgkit.config._merge.selectors`) and dotted keys."""
 
 from __future__ import annotations
 
-from cfgkit.config.selectors import apply_selectors, is_selector_dict, parse_selector, split_key
+from cfgkit._key_paths import dotted, list_index
+from cfgkit._keys import DELETE_KEY
+from cfgkit.config._merge.selectors import (
+    apply_selectors,
+    is_selector_dict,
+    parse_selector,
+    split_key,
+)
 from cfgkit.errors import MergeError, SelectorError
-from cfgkit.key_paths import dotted, list_index
-from cfgkit.keys import DELETE_KEY
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-    from cfgkit.config.selectors import Selected
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
+    from cfgkit.config._merge.selectors import Selected
 
 __all__ = ["expand_dotted_keys", "merge_into", "shallow_copy"]
 
@@ -57,7 +62,7 @@ def merge_into(
         filename: The file being merged, named in errors.
         path: The key path of ``base`` inside the whole config, named in errors.
         selected: Where list selectors were applied (``{'[type=Resize]': ...}`` over a
-            list, :mod:`~cfgkit.config.selectors`) and what they wrote by index, for
+            list, :mod:`~cfgkit.config._merge.selectors`) and what they wrote by index, for
             provenance.
 
     Returns:

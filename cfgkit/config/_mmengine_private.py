@@ -11,19 +11,19 @@ from __future__ import annotations
 import copy
 import os
 
-from cfgkit.config.config_dict import ConfigDict, to_config_tree
-from cfgkit.config.files import PYTHON_EXTENSION, read_text
-from cfgkit.config.inheritance import LoadOptions, locate_base, resolve_file
-from cfgkit.config.merging import merge_into
-from cfgkit.config.parsing import parse_python
-from cfgkit.config.pure_python import is_pure_python
-from cfgkit.config.substitution import (
+from cfgkit._keys import SCOPE_KEY, TYPE_KEY
+from cfgkit.config._load.files import PYTHON_EXTENSION, read_text
+from cfgkit.config._load.inheritance import LoadOptions, locate_base, resolve_file
+from cfgkit.config._load.parsing import parse_python
+from cfgkit.config._load.pure_python import is_pure_python
+from cfgkit.config._load.substitution import (
     substitute_base_references,
     substitute_env_variables,
     substitute_predefined_variables,
 )
+from cfgkit.config._merge.merging import merge_into
+from cfgkit.config.config_dict import ConfigDict, to_config_tree
 from cfgkit.errors import ConfigParsingError, ConfigSyntaxError, MergeError
-from cfgkit.keys import SCOPE_KEY, TYPE_KEY
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -20,19 +20,19 @@ import keyword
 import math
 import types
 
+from cfgkit._key_paths import dotted, shortened
+from cfgkit._keys import BASE_KEY, DEPRECATION_KEY
+from cfgkit._lazy_modules import lazy_module
 from cfgkit.errors import DumpError
-from cfgkit.key_paths import dotted, shortened
-from cfgkit.keys import BASE_KEY, DEPRECATION_KEY
-from cfgkit.lazy_modules import lazy_module
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime
     from typing import Any, Optional
 
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
 else:
-    datetime = lazy_module("datetime")  # lazy: see cfgkit.lazy_modules
+    datetime = lazy_module("datetime")  # lazy: see cfgkit._lazy_modules
 
 __all__ = [
     "DUMP_FORMATS",
@@ -522,7 +522,7 @@ def _check_yaml(value: Any, path: KeyPath) -> None:
 
 
 def _dump_yaml(tree: dict[Any, Any]) -> str:
-    from cfgkit.config import yaml_safe  # lazy: PyYAML costs ~20 ms to import
+    from cfgkit.config._load import yaml_safe  # lazy: PyYAML costs ~20 ms to import
 
     try:
         text = yaml_safe.dump_yaml(tree)

@@ -24,17 +24,17 @@ import builtins
 import copy
 import string
 
+from cfgkit._lazy_modules import lazy_module
 from cfgkit.config.config_dict import ConfigDict, deferred_building
 from cfgkit.config.lazy import LazyAttr, LazyObject
 from cfgkit.errors import UnsafeConfigError, located
-from cfgkit.lazy_modules import lazy_module
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
     from typing import Any, Callable
 else:
-    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
+    ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
 
 __all__ = [
     "DROPPED",
@@ -338,7 +338,7 @@ class _Interpreter:
             if module in _MODULES and alias.name in _MODULES[module].functions:
                 self.namespace[name] = _MODULES[module].functions[alias.name]
             else:
-                from cfgkit.config.loader_names import LOADER_MODULES, LOADER_NAMES, provides
+                from cfgkit.config._load.loader_names import LOADER_MODULES, LOADER_NAMES, provides
 
                 if node.level == 0 and module in LOADER_MODULES and provides(module, [alias.name]):
                     self.namespace[name] = LOADER_NAMES[alias.name]

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import os
 
+from cfgkit._lazy_modules import lazy_module, lazy_pattern
+from cfgkit._records import NamedTuple
 from cfgkit.errors import BaseReferenceError, ConfigTypeError, MissingEnvVarError
-from cfgkit.lazy_modules import lazy_module, lazy_pattern
-from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import re
     from typing import Any, Mapping, Optional
 else:
-    re = lazy_module("re")  # lazy: see cfgkit.lazy_modules
+    re = lazy_module("re")  # lazy: see cfgkit._lazy_modules
 
 __all__ = [
     "BaseReference",

@@ -23,9 +23,13 @@ import _thread
 import os
 from collections import OrderedDict
 
-from cfgkit.config import provenance
-from cfgkit.config.config_dict import ConfigDict, to_config_tree
-from cfgkit.config.files import (
+from cfgkit._keys import BASE_KEY, DEPRECATION_KEY, RESERVED_KEYS, SCOPE_KEY, TYPE_KEY
+from cfgkit._lazy_modules import lazy_pattern
+from cfgkit._records import NamedTuple, Rope
+from cfgkit.config._analysis import provenance
+from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
+from cfgkit.config._analysis.source_lines import find_key_line
+from cfgkit.config._load.files import (
     PYTHON_EXTENSION,
     check_extension,
     check_not_loading,
@@ -35,18 +39,17 @@ from cfgkit.config.files import (
     stamp_of,
     unchanged,
 )
-from cfgkit.config.merging import merge_into
-from cfgkit.config.parsing import compile_python, load_data, paused_gc, run_python
-from cfgkit.config.provenance import SourceLayer, changed_keys
-from cfgkit.config.pure_python import is_pure_python
-from cfgkit.config.selectors import aliases, credited
-from cfgkit.config.source_lines import find_key_line
-from cfgkit.config.substitution import (
+from cfgkit.config._load.parsing import compile_python, load_data, paused_gc, run_python
+from cfgkit.config._load.pure_python import is_pure_python
+from cfgkit.config._load.substitution import (
     resolve_base_references,
     substitute_base_references,
     substitute_env_variables,
     substitute_predefined_variables,
 )
+from cfgkit.config._merge.merging import merge_into
+from cfgkit.config._merge.selectors import aliases, credited
+from cfgkit.config.config_dict import ConfigDict, to_config_tree
 from cfgkit.errors import (
     BasePathError,
     ConfigParsingError,
@@ -55,16 +58,13 @@ from cfgkit.errors import (
     PackageNotFoundError,
     ReservedKeyError,
 )
-from cfgkit.keys import BASE_KEY, DEPRECATION_KEY, RESERVED_KEYS, SCOPE_KEY, TYPE_KEY
-from cfgkit.lazy_modules import lazy_pattern
-from cfgkit.records import NamedTuple, Rope
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Generator, Mapping, Optional
 
-    from cfgkit.config.files import Stamp
-    from cfgkit.config.substitution import EnvRead
+    from cfgkit.config._load.files import Stamp
+    from cfgkit.config._load.substitution import EnvRead
 
     # A file being resolved: it yields (base path, options, requested by) and is sent the
     # resolved base; it returns its own result.
@@ -95,7 +95,7 @@ class LoadOptions(NamedTuple):
             dicts taken from its bases shared, as mmengine's ``ConfigDict`` conversion does.
             Package bases are resolved this way, so that the ``_scope_`` they get reaches
             exactly the copies it reaches in mmengine.
-        safe: Interpret Python configs with :mod:`~cfgkit.config.safe_python` (never run).
+        safe: Interpret Python configs with :mod:`~cfgkit.config._load.safe_python` (never run).
     """
 
     use_predefined_variables: bool = True

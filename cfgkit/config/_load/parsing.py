@@ -11,8 +11,11 @@ import contextlib
 import gc
 import types
 
-from cfgkit.config import compile_cache
-from cfgkit.config.loader_names import loader_builtins
+from cfgkit._keys import BASE_KEY
+from cfgkit._lazy_modules import lazy_module, lazy_pattern
+from cfgkit._records import NamedTuple
+from cfgkit.config._load import compile_cache
+from cfgkit.config._load.loader_names import loader_builtins
 from cfgkit.errors import (
     CfgkitError,
     ConfigSyntaxError,
@@ -21,9 +24,6 @@ from cfgkit.errors import (
     NotAMappingError,
     located,
 )
-from cfgkit.keys import BASE_KEY
-from cfgkit.lazy_modules import lazy_module, lazy_pattern
-from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     import re
     from typing import Any, Optional
 else:
-    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
-    re = lazy_module("re")  # lazy: see cfgkit.lazy_modules
+    ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
+    re = lazy_module("re")  # lazy: see cfgkit._lazy_modules
 
 __all__ = [
     "PythonConfig",
@@ -164,7 +164,7 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
     Args:
         text: The config's text after the text passes.
         filename: The absolute path, used for line numbers in errors and tracebacks.
-        safe: Parse only, for :mod:`~cfgkit.config.safe_python` to interpret (no compile
+        safe: Parse only, for :mod:`~cfgkit.config._load.safe_python` to interpret (no compile
             cache, no ``eval`` of the ``_base_`` list).
 
     Returns:
@@ -292,7 +292,7 @@ def _names_nothing(code: types.CodeType) -> bool:
 
 
 def _parse_safely(text: str, filename: str) -> PythonConfig:
-    from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
+    from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
 
     try:
         tree = parse_tree(text, filename)
@@ -372,7 +372,7 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
     # stays out of the result.
     namespace: dict[str, Any] = {BASE_KEY: bases, "__file__": config.filename}
     if config.tree is not None:
-        from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
+        from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
 
         safe_python.run_module(config.tree, namespace, config.filename)
         dropped: tuple[type, ...] = (*_DROPPED_VALUE_TYPES, *safe_python.DROPPED)
@@ -451,6 +451,6 @@ def _load_json(text: str, filename: str) -> Any:
 
 
 def _load_yaml(text: str, filename: str) -> Any:
-    from cfgkit.config import yaml_safe  # lazy: PyYAML costs ~20 ms to import
+    from cfgkit.config._load import yaml_safe  # lazy: PyYAML costs ~20 ms to import
 
     return yaml_safe.load_yaml(text, filename)

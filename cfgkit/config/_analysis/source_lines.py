@@ -13,11 +13,11 @@ Used only when someone asks where a value came from, so nothing here runs while 
 
 from __future__ import annotations
 
-from cfgkit.config.files import read_text
-from cfgkit.config.parsing import parse_tree, paused_gc
+from cfgkit._keys import BASE_KEY
+from cfgkit._lazy_modules import lazy_module
+from cfgkit.config._load.files import read_text
+from cfgkit.config._load.parsing import parse_tree, paused_gc
 from cfgkit.errors import ConfigError
-from cfgkit.keys import BASE_KEY
-from cfgkit.lazy_modules import lazy_module
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -25,10 +25,10 @@ if TYPE_CHECKING:
     import re
     from typing import Any, Optional
 
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
 else:
-    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
-    re = lazy_module("re")  # lazy: see cfgkit.lazy_modules
+    ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
+    re = lazy_module("re")  # lazy: see cfgkit._lazy_modules
 
 __all__ = ["find_key_line", "key_lines", "target_path"]
 
@@ -177,7 +177,7 @@ def _describe(value: ast.expr, path: KeyPath, lines: _Lines) -> None:
 
 
 def _data_lines(text: str) -> dict[KeyPath, int]:
-    from cfgkit.config import yaml_safe  # PyYAML costs ~20 ms to import; only this needs it
+    from cfgkit.config._load import yaml_safe  # PyYAML costs ~20 ms to import; only this needs it
 
     try:
         root = yaml_safe.compose_yaml(text)

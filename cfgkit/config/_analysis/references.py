@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import os
 
+from cfgkit._key_paths import dotted, leaf_paths
+from cfgkit._keys import DELETE_KEY, SCOPE_KEY
+from cfgkit._lazy_modules import lazy_module, lazy_pattern
+from cfgkit._openmmlab import read_by_runner
+from cfgkit._records import NamedTuple
+from cfgkit.config._analysis.provenance import touch
+from cfgkit.config._analysis.source_lines import target_path
+from cfgkit.config._load.parsing import parse_tree
+from cfgkit.config._merge.merging import merge_into, shallow_copy
 from cfgkit.config.config_dict import adopt, to_plain_tree
-from cfgkit.config.merging import merge_into, shallow_copy
-from cfgkit.config.parsing import parse_tree
-from cfgkit.config.provenance import touch
-from cfgkit.config.source_lines import target_path
-from cfgkit.key_paths import dotted, leaf_paths
-from cfgkit.keys import DELETE_KEY, SCOPE_KEY
-from cfgkit.lazy_modules import lazy_module, lazy_pattern
-from cfgkit.openmmlab import read_by_runner
-from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,11 +42,11 @@ if TYPE_CHECKING:
     import re
     from typing import Any, Iterable, Optional
 
-    from cfgkit.config.provenance import Provenance, SourceLayer
-    from cfgkit.key_paths import KeyPath
+    from cfgkit._key_paths import KeyPath
+    from cfgkit.config._analysis.provenance import Provenance, SourceLayer
 else:
-    ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
-    re = lazy_module("re")  # lazy: see cfgkit.lazy_modules
+    ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
+    re = lazy_module("re")  # lazy: see cfgkit._lazy_modules
 
 __all__ = [
     "Binding",

@@ -3,7 +3,7 @@
 A summary is plain data (dicts, lists, tuples, strings, ints, booleans and None), so it can
 be stored with :mod:`marshal` and read back in microseconds. Names stay as written (dotted
 expressions such as ``'nn.BatchNorm2d'``): resolving them across modules and packages is the
-index's job (:mod:`cfgkit.index.resolve`).
+index's job (:mod:`cfgkit.index._resolve`).
 
 A summary is a dict:
 
@@ -44,7 +44,7 @@ import ast
 import bisect
 import warnings
 
-from cfgkit.keys import SCOPE_KEY
+from cfgkit._keys import SCOPE_KEY
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""Analyses of a loaded config: provenance, stale copies, source lines (private)."""

@@ -1,0 +1,1 @@
+"""The load pipeline: a config file to a plain dict tree (private)."""

@@ -1,0 +1,1 @@
+"""Text out: pretty_text, dumps and the diff text (private)."""
