@@ -1,0 +1,143 @@
+"""What the ``cfgkit`` subcommands share: loading a config with the common flags, the flags
+themselves, and how paths, values, records and errors are written."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from cfgkit._escaping import for_terminal
+from cfgkit.config import Config, DictAction
+from cfgkit.config._load.custom_imports import import_modules
+from cfgkit.config.config_dict import lazy_to_string, to_plain_tree
+from cfgkit.config.lazy import LAZY_TYPES
+from cfgkit.errors import CfgkitError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any, Optional, Sequence
+
+    from cfgkit.config._analysis.provenance import Record
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+__all__ = [
+    "SAFE_VARIABLE",
+    "USAGE_ERROR",
+    "add_follow",
+    "add_options",
+    "describe",
+    "import_modules_here",
+    "is_safe",
+    "load",
+    "record_where",
+    "short_path",
+    "value_text",
+]
+
+USAGE_ERROR = 2
+
+
+# `CFGKIT_SAFE=1` makes every command read configs in safe mode unless `--no-safe` is given.
+SAFE_VARIABLE = "CFGKIT_SAFE"
+
+
+def short_path(path: Optional[str]) -> str:
+    """A path relative to the current directory when it lies below it, else as it is."""
+    if not path or path.startswith("<"):
+        return path or "?"
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def record_where(record: Record) -> str:
+    if record.filename is None:
+        return record.note or "?"
+    line = f":{record.lineno}" if record.lineno else ""
+    return f"{short_path(record.filename)}{line}"
+
+
+def value_text(value: Any, width: int = 40) -> str:
+    # Lazy references (an import in a pure-Python config) show as their dotted path; asking
+    # one for `to_dict` would make another lazy reference.
+    plain = to_plain_tree(value, lazy_to_string)
+    text = repr(plain) if type(value) not in LAZY_TYPES else str(plain)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def is_safe(args: argparse.Namespace) -> bool:
+    """``--safe``/``--no-safe``, else ``CFGKIT_SAFE=1`` in the environment."""
+    if args.safe is not None:
+        return bool(args.safe)
+    return os.environ.get(SAFE_VARIABLE, "") == "1"
+
+
+def load(
+    args: argparse.Namespace, path: Optional[str] = None, import_custom_modules: bool = True
+) -> Config:
+    follow = getattr(args, "follow_references", False)
+    cfg = Config.fromfile(
+        path or args.config,
+        follow_references=follow,
+        safe=is_safe(args),
+        import_custom_modules=import_custom_modules,
+    )
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+def import_modules_here(names: Sequence[str]) -> None:
+    """Import ``names`` as ``python -m`` would find them: the current directory first."""
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    import_modules(names, key=None)
+
+
+def add_follow(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--follow-references",
+        action="store_true",
+        help="give every stale copy (a key bound to a variable that a child or an option "
+        "changed) the variable's value; see docs/references.md",
+    )
+
+
+def add_options(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument(
+        "--cfg-options", nargs="+", action=DictAction, metavar="KEY=VALUE", help=help_text
+    )
+    safety = parser.add_mutually_exclusive_group()
+    safety.add_argument(
+        "--safe",
+        dest="safe",
+        action="store_const",
+        const=True,
+        default=None,
+        help=f"read Python configs without running them (the default when {SAFE_VARIABLE}=1); "
+        "see docs/safe-mode.md",
+    )
+    safety.add_argument(
+        "--no-safe", dest="safe", action="store_const", const=False, help="run them, as mmengine"
+    )
+
+
+def describe(error: BaseException) -> str:
+    """One line for any error: cfgkit's own messages as they are, others with their type."""
+    if isinstance(error, SystemExit) and not isinstance(error, CfgkitError):
+        frame = error.__traceback__
+        where = ""
+        while frame is not None:
+            where = f" at {short_path(frame.tb_frame.f_code.co_filename)}:{frame.tb_lineno}"
+            frame = frame.tb_next
+        return for_terminal(f"sys.exit({error.code!r}) was called while loading{where}")
+    try:
+        message = str(error)
+    except Exception:  # an error whose own __str__ fails
+        message = repr(error)
+    if isinstance(error, KeyError) and not isinstance(error, CfgkitError):
+        message = message.strip("'\"")
+    if not isinstance(error, CfgkitError):
+        message = f"{type(error).__name__}: {message}"
+    return for_terminal(message)  # a config's text must not drive the terminal or forge lines
