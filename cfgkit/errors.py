@@ -45,6 +45,7 @@ __all__ = [
     "MissingKeyError",
     "MissingTypeError",
     "NestingError",
+    "NewKeyWarning",
     "NotAMappingError",
     "NotRegisteredError",
     "PackageNotFoundError",
@@ -483,3 +484,9 @@ class RegistryLookupError(RegistryError, RuntimeError):
 
 class TorchRequiredError(RegistryError, ImportError):
     """Building a ``torch.nn.Sequential`` from a list of configs needs PyTorch."""
+
+
+class NewKeyWarning(ConfigError, UserWarning):
+    """An override created a key the config did not have (``model.backbone.dpeth=101``), so
+    it changes no value the config had; ``merge_from_dict(..., new_keys='warn')`` and the
+    ``cfgkit`` command say so."""

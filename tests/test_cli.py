@@ -54,7 +54,7 @@ def test_explain_without_a_key_lists_every_leaf(capsys):
     [
         pytest.param(
             ["explain", CONFIG, "model.nope"],
-            "'ConfigDict' object has no attribute 'nope'",
+            "model has no key 'nope'",
             id="unknown-key",
         ),
         pytest.param(["explain", "missing.py"], 'missing.py" does not exist', id="missing-file"),

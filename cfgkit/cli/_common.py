@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 from cfgkit._escaping import for_terminal
+from cfgkit._lazy_modules import lazy_pattern
 from cfgkit.config import Config, DictAction
 from cfgkit.config._load.custom_imports import import_modules
 from cfgkit.config.config_dict import lazy_to_string, to_plain_tree
 from cfgkit.config.lazy import LAZY_TYPES
-from cfgkit.errors import CfgkitError
+from cfgkit.errors import CfgkitError, NewKeyWarning
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ __all__ = [
     "SAFE_VARIABLE",
     "USAGE_ERROR",
     "add_follow",
+    "add_imports",
     "add_options",
     "describe",
     "import_modules_here",
@@ -33,22 +36,39 @@ __all__ = [
     "load",
     "record_where",
     "short_path",
+    "short_paths_in",
     "value_text",
+    "warn",
 ]
 
 USAGE_ERROR = 2
 
+
+# An absolute path in a message: up to a quote, a space, a colon or a comma (file:line).
+_ABSOLUTE_PATH = lazy_pattern(r"(?<![\w.])/[^\s\"'`:,()]+")
 
 # `CFGKIT_SAFE=1` makes every command read configs in safe mode unless `--no-safe` is given.
 SAFE_VARIABLE = "CFGKIT_SAFE"
 
 
 def short_path(path: Optional[str]) -> str:
-    """A path relative to the current directory when it lies below it, else as it is."""
+    """A path as a user would write it: ``mmdet::path`` for a config an installed package
+    ships, relative to the current directory when it lies below it, else as it is."""
     if not path or path.startswith("<"):
         return path or "?"
+    marker = f"{os.sep}.mim{os.sep}configs{os.sep}"
+    if os.path.isabs(path) and marker in path:
+        folder, _, inside = path.rpartition(marker)
+        return f"{os.path.basename(folder)}::{inside.replace(os.sep, '/')}"
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
+
+
+def short_paths_in(text: str) -> str:
+    """``text`` with every absolute path in it written as :func:`short_path` writes it."""
+    if os.sep not in text:
+        return text
+    return _ABSOLUTE_PATH.sub(lambda match: short_path(match.group(0)), text)
 
 
 def record_where(record: Record) -> str:
@@ -74,18 +94,40 @@ def is_safe(args: argparse.Namespace) -> bool:
 
 
 def load(
-    args: argparse.Namespace, path: Optional[str] = None, import_custom_modules: bool = True
+    args: argparse.Namespace, path: Optional[str] = None, import_custom_modules: bool = False
 ) -> Config:
+    """Load the config (or ``path``) as the command's flags say, and merge the options.
+
+    An option that creates a key the config did not have is a warning on stderr (an error
+    with ``--strict-keys``). ``custom_imports`` are imported only when asked for: by
+    ``import_custom_modules``, or ``--import-custom`` of the commands that never build.
+    """
     follow = getattr(args, "follow_references", False)
     cfg = Config.fromfile(
         path or args.config,
         follow_references=follow,
         safe=is_safe(args),
-        import_custom_modules=import_custom_modules,
+        import_custom_modules=import_custom_modules or getattr(args, "import_custom", False),
     )
     if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+        strict = getattr(args, "strict_keys", False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", NewKeyWarning)
+            cfg.merge_from_dict(args.cfg_options, new_keys="error" if strict else "warn")
+        for warning in caught:
+            if issubclass(warning.category, NewKeyWarning):
+                warn(args, str(warning.message))
+            else:  # not ours to change: as it would have been shown
+                warnings.warn_explicit(
+                    warning.message, warning.category, warning.filename, warning.lineno
+                )
     return cfg
+
+
+def warn(args: argparse.Namespace, message: str) -> None:
+    """One warning line on stderr: ``cfgkit COMMAND: warning: message``."""
+    line = f"cfgkit {args.command}: warning: {short_paths_in(message)}"
+    sys.stderr.write(for_terminal(line) + "\n")
 
 
 def import_modules_here(names: Sequence[str]) -> None:
@@ -104,9 +146,24 @@ def add_follow(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_imports(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--import-custom",
+        action="store_true",
+        help="import the config's custom_imports (off by default: this command builds "
+        "nothing, and many custom imports need torch)",
+    )
+
+
 def add_options(parser: argparse.ArgumentParser, help_text: str) -> None:
     parser.add_argument(
         "--cfg-options", nargs="+", action=DictAction, metavar="KEY=VALUE", help=help_text
+    )
+    parser.add_argument(
+        "--strict-keys",
+        action="store_true",
+        help="make an option that creates a key the config did not have an error (by "
+        "default a warning: such an option changes no value the config had)",
     )
     safety = parser.add_mutually_exclusive_group()
     safety.add_argument(
@@ -140,4 +197,5 @@ def describe(error: BaseException) -> str:
         message = message.strip("'\"")
     if not isinstance(error, CfgkitError):
         message = f"{type(error).__name__}: {message}"
-    return for_terminal(message)  # a config's text must not drive the terminal or forge lines
+    # Paths as the user wrote them; no control character of a config's reaches the terminal.
+    return for_terminal(short_paths_in(message))

@@ -25,6 +25,8 @@ from cfgkit.config._load.loader_names import LOADER_NAMES
 from cfgkit.config._load.parsing import paused_gc
 from cfgkit.config._load.pure_python import is_pure_python, load_pure_python
 from cfgkit.config._merge.merging import expand_dotted_keys, merge_into
+from cfgkit.config._merge.new_keys import NewKey
+from cfgkit.config._merge.new_keys import new_keys as new_key_list
 from cfgkit.config._merge.selectors import credited
 from cfgkit.config._mmengine_private import MmenginePrivateHelpers
 from cfgkit.config._output.formatting import dump_text, format_python, format_raw, format_yapf
@@ -40,9 +42,11 @@ from cfgkit.config.lazy import LazyAttr as CfgkitLazyAttr
 from cfgkit.config.lazy import LazyObject as CfgkitLazyObject
 from cfgkit.errors import (
     CfgkitError,
+    ConfigKeyError,
     ConfigParsingError,
     ConfigTypeError,
     NestingError,
+    NewKeyWarning,
     ReservedKeyError,
 )
 
@@ -362,7 +366,9 @@ class Config(MmenginePrivateHelpers):
                 stream.write(content)
         return None
 
-    def merge_from_dict(self, options: dict[str, Any], allow_list_keys: bool = True) -> None:
+    def merge_from_dict(
+        self, options: dict[str, Any], allow_list_keys: bool = True, new_keys: str = "allow"
+    ) -> None:
         """Merge ``options`` (dotted keys, as ``--cfg-options`` gives them) into the config.
 
         ``{'model.backbone.depth': 101}`` changes one value; missing dicts are created; an
@@ -374,12 +380,18 @@ class Config(MmenginePrivateHelpers):
         Args:
             options: Dotted keys to values.
             allow_list_keys: Let index keys index into lists.
+            new_keys: What to do about an option that creates a key the config did not have
+                (``model.backbone.dpeth=101``, which changes nothing a runner reads):
+                ``'allow'`` it (mmengine's behaviour), ``'warn'`` (a :class:`NewKeyWarning`
+                each, with the key it was probably meant for) or ``'error'`` (nothing is
+                merged). A dict given whole with ``_delete_=True`` creates no new key.
 
         Raises:
             MergeError: A dict would be merged into a value that is not a dict.
             ConfigKeyError: A key into a list is not an index, or is out of range.
             ReservedKeyError: A top-level key is reserved (``filename``, ``text``, ...).
             NestingError: A value contains itself.
+            ConfigKeyError: ``new_keys='error'`` and an option creates a key.
 
         Examples:
             >>> cfg = Config(dict(model=dict(depth=50), steps=[8, 11]))
@@ -400,6 +412,8 @@ class Config(MmenginePrivateHelpers):
             cfg_dict = adopt(merged, (), log)
         except RecursionError:
             raise nesting_error(expanded, "merge_from_dict") from None
+        if new_keys != "allow":
+            _refuse_or_warn(new_key_list(current, merged, expanded), new_keys)
         if log is not None:
             recorded = credited(expanded, selected) if selected else expanded
             log.record_options(recorded, getattr(options, "provenance_label", "merge_from_dict"))
@@ -621,6 +635,16 @@ class Config(MmenginePrivateHelpers):
         if log is not None:  # every dict is new: all of them get the copied log
             tag_locations(other._cfg_dict, (), log.copied())
         return other
+
+
+def _refuse_or_warn(found: list[NewKey], new_keys: str) -> None:
+    """Raise for the first new key (``new_keys='error'``), or warn for each (``'warn'``)."""
+    if new_keys not in ("warn", "error"):
+        raise ValueError(f"new_keys must be 'allow', 'warn' or 'error', not {new_keys!r}")
+    for new in found:
+        if new_keys == "error":
+            raise ConfigKeyError(new.message, key=".".join(map(str, new.path)))
+        warnings.warn(new.message, NewKeyWarning, stacklevel=3)
 
 
 def _check_reserved(keys: Any) -> None:

@@ -48,9 +48,11 @@ def test_a_dict_variable_changed_in_the_child_leaves_its_copies_stale(tmp_path):
     assert "`norm_cfg`" in first.message
     assert "base.py:5" in first.message
     assert first.suggestion == (
-        "Write model.decode_head.norm_cfg in the child too "
-        "(`model = dict(decode_head=dict(norm_cfg=norm_cfg))`), or load with follow_references=True"
+        "Write it in the child too (`model = dict(decode_head=dict(norm_cfg=norm_cfg))`), or "
+        "load with follow_references=True (--follow-references)"
     )
+    # The line check prints names the key once, before the message.
+    assert first.key not in first.message
     assert "follow_references=True" in first.suggestion
 
 
@@ -361,7 +363,7 @@ def test_cfgkit_check_and_follow_references_on_the_command_line(tmp_path, capsys
     path = write(tmp_path, {"_base_/base.py": base, "child.py": CHILD + "num_classes = 3\n"})
     assert main(["check", path]) == 0  # warnings only
     out = capsys.readouterr().out
-    assert "model.decode_head.num_classes: warning: model.decode_head.num_classes is a copy" in out
+    assert "model.decode_head.num_classes: warning: a stale copy of `num_classes`" in out
     assert "child.py:2: " in out
     assert (
         main(["check", path, "--cfg-options", "num_classes=4", "model.decode_head.num_classes=4"])

@@ -106,13 +106,14 @@ class StaleReference(NamedTuple):
 
     @property
     def message(self) -> str:
-        """What is stale, and why (files below the current directory named relative to it)."""
+        """What is stale, and why, for a line that names the key already (files below the
+        current directory named relative to it)."""
         changed = self.changed_by
         if self.filename is not None:
             changed = changed.replace(self.filename, _shown(self.filename), 1)
         return (
-            f"{self.key} is a copy of `{self.variable}` bound at "
-            f"{_shown(self.bound_filename)}:{self.bound_lineno}, but `{self.variable}` was "
+            f"a stale copy of `{self.variable}` (bound at "
+            f"{_shown(self.bound_filename)}:{self.bound_lineno}): `{self.variable}` was "
             f"changed at {changed} and the copy still holds the old value"
         )
 
@@ -120,7 +121,8 @@ class StaleReference(NamedTuple):
     def suggestion(self) -> str:
         """How to fix it: the statement that writes the copy in the child."""
         return (
-            f"Write {self.key} in the child too ({self.fix}), or load with follow_references=True"
+            f"Write it in the child too ({self.fix}), or load with follow_references=True "
+            "(--follow-references)"
         )
 
     @property

@@ -322,16 +322,17 @@ SafeTupleDumper.add_representer(int, _represent_int)
 SafeTupleDumper.add_representer(str, _represent_str)
 
 
-def dump_yaml(data: Any) -> str:
+def dump_yaml(data: Any, sort_keys: bool = True) -> str:
     """Write ``data`` as YAML in PyYAML's default block style, keys sorted (as mmengine).
 
     Args:
         data: Plain dicts, lists, tuples and YAML scalars.
+        sort_keys: Sort keys (mmengine's dumps do); False keeps the config's order.
 
     Returns:
         The YAML document.
     """
-    text: str = yaml.dump(data, Dumper=SafeTupleDumper)
+    text: str = yaml.dump(data, Dumper=SafeTupleDumper, sort_keys=sort_keys)
     return text
 
 

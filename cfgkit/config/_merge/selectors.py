@@ -18,11 +18,11 @@ rejects, so no valid config changes meaning. Field values are read as option val
 
 from __future__ import annotations
 
-from cfgkit._key_paths import dotted
+from cfgkit._key_paths import dotted, is_index, list_index
 from cfgkit._keys import DELETE_KEY, TYPE_KEY
 from cfgkit._lazy_modules import lazy_pattern
 from cfgkit._records import NamedTuple
-from cfgkit.errors import SelectorError, did_you_mean
+from cfgkit.errors import ConfigKeyError, SelectorError, did_you_mean
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     Selected = list[tuple[KeyPath, dict[int, Any], dict[int, str]]]
 
 __all__ = [
-    "Selector", "aliases", "apply_selectors", "credited", "is_selector_dict", "parse_selector",
-    "split_key",
+    "Selector", "aliases", "apply_selectors", "credited", "find_key", "is_selector_dict",
+    "parse_selector", "split_key",
 ]  # fmt: skip
 
 _SELECTOR = lazy_pattern(r"(~?)\[([^\[\]]*)\](?::(before|after))?")
@@ -148,6 +148,52 @@ def split_key(key: str) -> list[str]:
                 parts[position] = "~" + parts[position]
                 break
     return parts
+
+
+def find_key(tree: Any, key: str) -> KeyPath:
+    """The key path that ``key``, as a user writes it, names in ``tree``.
+
+    ``key`` is dotted, with list indexes (``'train_pipeline.-1'``) and list selectors
+    (``'train_dataloader.dataset.pipeline[type=Resize].scale'``); the path returned has
+    plain positions (a selector becomes the index of the element it picks).
+
+    Raises:
+        ConfigKeyError: A segment is empty, missing (with close names), or indexes into a
+            value that has no keys; the message names the key path.
+        SelectorError: A selector picks no element or several.
+    """
+    outside = _SELECTOR.sub("", key.lstrip("~"))  # what is left of the selectors
+    if "" in outside.split("."):
+        raise ConfigKeyError(f"{key!r} has an empty segment (two dots, or a dot at an end)")
+    path: list[Any] = []
+    node = tree
+    for part in split_key(key):
+        here = dotted(tuple(path)) or "the config"
+        selector = parse_selector(part)
+        if isinstance(node, (list, tuple)):
+            if selector is not None and selector.action == "edit":
+                index = _find(selector, list(node), tuple(path), None)
+            else:
+                index = list_index(part, node, (*path, part))
+            path.append(index)
+            node = node[index]
+        elif isinstance(node, dict) and selector is None:
+            found = part if part in node else int(part) if is_index(part) else part
+            if found not in node:
+                close = did_you_mean(part, [k for k in node if isinstance(k, str)])
+                hint = f". {close}" if close else ""
+                raise ConfigKeyError(f"{here} has no key {part!r}{hint}", key=key)
+            path.append(found)
+            node = dict.__getitem__(node, found)
+        else:
+            if selector is not None:
+                message = f"{here} is not a list, so the selector {part} picks nothing from it"
+            else:
+                name = type(node).__name__
+                article = "an" if name[:1] in "aeiou" else "a"
+                message = f"{here} is {article} {name} ({node!r:.40}), which has no key {part!r}"
+            raise ConfigKeyError(message, key=key)
+    return tuple(path)
 
 
 def is_selector_dict(value: Any) -> bool:

@@ -521,11 +521,11 @@ def _check_yaml(value: Any, path: KeyPath) -> None:
             ) from None
 
 
-def _dump_yaml(tree: dict[Any, Any]) -> str:
+def _dump_yaml(tree: dict[Any, Any], sort_keys: bool = True) -> str:
     from cfgkit.config._load import yaml_safe  # lazy: PyYAML costs ~20 ms to import
 
     try:
-        text = yaml_safe.dump_yaml(tree)
+        text = yaml_safe.dump_yaml(tree, sort_keys)
     except Exception as error:
         # Only now walk the tree, to name the key (a subclass, a lone surrogate, ...).
         _check_yaml(tree, ())
@@ -539,6 +539,7 @@ def dump_text(
     file_format: str,
     python_text: Optional[str] = None,
     json_indent: Optional[int] = None,
+    sort_keys: bool = True,
 ) -> Any:
     """Serialise a config dict in ``file_format``.
 
@@ -547,6 +548,7 @@ def dump_text(
         file_format: ``py``, ``json``, ``yaml``, ``yml``, ``pkl`` or ``pickle``.
         python_text: The text to use for ``py`` (the config's ``pretty_text``).
         json_indent: Indent JSON by this many spaces (mmengine's compact form when None).
+        sort_keys: Sort YAML's keys, as mmengine's dumps do (False: the config's order).
 
     Returns:
         The text (bytes for pickle).
@@ -561,7 +563,7 @@ def dump_text(
     if file_format == "json":
         return _dump_json(tree, json_indent)
     if file_format in ("yaml", "yml"):
-        return _dump_yaml(tree)
+        return _dump_yaml(tree, sort_keys)
     if file_format in ("pkl", "pickle"):
         import pickle  # lazy: only this format needs it
 
