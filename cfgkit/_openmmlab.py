@@ -15,15 +15,19 @@ if TYPE_CHECKING:
     from cfgkit._key_paths import KeyPath
 
 __all__ = [
+    "DISTRIBUTIONS",
     "FOREIGN_PREFIX",
     "MMCV_RUNNER_KEYS",
     "MMENGINE_RUNNER_KEYS",
     "NOT_REGISTRY_KEYS",
     "OPS_NAMES",
     "RUNNER_KEYS",
+    "TORCH_OPTIMIZERS",
     "builder_arguments",
     "builder_keys",
     "builders",
+    "distribution_of",
+    "package_of",
     "read_by_runner",
     "runner_keys",
     "stem",
@@ -215,3 +219,39 @@ def stem(name: str) -> str:
     if name.endswith("cfg"):
         name = name[:-3]
     return name[:-1] if name.endswith("s") else name
+
+
+# The import name of each OpenMMLab package and the distribution that installs it (what
+# `pip install` takes: `mmseg` comes from `mmsegmentation`).
+DISTRIBUTIONS = {
+    "mmengine": "mmengine", "mmcv": "mmcv", "mmdet": "mmdet", "mmpretrain": "mmpretrain",
+    "mmcls": "mmcls", "mmseg": "mmsegmentation", "mmpose": "mmpose", "mmdet3d": "mmdet3d",
+    "mmocr": "mmocr", "mmaction": "mmaction2", "mmyolo": "mmyolo", "mmagic": "mmagic",
+    "mmedit": "mmedit", "mmrotate": "mmrotate", "mmtrack": "mmtrack", "mmflow": "mmflow",
+    "mmrazor": "mmrazor", "mmfewshot": "mmfewshot", "mmselfsup": "mmselfsup",
+    "mmgen": "mmgen", "mmhuman3d": "mmhuman3d", "mmdeploy": "mmdeploy", "mmtrack3d": "mmtrack3d",
+}  # fmt: skip
+# Distributions that install an OpenMMLab package under another distribution name.
+_ALSO_INSTALLS = {"mmcv-full": "mmcv", "mmcv-lite": "mmcv"}
+
+# torch.optim's optimizers, which mmengine registers at run time (`dir(torch.optim)`): a
+# static check cannot see them registered, and need not say so every run.
+TORCH_OPTIMIZERS = frozenset(
+    {
+        "ASGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS",
+        "NAdam", "RAdam", "RMSprop", "Rprop", "SGD", "SparseAdam",
+    }
+)  # fmt: skip
+
+
+def distribution_of(package: str) -> str:
+    """The distribution that installs the OpenMMLab package ``package`` (its import name)."""
+    return DISTRIBUTIONS.get(package, package)
+
+
+def package_of(distribution: str) -> Optional[str]:
+    """The import name of an OpenMMLab distribution, or None for one that is not OpenMMLab's."""
+    if distribution in _ALSO_INSTALLS:
+        return _ALSO_INSTALLS[distribution]
+    found = [name for name, installed in DISTRIBUTIONS.items() if installed == distribution]
+    return found[0] if found else None

@@ -15,11 +15,23 @@ from __future__ import annotations
 
 from cfgkit.checking._catalogs import default_registries
 from cfgkit.checking._checker import check, static_index
-from cfgkit.checking._problems import ERROR, NOTE, WARNING, Problem, format_problems
+from cfgkit.checking._problems import (
+    ERROR,
+    MISSING_DEPENDENCY,
+    NOT_CHECKED,
+    NOTE,
+    STALE_COPY,
+    WARNING,
+    Problem,
+    format_problems,
+)
 
 __all__ = [
     "ERROR",
+    "MISSING_DEPENDENCY",
     "NOTE",
+    "NOT_CHECKED",
+    "STALE_COPY",
     "WARNING",
     "Problem",
     "check",

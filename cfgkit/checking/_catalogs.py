@@ -8,9 +8,17 @@ import typing
 from typing import Any, Iterable, Optional, Sequence
 
 from cfgkit._keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, TYPE_KEY
-from cfgkit._openmmlab import builders, stem
+from cfgkit._openmmlab import TORCH_OPTIMIZERS, builders, distribution_of, package_of, stem
 from cfgkit._records import NamedTuple
-from cfgkit.checking._problems import ERROR, NOTE, WARNING, Problem, problem
+from cfgkit.checking._problems import (
+    ERROR,
+    MISSING_DEPENDENCY,
+    NOT_CHECKED,
+    NOTE,
+    WARNING,
+    Problem,
+    problem,
+)
 from cfgkit.checking._walk import first
 from cfgkit.errors import did_you_mean
 from cfgkit.registry.registry import Registry, all_registries
@@ -133,6 +141,7 @@ class StaticCatalog(Catalog):
         problems = []
         scanned = ", ".join(self.index.packages) or "nothing"
         if self.blind:
+            distribution = distribution_of(str(self.scope))
             problems.append(
                 problem(
                     cfg,
@@ -140,8 +149,24 @@ class StaticCatalog(Catalog):
                     (DEFAULT_SCOPE_KEY,),
                     f"no registry of scope {self.scope!r} was found (scanned: {scanned}), so "
                     "types were not checked",
-                    f"Install {self.scope}, or pass --scan FOLDER (its sources) or --import "
-                    "MODULE (to import its registries)",
+                    f"Install {distribution} (pip install {distribution}), or pass --scan "
+                    "FOLDER (its sources) or --import MODULE (to import its registries)",
+                    code=NOT_CHECKED,
+                )
+            )
+        for package, distribution, requirement in self.index.missing_requirements():
+            problems.append(
+                problem(
+                    cfg,
+                    WARNING,
+                    (DEFAULT_SCOPE_KEY,),
+                    f"{package} requires {requirement}, which is not installed here, so what "
+                    f"{distribution} registers is unknown (unknown types are notes)",
+                    f"Install {distribution}, or read its sources without installing it: pip "
+                    f"download --no-deps --no-binary :all: --no-build-isolation "
+                    f"'{requirement}', unpack the archive and pass --scan "
+                    f"FOLDER/{package_of(distribution)} (docs/check.md)",
+                    code=MISSING_DEPENDENCY,
                 )
             )
         for module in self.index.unfound_imports:
@@ -208,6 +233,8 @@ class StaticCatalog(Catalog):
             )
         suggestion = did_you_mean(kind.rpartition(".")[2], self.names())
         dynamic = self._dynamic(kind, path)
+        if dynamic is not None and kind in TORCH_OPTIMIZERS and stem(dynamic[0]) == "optimizer":
+            return None  # mmengine registers torch.optim's optimizers when it is imported
         if dynamic is not None:
             registry, module, lineno = dynamic
             return problem(
@@ -226,6 +253,16 @@ class StaticCatalog(Catalog):
                 (*path, TYPE_KEY),
                 f"{kind!r} is not registered in the scanned packages; it may come from a "
                 f"custom import that was not found ({', '.join(self.index.unfound_imports)})",
+                suggestion,
+            )
+        missing = [d for _, d, _ in self.index.missing_requirements()]
+        if missing:
+            return problem(
+                cfg,
+                NOTE,
+                (*path, TYPE_KEY),
+                f"{kind!r} is not registered in the scanned packages; it may be registered in "
+                f"{' or '.join(dict.fromkeys(missing))}, which is not installed here",
                 suggestion,
             )
         elsewhere = self._in_other_scope(kind)

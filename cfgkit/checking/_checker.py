@@ -7,7 +7,7 @@ from cfgkit._key_paths import dotted
 from cfgkit._keys import DEFAULT_SCOPE_KEY, SCOPE_KEY, TYPE_KEY
 from cfgkit._openmmlab import RUNNER_KEYS, read_by_runner, runner_keys
 from cfgkit.checking._catalogs import Catalog, Registries, StaticCatalog, default_registries
-from cfgkit.checking._problems import ERROR, NOTE, Problem, once
+from cfgkit.checking._problems import ERROR, NOTE, OPTIONS, STALE_COPY, Problem, once
 from cfgkit.checking._rules import check_dict
 from cfgkit.checking._walk import (
     custom_imports,
@@ -132,7 +132,15 @@ def check(
     problems.extend(once(found))
     if references:
         problems.extend(
-            Problem(s.severity, s.key, s.filename, s.lineno, s.message, s.suggestion)
+            Problem(
+                s.severity,
+                s.key,
+                s.filename or OPTIONS,  # the variable was changed by an option
+                s.lineno,
+                s.message,
+                s.suggestion,
+                STALE_COPY,
+            )
             for s in cfg.stale_references()
         )
     return problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cfgkit._escaping import for_terminal, github_data, github_property
 from cfgkit._key_paths import dotted
 from cfgkit._records import NamedTuple
-from cfgkit.config._analysis.provenance import last_written
+from cfgkit.config._analysis.provenance import LAYER_OPTIONS, last_written
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -14,9 +14,27 @@ if TYPE_CHECKING:
     from cfgkit._key_paths import KeyPath
     from cfgkit.config import Config
 
-__all__ = ["ERROR", "NOTE", "WARNING", "Problem", "format_problems", "once", "problem"]
+__all__ = [
+    "ERROR",
+    "MISSING_DEPENDENCY",
+    "NOTE",
+    "NOT_CHECKED",
+    "OPTIONS",
+    "STALE_COPY",
+    "WARNING",
+    "Problem",
+    "format_problems",
+    "once",
+    "problem",
+]
 
 ERROR = "error"
+# Problem codes (``Problem.code``).
+NOT_CHECKED = "not-checked"
+MISSING_DEPENDENCY = "missing-dependency"
+STALE_COPY = "stale-copy"
+# Where a problem an option caused is located.
+OPTIONS = "--cfg-options"
 WARNING = "warning"
 NOTE = "note"
 
@@ -30,10 +48,13 @@ class Problem(NamedTuple):
             argument the config does not give, which the caller may still pass through
             ``default_args``; a stale copy in a helper key).
         key: The dotted key path of the offending key or dict.
-        filename: The file that wrote it.
-        lineno: The line in ``filename``.
+        filename: The file that wrote it (``'--cfg-options'`` when an option did).
+        lineno: The line in ``filename`` (None when not known).
         message: What is wrong.
         suggestion: How to fix it ("Did you mean 'ResNet'?"), or ``''``.
+        code: What kind of problem, where a program may act on it (``'not-checked'``: the
+            scope's package is not installed; ``'missing-dependency'``; ``'stale-copy'``),
+            else ``''``.
     """
 
     severity: str
@@ -42,6 +63,7 @@ class Problem(NamedTuple):
     lineno: Optional[int]
     message: str
     suggestion: str = ""
+    code: str = ""
 
     def __str__(self) -> str:
         return self.format()
@@ -52,7 +74,10 @@ class Problem(NamedTuple):
         Args:
             show_path: How to write the filename (the command shortens it).
         """
-        where = f"{show_path(self.filename)}:{self.lineno or 0}: " if self.filename else ""
+        where = ""
+        if self.filename:
+            line = f":{self.lineno}" if self.lineno else ""
+            where = f"{show_path(self.filename)}{line}: "
         return f"{where}{self.key}: {self.severity}: {self.text}"
 
     @property
@@ -72,9 +97,9 @@ def format_problems(
     Args:
         problems: What :func:`check` found.
         style: ``'text'`` (a ``FILE:LINE: KEY: severity: message`` line each), ``'json'`` (a
-            list of objects with ``severity``, ``key``, ``file``, ``line``, ``message`` and
-            ``suggestion``) or ``'github'`` (GitHub Actions workflow commands, which show each
-            problem on the line of the pull request's diff).
+            list of objects with ``severity``, ``key``, ``file``, ``line``, ``message``,
+            ``suggestion`` and ``code``) or ``'github'`` (GitHub Actions workflow commands,
+            which show each problem on the line of the pull request's diff).
         show_path: How to write file names (the command makes them relative).
     """
     if style == "json":
@@ -88,6 +113,7 @@ def format_problems(
                 "line": p.lineno,
                 "message": p.message,
                 "suggestion": p.suggestion,
+                "code": p.code,
             }
             for p in problems
         ]
@@ -103,7 +129,7 @@ _GITHUB_LEVELS = {ERROR: "error", WARNING: "warning", NOTE: "notice"}
 def _annotation(problem: Problem, show_path: Callable[[str], str]) -> str:
     """``::error file=F,line=L,title=KEY::message``, escaped as GitHub's toolkit does."""
     fields = []
-    if problem.filename:
+    if problem.filename and problem.filename != OPTIONS:  # an option has no line in a diff
         fields.append(f"file={github_property(show_path(problem.filename))}")
         if problem.lineno:
             fields.append(f"line={problem.lineno}")
@@ -130,12 +156,24 @@ def once(problems: list[Problem]) -> list[Problem]:
 
 
 def _where(cfg: Config, path: KeyPath) -> tuple[Optional[str], Optional[int]]:
-    """The file and line that last wrote ``path`` (a key or a dict)."""
-    return last_written(cfg.provenance(path))
+    """The file and line that last wrote ``path`` (a key or a dict), or ``--cfg-options``
+    when an option wrote it last: a problem an option caused is the option's."""
+    records = cfg.provenance(path)
+    for record in reversed(records):
+        if record.action != "delete":
+            if record.filename is None and record.layer == LAYER_OPTIONS:
+                return OPTIONS, None
+            break
+    return last_written(records)
 
 
 def problem(
-    cfg: Config, severity: str, path: KeyPath, message: str, suggestion: str = ""
+    cfg: Config,
+    severity: str,
+    path: KeyPath,
+    message: str,
+    suggestion: str = "",
+    code: str = "",
 ) -> Problem:
     filename, lineno = _where(cfg, path)
-    return Problem(severity, dotted(path), filename, lineno, message, suggestion)
+    return Problem(severity, dotted(path), filename, lineno, message, suggestion, code)

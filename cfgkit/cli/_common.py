@@ -3,6 +3,7 @@ themselves, and how paths, values, records and errors are written."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import warnings
@@ -18,7 +19,7 @@ from cfgkit.errors import CfgkitError, NewKeyWarning
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from typing import Any, Optional, Sequence
+    from typing import Any, Iterator, Optional, Sequence, TextIO
 
     from cfgkit.config._analysis.provenance import Record
 
@@ -34,6 +35,7 @@ __all__ = [
     "import_modules_here",
     "is_safe",
     "load",
+    "progress",
     "record_where",
     "short_path",
     "short_paths_in",
@@ -178,6 +180,36 @@ def add_options(parser: argparse.ArgumentParser, help_text: str) -> None:
     safety.add_argument(
         "--no-safe", dest="safe", action="store_const", const=False, help="run them, as mmengine"
     )
+
+
+@contextlib.contextmanager
+def progress(stream: TextIO, text: str, after: float = 0.5) -> Iterator[None]:
+    """Show ``cfgkit TEXT...`` on ``stream`` if it is a terminal and the block takes longer
+    than ``after`` seconds (a cold index takes seconds, and a silent pause looks like a
+    hang); erase the line when the block ends."""
+    if not stream.isatty():
+        yield
+        return
+    import threading  # lazy: only a terminal needs the timer
+
+    shown = threading.Event()
+
+    def show() -> None:
+        stream.write(f"cfgkit {text}...")
+        stream.flush()
+        shown.set()
+
+    timer = threading.Timer(after, show)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        timer.join()
+        if shown.is_set():
+            stream.write("\r\033[K")
+            stream.flush()
 
 
 def describe(error: BaseException) -> str:

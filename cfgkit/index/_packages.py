@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 
+from cfgkit._openmmlab import package_of
 from cfgkit.config._load import compile_cache
 from cfgkit.index._summary import FORMAT, summarise
 
@@ -28,6 +29,7 @@ __all__ = [
     "distribution_requires",
     "find_package",
     "load_summaries",
+    "missing_requirements",
     "openmmlab_distributions",
 ]
 
@@ -224,4 +226,37 @@ def openmmlab_distributions(
         requires = distribution_requires(distribution)
         if name in family or requires & family:
             found.append((name, top_level_names(distribution), requires))
+    return found
+
+
+def missing_requirements(
+    packages: Sequence[str], path: Optional[Sequence[str]] = None
+) -> list[tuple[str, str, str]]:
+    """The OpenMMLab distributions that the distributions of ``packages`` require and that
+    cannot be found on ``path`` (mmcv for mmdet on a machine without torch).
+
+    Returns:
+        ``(package, missing distribution, the requirement as written)`` for each, the
+        requirement without its environment marker (``'mmcv<2.2.0,>=2.0.0rc4'``).
+    """
+    wanted = set(packages)
+    found = []
+    seen = set()
+    for distribution in _metadata().distributions(path=list(path or sys.path)):
+        try:
+            tops = [name for name in top_level_names(distribution) if name in wanted]
+        except Exception:  # noqa: S112 - a broken metadata folder is not ours to judge
+            continue
+        for requirement in distribution.requires or () if tops else ():
+            marker = requirement.partition(";")[2].replace('"', "'").replace(" ", "")
+            if marker and marker != "extra=='mim'":
+                continue  # an optional extra (tests, tracking), not what the package needs
+            name = _requirement_name(requirement)
+            package = package_of(name)
+            if package is None or (tops[0], name) in seen:
+                continue
+            seen.add((tops[0], name))
+            if find_package(package, path) is None:
+                written = requirement.split(";", 1)[0].strip().replace(" ", "")
+                found.append((tops[0], name, written))
     return found

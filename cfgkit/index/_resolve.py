@@ -21,6 +21,7 @@ from cfgkit.index._packages import (
     find_package,
     folder_packages,
     load_summaries,
+    missing_requirements,
     openmmlab_distributions,
 )
 from cfgkit.index._summary import summarise
@@ -97,6 +98,7 @@ class Index:
         self._signatures: dict[Any, Any] = {}
         self._class_lists: dict[Any, list[tuple[str, str, Any]]] = {}
         self._requirements: Optional[dict[str, set[str]]] = None
+        self._missing: Optional[list[tuple[str, str, str]]] = None
 
     # -- what is scanned ------------------------------------------------------------------
 
@@ -169,6 +171,7 @@ class Index:
         if package.name in self.packages:
             return
         self.packages[package.name] = package
+        self._missing = None
         for module, (filename, is_package, summary) in load_summaries(package).items():
             self._modules[module] = _Module(filename, is_package, summary, True)
         self._resolved = False
@@ -706,6 +709,13 @@ class Index:
         if scope is None:
             return list(self.registries)
         return [k for k, r in self.registries.items() if r.scope == scope]
+
+    def missing_requirements(self) -> list[tuple[str, str, str]]:
+        """``(package, distribution, requirement)`` for each OpenMMLab distribution a scanned
+        package requires that is not installed here, so what it registers is unknown."""
+        if self._missing is None:
+            self._missing = missing_requirements(list(self.packages), self.path)
+        return self._missing
 
     def runtime_registrations(self, key: str) -> list[tuple[str, str, int]]:
         """``(name prefix, module, line)`` of each registration into ``key`` whose name is
