@@ -181,7 +181,9 @@ def _base_path(node: ast.ImportFrom, filename: str) -> str:
                 node,
             )
         path = os.path.join(_package_dir(parts[0], filename, node), *parts[1:]) + ".py"
-    if not os.path.isfile(path):
+    # Only a missing file is this error: one that exists but is not a regular file (a FIFO,
+    # a device) is refused by read_text, which never blocks on it.
+    if not os.path.lexists(path) or os.path.isdir(path):
         dots = "." * node.level
         raise _error(
             f"{path} not found! It means that incorrect module is defined in "
