@@ -18,11 +18,13 @@ from cfgkit.errors import (
     ConfigError,
     ConfigFileError,
     ConfigFileNotFoundError,
+    ConfigParsingError,
     ConfigPermissionError,
     InheritanceCycleError,
     UnsafeConfigError,
     UnsupportedFormatError,
 )
+from cfgkit.keys import BASE_KEY
 from cfgkit.records import NamedTuple
 
 TYPE_CHECKING = False
@@ -30,14 +32,17 @@ if TYPE_CHECKING:
     from typing import Optional, Sequence
 
 __all__ = [
+    "MAX_BASES_PER_LOAD",
     "MAX_CONFIG_BYTES",
     "PYTHON_EXTENSION",
     "SUPPORTED_EXTENSIONS",
+    "BaseBudget",
     "Stamp",
     "check_extension",
-    "check_inside_roots",
     "check_not_loading",
     "forget_packages",
+    "inside_roots",
+    "outside_roots_error",
     "package_directory",
     "read_text",
     "safe_roots",
@@ -68,6 +73,9 @@ _FILE_KINDS = (
 )
 # The kernel's pseudo file systems: their files claim size 0 and may never end.
 _PSEUDO_FOLDERS = ("/proc/", "/sys/", "/dev/")
+# The base files one load may use, counted as they are loaded (see BaseBudget): the
+# OpenMMLab configs name at most 14 in one file and use a few dozen in a whole chain.
+MAX_BASES_PER_LOAD = 10_000
 _package_dirs: dict[str, Optional[str]] = {}
 _package_lock = _thread.allocate_lock()
 
@@ -170,7 +178,9 @@ def read_text(
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def _read_bytes(filename: str, requested_by: Optional[str], roots: Optional[Sequence[str]]) -> bytes:
+def _read_bytes(
+    filename: str, requested_by: Optional[str], roots: Optional[Sequence[str]]
+) -> bytes:
     wanted = f", which is a _base_ of {requested_by}" if requested_by else ""
     where = requested_by or filename
     try:
@@ -200,8 +210,8 @@ def _read_bytes(filename: str, requested_by: Optional[str], roots: Optional[Sequ
                 error_number=errno.EINVAL,
                 filename=where,
             )
-        if roots is not None:
-            check_inside_roots(_opened_path(descriptor, filename), roots, filename, where, None)
+        if roots is not None and not inside_roots(_opened_path(descriptor, filename), roots):
+            raise outside_roots_error(filename, roots, requested_by)
         if status.st_size > MAX_CONFIG_BYTES:
             raise _too_large(filename, wanted, where)
         chunks = []
@@ -258,36 +268,40 @@ def _opened_path(descriptor: int, filename: str) -> str:
         return os.path.realpath(filename)
 
 
-def check_inside_roots(
+def inside_roots(path: str, roots: Sequence[str]) -> bool:
+    """Tell whether the real path of ``path`` (links followed) is inside one of ``roots``
+    (real paths) and not in the kernel's pseudo file systems (``/proc``, ``/sys``, ``/dev``)."""
+    real = os.path.realpath(path)
+    if real.startswith(_PSEUDO_FOLDERS):
+        return False
+    return any(real == root or real.startswith(os.path.join(root, "")) for root in roots)
+
+
+def outside_roots_error(
     path: str,
     roots: Sequence[str],
-    filename: str,
     requested_by: Optional[str],
-    lineno: Optional[int],
-) -> None:
-    """Raise :class:`UnsafeConfigError` unless ``path`` (resolved) is inside one of ``roots``.
-
-    Safe mode's rule for every file it reads: the real path (symbolic links followed) must be
-    inside a root folder (real paths too), and not in the kernel's pseudo file systems.
+    lineno: Optional[int] = None,
+    key: Optional[str] = BASE_KEY,
+) -> UnsafeConfigError:
+    """The error of safe mode's root rule: ``path`` is outside every root.
 
     Args:
-        path: The file's path (resolved here).
+        path: The file as named.
         roots: The real paths of the folders allowed.
-        filename: The file as named, in the message.
-        requested_by: The config that asks for it, named as the error's file.
+        requested_by: The config that names it (the error's file), None for the config itself.
         lineno: The line of ``requested_by`` that names it, when known.
+        key: The key that names it (``_base_``; None for a ``read_base()`` import).
     """
     real = os.path.realpath(path)
-    inside = any(real == root or real.startswith(os.path.join(root, "")) for root in roots)
-    if inside and not real.startswith(_PSEUDO_FOLDERS):
-        return
-    asked = f" (named by {requested_by})" if requested_by else ""
-    raise UnsafeConfigError(
-        f"safe mode reads files only inside {' or '.join(roots)}: {filename}{asked} is "
-        + (f"{real}, " if real != filename else "")
-        + "outside; pass safe_root= (--safe-root DIR) to allow a folder",
-        filename=requested_by or filename,
+    named = f"{path} (the file {real})" if real != path else path
+    asked = f", a base of {requested_by}," if requested_by else ""
+    return UnsafeConfigError(
+        f"safe mode reads only files inside {' and '.join(roots)}: {named}{asked} is not "
+        "inside; pass safe_root= (--safe-root DIR) to allow another folder",
+        filename=requested_by or path,
         lineno=lineno,
+        key=key if requested_by else None,
     )
 
 
@@ -310,6 +324,38 @@ def safe_roots(entry: str, extra: Optional[Sequence[str]] = None) -> tuple[str, 
         if real not in roots:
             roots.append(real)
     return tuple(roots)
+
+
+class BaseBudget:
+    """The base files one load has used, counted as mmengine loads them.
+
+    A base named twice (by one file or by two) counts twice, with all its own bases, even
+    when cfgkit reuses it from a cache: that is the work the chain asks for, and what makes
+    its layers and ``Config.text`` grow. Each use is charged before the base is resolved, so
+    ``_base_ = ['b.py'] * 10**6`` or a 30-level diamond (2**30 uses) ends in an error at once.
+    """
+
+    __slots__ = ("used",)
+
+    def __init__(self) -> None:
+        self.used = 0
+
+    def charge(self, count: int, requested_by: str, lineno: Optional[int] = None) -> None:
+        """Count ``count`` more base files named by ``requested_by``.
+
+        Raises:
+            ConfigParsingError: The load would use more than :data:`MAX_BASES_PER_LOAD`.
+        """
+        self.used += count
+        if self.used > MAX_BASES_PER_LOAD:
+            raise ConfigParsingError(
+                f"the inheritance chain uses more than {MAX_BASES_PER_LOAD:,} base files "
+                "(a base named again counts again, with its own bases, as loading them does); "
+                "real configs use fewer than 50: name each base once",
+                filename=requested_by,
+                lineno=lineno,
+                key=BASE_KEY,
+            )
 
 
 def check_not_loading(path: str, chain: Sequence[str], requested_by: Optional[str]) -> None:

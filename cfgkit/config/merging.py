@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from cfgkit.config.selectors import apply_selectors, is_selector_dict, parse_selector, split_key
-from cfgkit.errors import ConfigKeyError, MergeError, SelectorError
+from cfgkit.errors import MergeError, SelectorError
 from cfgkit.key_paths import dotted, list_index
 from cfgkit.keys import DELETE_KEY
 
@@ -215,7 +215,8 @@ def expand_dotted_keys(options: Any) -> dict[Any, Any]:
         given as a value is copied before a later key writes into it).
 
     Raises:
-        ConfigKeyError: A key writes inside a value an earlier key set that is not a dict.
+        MergeError: A key writes inside a value an earlier key set that is not a dict (also a
+            ``TypeError``, as mmengine raises there).
     """
     expanded: dict[Any, Any] = {}
     # The dicts created or copied here, which later keys may write into. Kept by id *with*
@@ -227,10 +228,10 @@ def expand_dotted_keys(options: Any) -> dict[Any, Any]:
         for depth, part in enumerate(parts[:-1]):
             child = node.get(part, _MISSING)
             if child is not _MISSING and not isinstance(child, dict):
-                raise ConfigKeyError(
-                    f"option {full_key!r} writes inside {dotted(parts[: depth + 1])}, which an "
-                    f"earlier option sets to {_shown(child)} (not a dict): give the whole "
-                    "value in one option",
+                inside = dotted(tuple(parts[: depth + 1]))
+                raise MergeError(
+                    f"option {full_key!r} writes inside {inside}, which an earlier option "
+                    f"sets to {_shown(child)} (not a dict): give the whole value in one option",
                     key=str(full_key),
                 )
             node = _writable(node, part, {} if child is _MISSING else child, made)

@@ -97,8 +97,9 @@ def test_every_option_is_applied_in_order(config, options, expected):
 def test_an_option_written_inside_an_earlier_value_fails_and_changes_nothing(options, message):
     cfg = Config({"a": [0, 0], "t": {"d": 1}})
     given_options = copy.deepcopy(options)
-    with pytest.raises(errors.ConfigKeyError, match=message):
+    with pytest.raises(errors.MergeError, match=message) as caught:
         cfg.merge_from_dict(options)
+    assert isinstance(caught.value, TypeError)  # what mmengine raises there
     assert cfg.to_dict() == {"a": [0, 0], "t": {"d": 1}}
     assert options == given_options
 
@@ -140,9 +141,9 @@ def _mmengine_drops(options: dict) -> bool:
     items = [(_path(k), v) for k, v in options.items()]
     for index, (path, _) in enumerate(items):
         for later, value in items[index + 1 :]:
-            if len(later) < len(path) and path[: len(later)] == later:
-                if isinstance(value, dict) and not value.get("_delete_"):
-                    return True
+            below = len(later) < len(path) and path[: len(later)] == later
+            if below and isinstance(value, dict) and not value.get("_delete_"):
+                return True
     return False
 
 
