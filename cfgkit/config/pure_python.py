@@ -87,6 +87,12 @@ class _Load:
         self.loaded: dict[tuple[str, Optional[tuple[str, ...]]], PurePythonConfig] = {}
         self.budget = BaseBudget()
 
+    def widened(self, folder: str) -> _Load:
+        """The same load (results and count shared), also reading inside ``folder``."""
+        wider = _Load(self.safe, (*(self.roots or ()), os.path.realpath(folder)))
+        wider.loaded, wider.budget = self.loaded, self.budget
+        return wider
+
 
 def _standard_modules() -> frozenset[str]:
     global _standard_names
@@ -208,8 +214,7 @@ def _base_path(node: ast.ImportFrom, filename: str, load: _Load) -> tuple[str, O
         directory = _package_dir(parts[0], filename, node)
         path = os.path.join(directory, *parts[1:]) + ".py"
         if load.roots is not None:
-            widened = _Load(load.safe, (*load.roots, os.path.realpath(directory)))
-            widened.loaded, widened.budget = load.loaded, load.budget
+            widened = load.widened(directory)
     # Only a missing file is this error: one that exists but is not a regular file (a FIFO,
     # a device) is refused by read_text, which never blocks on it.
     if not os.path.lexists(path) or os.path.isdir(path):

@@ -198,3 +198,8 @@ def test_a_base_imported_again_gives_each_importer_its_own_values(tmp_path):
     for safe in (False, True):
         cfg = Config.fromfile(path, safe=safe)
         assert (cfg.from_b, cfg.lst2) == (["b"], [])
+
+
+def test_a_package_read_base_import_may_read_the_package_in_safe_mode(fake_package, configs):
+    path = configs / "pure" / "absolute_base.py"
+    assert Config.fromfile(path, safe=True).to_dict() == Config.fromfile(path).to_dict()
