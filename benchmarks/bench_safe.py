@@ -23,13 +23,15 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.common import corpus_site  # noqa: E402
 from cfgkit import Config  # noqa: E402
 from cfgkit.config import clear_cache  # noqa: E402
-from tests.compat.corpus import config_files  # noqa: E402
+from tests.compat.corpus import config_files, configs_folder  # noqa: E402
 
 
 def timed_load(path: Path, safe: bool) -> float:
     clear_cache()
     start = time.perf_counter()
-    Config.fromfile(str(path), import_custom_modules=False, safe=safe)
+    # A safe load reads only inside the package's configs folder (bases are ../_base_/...).
+    root = configs_folder(path) if safe else None
+    Config.fromfile(str(path), import_custom_modules=False, safe=safe, safe_root=root)
     return time.perf_counter() - start
 
 

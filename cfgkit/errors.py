@@ -33,6 +33,7 @@ __all__ = [
     "ConfigSyntaxError",
     "ConfigTypeError",
     "CustomImportError",
+    "CustomModuleError",
     "DataSyntaxError",
     "DumpError",
     "DuplicateBaseKeyError",
@@ -109,7 +110,7 @@ class CfgkitError(Exception):
 
 
 def _restore(reference: Any, args: tuple[Any, ...], state: dict[str, Any]) -> CfgkitError:
-    cls = reference if isinstance(reference, type) else execution_error_class(reference[1])
+    cls = reference if isinstance(reference, type) else execution_error_class(*reference[1:])
     error: CfgkitError = cls.__new__(cls, *args)
     error.args = args
     for field, value in state.items():
@@ -362,37 +363,65 @@ class ConfigExecutionError(ConfigError):
     """
 
     original_type: ClassVar[type[BaseException]] = Exception
+    # The cfgkit class the per-type classes derive from, and the start of their names.
+    family: ClassVar[type[ConfigExecutionError]]
+    name_prefix: ClassVar[str] = "Config"
 
 
-_EXECUTION_ERROR_CLASSES: dict[type[BaseException], type[ConfigExecutionError]] = {}
+ConfigExecutionError.family = ConfigExecutionError
+
+
+class CustomModuleError(ConfigExecutionError):
+    """A module named in ``custom_imports`` (or given to ``--import``) raised while it was
+    imported, with an error that is not an ``ImportError`` (a ``ValueError``, a syntax error,
+    ``sys.exit()``).
+
+    As mmengine lets the module's own exception through, concrete classes come from
+    :func:`execution_error_class` (``execution_error_class(ValueError, CustomModuleError)``)
+    and also subclass the original type, kept as ``__cause__``; a module that cannot be
+    found is a :class:`CustomImportError`.
+    """
+
+    name_prefix: ClassVar[str] = "CustomModule"
+
+
+CustomModuleError.family = CustomModuleError
+_EXECUTION_ERROR_CLASSES: dict[
+    tuple[type[BaseException], type[ConfigExecutionError]], type[ConfigExecutionError]
+] = {}
 _COPIED_ATTRIBUTES = ("name", "obj", "path", "errno", "strerror", "code")
 
 
 def _class_reference(cls: type[CfgkitError]) -> Any:
     """How pickle finds ``cls`` again: the class, or the original type it was made for."""
-    if issubclass(cls, ConfigExecutionError) and cls is not ConfigExecutionError:
-        return ("execution", cls.original_type)
+    if issubclass(cls, ConfigExecutionError) and cls is not cls.family:
+        return ("execution", cls.original_type, cls.family)
     return cls
 
 
-def execution_error_class(original: type[BaseException]) -> type[ConfigExecutionError]:
-    """Return the ``ConfigExecutionError`` subclass that also subclasses ``original``.
+def execution_error_class(
+    original: type[BaseException], family: type[ConfigExecutionError] = ConfigExecutionError
+) -> type[ConfigExecutionError]:
+    """Return the subclass of ``family`` that also subclasses ``original``.
 
     Args:
-        original: The type of the exception a config raised.
+        original: The type of the exception a config (or a module it imports) raised.
+        family: :class:`ConfigExecutionError`, or :class:`CustomModuleError` for a
+            ``custom_imports`` module.
 
     Returns:
-        A class named ``Config<OriginalName>``, created once per original type; plain
-        :class:`ConfigExecutionError` when ``original`` cannot be subclassed this way.
+        A class named ``Config<OriginalName>`` (``CustomModule<OriginalName>``), created once
+        per original type and family; ``family`` itself when ``original`` cannot be
+        subclassed this way.
     """
-    cls = _EXECUTION_ERROR_CLASSES.get(original)
+    cls = _EXECUTION_ERROR_CLASSES.get((original, family))
     if cls is None:
         namespace = {"original_type": original, "__module__": __name__}
         try:
-            cls = type(f"Config{original.__name__}", (ConfigExecutionError, original), namespace)
+            cls = type(f"{family.name_prefix}{original.__name__}", (family, original), namespace)
         except TypeError:  # a final class, or one whose layout cannot be combined
-            cls = ConfigExecutionError
-        _EXECUTION_ERROR_CLASSES[original] = cls
+            cls = family
+        _EXECUTION_ERROR_CLASSES[(original, family)] = cls
     return cls
 
 
@@ -407,7 +436,14 @@ def traceback_line(error: BaseException, filename: str) -> Optional[int]:
     return lineno
 
 
-def located(error: BaseException, filename: str, lineno: Optional[int] = None) -> ConfigError:
+def located(
+    error: BaseException,
+    filename: str,
+    lineno: Optional[int] = None,
+    *,
+    family: type[ConfigExecutionError] = ConfigExecutionError,
+    message: Optional[str] = None,
+) -> ConfigError:
     """Return ``error`` as a cfgkit error that names ``filename`` and ``lineno``.
 
     The one way a location is attached to what config code raised: a cfgkit error gets the
@@ -421,6 +457,8 @@ def located(error: BaseException, filename: str, lineno: Optional[int] = None) -
         filename: The config file that raised it.
         lineno: The line of that file the error came from; by default the last line of
             ``filename`` in the error's traceback.
+        family: The cfgkit class the result derives from (see :func:`execution_error_class`).
+        message: The message, when not ``"<OriginalType>: <original message>"``.
     """
     if lineno is None:
         lineno = traceback_line(error, filename)
@@ -428,8 +466,9 @@ def located(error: BaseException, filename: str, lineno: Optional[int] = None) -
         if error.filename is None:
             error.filename, error.lineno = filename, lineno
         return error
-    cls = execution_error_class(type(error))
-    message = f"{type(error).__name__}: {error}"
+    cls = execution_error_class(type(error), family)
+    if message is None:
+        message = f"{type(error).__name__}: {error}"
     wrapped = cls.__new__(cls, message)
     # Not through __init__: the builtin base may want other arguments (UnicodeDecodeError).
     wrapped.args = (message,)

@@ -89,9 +89,11 @@ def value_text(value: Any, width: int = 40) -> str:
 
 
 def is_safe(args: argparse.Namespace) -> bool:
-    """``--safe``/``--no-safe``, else ``CFGKIT_SAFE=1`` in the environment."""
+    """``--safe``/``--no-safe``, else ``--safe-root`` or ``CFGKIT_SAFE=1`` in the environment."""
     if args.safe is not None:
         return bool(args.safe)
+    if getattr(args, "safe_root", None):
+        return True
     return os.environ.get(SAFE_VARIABLE, "") == "1"
 
 
@@ -109,6 +111,7 @@ def load(
         path or args.config,
         follow_references=follow,
         safe=is_safe(args),
+        safe_root=getattr(args, "safe_root", None),
         import_custom_modules=import_custom_modules or getattr(args, "import_custom", False),
     )
     if args.cfg_options:
@@ -179,6 +182,13 @@ def add_options(parser: argparse.ArgumentParser, help_text: str) -> None:
     )
     safety.add_argument(
         "--no-safe", dest="safe", action="store_const", const=False, help="run them, as mmengine"
+    )
+    parser.add_argument(
+        "--safe-root",
+        action="append",
+        metavar="DIR",
+        help="in safe mode, also read configs and bases inside DIR (repeatable; implies --safe); "
+        "by default only the config's own folder",
     )
 
 

@@ -12,7 +12,14 @@ from cfgkit._locations import PROVENANCE_ATTRIBUTE
 from cfgkit.config._analysis.provenance import LAYER_CODE, Provenance, Record
 from cfgkit.config._analysis.references import StaleReference, follow, stale_references
 from cfgkit.config._load.custom_imports import import_custom_modules
-from cfgkit.config._load.files import PYTHON_EXTENSION, check_extension, read_text
+from cfgkit.config._load.files import (
+    PYTHON_EXTENSION,
+    check_extension,
+    inside_roots,
+    outside_roots_error,
+    read_text,
+    safe_roots,
+)
 from cfgkit.config._load.inheritance import (
     ChainText,
     LoadOptions,
@@ -155,6 +162,7 @@ class Config(MmenginePrivateHelpers):
         format_python_code: FormatStyle = True,
         follow_references: bool = False,
         safe: bool = False,
+        safe_root: Union[PathLike, Sequence[PathLike], None] = None,
     ) -> Config:
         """Load a config file with all its ``_base_`` files.
 
@@ -178,7 +186,12 @@ class Config(MmenginePrivateHelpers):
             safe: Load without running the config's code: Python configs are read with
                 ``ast`` and evaluated by cfgkit's interpreter of the subset configs use
                 (``docs/safe-mode.md``); ``custom_imports`` are not imported. A construct
-                outside it raises ``UnsafeConfigError`` before anything runs.
+                outside it raises ``UnsafeConfigError`` before anything runs. Every file
+                read (the config and its bases, symbolic links followed) must be inside the
+                config's folder (and, for package bases, the package's configs folder).
+            safe_root: With ``safe=True``, more folders files may be read from (a path or a
+                list of them), such as the project's ``configs`` folder when a config's bases
+                are ``../_base_/...``.
 
         Returns:
             The loaded config.
@@ -192,24 +205,26 @@ class Config(MmenginePrivateHelpers):
         """
         filename = os.fspath(filename)
         path = os.path.abspath(os.path.expanduser(filename))
+        roots = _safe_roots(path, safe, safe_root)
         options = LoadOptions(
             use_predefined_variables=use_predefined_variables,
             use_environment_variables=use_environment_variables,
             detect_style=lazy_import is None,
             safe=safe,
+            safe_roots=roots or (),
         )
         if safe:
             import_custom_modules = False
         # A file in the parse cache and unchanged since is a classic config: no need to read it.
         resolved = cached_resolution(path, options) if not lazy_import else None
         if resolved is None:
-            raw = read_text(path)
+            raw = read_text(path, roots=roots)
             extension = os.path.splitext(path)[1]
             pure = lazy_import
             if pure is None:
                 pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
             if pure:
-                cfg = _load_pure_python(path, filename, format_python_code, safe)
+                cfg = _load_pure_python(path, filename, format_python_code, safe, roots)
                 return cfg._follow_references() if follow_references else cfg
             check_extension(path, extension)
             resolved = _resolving(path, lambda: resolve_file(path, options, raw=raw))
@@ -674,12 +689,33 @@ def _resolving(where: str, load: Any) -> Any:
 LOADER_NAMES["Config"] = Config
 
 
+def _safe_roots(path: str, safe: bool, safe_root: Any) -> Optional[tuple[str, ...]]:
+    """The real paths of the folders a safe load may read (None for a normal load)."""
+    if not safe:
+        if safe_root is not None:
+            raise ConfigTypeError(
+                "safe_root= widens what a safe load may read: pass safe=True with it"
+            )
+        return None
+    roots = safe_roots(path, safe_root)
+    if not inside_roots(path, roots):
+        raise outside_roots_error(path, roots, None)
+    return roots
+
+
 def _load_pure_python(
-    path: str, filename: str, format_python_code: FormatStyle, safe: bool = False
+    path: str,
+    filename: str,
+    format_python_code: FormatStyle,
+    safe: bool = False,
+    roots: Optional[tuple[str, ...]] = None,
 ) -> Config:
     """A pure-Python config (it ignores the variable and import flags, as in mmengine)."""
     with paused_gc():  # as resolve_file pauses it for classic chains
-        loaded = _resolving(path, lambda: load_pure_python(path, source_name=filename, safe=safe))
+        loaded = _resolving(
+            path,
+            lambda: load_pure_python(path, source_name=filename, safe=safe, safe_roots=roots),
+        )
     log = Provenance(path, loaded.layers) if loaded.layers else None
     cfg = Config(
         to_config_tree(loaded.tree, (), log),

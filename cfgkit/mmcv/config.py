@@ -15,9 +15,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Config"]
 
-# mmcv 1.x knows no environment variables and no pure-Python configs.
-_MMCV_OPTIONS = {"use_environment_variables": False, "detect_style": False}
-
 
 class Config(BaseConfig):
     """mmcv 1.7's ``Config``.
@@ -39,7 +36,10 @@ class Config(BaseConfig):
             ConfigError: As :meth:`cfgkit.Config.fromfile`; syntax errors use mmcv's message.
         """
         filename = os.fspath(filename)
-        options = LoadOptions(use_predefined_variables, **_MMCV_OPTIONS)
+        # mmcv 1.x knows no environment variables and no pure-Python configs.
+        options = LoadOptions(
+            use_predefined_variables, use_environment_variables=False, detect_style=False
+        )
         try:
             resolved = resolve_file(filename, options)
         except ConfigSyntaxError as error:

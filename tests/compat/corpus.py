@@ -164,6 +164,12 @@ def _older_pythons() -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def configs_folder(path: Path) -> Path:
+    """The package's ``configs`` folder that holds ``path``: a safe load's root for it, since
+    its bases are ``../_base_/...``."""
+    return next(folder for folder in path.parents if folder.name == "configs")
+
+
 def config_files(site: Path) -> list[Path]:
     """Every config file under the packages' ``.mim/configs`` folders."""
     files = []

@@ -19,7 +19,7 @@ import pytest
 
 from cfgkit import Config
 from cfgkit._key_paths import leaf_paths
-from tests.compat.corpus import config_files, ensure_corpus
+from tests.compat.corpus import config_files, configs_folder, ensure_corpus
 from tests.compat.trees import builtin_family, first_difference
 
 pytestmark = [pytest.mark.compat, pytest.mark.corpus]
@@ -282,7 +282,9 @@ def test_every_corpus_config_loads_identically_in_safe_mode(loaded):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                safe = Config.fromfile(str(path), safe=True, lazy_import=False)
+                safe = Config.fromfile(
+                    str(path), safe=True, lazy_import=False, safe_root=configs_folder(path)
+                )
         except UnsafeConfigError as error:
             refused.append(f"{path.name}: {error.message}")
             continue

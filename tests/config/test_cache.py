@@ -155,7 +155,9 @@ def test_the_cache_keeps_the_most_recently_used_files(tmp_path, monkeypatch):
         Config.fromfile(tmp_path / f"{name}.py")
     reads = []
     real = inheritance.read_text
-    monkeypatch.setattr(inheritance, "read_text", lambda p, *a: reads.append(p) or real(p, *a))
+    monkeypatch.setattr(
+        inheritance, "read_text", lambda p, *a, **k: reads.append(p) or real(p, *a, **k)
+    )
     Config.fromfile(tmp_path / "e.py")  # the last config loaded
     assert reads == []
     Config.fromfile(tmp_path / "c.py")  # an older config, whose base is among the last three

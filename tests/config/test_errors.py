@@ -331,21 +331,33 @@ def test_sys_exit_in_a_config_is_a_located_error(write_config):
 
 
 @pytest.mark.parametrize(
-    ("module", "source", "message"),
+    ("module", "source", "message", "builtin"),
     [
-        pytest.param("", None, r"module '': it raised ValueError: Empty module name", id="empty"),
-        pytest.param(".x", None, r"module '\.x': it raised TypeError", id="relative"),
         pytest.param(
-            "cfgkit_raises_value", "raise ValueError('boom')\n", r"ValueError: boom", id="raises"
+            "", None, r"module '': it raised ValueError: Empty module name", ValueError, id="empty"
         ),
-        pytest.param("cfgkit_bad_syntax", "def (\n", r"it raised SyntaxError", id="syntax-error"),
+        pytest.param(".x", None, r"module '\.x': it raised TypeError", TypeError, id="relative"),
         pytest.param(
-            "cfgkit_calls_exit", "import sys\nsys.exit(3)\n", r"it raised SystemExit: 3", id="exit"
+            "cfgkit_raises_value",
+            "raise ValueError('boom')\n",
+            r"ValueError: boom",
+            ValueError,
+            id="raises",
+        ),
+        pytest.param(
+            "cfgkit_bad_syntax", "def (\n", r"it raised SyntaxError", SyntaxError, id="syntax-error"
+        ),
+        pytest.param(
+            "cfgkit_calls_exit",
+            "import sys\nsys.exit(3)\n",
+            r"it raised SystemExit: 3",
+            SystemExit,
+            id="exit",
         ),
     ],
 )
-def test_custom_imports_that_fail_in_any_way_name_the_config_and_module(
-    write_config, tmp_path, module, source, message
+def test_custom_imports_that_raise_keep_the_modules_error_type_and_name_the_config(
+    write_config, tmp_path, module, source, message, builtin
 ):
     if source is not None:
         (tmp_path / f"{module}.py").write_text(source, encoding="utf-8")
@@ -353,12 +365,18 @@ def test_custom_imports_that_fail_in_any_way_name_the_config_and_module(
     sys.path.insert(0, str(tmp_path))
     path = write_config("imports.py", f"custom_imports = dict(imports=[{module!r}])\n")
     try:
-        with pytest.raises(errors.CustomImportError, match=rf"{message}.*imports\.py") as caught:
+        with pytest.raises(errors.CustomModuleError, match=rf"{message}.*imports\.py") as caught:
             Config.fromfile(path)
     finally:
         sys.path.remove(str(tmp_path))
-    assert isinstance(caught.value, ImportError)
+    # As in mmengine, the module's own error type: `except ValueError` still catches it.
+    assert isinstance(caught.value, builtin)
+    assert not isinstance(caught.value, ImportError)
+    assert isinstance(caught.value.__cause__, builtin)
     assert caught.value.key == "custom_imports"
+    again = pickle.loads(pickle.dumps(caught.value))
+    assert type(again) is type(caught.value)
+    assert str(again) == str(caught.value)
 
 
 def test_a_base_reference_as_a_dict_key_is_resolved(write_config):

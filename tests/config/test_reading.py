@@ -4,8 +4,8 @@ raises, naming the file (and, for a base, the file that asks for it)."""
 
 from __future__ import annotations
 
-import builtins
 import errno
+import os
 import pickle
 
 import pytest
@@ -80,15 +80,15 @@ def test_a_file_that_cannot_be_read_is_an_os_error_naming_it(
 ):
     path = tmp_path / "locked.py"
     path.write_text("a = 1\n", encoding="utf-8")
-    real_open = builtins.open
+    real_open = os.open
 
     def refusing_open(file, *args, **kwargs):
         if str(file) == str(path):
             raise raised
         return real_open(file, *args, **kwargs)
 
-    # Tests run as root here, where chmod 000 does not stop reading: refuse in open().
-    monkeypatch.setattr(builtins, "open", refusing_open)
+    # Tests run as root here, where chmod 000 does not stop reading: refuse in os.open().
+    monkeypatch.setattr(os, "open", refusing_open)
     with pytest.raises(expected, match=rf'cannot read ".*locked\.py": {message}') as caught:
         Config.fromfile(path)
     assert isinstance(caught.value, builtin)

@@ -129,13 +129,15 @@ def test_a_line_never_shows_line_zero(tmp_path, monkeypatch, capsys):
     write_files(
         tmp_path,
         {
-            "zero_base.py": "model = dict(type='NoSuchTypeAnywhere')\n",
+            "zreg/__init__.py": "from cfgkit.registry import Registry\n"
+            "MODELS = Registry('model', scope='zreg')\n",
+            "zero_base.py": "default_scope = 'zreg'\nmodel = dict(type='NoSuchTypeAnywhere')\n",
             "zero_child.py": "from cfgkit.config import read_base\n"
             "with read_base():\n    from .zero_base import *\n",
         },
     )
     monkeypatch.chdir(tmp_path)
-    _, out, err = run(capsys, "zero_child.py", "--import", "json")
+    _, out, err = run(capsys, "zero_child.py", "--scan", "zreg")
     assert out, err
     assert not [line for line in out if ":0:" in line]
 

@@ -7,7 +7,7 @@ import sys
 import warnings
 
 from cfgkit._keys import CUSTOM_IMPORTS_KEY
-from cfgkit.errors import ConfigTypeError, CustomImportError
+from cfgkit.errors import ConfigTypeError, CustomImportError, CustomModuleError, located
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,9 +33,10 @@ def import_modules(
 
     Raises:
         ConfigTypeError: A name is not a string.
-        CustomImportError: A module cannot be imported, or raised while it ran (a syntax
-            error, a ``ValueError``, ``sys.exit()``...); the message names the module, the
-            error and, for a missing module, ``sys.path``.
+        CustomImportError: A module cannot be found (an ``ImportError``); the message names
+            the module, the error and ``sys.path``.
+        CustomModuleError: A module raised something else while it ran (a syntax error, a
+            ``ValueError``, ``sys.exit()``...); the error is also of the original's type.
     """
     for name in names:
         if not isinstance(name, str):
@@ -59,12 +60,18 @@ def import_modules(
                 key=key,
             ) from error
         except (Exception, SystemExit) as error:
-            raise CustomImportError(
-                f"Failed to import custom module {name!r}: it raised "
+            # mmengine lets the module's own exception through: keep its type (a ValueError
+            # stays a ValueError), located.
+            wrapped = located(
+                error,
+                filename or "",
+                family=CustomModuleError,
+                message=f"Failed to import custom module {name!r}: it raised "
                 f"{type(error).__name__}: {error}",
-                filename=filename,
-                key=key,
-            ) from error
+            )
+            if wrapped is not error:  # a cfgkit error from the module keeps its own location
+                wrapped.filename, wrapped.key = filename, key
+            raise wrapped from error
 
 
 def import_custom_modules(custom_imports: Any, filename: Optional[str] = None) -> None:
@@ -80,6 +87,8 @@ def import_custom_modules(custom_imports: Any, filename: Optional[str] = None) -
             ``imports`` is not a string or a list of strings (also a ``TypeError``).
         CustomImportError: A module cannot be imported and failures are not allowed (also an
             ``ImportError``); the message lists ``sys.path``.
+        CustomModuleError: A module raised another error while it ran (also of that error's
+            type, as in mmengine).
     """
     if not isinstance(custom_imports, dict):
         raise ConfigTypeError(

@@ -31,9 +31,12 @@ from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
 from cfgkit.config._analysis.source_lines import find_key_line
 from cfgkit.config._load.files import (
     PYTHON_EXTENSION,
+    BaseBudget,
     check_extension,
     check_not_loading,
     forget_packages,
+    inside_roots,
+    outside_roots_error,
     package_directory,
     read_text,
     stamp_of,
@@ -96,6 +99,9 @@ class LoadOptions(NamedTuple):
             Package bases are resolved this way, so that the ``_scope_`` they get reaches
             exactly the copies it reaches in mmengine.
         safe: Interpret Python configs with :mod:`~cfgkit.config._load.safe_python` (never run).
+        safe_roots: In safe mode, the folders (real paths) the chain's files must be inside:
+            the entry config's folder and ``safe_root=``, and a package's configs folder for
+            the bases under a ``pkg::`` base.
     """
 
     use_predefined_variables: bool = True
@@ -103,6 +109,7 @@ class LoadOptions(NamedTuple):
     detect_style: bool = True
     separate_copies: bool = False
     safe: bool = False
+    safe_roots: tuple[str, ...] = ()
 
 
 class Source(NamedTuple):
@@ -139,6 +146,8 @@ class ResolvedConfig(NamedTuple):
         env_reads: Every environment lookup made, to validate the cache.
         layers: What each file of the chain contributed, in merge order (for provenance).
         The last three are ropes: a level adds to its bases' without copying them.
+        base_count: How many base files the chain uses, counted as they are loaded (a base
+            named twice counts twice, with its own bases): what reusing it costs a load.
     """
 
     filename: str
@@ -149,6 +158,7 @@ class ResolvedConfig(NamedTuple):
     sources: Rope = Rope()
     env_reads: Rope = Rope()
     layers: Rope = Rope()
+    base_count: int = 0
 
 
 DEFAULT_OPTIONS = LoadOptions()
@@ -228,7 +238,7 @@ def resolve_file(
         return cached
     if raw is None:
         check_extension(path, os.path.splitext(path)[1])
-        raw = read_text(path)
+        raw = read_text(path, roots=options.safe_roots if options.safe else None)
     steps = _steps(raw, path, options, requested_by=None, stamp=stamp_of(path))
     with paused_gc():  # mmcv's fromfile and mmengine's helpers come here directly
         return _run(path, options, steps)
@@ -258,6 +268,7 @@ def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -
     """Drive the generators of a chain with an explicit stack, caching each result."""
     stack: list[tuple[str, LoadOptions, Steps]] = [(path, options, steps)]
     loading = {path}  # the paths on the stack, for the cycle check
+    budget = BaseBudget()
     received: Any = None
     while True:
         current, current_options, generator = stack[-1]
@@ -275,12 +286,24 @@ def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -
             continue
         if base_path in loading:
             check_not_loading(base_path, [entry[0] for entry in stack], requested_by)
+        _charge(budget, 1, requested_by)
         received = _cached(base_path, base_options, as_base=True)
-        if received is None:
-            raw = read_text(base_path, requested_by)
+        if received is not None:
+            _charge(budget, received.base_count, requested_by)  # as if loaded again
+        else:
+            roots = base_options.safe_roots if base_options.safe else None
+            raw = read_text(base_path, requested_by, roots=roots)
             steps = _steps(raw, base_path, base_options, requested_by, stamp=stamp_of(base_path))
             stack.append((base_path, base_options, steps))
             loading.add(base_path)
+
+
+def _charge(budget: BaseBudget, count: int, requested_by: str) -> None:
+    try:
+        budget.charge(count, requested_by)
+    except ConfigParsingError as error:
+        error.lineno = find_key_line(requested_by, BASE_KEY)
+        raise
 
 
 def _steps(
@@ -321,9 +344,14 @@ def _steps(
         base_entries = child.get(BASE_KEY, [])
 
     bases = _Bases()
-    for entry in _base_list(base_entries, filename):
+    entries = _base_list(base_entries, filename)
+    # The whole list is charged before any of it is resolved (10**6 entries fail at once).
+    BaseBudget().charge(len(entries), filename, lineno=None)
+    for entry in entries:
         base_path, scope = locate_base(entry, filename)
         base_options = options if scope is None else options._replace(separate_copies=True)
+        if options.safe:
+            base_options = _inside_roots(base_path, scope, base_options, filename, raw)
         base = yield base_path, base_options, filename
         bases.add(base, scope, filename)
 
@@ -374,7 +402,26 @@ def _steps(
         sources=sources,
         env_reads=Rope((*env_reads, *bases.env_reads)),
         layers=Rope(tuple(layers)),
+        base_count=bases.count,
     )
+
+
+def _inside_roots(
+    base_path: str, scope: Optional[str], options: LoadOptions, filename: str, raw: str
+) -> LoadOptions:
+    """Check a base of a safe load against the roots; return the options of its chain (a
+    package base and its own bases may also read the package's configs folder)."""
+    roots = options.safe_roots
+    if scope is not None:
+        directory = package_directory(scope)
+        if directory is not None:
+            configs = os.path.realpath(os.path.join(directory, ".mim", "configs"))
+            roots = (*roots, configs) if configs not in roots else roots
+    if not inside_roots(base_path, roots):
+        raise outside_roots_error(
+            base_path, roots, filename, find_key_line(filename, BASE_KEY, raw)
+        )
+    return options if roots is options.safe_roots else options._replace(safe_roots=roots)
 
 
 class _Bases:
@@ -390,8 +437,10 @@ class _Bases:
         self.layers: list[object] = []
         self.deprecations: list[str] = []
         self.env_variables: dict[str, str] = {}
+        self.count = 0  # the base files used, counted as they are loaded
 
     def add(self, base: ResolvedConfig, scope: Optional[str], filename: str) -> None:
+        self.count += 1 + base.base_count
         tree = base.tree
         self.layers.append(base.layers)
         if scope is not None:

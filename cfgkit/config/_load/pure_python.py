@@ -30,7 +30,10 @@ from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
 from cfgkit.config._analysis.source_lines import target_path
 from cfgkit.config._load.files import (
     PYTHON_EXTENSION,
+    BaseBudget,
     check_not_loading,
+    inside_roots,
+    outside_roots_error,
     package_directory,
     read_text,
 )
@@ -69,6 +72,26 @@ class PurePythonConfig(NamedTuple):
     imported_names: set[str]
     text: str
     layers: tuple[SourceLayer, ...] = ()
+    base_count: int = 0  # the bases it uses, counted as they are loaded (BaseBudget)
+
+
+class _Load:
+    """What one load of a pure-Python config shares across its files: each file's result
+    (a base imported again, by any file, is not run again), the bases used so far, and in
+    safe mode the folders files must be inside."""
+
+    def __init__(self, safe: bool, roots: Optional[tuple[str, ...]]) -> None:
+        self.safe = safe
+        self.roots = roots
+        # Each file's result, by its path and the roots it was read under.
+        self.loaded: dict[tuple[str, Optional[tuple[str, ...]]], PurePythonConfig] = {}
+        self.budget = BaseBudget()
+
+    def widened(self, folder: str) -> _Load:
+        """The same load (results and count shared), also reading inside ``folder``."""
+        wider = _Load(self.safe, (*(self.roots or ()), os.path.realpath(folder)))
+        wider.loaded, wider.budget = self.loaded, self.budget
+        return wider
 
 
 def _standard_modules() -> frozenset[str]:
@@ -169,8 +192,11 @@ def _error(message: str, filename: str, node: Optional[ast.AST] = None) -> Confi
     return ConfigParsingError(message, filename=filename, lineno=getattr(node, "lineno", None))
 
 
-def _base_path(node: ast.ImportFrom, filename: str) -> str:
+def _base_path(node: ast.ImportFrom, filename: str, load: _Load) -> tuple[str, Optional[_Load]]:
+    """The file a base import names, and (for a package base in safe mode) the load context
+    its chain reads under (the package's folder is a root for it)."""
     module = node.module or ""
+    widened = None
     if node.level:
         folder = os.path.dirname(filename)
         parts = [".."] * (node.level - 1) + module.split(".")
@@ -185,8 +211,13 @@ def _base_path(node: ast.ImportFrom, filename: str) -> str:
                 filename,
                 node,
             )
-        path = os.path.join(_package_dir(parts[0], filename, node), *parts[1:]) + ".py"
-    if not os.path.isfile(path):
+        directory = _package_dir(parts[0], filename, node)
+        path = os.path.join(directory, *parts[1:]) + ".py"
+        if load.roots is not None:
+            widened = load.widened(directory)
+    # Only a missing file is this error: one that exists but is not a regular file (a FIFO,
+    # a device) is refused by read_text, which never blocks on it.
+    if not os.path.lexists(path) or os.path.isdir(path):
         dots = "." * node.level
         raise _error(
             f"{path} not found! It means that incorrect module is defined in "
@@ -195,7 +226,10 @@ def _base_path(node: ast.ImportFrom, filename: str) -> str:
             filename,
             node,
         )
-    return os.path.abspath(path)
+    roots = (widened or load).roots
+    if roots is not None and not inside_roots(path, roots):
+        raise outside_roots_error(os.path.abspath(path), roots, filename, node.lineno, key=None)
+    return os.path.abspath(path), widened
 
 
 def _package_dir(package: str, filename: str, node: ast.AST) -> str:
@@ -210,8 +244,12 @@ def load_pure_python(
     chain: tuple[str, ...] = (),
     source_name: Optional[str] = None,
     safe: bool = False,
+    safe_roots: Optional[tuple[str, ...]] = None,
 ) -> PurePythonConfig:
     """Load a pure-Python config file and its bases.
+
+    Each file is loaded once per load: a base imported again (a diamond) reuses its result,
+    counted as loaded again against :data:`~cfgkit.config._load.files.MAX_BASES_PER_LOAD`.
 
     Args:
         filename: The absolute path.
@@ -219,6 +257,8 @@ def load_pure_python(
         source_name: What ``__file__`` is in the config (the name the user gave).
         safe: Interpret the files with :mod:`~cfgkit.config._load.safe_python` instead of running
             them.
+        safe_roots: With ``safe``, the folders (real paths) every file must be inside
+            (:func:`~cfgkit.config._load.files.safe_roots`); None reads files anywhere.
 
     Returns:
         The loaded config.
@@ -228,9 +268,17 @@ def load_pure_python(
             import that is not ``from ... import``, a missing base, a cycle); the message
             names the file and line.
         ConfigExecutionError: The config raised while running (also the original type).
+        UnsafeConfigError: In safe mode, a file is outside ``safe_roots``.
     """
+    return _load_file(filename, chain, source_name, _Load(safe, safe_roots if safe else None))
+
+
+def _load_file(
+    filename: str, chain: tuple[str, ...], source_name: Optional[str], load: _Load
+) -> PurePythonConfig:
+    safe = load.safe
     check_not_loading(filename, chain, chain[-1] if chain else None)
-    text = read_text(filename, chain[-1] if chain else None)
+    text = read_text(filename, chain[-1] if chain else None, roots=load.roots)
     module = parse_python(text, filename)
     _check_statements(module, filename, chain)
     namespace: dict[str, Any] = {"__file__": source_name or filename}
@@ -239,11 +287,13 @@ def load_pure_python(
     # What the bases gave (their values, untouched) and their layers, for provenance.
     inherited: dict[str, Any] = {}
     layers: list[SourceLayer] = []
+    base_count = 0
     written = _written_paths(module.body) if provenance.RECORDING else []
     for statement in module.body:
         if isinstance(statement, ast.With):  # the one read_base() block (_check_statements)
             for inner in statement.body:
-                base = _bind_base(inner, filename, (*chain, filename), namespace, imported, safe)
+                base = _bind_base(inner, filename, (*chain, filename), namespace, imported, load)
+                base_count += base.uses
                 layers.extend(base.layers)
                 inherited.update(base.names)
             continue
@@ -278,14 +328,16 @@ def load_pure_python(
     }
     if provenance.RECORDING:
         layers.append(_own_layer(filename, text, inherited, tree, imported, written))
-    return PurePythonConfig(filename, tree, imported, text, tuple(layers))
+    return PurePythonConfig(filename, tree, imported, text, tuple(layers), base_count)
 
 
 class _Base(NamedTuple):
-    """What one base import gave: the names bound (to the base's own values), its layers."""
+    """What one base import gave: the names bound (to the base's own values), its layers,
+    and the base files it used (itself and its bases)."""
 
     names: dict[str, Any]
     layers: tuple[SourceLayer, ...]
+    uses: int
 
 
 def _written_paths(statements: list[ast.stmt]) -> list[KeyPath]:
@@ -394,7 +446,7 @@ def _bind_base(
     chain: tuple[str, ...],
     namespace: dict[str, Any],
     imported: set[str],
-    safe: bool = False,
+    load: _Load,
 ) -> _Base:
     if not isinstance(node, ast.ImportFrom):
         raise _error(
@@ -410,7 +462,15 @@ def _bind_base(
             filename,
             node,
         )
-    base = load_pure_python(_base_path(node, filename), chain, safe=safe)
+    path, widened = _base_path(node, filename, load)
+    context = widened or load
+    load.budget.charge(1, filename, node.lineno)
+    base = load.loaded.get((path, context.roots))
+    if base is None:
+        base = _load_file(path, chain, None, context)
+        load.loaded[(path, context.roots)] = base
+    else:
+        load.budget.charge(base.base_count, filename, node.lineno)  # as if loaded again
     imported |= base.imported_names
     # Fresh ConfigDicts, so that `model.backbone.depth = 101` here changes this config only.
     values = to_config_tree(base.tree)
@@ -430,7 +490,7 @@ def _bind_base(
                 lineno=node.lineno,
                 key=alias.name,
             )
-    return _Base(names, base.layers)
+    return _Base(names, base.layers, 1 + base.base_count)
 
 
 def _transform(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from cfgkit._key_paths import KeyPath
     from cfgkit.config._merge.selectors import Selected
 
-__all__ = ["expand_dotted_keys", "merge_into", "shallow_copy"]
+__all__ = ["expand_dotted_keys", "key_parts", "merge_into", "shallow_copy"]
 
 
 def shallow_copy(node: dict[Any, Any]) -> dict[Any, Any]:
@@ -205,34 +205,78 @@ def _selects(parts: list[str]) -> bool:
 
 
 def expand_dotted_keys(options: Any) -> dict[Any, Any]:
-    """Turn ``{'a.b.c': 1}`` into ``{'a': {'b': {'c': 1}}}``; later keys win.
+    """Turn ``{'a.b.c': 1}`` into ``{'a': {'b': {'c': 1}}}``, every key applied in order.
+
+    A later key wins over what earlier ones wrote at its place, except that two dicts merge
+    (unless the later one has ``_delete_=True``), so an option is never lost to a later one
+    that only adds to it. A key that writes *inside* a value an earlier key gave that is not
+    a dict (``{'a': [1, 2], 'a.0': 5}``) is refused: nothing is dropped silently.
 
     Args:
         options: A mapping whose keys may contain dots.
 
     Returns:
         A new nested dict; ``options`` and the dicts inside it are not modified (a dict
-        given as a value is copied before a later dotted key writes into it).
+        given as a value is copied before a later key writes into it).
+
+    Raises:
+        MergeError: A key writes inside a value an earlier key set that is not a dict (also a
+            ``TypeError``, as mmengine raises there).
     """
     expanded: dict[Any, Any] = {}
-    made: set[int] = set()  # the dicts created here, which later keys may write into
+    # The dicts created or copied here, which later keys may write into. Kept by id *with*
+    # the dict: a dict a later key replaced would be freed, and a new one could reuse its id.
+    made: dict[int, dict[Any, Any]] = {id(expanded): expanded}
     for full_key, value in options.items():
         node = expanded
-        if not isinstance(full_key, str):
-            parts = [full_key]
-        elif "[" in full_key and _selects(split_key(full_key)):
-            parts = split_key(full_key)  # `a[type=x.y].b`: a selector stays one part
-        else:
-            parts = full_key.split(".")
-        for part in parts[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                child = {}
-            elif id(child) not in made:
-                child = dict(child)
-            if id(child) not in made:
-                made.add(id(child))
-                node[part] = child
-            node = child
-        node[parts[-1]] = value
+        parts = key_parts(full_key)
+        for depth, part in enumerate(parts[:-1]):
+            child = node.get(part, _MISSING)
+            if child is not _MISSING and not isinstance(child, dict):
+                inside = dotted(tuple(parts[: depth + 1]))
+                raise MergeError(
+                    f"option {full_key!r} writes inside {inside}, which an earlier option "
+                    f"sets to {_shown(child)} (not a dict): give the whole value in one option",
+                    key=str(full_key),
+                )
+            node = _writable(node, part, {} if child is _MISSING else child, made)
+        _put(node, parts[-1], value, made)
     return expanded
+
+
+_MISSING: Any = object()
+
+
+def _writable(node: dict[Any, Any], key: Any, child: dict[Any, Any], made: dict[int, Any]) -> Any:
+    """``node[key]`` as a dict of the expansion's own (``child`` copied unless it is one)."""
+    if id(child) not in made:
+        child = dict(dict.items(child))
+        made[id(child)] = child
+        node[key] = child
+    return child
+
+
+def _put(node: dict[Any, Any], key: Any, value: Any, made: dict[int, Any]) -> None:
+    """Write ``value`` at ``node[key]``: merged into a dict there, else in its place."""
+    current = node.get(key, _MISSING)
+    if isinstance(value, dict) and isinstance(current, dict) and not value.get(DELETE_KEY):
+        current = _writable(node, key, current, made)
+        for inner_key, inner_value in dict.items(value):
+            _put(current, inner_key, inner_value, made)
+    else:
+        node[key] = value
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"a {type(value).__name__}"
+
+
+def key_parts(full_key: Any) -> list[Any]:
+    """The parts of a dotted option key: ``'a.b'`` is ``['a', 'b']``, a selector
+    (``'p[type=x.y].b'``) stays one part, and a key that is not a string is one part."""
+    if not isinstance(full_key, str):
+        return [full_key]
+    if "[" in full_key and _selects(split_key(full_key)):
+        return split_key(full_key)
+    return full_key.split(".")
