@@ -85,12 +85,17 @@ class _Module:
         self.tree = tree
         self.aliases: dict[str, ast.expr] = {}  # name -> the type expression it stands for
         self.imports: dict[str, tuple[str, str]] = {}  # local name -> (module, name)
+        self.module_imports: dict[str, str] = {}  # local name -> module (`import a.b as c`)
         self._collect(tree.body, is_package=path.name == "__init__.py")
 
     def _collect(self, body: list[ast.stmt], is_package: bool) -> None:
         for statement in body:
             if isinstance(statement, (ast.If, ast.Try)):  # TYPE_CHECKING blocks, fallbacks
                 self._collect(statement.body + statement.orelse, is_package)
+            elif isinstance(statement, ast.Import):
+                for alias in statement.names:
+                    if alias.asname:
+                        self.module_imports[alias.asname] = alias.name
             elif isinstance(statement, ast.ImportFrom):
                 module = _absolute(statement.module or "", statement.level, self.name, is_package)
                 for alias in statement.names:
@@ -137,12 +142,24 @@ class Counter:
             return self.name_is_any(source, original)
         return name in ANY_NAMES
 
+    def _module_named(self, node: ast.expr, module: str) -> str | None:
+        """The module a name stands for in ``module`` (``from cfgkit import contracts``)."""
+        if not isinstance(node, ast.Name) or module not in self.modules:
+            return None
+        found = self.modules[module]
+        if node.id in found.imports:
+            return ".".join(found.imports[node.id])
+        return found.module_imports.get(node.id)
+
     def mentions_any(self, annotation: ast.expr, module: str) -> bool:
         """Whether the annotation (or alias value) mentions Any, directly or through aliases."""
         if isinstance(annotation, ast.Name):
             return self.name_is_any(module, annotation.id)
-        if isinstance(annotation, ast.Attribute):
-            return annotation.attr in ANY_NAMES  # typing.Any, t.Any
+        if isinstance(annotation, ast.Attribute):  # typing.Any, contracts.KeyPath
+            owner = self._module_named(annotation.value, module)
+            if owner is not None and owner in self.modules:
+                return self.name_is_any(owner, annotation.attr)
+            return annotation.attr in ANY_NAMES
         if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
             try:
                 parsed = ast.parse(annotation.value.strip(), mode="eval").body

@@ -56,16 +56,20 @@ def test_an_alias_counts_as_what_it_stands_for_across_modules(tmp_path):
                     T = TypeVar("T", bound=Path)
             """,
             "user.py": """
+                import pkg.shapes as s
+                from pkg import shapes
                 from .shapes import Clean, Path, T
                 from pkg.shapes import Renamed as Again
 
                 Longer = Path
 
                 def f(a: Path, b: Longer, c: Again, d: T, e: Clean, *args: int) -> Clean: ...
+
+                def g(a: shapes.Path, b: s.Renamed, c: shapes.Clean) -> None: ...
             """,
         },
     )
-    assert count_any(package)["user.py"] == Figures(params=6, params_any=4, returns=1)
+    assert count_any(package)["user.py"] == Figures(params=9, params_any=6, returns=2)
 
 
 def test_unannotated_self_is_not_counted_and_nested_functions_are(tmp_path):
