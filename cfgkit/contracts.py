@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     Place = Tuple[Optional[str], Optional[int]]
 
     T = TypeVar("T")
+    #: The keys of a dict taken as it is (``Mapping[KeyT, object]`` accepts ``dict[str, X]``,
+    #: which ``Mapping[Hashable, object]``, invariant in its keys, would refuse).
+    KeyT = TypeVar("KeyT", bound=Hashable)
 
     class TypedMapping(Protocol):
         """What build functions take: a ``dict``, ``ConfigDict`` or ``Config`` with ``type``.
