@@ -73,5 +73,16 @@ if TYPE_CHECKING:
 
         def locate(self, path: KeyPath) -> Place: ...
 
+    # cfgkit's own classes keep the contracts: mypy checks these assignments on every run.
+    from cfgkit.config.config import Config
+    from cfgkit.config.config_dict import ConfigDict
+    from cfgkit.config.provenance import Provenance
+    from cfgkit.mmcv.registry import Registry as MmcvRegistry
+    from cfgkit.registry.registry import Registry
+
+    _MAPPINGS: tuple[type[TypedMapping], ...] = (dict, ConfigDict, Config)
+    _REGISTRIES: tuple[type[RegistryLike], ...] = (Registry, MmcvRegistry)
+    _LOCATORS: tuple[type[Locator], ...] = (Provenance,)
+
 
 __all__: list[str] = []  # every name is for type checkers: none exists at run time

@@ -88,3 +88,18 @@ def test_unannotated_self_is_not_counted_and_nested_functions_are(tmp_path):
     assert figures["one.py"] == Figures(params=3, params_any=1, returns=2, returns_any=1)
     assert total(figures) == figures["one.py"]
     assert "total" in table(figures).splitlines()[-1]
+
+
+# The modules typed so far (issue 25); the rest of the package follows, held to 10% in all.
+TYPED = (
+    "contracts.py", "key_paths.py", "lazy_modules.py", "locations.py", "records.py",
+    "registry/", "mmcv/", "index/summary.py", "index/packages.py", "config/compile_cache.py",
+    "config/formatting.py", "config/lazy.py", "config/mmengine_private.py",
+    "config/provenance.py", "config/references.py", "config/selectors.py",
+    "config/source_lines.py", "config/text_diff.py",
+)  # fmt: skip
+
+
+def test_the_typed_modules_mention_any_in_at_most_one_annotation_in_twenty():
+    figures = {name: one for name, one in count_any().items() if name.startswith(TYPED)}
+    assert total(figures).share <= 0.05, table(figures)
