@@ -6,8 +6,9 @@ never loaded by ``import cfgkit``. The rules the names follow:
 
 - A value a config may hold is ``object`` (:data:`ConfigValue`): it may be anything a Python
   config can write, and ``object`` makes a reader narrow it (``isinstance``) before use.
-- Where the set of values is known, a union says it (:data:`KeyPart`, :data:`Scalar`).
-- A function that hands back what it was given is generic (:data:`T`).
+- Where the set of values is known, a union says it (:data:`Scalar`, :data:`Place`).
+- A function that hands back what it was given is generic (:data:`T`), and one that takes a
+  dict with keys of any type is generic in them (:data:`KeyT`).
 - A duck-typed argument is a ``Protocol`` naming exactly what is used of it: a mapping with
   ``type`` (what build functions take), a registry (what build code and mmcv's layer call),
   a locator (what :mod:`cfgkit.locations` asks of a config's provenance).

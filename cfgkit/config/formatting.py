@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import TypeGuard
 
-    from cfgkit.contracts import KeyPath, KeyT
+    from cfgkit.contracts import KeyPath, KeyT, Scalar
 else:
     datetime = lazy_module("datetime")  # lazy: see cfgkit.lazy_modules
 
@@ -474,7 +474,7 @@ def _check_json(value: object, path: KeyPath) -> None:
         )
 
 
-def _json_key(key: object) -> str:
+def _json_key(key: Scalar) -> str:
     import json  # lazy: only JSON dumps need it
 
     return key if isinstance(key, str) else json.dumps(key).strip('"')
