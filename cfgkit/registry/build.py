@@ -30,14 +30,10 @@ if TYPE_CHECKING:
 
     from cfgkit.contracts import RegistryLike, TypedMapping
 
-    class _Manager(Protocol):
-        """A ManagerMixin class: built through ``get_instance``, not called."""
-
+    class _Manager(Protocol):  # a ManagerMixin class: built through get_instance
         def get_instance(self, name: str, **kwargs: object) -> object: ...
 
-    class _Lazy(Protocol):
-        """A class a pure-Python config imported lazily (``cfgkit.config.lazy``)."""
-
+    class _Lazy(Protocol):  # a class a pure-Python config imported lazily (config.lazy)
         def build(self) -> object: ...
 
     class _RunnerConfig(TypedMapping, Protocol):
