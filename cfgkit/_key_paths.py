@@ -14,6 +14,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterator, Optional, Sequence, Tuple
 
+    from typing_extensions import TypeGuard
+
+    from cfgkit import _contracts as contracts
+    from cfgkit._contracts import KeyPart
+
+    # The loose form, for the modules that still import it from here while they are being
+    # edited elsewhere (their code indexes dicts of str with key path parts); typed code
+    # uses cfgkit._contracts.KeyPath, and this goes when they do.
     KeyPath = Tuple[Any, ...]
 
 __all__ = [
@@ -30,19 +38,19 @@ __all__ = [
 ]
 
 
-def dotted(path: KeyPath) -> str:
+def dotted(path: contracts.KeyPath) -> str:
     """The key path written with dots (``model.backbone``, ``train_pipeline.2``)."""
     return ".".join(str(part) for part in path)
 
 
-def shortened(path: KeyPath, keep: int = 8) -> str:
+def shortened(path: contracts.KeyPath, keep: int = 8) -> str:
     """The dotted path, its middle left out when it is long: ``a.0.0.0.0.0.…(201 keys).0``."""
     if len(path) <= keep + 2:
         return dotted(path)
     return f"{dotted(path[:keep])}.…({len(path)} keys).{dotted(path[-1:])}"
 
 
-def is_index(part: Any) -> bool:
+def is_index(part: object) -> TypeGuard[int | str]:
     """Tell whether a key segment indexes a list: an int, or ASCII digits with an optional ``-``."""
     if isinstance(part, int) and not isinstance(part, bool):
         return True
@@ -52,7 +60,7 @@ def is_index(part: Any) -> bool:
     return digits.isdigit()
 
 
-def parse_key(key: Any) -> KeyPath:
+def parse_key(key: KeyPart | Sequence[KeyPart]) -> contracts.KeyPath:
     """``'train_pipeline.2.scale'`` -> ``('train_pipeline', 2, 'scale')`` (indexes as ints).
 
     A tuple or list is taken as the path itself (for keys that hold dots).
@@ -65,7 +73,7 @@ def parse_key(key: Any) -> KeyPath:
 
 
 def list_index(
-    part: Any, items: Sequence[Any], path: KeyPath, filename: Optional[str] = None
+    part: KeyPart, items: Sequence[object], path: contracts.KeyPath, filename: Optional[str] = None
 ) -> int:
     """Return the position ``part`` names in the list ``items``.
 
@@ -104,7 +112,7 @@ def list_index(
     return position
 
 
-def normalise_path(tree: Any, path: KeyPath) -> tuple[KeyPath, Any]:
+def normalise_path(tree: object, path: contracts.KeyPath) -> tuple[contracts.KeyPath, object]:
     """Follow ``path`` into a config as attribute access would; return the path with every
     list index made a plain position (``-1`` becomes the last index) and the value there.
 
@@ -112,8 +120,8 @@ def normalise_path(tree: Any, path: KeyPath) -> tuple[KeyPath, Any]:
         AttributeError: A key is missing (the error ``cfg.a.b`` raises).
         ConfigKeyError: A list segment is not an index, or is out of range.
     """
-    node = tree
-    parts: list[Any] = []
+    node: Any = tree  # indexed as the config would be, raising what it raises
+    parts: list[KeyPart] = []
     for part in path:
         if isinstance(node, dict):
             if part in node:
@@ -131,12 +139,14 @@ def normalise_path(tree: Any, path: KeyPath) -> tuple[KeyPath, Any]:
     return tuple(parts), node
 
 
-def value_at(tree: Any, path: KeyPath) -> Any:
+def value_at(tree: object, path: contracts.KeyPath) -> object:
     """The value at ``path`` (see :func:`normalise_path`, which raises the same errors)."""
     return normalise_path(tree, path)[1]
 
 
-def leaf_paths(tree: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+def leaf_paths(
+    tree: object, path: contracts.KeyPath = ()
+) -> Iterator[tuple[contracts.KeyPath, object]]:
     """Yield ``(path, value)`` for every leaf of a config.
 
     Dicts are descended into, and so are lists and tuples that hold a dict (pipelines); a
@@ -152,18 +162,18 @@ def leaf_paths(tree: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
         yield path, tree
 
 
-def nesting_problem(value: Any, limit: int = 200) -> Optional[tuple[KeyPath, str]]:
+def nesting_problem(value: object, limit: int = 200) -> Optional[tuple[contracts.KeyPath, str]]:
     """Find why a value cannot be walked recursively: a container that contains itself, or
     nesting deeper than ``limit``. Iterative, so it works where recursion failed.
 
     Returns:
         ``(key path, description)`` of the first problem, or None.
     """
-    stack: list[tuple[Any, KeyPath, frozenset[int]]] = [(value, (), frozenset())]
+    stack: list[tuple[object, contracts.KeyPath, frozenset[int]]] = [(value, (), frozenset())]
     while stack:
         node, path, above = stack.pop()
         if isinstance(node, dict):
-            items: Any = list(dict.items(node))
+            items: list[tuple[KeyPart, object]] = list(dict.items(node))
         elif isinstance(node, (list, tuple, set, frozenset)):
             items = list(enumerate(node))
         else:

@@ -14,7 +14,8 @@ import importlib
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from re import Pattern
-    from typing import Any
+    from types import ModuleType
+    from typing import Optional
 
 __all__ = ["lazy_module", "lazy_pattern"]
 
@@ -22,9 +23,9 @@ __all__ = ["lazy_module", "lazy_pattern"]
 class _LazyModule:
     def __init__(self, name: str) -> None:
         self.__name = name
-        self.__module: Any = None
+        self.__module: Optional[ModuleType] = None
 
-    def __getattr__(self, attribute: str) -> Any:
+    def __getattr__(self, attribute: str) -> object:
         # Only called for names not found on the stand-in: after the first, none are.
         if self.__module is None:
             self.__module = importlib.import_module(self.__name)
@@ -32,7 +33,7 @@ class _LazyModule:
         return getattr(self.__module, attribute)
 
 
-def lazy_module(name: str) -> Any:
+def lazy_module(name: str) -> object:
     """A stand-in for the module ``name`` that imports it when an attribute is first read."""
     return _LazyModule(name)
 
@@ -41,7 +42,7 @@ class _LazyPattern:
     def __init__(self, pattern: str) -> None:
         self.__pattern = pattern
 
-    def __getattr__(self, attribute: str) -> Any:
+    def __getattr__(self, attribute: str) -> object:
         # Only called for names not found on the stand-in: after the first, none are.
         import re  # lazy: `re` (and `enum`, which it imports) cost ~3 ms
 
@@ -55,5 +56,6 @@ class _LazyPattern:
 def lazy_pattern(pattern: str) -> Pattern[str]:
     """A stand-in for ``re.compile(pattern)`` that compiles it when it is first used (flags
     go inline: ``(?m)``). After that its methods are the compiled pattern's own."""
+    # A Pattern cannot be subclassed (it is final) and `typing.cast` would import typing.
     stand_in: Pattern[str] = _LazyPattern(pattern)  # type: ignore[assignment]
     return stand_in

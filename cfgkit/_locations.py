@@ -12,9 +12,9 @@ from cfgkit._records import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Optional
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath, Locator
 
 __all__ = [
     "LOCATION_ATTRIBUTE",
@@ -25,7 +25,7 @@ __all__ = [
 
 # Instance attributes, so that they travel with the dict and never show up as keys: the
 # dict's key path, and the log of where its config's values came from (an object with
-# ``locate(path) -> (filename, lineno)``, see cfgkit.config.origins).
+# ``locate(path) -> (filename, lineno)``, a Locator: see cfgkit.config._analysis.provenance).
 LOCATION_ATTRIBUTE = "__cfgkit_location__"
 PROVENANCE_ATTRIBUTE = "__cfgkit_provenance__"
 
@@ -56,7 +56,7 @@ class Location(NamedTuple):
         return where
 
 
-def location_of(mapping: Any) -> Optional[Location]:
+def location_of(mapping: object) -> Optional[Location]:
     """Return where a config dict was written (key path, and file and line when known)."""
     try:
         state = vars(mapping)
@@ -65,7 +65,7 @@ def location_of(mapping: Any) -> Optional[Location]:
     found = state.get(LOCATION_ATTRIBUTE)
     if not isinstance(found, tuple):  # loading stores the key path; a Location is made here
         return None
-    provenance = state.get(PROVENANCE_ATTRIBUTE)
+    provenance: Optional[Locator] = state.get(PROVENANCE_ATTRIBUTE)
     if provenance is None:
         return Location(found)
     filename, lineno = provenance.locate(found)

@@ -102,7 +102,9 @@ def cfgkit_imports(path: Path) -> set[str]:
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
     own = module_name(path)
-    return {m.removeprefix("cfgkit.") for m in found if m.startswith("cfgkit.") and m != own}
+    # Every module may name the shared types of _contracts (for type checkers only).
+    skip = {own, "cfgkit._contracts"} if own != "cfgkit._contracts" else {own}
+    return {m.removeprefix("cfgkit.") for m in found if m.startswith("cfgkit.") and m not in skip}
 
 
 def covers(entry: str, module: str) -> bool:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-SCRIPTS = sorted((Path(__file__).parents[1] / "benchmarks").glob("bench_*.py"))
+BENCHMARKS = Path(__file__).parents[1] / "benchmarks"
+SCRIPTS = sorted([*BENCHMARKS.glob("bench_*.py"), BENCHMARKS / "count_any.py"])
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)

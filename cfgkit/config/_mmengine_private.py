@@ -29,6 +29,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
+    from cfgkit._contracts import ConfigTree
+
 __all__ = ["MmenginePrivateHelpers"]
 
 
@@ -82,17 +84,17 @@ class MmenginePrivateHelpers:
 
     @staticmethod
     def _substitute_base_vars(
-        cfg: Any, base_var_dict: dict[str, str], base_cfg: dict[Any, Any]
-    ) -> Any:
+        cfg: object, base_var_dict: dict[str, str], base_cfg: ConfigTree
+    ) -> object:
         """Return a copy of ``cfg`` with every placeholder string replaced by its base value."""
 
-        def look_up(path: str) -> Any:
-            node: Any = base_cfg
+        def look_up(path: str) -> object:
+            node: Any = base_cfg  # indexed as mmengine does, raising what it raises
             for part in path.split("."):
                 node = node[part]
             return node
 
-        def substitute(value: Any) -> Any:
+        def substitute(value: object) -> object:
             if isinstance(value, str) and value in base_var_dict:
                 return look_up(base_var_dict[value])
             if isinstance(value, dict):
@@ -111,7 +113,7 @@ class MmenginePrivateHelpers:
         use_predefined_variables: bool = True,
         use_environment_variables: bool = True,
         lazy_import: Optional[bool] = None,
-    ) -> tuple[dict[str, Any], str, dict[str, str]]:
+    ) -> tuple[ConfigTree, str, dict[str, str]]:
         """Load a classic config file: ``(dict, text, environment variables used)``.
 
         Raises:
@@ -144,7 +146,9 @@ class MmenginePrivateHelpers:
         return locate_base(cfg_path, filename)
 
     @staticmethod
-    def _dict_to_config_dict(cfg: Any, scope: Optional[str] = None, has_scope: bool = True) -> Any:
+    def _dict_to_config_dict(
+        cfg: object, scope: Optional[str] = None, has_scope: bool = True
+    ) -> object:
         """Convert dicts to ``ConfigDict``, giving outermost typed dicts ``_scope_ = scope``."""
         if isinstance(cfg, dict):
             converted = ConfigDict()
@@ -164,7 +168,7 @@ class MmenginePrivateHelpers:
         return cfg
 
     @staticmethod
-    def _merge_a_into_b(a: dict[Any, Any], b: Any, allow_list_keys: bool = False) -> Any:
+    def _merge_a_into_b(a: ConfigTree, b: object, allow_list_keys: bool = False) -> object:
         """Return ``b`` updated with ``a`` (mmengine's rules; neither is modified).
 
         Raises:

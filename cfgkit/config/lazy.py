@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterator, Optional, Union
+    from typing import Any, Iterator, NoReturn, Optional, Union
 
 __all__ = ["LAZY_TYPES", "LazyAttr", "LazyObject", "read_base"]
 
@@ -33,15 +33,15 @@ class _Lazy:
         """The import path written into dumps: ``'mmdet.models.RetinaNet'``."""
         return f"{self.module}.{self}"
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def __call__(self, *args: object, **kwargs: object) -> NoReturn:
         raise RuntimeError(
             f"{self.dotted()} is imported lazily and cannot be called while the config loads"
         )
 
-    def __getstate__(self) -> dict[str, Any]:
+    def __getstate__(self) -> dict[str, object]:
         return self.__dict__
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
+    def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
 
 
@@ -85,7 +85,7 @@ class LazyObject(_Lazy):
         return self._module[0].split(".")[0]
 
     def build(self) -> Any:
-        """Import the module and return it, or the imported name from it.
+        """Import the module and return it, or the imported name from it (the user's).
 
         Raises:
             ImportError: The module or the name does not exist; the message names the file
@@ -129,7 +129,7 @@ class LazyObject(_Lazy):
         location = self.location.split(", line")[0] if self.location else None
         return LazyAttr(name, self, location)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> LazyObject:
+    def __deepcopy__(self, memo: dict[int, object]) -> LazyObject:
         return type(self)(self._module, self._imported, self.location, inert=self._inert)
 
     def __str__(self) -> str:
@@ -185,7 +185,7 @@ class LazyAttr(_Lazy):
             raise AttributeError(name)
         return LazyAttr(name, self)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> LazyAttr:
+    def __deepcopy__(self, memo: dict[int, object]) -> LazyAttr:
         return LazyAttr(self.name, self.source, self.location)
 
     def __str__(self) -> str:

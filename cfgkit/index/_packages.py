@@ -22,7 +22,14 @@ from cfgkit.index._summary import FORMAT, summarise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterator, Optional, Sequence
+    from importlib.metadata import Distribution
+    from typing import Iterable, Iterator, Optional, Sequence
+
+    from typing_extensions import TypeGuard
+
+    from cfgkit.index._summary import Summary
+
+    Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 
 __all__ = [
     "Package",
@@ -119,11 +126,11 @@ def _cache_file(package: Package) -> Optional[str]:
     return os.path.join(directory, tag, f"{package.name}-{digest}")
 
 
-def load_summaries(package: Package) -> dict[str, tuple[str, bool, Any]]:
+def load_summaries(package: Package) -> dict[str, tuple[str, bool, Optional[Summary]]]:
     """``{module: (file name, is a package, summary)}`` for every source file of ``package``,
     from the cache where the file did not change."""
     cache_file = _cache_file(package)
-    cached: Any = {}
+    cached: object = {}
     if cache_file is not None:
         entry = compile_cache.read_entry(cache_file)
         if isinstance(entry, dict) and entry.get("format") == FORMAT:
@@ -133,8 +140,8 @@ def load_summaries(package: Package) -> dict[str, tuple[str, bool, Any]]:
     written = cached.get("\0written", 0)
     if not isinstance(written, int):
         cached, written = {}, 0
-    fresh: dict[str, Any] = {"\0written": 0}
-    result: dict[str, tuple[str, bool, Any]] = {}
+    fresh: dict[str, object] = {"\0written": 0}
+    result: dict[str, tuple[str, bool, Optional[Summary]]] = {}
     changed = False
     for module, filename, is_package in package.sources():
         try:
@@ -142,7 +149,7 @@ def load_summaries(package: Package) -> dict[str, tuple[str, bool, Any]]:
         except OSError:
             continue
         stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-        old: Any = cached.get(filename)
+        old: object = cached.get(filename)
         if _usable(old, stamp) and stat.st_mtime_ns < written - _RACY_NS:
             summary = old[1]
         else:
@@ -163,7 +170,7 @@ def load_summaries(package: Package) -> dict[str, tuple[str, bool, Any]]:
     return result
 
 
-def _usable(entry: Any, stamp: tuple[int, int, int]) -> bool:
+def _usable(entry: object, stamp: Stamp) -> TypeGuard[tuple[Stamp, Optional[Summary]]]:
     """Tell whether a cached entry has the shape this version writes and the file's stamp."""
     return (
         isinstance(entry, tuple)
@@ -173,10 +180,10 @@ def _usable(entry: Any, stamp: tuple[int, int, int]) -> bool:
     )
 
 
-def _metadata() -> Any:
+def _distributions(path: list[str]) -> Iterable[Distribution]:
     import importlib.metadata  # lazy: only the static index reads package metadata
 
-    return importlib.metadata
+    return importlib.metadata.distributions(path=path)
 
 
 def _requirement_name(requirement: str) -> str:
@@ -186,13 +193,13 @@ def _requirement_name(requirement: str) -> str:
     return name.lower().replace("_", "-")
 
 
-def distribution_requires(distribution: Any) -> set[str]:
+def distribution_requires(distribution: Distribution) -> set[str]:
     """The distribution names a distribution requires (extras included: OpenMMLab packages
     name mmcv and mmengine in their ``mim`` extra)."""
     return {_requirement_name(r) for r in (distribution.requires or [])}
 
 
-def top_level_names(distribution: Any) -> list[str]:
+def top_level_names(distribution: Distribution) -> list[str]:
     """The import names a distribution provides."""
     text = distribution.read_text("top_level.txt")
     if text:
@@ -215,7 +222,7 @@ def openmmlab_distributions(
     found = []
     seen = set()
     family = {*OPENMMLAB_ROOTS, "mmcv-full", "mmcv-lite"}
-    for distribution in _metadata().distributions(path=list(path or sys.path)):
+    for distribution in _distributions(list(path or sys.path)):
         try:
             name = _requirement_name(distribution.metadata["Name"] or "")
         except Exception:  # noqa: S112 - a broken metadata folder is not ours to judge
@@ -242,7 +249,7 @@ def missing_requirements(
     wanted = set(packages)
     found = []
     seen = set()
-    for distribution in _metadata().distributions(path=list(path or sys.path)):
+    for distribution in _distributions(list(path or sys.path)):
         try:
             tops = [name for name in top_level_names(distribution) if name in wanted]
         except Exception:  # noqa: S112 - a broken metadata folder is not ours to judge

@@ -48,7 +48,37 @@ from cfgkit._keys import SCOPE_KEY
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Optional, TypedDict, Union
+
+    FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+    # The shapes of the module docstring, as stored (marshal-able plain data).
+    Parameters = tuple[list[str], list[str], bool]  # names, required, takes **kwargs
+    ClassDefinition = tuple[
+        str, int, list[Optional[str]], Optional[Parameters], bool, dict[str, list[str]],
+        dict[str, str], list[str],
+    ]  # fmt: skip
+    FunctionDefinition = tuple[str, int, Optional[Parameters]]
+    RegistryDefinition = tuple[str, int, str, Optional[str], Optional[str]]
+    AliasDefinition = tuple[str, str]
+    NameRule = Optional[tuple[str, Union[list[str], Optional[str]]]]
+    TargetRule = Optional[tuple[str, Union[Optional[str], Parameters]]]
+    HelperDefinition = tuple[
+        str, int, list[str], dict[str, Optional[str]], Optional[str], NameRule, TargetRule
+    ]
+    Definition = Union[
+        ClassDefinition, FunctionDefinition, RegistryDefinition, AliasDefinition, HelperDefinition
+    ]
+    Argument = Union[list[str], str, None]  # the strings written out, a dotted name, or None
+    Registration = tuple[Optional[str], Optional[list[str]], Optional[str], int, Optional[str]]
+    Call = tuple[str, list[Argument], dict[str, Argument], int, Optional[str]]
+
+    class Summary(TypedDict):
+        imports: dict[str, tuple[str, Optional[str]]]
+        stars: list[str]
+        defs: dict[str, Definition]
+        registrations: list[Registration]
+        calls: list[Call]
+
 
 __all__ = ["FORMAT", "summarise"]
 
@@ -57,6 +87,7 @@ FORMAT = 10
 
 _REGISTER = ("register_module", "_register_module")
 _HARMLESS_METACLASSES = ("ABCMeta", "abc.ABCMeta")
+_TRY_STATEMENTS = (ast.Try, getattr(ast, "TryStar", ast.Try))  # `try: ... except*` from 3.11
 
 
 def dotted(node: Optional[ast.AST]) -> Optional[str]:
@@ -71,7 +102,7 @@ def dotted(node: Optional[ast.AST]) -> Optional[str]:
     return None
 
 
-def parameters(function: ast.FunctionDef | ast.AsyncFunctionDef, method: bool) -> Any:
+def parameters(function: FunctionNode, method: bool) -> Parameters:
     """``(names, required, takes_any)`` of a ``def``."""
     arguments = function.args
     positional = list(arguments.args)
@@ -101,9 +132,9 @@ class _Summary:
         self.package = module if is_package else module.rpartition(".")[0]
         self.imports: dict[str, tuple[str, Optional[str]]] = {}
         self.stars: list[str] = []
-        self.defs: dict[str, Any] = {}
-        self.registrations: list[Any] = []
-        self.calls: list[Any] = []
+        self.defs: dict[str, Definition] = {}
+        self.registrations: list[Registration] = []
+        self.calls: list[Call] = []
         # Names each call inside a function can see from that function's own imports.
         self.function_imports: dict[int, dict[str, str]] = {}
         # What a function's own `from m import X` binds X to, as an absolute path.
@@ -115,7 +146,7 @@ class _Summary:
         # The lines with a 'type' string: only classes that hold one are read for it.
         self.type_lines: list[int] = []
 
-    def result(self) -> dict[str, Any]:
+    def result(self) -> Summary:
         return {
             "imports": self.imports,
             "stars": self.stars,
@@ -158,10 +189,10 @@ class _Summary:
         elif isinstance(node, ast.If):
             self.statements(node.body, bound)
             self.statements(node.orelse, bound)
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            for part in (node.body, node.orelse, node.finalbody):  # type: ignore[attr-defined]
+        elif isinstance(node, _TRY_STATEMENTS):
+            for part in (node.body, node.orelse, node.finalbody):
                 self.statements(part, bound)
-            for handler in node.handlers:  # type: ignore[attr-defined]
+            for handler in node.handlers:
                 self.statements(handler.body, bound)
         elif isinstance(node, ast.With):
             self.statements(node.body, bound)
@@ -222,7 +253,7 @@ class _Summary:
         names = [t.id for t in targets if isinstance(t, ast.Name)]
         if not names:
             return
-        definition: Any = None
+        definition: Optional[Definition] = None
         if isinstance(value, ast.Call) and self.is_registry_class(value.func):
             definition = self.registry(value)
         else:
@@ -245,7 +276,7 @@ class _Summary:
             return imported[1] == "Registry"
         return name.rpartition(".")[2] == "Registry"
 
-    def registry(self, call: ast.Call) -> Any:
+    def registry(self, call: ast.Call) -> RegistryDefinition:
         """``Registry(name, build_func=None, parent=None, scope=None, locations=())``."""
         values: dict[str, Optional[ast.expr]] = dict.fromkeys(("name", "parent", "scope"))
         for field, argument in zip(("name", "build_func", "parent", "scope"), call.args):
@@ -439,7 +470,7 @@ class _Summary:
     def local_imports(self, call: ast.Call) -> dict[str, str]:
         return self.function_imports.get(id(call), {})
 
-    def helper(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> Any:
+    def helper(self, node: FunctionNode) -> Optional[HelperDefinition]:
         """A function that registers into a registry it takes as a parameter, or None."""
         if not self.mentions(node):
             return None
@@ -474,7 +505,7 @@ class _Summary:
             private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
             module = _argument(call, "module", 0 if private else 2)
             name_node = _argument(call, "module_name" if private else "name", 1 if private else 0)
-            name_rule: Any = None
+            name_rule: NameRule = None
             if name_node is not None:
                 listed = _names(name_node)
                 attribute = name_node if isinstance(name_node, ast.Attribute) else None
@@ -491,7 +522,7 @@ class _Summary:
                     name_rule = ("dynamic", _prefix(name_node))
             local = _name(module) if module is not None else None
             if local in all_positional:
-                target_rule: Any = ("param", local)
+                target_rule: TargetRule = ("param", local)
             elif local in local_defs:
                 target_rule = ("params", parameters(local_defs[local], False))
             else:
@@ -509,7 +540,7 @@ class _Summary:
         return None
 
 
-def _value(node: ast.expr, bound: dict[str, ast.expr]) -> Any:
+def _value(node: ast.expr, bound: dict[str, ast.expr]) -> Argument:
     """A call argument as the index keeps it: a dotted name, the strings of a literal string
     or list of strings, or None."""
     node = bound.get(_name(node) or "", node)
@@ -518,8 +549,8 @@ def _value(node: ast.expr, bound: dict[str, ast.expr]) -> Any:
 
 
 def _popped(
-    function: ast.FunctionDef | ast.AsyncFunctionDef,
-    methods: Optional[dict[str, Any]] = None,
+    function: FunctionNode,
+    methods: Optional[dict[str, FunctionNode]] = None,
     outer: Optional[dict[str, str]] = None,
 ) -> tuple[dict[str, list[str]], dict[str, str]]:
     """What an ``__init__`` does to its dict arguments before passing them on: the keys it
@@ -543,8 +574,8 @@ def _popped(
     for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
             source = node.value
-            if isinstance(source, ast.Call) and not source.args:
-                source = source.func.value if _is_copy(source.func) else source  # type: ignore[attr-defined]
+            if isinstance(source, ast.Call) and not source.args:  # `x.copy()`: an attribute
+                source = source.func.value if _is_copy(source.func) else source  # type: ignore[attr-defined]  # a copy without arguments is a method
             elif isinstance(source, ast.Call) and len(source.args) == 1 and _is_copy(source.func):
                 source = source.args[0]  # copy.deepcopy(cfg)
             holder, holding = dotted(source), dotted(node.targets[0])
@@ -554,7 +585,7 @@ def _popped(
     scoped: dict[str, str] = {}
     for node in nodes:
         owner: Optional[str] = None
-        key: Any = None
+        key: object = None
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "pop" and node.args:
                 owner, key = dotted(node.func.value), _constant(node.args[0])
@@ -601,7 +632,9 @@ def _popped(
     return popped, scoped
 
 
-def _self_method(node: ast.AST, methods: dict[str, Any]) -> Optional[tuple[Any, ast.Call]]:
+def _self_method(
+    node: ast.AST, methods: dict[str, FunctionNode]
+) -> Optional[tuple[FunctionNode, ast.Call]]:
     """``(method, call)`` for a call ``self.method(...)`` of one of ``methods``."""
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return None
@@ -648,7 +681,7 @@ def _name(node: Optional[ast.AST]) -> Optional[str]:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _constant(node: Optional[ast.AST]) -> Any:
+def _constant(node: Optional[ast.AST]) -> object:
     return node.value if isinstance(node, ast.Constant) else None
 
 
@@ -705,7 +738,9 @@ def _prefix(node: Optional[ast.AST]) -> str:
     return ""
 
 
-def summarise(source: bytes, module: str, is_package: bool, filename: str = "<source>") -> Any:
+def summarise(
+    source: bytes, module: str, is_package: bool, filename: str = "<source>"
+) -> Optional[Summary]:
     """The summary of one file (None when it is not valid Python for this interpreter)."""
     try:
         with warnings.catch_warnings():

@@ -11,7 +11,12 @@ from cfgkit.errors import ConfigSyntaxError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Optional, Union
+
+    from cfgkit.config.config_dict import ConfigDict
+
+    # What pickling keeps, as mmcv does: the dict, the file name and the text.
+    State = tuple[ConfigDict, Optional[str], str]
 
 __all__ = ["Config"]
 
@@ -27,8 +32,10 @@ class Config(BaseConfig):
     """
 
     @staticmethod
-    def fromfile(  # type: ignore[override]
-        filename: Any, use_predefined_variables: bool = True, import_custom_modules: bool = True
+    def fromfile(  # type: ignore[override]  # mmcv's takes fewer options than cfgkit's
+        filename: Union[str, os.PathLike[str]],
+        use_predefined_variables: bool = True,
+        import_custom_modules: bool = True,
     ) -> Config:
         """Load a config file with its ``_base_`` files, as mmcv 1.7 does.
 
@@ -61,7 +68,7 @@ class Config(BaseConfig):
         assert isinstance(cfg, Config)  # config_from_resolved builds the class it is given
         return cfg
 
-    def __getattribute__(self, name: str) -> Any:
+    def __getattribute__(self, name: str) -> Any:  # the config's values are the user's
         # mmcv's Config has no `copy` method: `cfg.copy` reaches the ConfigDict's.
         if name == "copy":
             return object.__getattribute__(self, "__dict__")["_cfg_dict"].copy
@@ -72,11 +79,11 @@ class Config(BaseConfig):
         other.__dict__.update(self.__dict__)  # shares _cfg_dict, as mmcv does
         return other
 
-    def __getstate__(self) -> tuple[Any, ...]:
+    def __getstate__(self) -> State:
         state = self.__dict__
         return (state["_cfg_dict"], state["_filename"], self.text)
 
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
+    def __setstate__(self, state: State) -> None:
         cfg_dict, filename, text = state
         self.__dict__.update(
             _cfg_dict=cfg_dict,

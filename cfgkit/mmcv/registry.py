@@ -18,13 +18,16 @@ from cfgkit.registry.registry import Registry as BaseRegistry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Optional, Sequence, Union
+    from typing import Any, Callable, Optional, Union
+
+    from cfgkit._contracts import TypedMapping
+    from cfgkit.registry.registry import Names, Registrable
 
 __all__ = ["Registry", "build_from_cfg"]
 
 
 def build_from_cfg(
-    cfg: Any, registry: Registry, default_args: Optional[dict[str, Any]] = None
+    cfg: TypedMapping, registry: Registry, default_args: Optional[TypedMapping] = None
 ) -> Any:
     """Build an object from a config dict, as mmcv 1.7 does.
 
@@ -67,7 +70,7 @@ class Registry(BaseRegistry):
     def __init__(
         self,
         name: str,
-        build_func: Optional[Callable[..., Any]] = None,
+        build_func: Optional[Callable[..., object]] = None,
         parent: Optional[Registry] = None,
         scope: Optional[str] = None,
     ) -> None:
@@ -84,7 +87,7 @@ class Registry(BaseRegistry):
         """
         return self.lookup(key)
 
-    def _find_unscoped(self, name: str) -> Any:
+    def _find_unscoped(self, name: str) -> Optional[Registrable]:
         return self.module_dict.get(name)  # mmcv 1.7 does not search the parents
 
     def _import_scope(self, scope: str) -> None:
@@ -97,18 +100,18 @@ class Registry(BaseRegistry):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name}, items={self.module_dict})"
 
-    def build(self, *args: Any, **kwargs: Any) -> Any:
+    def build(self, *args: object, **kwargs: object) -> Any:
         """Call ``build_func`` with everything given, and ``registry=self``."""
         return self.build_func(*args, **kwargs, registry=self)
 
     def _register_module(
-        self, module: Any, module_name: Union[str, Sequence[str], None] = None, force: bool = False
+        self, module: object, module_name: Names = None, force: bool = False
     ) -> None:
         if not (isinstance(module, (type, types.FunctionType))):
             raise RegistryTypeError(f"module must be a class or a function, but got {type(module)}")
         super()._register_module(module, module_name, force)
 
-    def deprecated_register_module(self, cls: Any = None, force: bool = False) -> Any:
+    def deprecated_register_module(self, cls: object = None, force: bool = False) -> Any:
         """mmcv's old registration API: ``register_module(cls)``, with a DeprecationWarning.
 
         Returns:
@@ -126,9 +129,15 @@ class Registry(BaseRegistry):
         self._register_module(cls, force=force)
         return cls
 
-    def register_module(self, name: Any = None, force: bool = False, module: Any = None) -> Any:
+    def register_module(
+        self,
+        name: Union[Names, type, types.FunctionType] = None,
+        force: bool = False,
+        module: object = None,
+    ) -> Any:
         """Register a class or function; ``register_module(cls)`` and the decorator without
-        parentheses still work, with a ``DeprecationWarning``."""
+        parentheses still work, with a ``DeprecationWarning``. Returns what the user gave (or
+        a decorator returning it)."""
         if isinstance(name, (type, types.FunctionType)):
             return self.deprecated_register_module(name, force=force)
         return super().register_module(name, force, module)

@@ -24,9 +24,21 @@ from cfgkit.errors import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Any, Callable, Optional, Protocol, Union
 
-    from cfgkit.registry.registry import Registry
+    from typing_extensions import TypeGuard
+
+    from cfgkit._contracts import RegistryLike, TypedMapping
+
+    class _Manager(Protocol):  # a ManagerMixin class: built through get_instance
+        def get_instance(self, name: str, **kwargs: object) -> object: ...
+
+    class _Lazy(Protocol):  # a class a pure-Python config imported lazily (config.lazy)
+        def build(self) -> object: ...
+
+    class _RunnerConfig(TypedMapping, Protocol):
+        def copy(self) -> Any: ...  # a dict, ConfigDict or Config: what the runner takes
+
 
 __all__ = [
     "build_from_cfg",
@@ -39,15 +51,19 @@ __all__ = [
 _UNEXPECTED_KEYWORD = lazy_pattern(r"unexpected keyword argument '(\w+)'")
 
 
-def _is_config(value: Any) -> bool:
+def _is_config(value: object) -> bool:
     return isinstance(value, dict) or (hasattr(value, "keys") and hasattr(value, "to_dict"))
 
 
-def _is_registry(value: Any) -> bool:
+def _is_lazy(value: object) -> TypeGuard[_Lazy]:
+    return bool(getattr(type(value), "__cfgkit_lazy__", False))
+
+
+def _is_registry(value: object) -> bool:
     return hasattr(value, "get") and hasattr(value, "switch_scope_and_registry")
 
 
-def _where(cfg: Any) -> str:
+def _where(cfg: object) -> str:
     location = location_of(cfg)
     return f", config key {location}" if location is not None else ""
 
@@ -68,12 +84,12 @@ def _add_note(error: BaseException, note: str) -> None:
         error.add_note(note)
 
 
-def _describe_arguments(arguments: dict[str, Any]) -> str:
+def _describe_arguments(arguments: dict[str, object]) -> str:
     text = ", ".join(f"{key}={value!r}" for key, value in arguments.items())
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def _parameter_hint(target: Any, error: BaseException) -> str:
+def _parameter_hint(target: Callable[..., object], error: BaseException) -> str:
     match = _UNEXPECTED_KEYWORD.search(str(error))
     if match is None:
         return ""
@@ -87,9 +103,10 @@ def _parameter_hint(target: Any, error: BaseException) -> str:
     return f" {hint[:-1]} for {match.group(1)!r}?" if hint else ""
 
 
-def merged_arguments(cfg: Any, default_args: Optional[Any]) -> dict[str, Any]:
-    """A new dict of ``cfg``'s items, with ``default_args`` filling the keys it lacks."""
-    args = dict(cfg.items())
+def merged_arguments(cfg: TypedMapping, default_args: Optional[TypedMapping]) -> dict[str, Any]:
+    """A new dict of ``cfg``'s items, with ``default_args`` filling the keys it lacks (the
+    user's arguments, ``_scope_`` and ``type`` among them)."""
+    args: dict[str, Any] = dict(cfg.items())
     if default_args is not None:
         for key, value in default_args.items():
             args.setdefault(key, value)
@@ -97,7 +114,11 @@ def merged_arguments(cfg: Any, default_args: Optional[Any]) -> dict[str, Any]:
 
 
 def note_build_failure(
-    error: BaseException, target: Any, registry_label: str, cfg: Any, args: dict[str, Any]
+    error: BaseException,
+    target: Callable[..., object],
+    registry_label: str,
+    cfg: object,
+    args: dict[str, object],
 ) -> None:
     """Add a note to ``error`` saying what was being built, where from, and with what.
 
@@ -116,7 +137,9 @@ def note_build_failure(
     )
 
 
-def _check_arguments(cfg: Any, registry: Any, default_args: Any) -> None:
+def _check_arguments(
+    cfg: TypedMapping, registry: object, default_args: Optional[TypedMapping]
+) -> None:
     if not _is_config(cfg):
         raise RegistryTypeError(f"cfg should be a dict, ConfigDict or Config, but got {type(cfg)}")
     if TYPE_KEY not in cfg and (default_args is None or TYPE_KEY not in default_args):
@@ -135,15 +158,15 @@ def _check_arguments(cfg: Any, registry: Any, default_args: Any) -> None:
         )
 
 
-def resolve_type(obj_type: Any, registry: Registry, cfg: Any) -> Any:
-    """Return the class or function ``obj_type`` names (or is).
+def resolve_type(obj_type: object, registry: RegistryLike, cfg: object) -> Any:
+    """Return the class or function ``obj_type`` names (or is): the user's, typed as theirs.
 
     Raises:
         NotRegisteredError: A name the registry does not have; with close names and the
             key path of ``cfg``.
         RegistryTypeError: ``obj_type`` is neither a string nor callable.
     """
-    if getattr(type(obj_type), "__cfgkit_lazy__", False):
+    if _is_lazy(obj_type):
         obj_type = obj_type.build()  # a class a pure-Python config imported lazily
     if isinstance(obj_type, str):
         found = registry.get(obj_type)
@@ -163,7 +186,7 @@ def resolve_type(obj_type: Any, registry: Registry, cfg: Any) -> Any:
     raise RegistryTypeError(f"type must be a str or valid type, but got {type(obj_type)}")
 
 
-def _is_manager(target: Any) -> bool:
+def _is_manager(target: object) -> TypeGuard[_Manager]:
     # mmengine builds ManagerMixin classes through get_instance; recognise them by shape.
     return (
         isinstance(target, type)
@@ -172,7 +195,9 @@ def _is_manager(target: Any) -> bool:
     )
 
 
-def build_from_cfg(cfg: Any, registry: Registry, default_args: Optional[Any] = None) -> Any:
+def build_from_cfg(
+    cfg: TypedMapping, registry: RegistryLike, default_args: Optional[TypedMapping] = None
+) -> Any:
     """Build an object from a config dict: ``registry.get(cfg['type'])(**rest)``.
 
     ``default_args`` fill keys the config does not give; ``_scope_`` picks the scope (and so
@@ -210,7 +235,11 @@ def build_from_cfg(cfg: Any, registry: Registry, default_args: Optional[Any] = N
             raise
 
 
-def build_model_from_cfg(cfg: Any, registry: Registry, default_args: Optional[Any] = None) -> Any:
+def build_model_from_cfg(
+    cfg: Union[TypedMapping, list[TypedMapping]],
+    registry: RegistryLike,
+    default_args: Optional[TypedMapping] = None,
+) -> Any:
     """Build a model; a list of configs becomes a ``torch.nn.Sequential`` of their models.
 
     Raises:
@@ -228,7 +257,7 @@ def build_model_from_cfg(cfg: Any, registry: Registry, default_args: Optional[An
     return build_from_cfg(cfg, registry, default_args)
 
 
-def build_runner_from_cfg(cfg: Any, registry: Registry) -> Any:
+def build_runner_from_cfg(cfg: _RunnerConfig, registry: RegistryLike) -> Any:
     """Build a runner: ``registry.get(cfg.get('runner_type', 'Runner')).from_cfg(cfg)``.
 
     Raises:
@@ -254,7 +283,7 @@ def build_runner_from_cfg(cfg: Any, registry: Registry) -> Any:
 
 
 def build_scheduler_from_cfg(
-    cfg: Any, registry: Registry, default_args: Optional[Any] = None
+    cfg: TypedMapping, registry: RegistryLike, default_args: Optional[TypedMapping] = None
 ) -> Any:
     """Build a parameter scheduler, converting an epoch-based one to iterations on request.
 
@@ -282,7 +311,7 @@ def build_scheduler_from_cfg(
 
 
 def build_optimizer_from_cfg(
-    cfg: Any, registry: Registry, default_args: Optional[Any] = None
+    cfg: TypedMapping, registry: RegistryLike, default_args: Optional[TypedMapping] = None
 ) -> Any:
     """Build an optimizer (mmengine's ``OPTIMIZERS`` build function): as ``build_from_cfg``."""
     return build_from_cfg(cfg, registry, default_args)

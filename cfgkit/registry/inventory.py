@@ -11,14 +11,17 @@ from cfgkit.registry.root import ROOT_REGISTRIES
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime
-    from typing import Any, Optional
+    from typing import Any, Optional, Union
+
+    # A registry's entry: its ``num_modules``, ``scope``, and the names per module folder.
+    Entry = dict[str, Union[int, str, list[str]]]
 else:
     datetime = lazy_module("datetime")  # lazy: see cfgkit._lazy_modules
 
 __all__ = ["count_registered_modules", "traverse_registry_tree"]
 
 
-def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list[dict[str, Any]]:
+def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list[Entry]:
     """Describe every registry in ``registry``'s tree, root first (depth first).
 
     Each node gives ``num_modules``, ``scope``, and for every module path (its dotted
@@ -31,7 +34,7 @@ def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list[dic
     Returns:
         One dict per registry.
     """
-    nodes = []
+    nodes: list[Entry] = []
     for node in registry.root.walk():
         entry: dict[str, Any] = {"num_modules": len(node.module_dict), "scope": node.scope}
         for name, module in node.module_dict.items():
@@ -45,7 +48,7 @@ def traverse_registry_tree(registry: Registry, verbose: bool = True) -> list[dic
 
 def count_registered_modules(
     save_path: Optional[str] = None, verbose: bool = True
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Describe every root registry's tree (see :func:`traverse_registry_tree`).
 
     Unlike mmengine, nothing is imported first: the result shows what has been registered.
@@ -57,7 +60,7 @@ def count_registered_modules(
     Returns:
         ``{'scan_date': ..., 'registries': {NAME: [...]}}``.
     """
-    result = {
+    result: dict[str, object] = {
         "scan_date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
         "registries": {
             name: traverse_registry_tree(registry, verbose)

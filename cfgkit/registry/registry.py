@@ -24,7 +24,14 @@ from cfgkit.registry.scope import DefaultScope
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator, Optional, Sequence, Union
+    from typing import Any, Callable, Iterator, Optional, Sequence, Union, overload
+
+    from cfgkit._contracts import T
+
+    # What registers: a class or a function (mmengine checks only that it is callable).
+    Registrable = Callable[..., object]
+    # The name or names to register under (None: the object's ``__name__``).
+    Names = Union[str, Sequence[str], None]
 
 __all__ = ["Registry", "all_registries", "import_object"]
 
@@ -38,7 +45,7 @@ def all_registries() -> list[Registry]:
     return list(_all_registries)
 
 
-def import_object(path: str) -> Any:
+def import_object(path: str) -> object:
     """Import the object a dotted path names, as mmengine's ``get_object_from_string``.
 
     The longest importable module prefix is imported, then attributes are followed:
@@ -67,7 +74,7 @@ def import_object(path: str) -> Any:
         return None
     except Exception as error:
         raise RegistryLookupError(f"Failed to get {path}: {error}") from error
-    found: Any = module
+    found: object = module
     for part in parts[index:]:
         found = getattr(found, part, None)
         if found is None:
@@ -82,7 +89,7 @@ def _import_scope_registry(scope: str) -> None:
         import_module(f"{scope}.registry")
 
 
-def _defined_at(module: Any) -> str:
+def _defined_at(module: Registrable) -> str:
     """Where ``module`` is defined: ``package.module (file.py:12)``, as far as known."""
     where = getattr(module, "__module__", None) or "?"
     import inspect  # lazy: ~5 ms, and only this error message needs it
@@ -127,13 +134,13 @@ class Registry:
     def __init__(
         self,
         name: str,
-        build_func: Optional[Callable[..., Any]] = None,
+        build_func: Optional[Callable[..., object]] = None,
         parent: Optional[Registry] = None,
         scope: Optional[str] = None,
         locations: Sequence[str] = (),
     ) -> None:
         self._name = name
-        self._module_dict: dict[str, Any] = {}
+        self._module_dict: dict[str, Registrable] = {}
         self._children: dict[str, Registry] = {}
         self._locations = list(locations)
         self._imported = False
@@ -151,7 +158,7 @@ class Registry:
             parent._add_child(self)
             self.parent = parent
         if build_func is not None:
-            self.build_func: Callable[..., Any] = build_func
+            self.build_func: Callable[..., object] = build_func
         elif self.parent is not None:
             self.build_func = self.parent.build_func
         else:
@@ -193,7 +200,7 @@ class Registry:
 
     @property
     def module_dict(self) -> dict[str, Any]:
-        """The registered names and objects (the live dict)."""
+        """The registered names and objects (the live dict; the objects are the user's)."""
         return self._module_dict
 
     @property
@@ -240,7 +247,7 @@ class Registry:
         self._imported = True
 
     def get(self, key: str) -> Any:
-        """Return what ``key`` names, or None.
+        """Return what ``key`` names (the user's class or function), or None.
 
         :meth:`lookup` first; when nothing is registered under the key, a dotted key is
         imported as a path, as mmengine does: ``get('torch.nn.Conv2d')`` imports
@@ -253,7 +260,7 @@ class Registry:
         found = self.lookup(key)
         return found if found is not None else import_object(key)
 
-    def lookup(self, key: str, import_scopes: bool = True) -> Any:
+    def lookup(self, key: str, import_scopes: bool = True) -> Optional[Registrable]:
         """Return what is registered under ``key``, or None; nothing but ``locations`` and
         ``<scope>.registry`` modules is imported (with ``import_scopes=False``, no
         ``<scope>.registry`` either: the scope comes from the key, which an untrusted config
@@ -286,7 +293,7 @@ class Registry:
             return root.lookup(key, import_scopes)
         return None
 
-    def _find_unscoped(self, name: str) -> Any:
+    def _find_unscoped(self, name: str) -> Optional[Registrable]:
         """Find a name given without a scope: here, then in the ancestors."""
         found = self._module_dict.get(name)
         registry = self.parent
@@ -364,7 +371,7 @@ class Registry:
                 registry = self
             yield registry
 
-    def build(self, cfg: Any, *args: Any, **kwargs: Any) -> Any:
+    def build(self, cfg: object, *args: object, **kwargs: object) -> Any:
         """Build an object from ``cfg`` with this registry's ``build_func``.
 
         Args:
@@ -373,12 +380,12 @@ class Registry:
             **kwargs: Passed on to ``build_func`` (``default_args=...``).
 
         Returns:
-            What ``build_func`` returns.
+            What ``build_func`` returns (the user's object).
         """
         return self.build_func(cfg, *args, **kwargs, registry=self)
 
     def _register_module(
-        self, module: Any, module_name: Union[str, Sequence[str], None] = None, force: bool = False
+        self, module: object, module_name: Names = None, force: bool = False
     ) -> None:
         if not callable(module):
             raise RegistryTypeError(f"module must be Callable, but got {type(module)}")
@@ -401,12 +408,20 @@ class Registry:
             for name in names:
                 self._module_dict[name] = module
 
+    if TYPE_CHECKING:  # what comes back: the object given, or a decorator that returns its own
+
+        @overload
+        def register_module(self, name: Names, force: bool, module: T) -> T: ...
+        @overload
+        def register_module(self, name: Names = None, force: bool = False, *, module: T) -> T: ...
+        @overload
+        def register_module(
+            self, name: Names = None, force: bool = False, module: None = None
+        ) -> Callable[[T], T]: ...
+
     def register_module(
-        self,
-        name: Union[str, Sequence[str], None] = None,
-        force: bool = False,
-        module: Any = None,
-    ) -> Any:
+        self, name: Names = None, force: bool = False, module: object = None
+    ) -> object:
         """Register a class or function, as a decorator or directly.
 
         Args:
@@ -443,7 +458,7 @@ class Registry:
             self._register_module(module, name, force)
             return module
 
-        def register(obj: Any) -> Any:
+        def register(obj: T) -> T:
             self._register_module(obj, name, force)
             return obj
 

@@ -21,7 +21,7 @@ from cfgkit.errors import RegistryArgumentError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime
-    from typing import Any, ClassVar, Iterator, Optional
+    from typing import ClassVar, Iterator, Optional
 else:
     datetime = lazy_module("datetime")  # lazy: see cfgkit._lazy_modules
 
@@ -72,7 +72,7 @@ class DefaultScope:
         return f"DefaultScope(name={self._instance_name!r}, scope_name={self._scope_name!r})"
 
     @classmethod
-    def get_instance(cls, name: str, **kwargs: Any) -> DefaultScope:
+    def get_instance(cls, name: str, **kwargs: str) -> DefaultScope:
         """Return the instance called ``name``, creating it (and making it current) if new.
 
         Raises:

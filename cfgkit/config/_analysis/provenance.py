@@ -21,9 +21,14 @@ from cfgkit.config.config_dict import to_plain_tree
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import FrameType
-    from typing import Any, Optional
+    from typing import Any, Iterable, Optional
 
-    from cfgkit._key_paths import KeyPath
+    from typing_extensions import TypeGuard
+
+    from cfgkit._contracts import ConfigTree, KeyPart, KeyPath, Place
+
+    # How a layer affects a key path: (action, value, note).
+    Touched = tuple[str, object, str]
 
 __all__ = [
     "LAYER_BASE",
@@ -103,7 +108,7 @@ class Record(NamedTuple):
         note: More detail (the environment variable, ``_delete_``, an options label).
     """
 
-    value: Any
+    value: object
     filename: Optional[str]
     lineno: Optional[int]
     layer: str
@@ -133,7 +138,7 @@ class _Event(NamedTuple):
     copy followed (``follow``: the change follows a variable, it is not the user's)."""
 
     path: KeyPath
-    tree: Any
+    tree: object
     label: str
     filename: Optional[str] = None
     lineno: Optional[int] = None
@@ -148,7 +153,7 @@ class _Event(NamedTuple):
         return self.path[: len(path)] == path
 
 
-def _child(node: Any, key: Any) -> Any:
+def _child(node: object, key: KeyPart) -> object:
     """``node[key]`` for dicts and sequences (digit strings index sequences), or _MISSING."""
     if isinstance(node, dict):
         if key in node:
@@ -161,7 +166,7 @@ def _child(node: Any, key: Any) -> Any:
     return _MISSING
 
 
-def touch(tree: Any, path: KeyPath) -> Optional[tuple[str, Any, str]]:
+def touch(tree: object, path: KeyPath) -> Optional[Touched]:
     """How a layer's tree affects ``path``: ``(action, value, note)``, or None if it does not.
 
     Mirrors the merge: dicts merge key by key; a sequence or a scalar replaces what was
@@ -192,7 +197,7 @@ def touch(tree: Any, path: KeyPath) -> Optional[tuple[str, Any, str]]:
     return ("merge" if isinstance(node, dict) else "set", node, "")
 
 
-def _caller_outside_cfgkit() -> tuple[Optional[str], Optional[int]]:
+def _caller_outside_cfgkit() -> Place:
     """The file and line of the first frame outside cfgkit and addict (who assigned)."""
     frame: Optional[FrameType] = sys._getframe(1)
     while frame is not None:
@@ -241,11 +246,11 @@ class Provenance:
                 return found
         return None
 
-    def record_options(self, tree: dict[Any, Any], label: str = "merge_from_dict") -> None:
+    def record_options(self, tree: ConfigTree, label: str = "merge_from_dict") -> None:
         """Log options merged in (``tree`` as ``merge_into`` got it: dotted keys expanded)."""
         self.events.append(_Event((), to_plain_tree(tree), label))
 
-    def record_assignment(self, path: KeyPath, value: Any) -> None:
+    def record_assignment(self, path: KeyPath, value: object) -> None:
         """Log ``cfg.<path> = value``, with the file and line of the code that did it."""
         filename, lineno = _caller_outside_cfgkit()
         # A copy: the assigned dict or list may be changed in place afterwards.
@@ -253,12 +258,17 @@ class Provenance:
         self.events.append(_Event(path, snapshot, "assignment in code", filename, lineno))
 
     def record_follow(
-        self, path: KeyPath, value: Any, note: str, filename: Optional[str], lineno: Optional[int]
+        self,
+        path: KeyPath,
+        value: object,
+        note: str,
+        filename: Optional[str],
+        lineno: Optional[int],
     ) -> None:
         """Log a stale copy at ``path`` given its variable's value (``value``, plain)."""
         self.events.append(_Event(path, value, note, filename, lineno, follow=True))
 
-    def chain(self, path: KeyPath, current: Any = _MISSING) -> list[Record]:
+    def chain(self, path: KeyPath, current: object = _MISSING) -> list[Record]:
         """The records of every value ``path`` took, oldest first.
 
         Args:
@@ -287,9 +297,7 @@ class Provenance:
             records.append(Record(current, None, None, LAYER_CODE, "set", "changed in code"))
         return records
 
-    def _file_record(
-        self, index: int, path: KeyPath, touched: tuple[str, Any, str], seen: bool
-    ) -> Record:
+    def _file_record(self, index: int, path: KeyPath, touched: Touched, seen: bool) -> Record:
         layer = self.layers[index]
         action = _in_order(touched[0], seen)
         value, note = touched[1], touched[2]
@@ -300,7 +308,7 @@ class Provenance:
             kind, note = LAYER_ENV, f"${variable}"
         return Record(value, layer.filename, lineno, kind, action, note)
 
-    def _event_record(self, event: _Event, touched: tuple[str, Any, str], seen: bool) -> Record:
+    def _event_record(self, event: _Event, touched: Touched, seen: bool) -> Record:
         action = _in_order(touched[0], seen)
         value, note = touched[1], touched[2]
         if event.follow:
@@ -309,7 +317,7 @@ class Provenance:
             return Record(value, None, None, LAYER_OPTIONS, action, note or event.label)
         return Record(value, event.filename, event.lineno, LAYER_CODE, action, event.label)
 
-    def locate(self, path: KeyPath) -> tuple[Optional[str], Optional[int]]:
+    def locate(self, path: KeyPath) -> Place:
         """The file and line of the last layer that wrote ``path`` (for error messages)."""
         return last_written(self.chain(path))
 
@@ -322,7 +330,7 @@ def _as_written(path: KeyPath, aliases: tuple[tuple[KeyPath, KeyPath], ...]) -> 
     return path
 
 
-def last_written(records: list[Record]) -> tuple[Optional[str], Optional[int]]:
+def last_written(records: list[Record]) -> Place:
     """The file and line of the last record that wrote a value (not a deletion)."""
     for record in reversed(records):
         if record.filename is not None and record.action != "delete":
@@ -337,13 +345,13 @@ def _in_order(action: str, seen: bool) -> str:
     return "replace" if action == "set" else action
 
 
-def _same(recorded: Any, current: Any) -> bool:
+def _same(recorded: object, current: object) -> bool:
     if isinstance(recorded, dict) or isinstance(current, dict):
         return True  # dicts are merged from several layers; leaves carry the comparison
     return same_value(recorded, current, default=True)
 
 
-def same_value(first: Any, second: Any, default: bool = False) -> bool:
+def same_value(first: object, second: object, default: bool = False) -> bool:
     """``first == second`` with the same type; ``default`` when they cannot be compared."""
     try:
         return bool(first == second) and type(first) is type(second)
@@ -351,18 +359,19 @@ def same_value(first: Any, second: Any, default: bool = False) -> bool:
         return default
 
 
-def changed_keys(before: Any, after: Any) -> dict[Any, Any]:
+def changed_keys(before: object, after: Iterable[object]) -> ConfigTree:
     """The keys of ``after`` that are new or different from ``before`` (what a config changed
     in place through ``_base_``, or what a package scope added), recorded as a layer.
 
     Nested dicts are compared key by key, and lists and tuples of the same length element by
     element, their changes keyed by index, so that only what changed is credited.
     """
-    changes: dict[Any, Any] = {}
+    changes: dict[Any, object] = {}  # keyed as ``after`` is: by name, or by index
     items = dict.items(after) if isinstance(after, dict) else enumerate(after)
+    earlier: Any = before  # a dict, or a sequence as long as ``after``
     for key, value in items:
-        old = dict.get(before, key, _MISSING) if isinstance(before, dict) else before[key]
-        if _comparable_containers(old, value):
+        old = dict.get(earlier, key, _MISSING) if isinstance(earlier, dict) else earlier[key]
+        if _comparable_containers(value, old):
             nested = changed_keys(old, value)
             if nested:
                 changes[key] = nested
@@ -371,7 +380,7 @@ def changed_keys(before: Any, after: Any) -> dict[Any, Any]:
     return changes
 
 
-def _comparable_containers(old: Any, new: Any) -> bool:
+def _comparable_containers(new: object, old: object) -> TypeGuard[Iterable[object]]:
     if isinstance(old, dict) and isinstance(new, dict):
         return True
     return isinstance(old, (list, tuple)) and type(old) is type(new) and len(old) == len(new)

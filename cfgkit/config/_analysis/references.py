@@ -40,10 +40,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
     import re
-    from typing import Any, Iterable, Optional
+    from typing import Any, Iterable, Optional, Union
 
-    from cfgkit._key_paths import KeyPath
-    from cfgkit.config._analysis.provenance import Provenance, SourceLayer
+    from cfgkit._contracts import ConfigTree, KeyPart, KeyPath
+    from cfgkit.config._analysis.provenance import Provenance, SourceLayer, _Event
+
+    # A binding found below a name: (path below it, variable, line).
+    Entry = tuple[KeyPath, str, int]
+    Named = Union[ast.ExceptHandler, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
     re = lazy_module("re")  # lazy: see cfgkit._lazy_modules
@@ -56,7 +60,7 @@ __all__ = [
     "stale_references",
 ]
 
-_MISSING: Any = object()
+_MISSING = object()
 
 
 class Binding(NamedTuple):
@@ -100,8 +104,8 @@ class StaleReference(NamedTuple):
     changed_by: str
     bound_filename: str
     bound_lineno: int
-    value: Any
-    expected: Any
+    value: object
+    expected: object
     pure_python: bool = False
 
     @property
@@ -191,7 +195,7 @@ def _local_names(statements: Iterable[ast.stmt]) -> set[str]:
     return names
 
 
-_NAMED_STATEMENTS: Any = ()  # set on first use: ast is imported lazily
+_NAMED_STATEMENTS: tuple[type[Named], ...] = ()  # set on first use: ast is imported lazily
 
 
 def _stored_names(target: ast.expr) -> list[str]:
@@ -210,7 +214,7 @@ class _Finder:
         # Top-level name -> first key below it (`_WHOLE` for the name itself) -> (path below
         # the name, variable, line): a write looks only at the bindings it can drop, so a file
         # of many assignments into one dict is read in linear time.
-        self.inside: dict[str, dict[Any, list[tuple[KeyPath, str, int]]]] = {}
+        self.inside: dict[KeyPart, dict[KeyPart, list[Entry]]] = {}
 
     def bindings(self) -> list[Binding]:
         found = [
@@ -222,7 +226,7 @@ class _Finder:
         found.sort(key=lambda binding: binding.lineno)  # file order (the sort is stable)
         return found
 
-    def entries(self, name: str) -> list[tuple[KeyPath, str, int]]:
+    def entries(self, name: str) -> list[Entry]:
         """Every binding below the top-level ``name``."""
         return [entry for bucket in self.inside.get(name, {}).values() for entry in bucket]
 
@@ -285,12 +289,12 @@ class _Finder:
         if bucket:
             buckets[below[0]] = [entry for entry in bucket if entry[0][: len(below)] != below]
 
-    def collect(self, value: ast.expr) -> list[tuple[KeyPath, str, int]]:
+    def collect(self, value: ast.expr) -> list[Entry]:
         """The bindings a value expression makes, with paths relative to it."""
         if isinstance(value, ast.Name):
             if value.id in self.excluded:
                 return []
-            found = [((), value.id, value.lineno)]
+            found: list[Entry] = [((), value.id, value.lineno)]
             # `pipeline=train_pipeline`: what the name binds below it is bound here too.
             found.extend((below, var, value.lineno) for below, var, _ in self.entries(value.id))
             return found
@@ -312,7 +316,7 @@ class _Finder:
         return found
 
 
-def _under(key: Any, found: list[tuple[KeyPath, str, int]]) -> list[tuple[KeyPath, str, int]]:
+def _under(key: KeyPart, found: list[Entry]) -> list[Entry]:
     return [((key, *below), variable, line) for below, variable, line in found]
 
 
@@ -338,9 +342,9 @@ class _Results:
 
     def __init__(self, layers: tuple[SourceLayer, ...]) -> None:
         self.layers = layers
-        self.tops: dict[tuple[int, Any], Any] = {}
+        self.tops: dict[tuple[int, KeyPart], object] = {}
 
-    def at(self, index: int, path: KeyPath) -> Any:
+    def at(self, index: int, path: KeyPath) -> object:
         layer = self.layers[index]
         if layer.result is not None:
             return _value(layer.result, path)
@@ -350,8 +354,8 @@ class _Results:
             top = self.tops[key] = self._merged(index, path[0])
         return _value(top, path[1:]) if top is not _MISSING else _MISSING
 
-    def _merged(self, index: int, top: Any) -> Any:
-        current: Any = _MISSING
+    def _merged(self, index: int, top: KeyPart) -> object:
+        current: object = _MISSING
         for layer in self.layers[: index + 1]:
             tree = layer.tree
             if not isinstance(tree, dict) or top not in tree:
@@ -366,7 +370,7 @@ class _Results:
         return current
 
 
-def _value(tree: Any, path: KeyPath) -> Any:
+def _value(tree: object, path: KeyPath) -> object:
     node = tree
     for key in path:
         if isinstance(node, dict):
@@ -385,7 +389,7 @@ def _value(tree: Any, path: KeyPath) -> Any:
 _IGNORED_KEYS = frozenset({DELETE_KEY, SCOPE_KEY})
 
 
-def _equal(first: Any, second: Any) -> bool:
+def _equal(first: object, second: object) -> bool:
     """Equal as config values: dicts of any class by their keys (``_delete_``, ``_scope_`` aside),
     sequences of the same kind element by element, leaves by ``==`` and type."""
     if first is second:
@@ -399,7 +403,12 @@ def _equal(first: Any, second: Any) -> bool:
             for k in keys
         )
     if isinstance(first, (list, tuple)) or isinstance(second, (list, tuple)):
-        if type(first) is not type(second) or len(first) != len(second):
+        if (
+            not isinstance(first, (list, tuple))  # both are when their types agree
+            or not isinstance(second, (list, tuple))
+            or type(first) is not type(second)
+            or len(first) != len(second)
+        ):
             return False
         return all(_equal(a, b) for a, b in zip(first, second))
     try:
@@ -409,7 +418,7 @@ def _equal(first: Any, second: Any) -> bool:
 
 
 def stale_references(
-    log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()
+    log: Provenance, root: ConfigTree, hidden: Iterable[str] = ()
 ) -> list[StaleReference]:
     """Find every stale copy in a loaded config.
 
@@ -426,10 +435,11 @@ def stale_references(
     skipped = set(hidden)
     # The top-level keys written after each layer: a binding can only be stale if its
     # variable is among them, so most files are never parsed.
-    later: list[set[Any]] = [set() for _ in layers]
-    written: set[Any] = set()
+    later: list[set[object]] = [set() for _ in layers]
+    written: set[object] = set()
     for event in events:
-        written.update(event.path[:1] if event.path else event.tree)
+        tree: Any = event.tree  # options (a dict) when the path is empty
+        written.update(event.path[:1] if event.path else tree)
     for index in range(len(layers) - 1, -1, -1):
         later[index] = set(written)
         if isinstance(layers[index].tree, dict):
@@ -464,9 +474,9 @@ def _stale(
     binding: Binding,
     index: int,
     log: Provenance,
-    events: list[Any],
+    events: list[_Event],
     results: _Results,
-    root: dict[Any, Any],
+    root: ConfigTree,
 ) -> Optional[StaleReference]:
     path, variable = binding.path, binding.variable
     layers = log.layers
@@ -501,7 +511,7 @@ def _stale(
 
 
 def _last_change(
-    variable: str, index: int, log: Provenance, events: list[Any]
+    variable: str, index: int, log: Provenance, events: list[_Event]
 ) -> tuple[Optional[str], Optional[int], str]:
     """Where ``variable`` was last written after layer ``index``: file, line and a label."""
     for event in reversed(events):
@@ -530,7 +540,7 @@ def _assignment_line(text: str, name: str) -> Optional[int]:
     return text.count("\n", 0, starts[-1]) + 1 if starts else None
 
 
-def follow(log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()) -> dict[Any, Any]:
+def follow(log: Provenance, root: ConfigTree, hidden: Iterable[str] = ()) -> ConfigTree:
     """Give every stale copy its variable's value now; return the new top-level dict.
 
     Only the containers on the paths changed are copied (and made ``ConfigDict``); each copy
@@ -540,7 +550,7 @@ def follow(log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()) ->
     if not stale:
         return root
     changes = [(reference.path, to_plain_tree(reference.expected)) for reference in stale]
-    tree: Any = adopt(_replaced(root, changes), (), log)
+    tree = adopt(_replaced(root, changes), (), log)
     for reference in stale:
         note = f"follows `{reference.variable}` bound at {_shown(reference.bound_filename)}"
         note += f":{reference.bound_lineno}"
@@ -549,17 +559,17 @@ def follow(log: Provenance, root: dict[Any, Any], hidden: Iterable[str] = ()) ->
         log.record_follow(
             reference.path, reference.expected, note, reference.filename, reference.lineno
         )
-    result: dict[Any, Any] = tree
+    result: ConfigTree = tree
     return result
 
 
-def _replaced(node: Any, changes: list[tuple[KeyPath, Any]], depth: int = 0) -> Any:
+def _replaced(node: object, changes: list[tuple[KeyPath, object]], depth: int = 0) -> object:
     """``node`` with each ``(path, value)`` of ``changes`` written (paths below ``depth``),
     copying each container on the way once, however many changes go through it."""
     for path, value in changes:
         if len(path) == depth:
             return value  # stale copies are outer ones: nothing else lies under this one
-    below: dict[Any, list[tuple[KeyPath, Any]]] = {}
+    below: dict[Any, list[tuple[KeyPath, object]]] = {}  # by key, or by index into a list
     for path, value in changes:
         below.setdefault(path[depth], []).append((path, value))
     if isinstance(node, dict):
@@ -567,7 +577,8 @@ def _replaced(node: Any, changes: list[tuple[KeyPath, Any]], depth: int = 0) -> 
         for key, inner in below.items():
             copy[key] = _replaced(dict.__getitem__(node, key), inner, depth + 1)
         return copy
-    items = list(node)
+    sequence: Any = node  # a list or a tuple: changes only go through containers
+    items = list(sequence)
     for index, inner in below.items():
         items[index] = _replaced(items[index], inner, depth + 1)
-    return items if isinstance(node, list) else type(node)(items)
+    return items if isinstance(node, list) else type(sequence)(items)

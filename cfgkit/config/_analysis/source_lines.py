@@ -23,12 +23,17 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
     import re
-    from typing import Any, Optional
+    from typing import Optional
 
-    from cfgkit._key_paths import KeyPath
+    from yaml.nodes import Node
+
+    from cfgkit._contracts import KeyPart, KeyPath
+
+    _KeyLines = dict[KeyPath, int]
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
     re = lazy_module("re")  # lazy: see cfgkit._lazy_modules
+    _KeyLines = dict
 
 __all__ = ["find_key_line", "key_lines", "target_path"]
 
@@ -74,13 +79,13 @@ def key_lines(text: str, extension: str) -> dict[KeyPath, int]:
         return _data_lines(text)
 
 
-class _Lines(dict):  # type: ignore[type-arg]
+class _Lines(_KeyLines):
     """Key paths to lines, with the paths under each top-level key at hand, so that the
     lines of a file are found in time linear in its size."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.by_top: dict[Any, dict[KeyPath, None]] = {}
+        self.by_top: dict[KeyPart, dict[KeyPath, None]] = {}
 
     def __setitem__(self, path: KeyPath, line: int) -> None:
         super().__setitem__(path, line)
@@ -90,7 +95,7 @@ class _Lines(dict):  # type: ignore[type-arg]
         super().__delitem__(path)
         del self.by_top[path[0]][path]
 
-    def under(self, top: Any) -> list[tuple[KeyPath, int]]:
+    def under(self, top: KeyPart) -> list[tuple[KeyPath, int]]:
         """``(path, line)`` for every path that starts with the top-level key ``top``."""
         return [(path, self[path]) for path in self.by_top.get(top, ())]
 
@@ -124,7 +129,7 @@ def _python_lines(text: str) -> dict[KeyPath, int]:
 def target_path(target: ast.expr) -> Optional[KeyPath]:
     """``model`` -> ``('model',)``; ``model.neck['x']`` -> ``('model', 'neck', 'x')``;
     ``_base_.model.type`` -> ``('model', 'type')``; anything else -> None."""
-    parts: list[Any] = []
+    parts: list[KeyPart] = []
     node = target
     while True:
         if isinstance(node, ast.Name):
@@ -189,7 +194,7 @@ def _data_lines(text: str) -> dict[KeyPath, int]:
     return lines
 
 
-def _describe_node(node: Any, path: KeyPath, lines: dict[KeyPath, int]) -> None:
+def _describe_node(node: Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
     kind = type(node).__name__
     if kind == "MappingNode":
         for key_node, value_node in node.value:
@@ -204,7 +209,7 @@ def _describe_node(node: Any, path: KeyPath, lines: dict[KeyPath, int]) -> None:
             _describe_node(item, here, lines)
 
 
-def _scalar(node: Any) -> Any:
+def _scalar(node: Node) -> KeyPart:
     """The key a scalar node stands for: ints as ints, everything else as its text."""
     value = getattr(node, "value", None)
     if isinstance(value, str) and node.tag.endswith(":int"):

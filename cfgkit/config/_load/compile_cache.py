@@ -25,6 +25,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from hashlib import blake2b
     from typing import Any, Optional
 
 __all__ = ["cache_base", "cache_directory", "digest", "load", "read_entry", "store", "write_entry"]
@@ -59,7 +60,7 @@ def cache_directory() -> Optional[str]:
     return os.path.join(base, f"code-{sys.implementation.cache_tag}-{FORMAT}")
 
 
-def _blake2b() -> Any:
+def _blake2b() -> blake2b:
     """BLAKE2b from CPython's own ``_blake2`` module: ``hashlib`` would also load OpenSSL
     (~3 ms, more than compiling a small config); ``hashlib`` where ``_blake2`` is missing."""
     try:
@@ -90,7 +91,7 @@ def _trusted(stat: os.stat_result) -> bool:
     return stat.st_uid == os.getuid() and not stat.st_mode & 0o022
 
 
-def read_entry(path: str) -> Any:
+def read_entry(path: str) -> object:
     """What :func:`write_entry` wrote at ``path``, or None (no entry, a foreign or corrupt
     one, another Python's)."""
     try:
@@ -104,18 +105,20 @@ def read_entry(path: str) -> Any:
             return None
         # A plain read of the descriptor (a buffered file costs more than a small entry);
         # entries are replaced by renames, never rewritten in place, so the size holds.
-        return marshal.loads(os.read(descriptor, status.st_size))  # noqa: S302
+        entry: object = marshal.loads(os.read(descriptor, status.st_size))  # noqa: S302
+        return entry
     except (OSError, EOFError, ValueError, TypeError):
         return None
     finally:
         os.close(descriptor)
 
 
-def write_entry(path: str, value: Any) -> None:
+def write_entry(path: str, value: object) -> None:
     """Write ``value`` (marshal-able: code, tuples, lists, dicts, strings) at ``path``,
     atomically (a private file, then a rename); any problem means it is not kept."""
+    checked_by_marshal: Any = value  # it raises ValueError for what it cannot write
     try:
-        data = marshal.dumps(value)
+        data = marshal.dumps(checked_by_marshal)
     except ValueError:  # something marshal cannot write: not cached
         return
     directory = os.path.dirname(path)
@@ -134,7 +137,8 @@ def write_entry(path: str, value: Any) -> None:
 
 
 def load(text: str, filename: str) -> Optional[tuple[Any, ...]]:
-    """Return what :func:`store` kept for this text and file, or None (any problem is a miss)."""
+    """Return what :func:`store` kept for this text and file, or None (any problem is a miss);
+    its shape is the caller's, as it gave it to :func:`store`."""
     directory = cache_directory()
     if directory is None:
         return None
@@ -145,7 +149,7 @@ def load(text: str, filename: str) -> Optional[tuple[Any, ...]]:
     return kept
 
 
-def store(text: str, filename: str, kept: tuple[Any, ...]) -> None:
+def store(text: str, filename: str, kept: tuple[object, ...]) -> None:
     """Keep ``kept`` (marshal-able values: a code object, lists, strings) for this text."""
     directory = cache_directory()
     if directory is None:

@@ -26,13 +26,13 @@ from cfgkit.errors import ConfigKeyError, SelectorError, did_you_mean
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Optional
+    from typing import Any, Callable, Optional, Sequence
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import ConfigTree, KeyPath
 
     # Where selectors were applied: the list's path, what they wrote by index, and which
     # selector key wrote each index.
-    Selected = list[tuple[KeyPath, dict[int, Any], dict[int, str]]]
+    Selected = list[tuple[KeyPath, dict[int, object], dict[int, str]]]
 
 __all__ = [
     "Selector", "aliases", "apply_selectors", "credited", "find_key", "is_selector_dict",
@@ -53,16 +53,16 @@ class Selector(NamedTuple):
 
     text: str
     action: str
-    fields: tuple[tuple[str, Any], ...]
+    fields: tuple[tuple[str, object], ...]
 
-    def matches(self, element: Any) -> bool:
+    def matches(self, element: object) -> bool:
         return isinstance(element, dict) and all(
             name in element and _equal(dict.__getitem__(element, name), value)
             for name, value in self.fields
         )
 
 
-def _equal(first: Any, second: Any) -> bool:
+def _equal(first: object, second: object) -> bool:
     if isinstance(first, (list, tuple)) and isinstance(second, (list, tuple)):
         return list(first) == list(second)  # `scale=(1,2)` matches a list written [1, 2]
     try:
@@ -71,7 +71,7 @@ def _equal(first: Any, second: Any) -> bool:
         return False
 
 
-def parse_selector(key: Any) -> Optional[Selector]:
+def parse_selector(key: object) -> Optional[Selector]:
     """The selector ``key`` is, or None for an ordinary key."""
     if not isinstance(key, str) or "[" not in key:
         return None
@@ -196,7 +196,7 @@ def find_key(tree: Any, key: str) -> KeyPath:
     return tuple(path)
 
 
-def is_selector_dict(value: Any) -> bool:
+def is_selector_dict(value: object) -> bool:
     """Whether ``value`` is a dict of selector keys only (so it edits a list)."""
     return (
         isinstance(value, dict)
@@ -206,12 +206,12 @@ def is_selector_dict(value: Any) -> bool:
 
 
 def apply_selectors(
-    edits: dict[Any, Any],
-    base: list[Any],
-    merge: Callable[[Any, Any, KeyPath], Any],
+    edits: ConfigTree,
+    base: Sequence[object],
+    merge: Callable[[ConfigTree, object, KeyPath], object],
     path: KeyPath,
     filename: Optional[str] = None,
-) -> tuple[list[Any], dict[int, Any], dict[int, str]]:
+) -> tuple[list[object], dict[int, object], dict[int, str]]:
     """Apply a dict of selector keys to ``base`` (not modified).
 
     Args:
@@ -232,7 +232,7 @@ def apply_selectors(
             path, the selector and the elements' types), or the list holds non-dicts.
     """
     result = list(base)
-    written: dict[int, Any] = {}
+    written: dict[int, object] = {}
     keys: dict[int, str] = {}  # the selector that wrote each index, for its line in the file
     moved = False  # an insertion or a removal: later elements are no longer where they were
     for key, value in dict.items(edits):
@@ -271,7 +271,9 @@ def apply_selectors(
     return result, written, keys
 
 
-def _find(selector: Selector, elements: list[Any], path: KeyPath, filename: Optional[str]) -> int:
+def _find(
+    selector: Selector, elements: list[object], path: KeyPath, filename: Optional[str]
+) -> int:
     where = f"{dotted(path)}{selector.text.lstrip('~').split(':')[0]}"
     if not all(isinstance(element, dict) for element in elements):
         kinds = sorted({type(e).__name__ for e in elements if not isinstance(e, dict)})
@@ -284,7 +286,7 @@ def _find(selector: Selector, elements: list[Any], path: KeyPath, filename: Opti
     found = [index for index, element in enumerate(elements) if selector.matches(element)]
     if len(found) == 1:
         return found[0]
-    types = [str(dict.get(e, TYPE_KEY, "?")) for e in elements]
+    types = [str(dict.get(e, TYPE_KEY, "?")) for e in elements if isinstance(e, dict)]  # all
     listing = ", ".join(f"{i}: {t}" for i, t in enumerate(types)) or "none"
     if found:
         message = (
@@ -301,13 +303,15 @@ def _find(selector: Selector, elements: list[Any], path: KeyPath, filename: Opti
     raise SelectorError(message, filename=filename, key=dotted(path))
 
 
-def credited(tree: Any, selected: Selected) -> Any:
+def credited(tree: ConfigTree, selected: Selected) -> ConfigTree:
     """``tree`` (a child or options, as merged) with each selector dict replaced by what it
     wrote, keyed by index in the new list, so that provenance credits the edit to
     ``train_pipeline.2.scale``. Only the containers along those paths are copied."""
+    node: Any = tree  # a dict stays a dict: the paths below it are never empty
     for path, written, _ in reversed(selected):  # outer selections first: inner paths use them
-        tree = _credit(tree, path, written)
-    return tree
+        node = _credit(node, path, written)
+    result: ConfigTree = node
+    return result
 
 
 def aliases(selected: Selected) -> tuple[tuple[KeyPath, KeyPath], ...]:
@@ -318,7 +322,7 @@ def aliases(selected: Selected) -> tuple[tuple[KeyPath, KeyPath], ...]:
     )
 
 
-def _credit(node: Any, path: KeyPath, written: dict[int, Any]) -> Any:
+def _credit(node: object, path: KeyPath, written: dict[int, object]) -> object:
     if not path:
         return dict(written)
     if not isinstance(node, dict):

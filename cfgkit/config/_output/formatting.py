@@ -28,9 +28,11 @@ from cfgkit.errors import DumpError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime
-    from typing import Any, Optional
+    from typing import Any, Iterable, Mapping, Optional
 
-    from cfgkit._key_paths import KeyPath
+    from typing_extensions import TypeGuard
+
+    from cfgkit._contracts import KeyPath, KeyT, Scalar
 else:
     datetime = lazy_module("datetime")  # lazy: see cfgkit._lazy_modules
 
@@ -67,7 +69,7 @@ def _dotted(path: KeyPath) -> str:
     return dotted(path) or "<top level>"
 
 
-def _is_name(key: Any) -> bool:
+def _is_name(key: object) -> TypeGuard[str]:
     if not (isinstance(key, str) and key.isidentifier()) or keyword.iskeyword(key):
         return False
     if key.isascii():
@@ -132,7 +134,7 @@ def _float(value: float) -> str:
     return f"float('{value}')"
 
 
-def _reference(value: Any, path: KeyPath) -> str:
+def _reference(value: object, path: KeyPath) -> str:
     """An expression that imports ``value`` (a class or a function) on load."""
     module = getattr(value, "__module__", None)
     qualname = getattr(value, "__qualname__", None)
@@ -141,7 +143,7 @@ def _reference(value: Any, path: KeyPath) -> str:
             f"cannot write {value!r} to a config file: it is not importable by name",
             key=_dotted(path),
         )
-    found: Any = __import__(module, fromlist=["_"])
+    found: object = __import__(module, fromlist=["_"])
     for part in qualname.split("."):
         found = getattr(found, part, None)
     if found is not value:
@@ -155,8 +157,9 @@ def _reference(value: Any, path: KeyPath) -> str:
 _REFERENCE_TYPES = (type, types.FunctionType, types.BuiltinFunctionType)
 
 
-def _leaf(value: Any, path: KeyPath) -> str:
+def _leaf(leaf: object, path: KeyPath) -> str:
     """The Python text for a value that is not a dict, list or tuple."""
+    value: Any = leaf  # used only as its exact type, checked first
     kind = type(value)
     if kind is str:
         return _string(value)
@@ -185,7 +188,7 @@ def _leaf(value: Any, path: KeyPath) -> str:
     )
 
 
-def _key(key: Any, path: KeyPath) -> str:
+def _key(key: object, path: KeyPath) -> str:
     if isinstance(key, (list, tuple)):
         inner = ", ".join(_key(k, path) for k in key)
         return f"({inner},)" if len(key) == 1 else f"({inner})"
@@ -195,7 +198,7 @@ def _key(key: Any, path: KeyPath) -> str:
 # --- cfgkit's style ---------------------------------------------------------------------------
 
 
-def _flat(value: Any, path: KeyPath) -> str:
+def _flat(value: object, path: KeyPath) -> str:
     """``value`` on one line."""
     _check_depth(path)
     if isinstance(value, dict):
@@ -215,7 +218,7 @@ def _flat(value: Any, path: KeyPath) -> str:
     return _leaf(value, path)
 
 
-def _block(value: Any, indent: int, used: int, path: KeyPath) -> str:
+def _block(value: object, indent: int, used: int, path: KeyPath) -> str:
     """``value`` starting ``used`` columns into a line indented by ``indent``."""
     flat = _flat(value, path)
     if used + len(flat) + 1 <= WIDTH or not isinstance(value, (dict, list, tuple)) or not value:
@@ -236,7 +239,7 @@ def _block(value: Any, indent: int, used: int, path: KeyPath) -> str:
     return opening + "\n" + "\n".join(lines) + "\n" + " " * indent + closing
 
 
-def check_top_level(tree: dict[Any, Any]) -> None:
+def check_top_level(tree: Mapping[KeyT, object]) -> None:
     """Refuse top-level keys and values that loading drops or reads another way (any format).
 
     Raises:
@@ -257,12 +260,12 @@ def check_top_level(tree: dict[Any, Any]) -> None:
             )
 
 
-def _target(key: Any) -> str:
+def _target(key: object) -> str:
     """The assignment target for a top-level key (``globals()[...]`` for any other key)."""
     return key if _is_name(key) else f"globals()[{_key(key, ())}]"
 
 
-def format_python(tree: dict[Any, Any]) -> str:
+def format_python(tree: Mapping[KeyT, object]) -> str:
     """Write ``tree`` as a Python config in cfgkit's style.
 
     Args:
@@ -282,7 +285,7 @@ def format_python(tree: dict[Any, Any]) -> str:
     return _unshadow("\n".join(lines) + "\n", tree)
 
 
-def _unshadow(text: str, tree: dict[Any, Any]) -> str:
+def _unshadow(text: str, tree: Mapping[KeyT, object]) -> str:
     """Call builtins that top-level keys hide (``dict = ...``) through ``__import__``.
 
     A dump of ``{'dict': 1, 'model': {...}}`` would otherwise call the key's value when
@@ -315,7 +318,7 @@ def _indent_tail(text: str) -> str:
     return text.replace("\n", "\n" + " " * INDENT)
 
 
-def _raw_value(value: Any, path: KeyPath) -> tuple[str, str]:
+def _raw_value(value: object, path: KeyPath) -> tuple[str, str]:
     """mmengine's text for a value after ``key=``, and the closing bracket that goes after
     it once it is indented (mmengine indents the text, then appends the bracket)."""
     _check_depth(path)
@@ -326,7 +329,7 @@ def _raw_value(value: Any, path: KeyPath) -> tuple[str, str]:
     return _leaf(value, path), ""
 
 
-def _raw_dict(tree: dict[Any, Any], path: KeyPath, top: bool = False) -> str:
+def _raw_dict(tree: Mapping[KeyT, object], path: KeyPath, top: bool = False) -> str:
     mapping = not all(_is_name(k) for k in tree)
     items = sorted(tree.items(), key=lambda item: str(item[0]))
     parts = []
@@ -339,11 +342,11 @@ def _raw_dict(tree: dict[Any, Any], path: KeyPath, top: bool = False) -> str:
     return "{" + body + "}" if mapping else body
 
 
-def _closing(value: Any) -> str:
+def _closing(value: object) -> str:
     return "]" if isinstance(value, list) else ")"
 
 
-def _raw_sequence(value: Any, path: KeyPath) -> str:
+def _raw_sequence(value: Iterable[object], path: KeyPath) -> str:
     """mmengine's list or tuple text, up to (not including) the closing bracket."""
     _check_depth(path)
     text = "[\n" if isinstance(value, list) else "(\n"
@@ -359,7 +362,7 @@ def _raw_sequence(value: Any, path: KeyPath) -> str:
     return text
 
 
-def format_raw(tree: dict[Any, Any]) -> str:
+def format_raw(tree: Mapping[KeyT, object]) -> str:
     """Write ``tree`` as mmengine's unformatted text (``format_python_code=False``).
 
     Top-level keys that are not identifiers are written as ``globals()[key] = ...``
@@ -378,7 +381,7 @@ def format_raw(tree: dict[Any, Any]) -> str:
     return _unshadow("\n".join(statements), tree)
 
 
-def format_yapf(tree: dict[Any, Any]) -> str:
+def format_yapf(tree: Mapping[KeyT, object]) -> str:
     """Write ``tree`` exactly as mmengine 0.10.7's ``pretty_text`` does (yapf 0.40.2+).
 
     Raises:
@@ -409,15 +412,16 @@ _PLAIN_JSON = frozenset({str, float, bool, type(None)})
 _STRING_KEYS = frozenset({str})
 
 
-def _plainly_json(value: Any, depth: int) -> bool:
+def _plainly_json(plain: object, depth: int) -> bool:
     """True when ``value`` certainly dumps to JSON that loads back: only exact dicts with
     string keys, lists, tuples and plain leaves, ints of a readable length, not too deep.
     False says nothing (:func:`_check_json` decides): it is the quick walk of every dump."""
+    value: Any = plain  # used only as its exact type, checked first
     kind = type(value)
     if kind is dict:
         if not _STRING_KEYS.issuperset(map(type, value)):
             return False
-        items: Any = dict.values(value)
+        items: Iterable[Any] = dict.values(value)
     elif kind is list or kind is tuple:
         items = value
     elif kind is int:
@@ -435,10 +439,10 @@ def _plainly_json(value: Any, depth: int) -> bool:
     return True
 
 
-def _check_json(value: Any, path: KeyPath) -> None:
+def _check_json(value: object, path: KeyPath) -> None:
     _check_depth(path)
     if isinstance(value, dict):
-        written: dict[str, Any] = {}
+        written: dict[str, object] = {}
         for key, item in value.items():
             if not isinstance(key, _JSON_KEYS):
                 raise DumpError(
@@ -470,13 +474,13 @@ def _check_json(value: Any, path: KeyPath) -> None:
         )
 
 
-def _json_key(key: Any) -> str:
+def _json_key(key: Scalar) -> str:
     import json  # lazy: only JSON dumps need it
 
     return key if isinstance(key, str) else json.dumps(key).strip('"')
 
 
-def _dump_json(tree: dict[Any, Any], indent: Optional[int] = None) -> str:
+def _dump_json(tree: Mapping[KeyT, object], indent: Optional[int] = None) -> str:
     import json  # lazy: only JSON dumps need it
 
     if not _plainly_json(tree, 0):  # only then walk again, to name what cannot be written
@@ -492,7 +496,7 @@ def _yaml_leaves() -> tuple[type, ...]:
     return (str, int, float, bool, type(None), bytes, datetime.date, datetime.datetime, set)
 
 
-def _check_yaml(value: Any, path: KeyPath) -> None:
+def _check_yaml(value: object, path: KeyPath) -> None:
     """Raise a :class:`DumpError` naming the first value YAML's safe dumper cannot write."""
     if isinstance(value, dict):
         for key, item in value.items():
@@ -521,7 +525,7 @@ def _check_yaml(value: Any, path: KeyPath) -> None:
             ) from None
 
 
-def _dump_yaml(tree: dict[Any, Any], sort_keys: bool = True) -> str:
+def _dump_yaml(tree: Mapping[KeyT, object], sort_keys: bool = True) -> str:
     from cfgkit.config._load import yaml_safe  # lazy: PyYAML costs ~20 ms to import
 
     try:
@@ -535,12 +539,12 @@ def _dump_yaml(tree: dict[Any, Any], sort_keys: bool = True) -> str:
 
 
 def dump_text(
-    tree: dict[Any, Any],
+    tree: Mapping[KeyT, object],
     file_format: str,
     python_text: Optional[str] = None,
     json_indent: Optional[int] = None,
     sort_keys: bool = True,
-) -> Any:
+) -> Any:  # str, or bytes for pickle
     """Serialise a config dict in ``file_format``.
 
     Args:
