@@ -19,6 +19,7 @@ import os
 import sys
 import traceback
 
+from cfgkit import __version__
 from cfgkit.cli import _check, _registry, _show
 from cfgkit.cli._common import USAGE_ERROR, describe
 
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The ``cfgkit`` argument parser."""
     parser = argparse.ArgumentParser(prog="cfgkit", description="Inspect OpenMMLab-style configs.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"cfgkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for module in _COMMANDS:
         module.add_commands(commands)
