@@ -8,7 +8,6 @@ import sys
 
 from cfgkit.cli._common import import_modules_here
 from cfgkit.errors import PackageNotFoundError
-from cfgkit.index import Index
 from cfgkit.registry.registry import Registry, all_registries
 
 TYPE_CHECKING = False
@@ -79,6 +78,8 @@ def _ancestors(registry: Registry) -> Iterator[Registry]:
 def _static_lines(modules: list[str]) -> list[str]:
     """The same layout as :func:`_tree_lines`, for the registries of ``modules`` (each with
     the packages it builds on), or of every installed OpenMMLab package when none is given."""
+    from cfgkit.index import Index  # lazy: reading sources is for this listing only
+
     index = Index([os.getcwd(), *sys.path])  # as python -m finds modules: this folder first
     for name in modules:
         if not index.scan_with_requirements(name):
