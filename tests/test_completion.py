@@ -157,6 +157,16 @@ def test_option_keys_complete_a_level_at_a_time(word, expected):
     assert keys(f"cfgkit print {CONFIG} --cfg-options {word}", shell="fish") == expected
 
 
+def test_a_class_a_pure_python_config_imports_is_no_selector():
+    # A selector compares a type with text: it cannot name an imported class (LazyObject).
+    line = "cfgkit print tests/data/configs/pure/retinanet_x101_voc.py --cfg-options train_p"
+    assert keys(line, shell="fish") == [
+        "train_pipeline.0.", "train_pipeline.1.", "train_pipeline.2.", "train_pipeline[+]=",
+        "train_pipeline[type=RandomFlip].",
+    ]  # fmt: skip
+    assert keys(line.replace("train_p", "model.backbone.type="), shell="fish") == []
+
+
 def test_bash_gets_selectors_escaped_and_zsh_its_colons():
     word = "train_pipeline[type=Resize]:"
     line = f"cfgkit print {CONFIG} --cfg-options {word}"

@@ -17,6 +17,7 @@ import os
 import sys
 
 from cfgkit.config import Config
+from cfgkit.config.config_dict import to_plain_tree
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -207,8 +208,10 @@ def _resolved_tree(parsed_args: Any) -> Optional[dict[str, Any]]:
         for key, value in options.items():  # each alone: one still being written is skipped
             with contextlib.suppress(Exception):
                 cfg.merge_from_dict({key: value})
-        tree: dict[str, Any] = cfg.to_dict()
-    return tree
+        # The values as the config holds them: an imported class of a pure-Python config stays
+        # a lazy object (no selector names it), not the text `to_dict` makes of it.
+        held = to_plain_tree(cfg._cfg_dict)
+        return {key: held[key] for key in cfg.to_dict()}
 
 
 def _timeout() -> float:
