@@ -268,6 +268,14 @@ def test_reading_the_keys_is_bounded_in_time(tmp_path):
     assert time.perf_counter() - started < 30
 
 
+def test_a_request_argcomplete_cannot_read_falls_back_to_the_shell_quietly(tmp_path):
+    line = f"cfgkit dump {ROOT / CONFIG} out.json"
+    candidates, process = run_completion(line, cwd=tmp_path, env={"COMP_POINT": "end"})
+    assert (candidates, process.stdout, process.stderr) == ([], "", "")
+    assert process.returncode == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 # -- argcomplete: optional, and loaded only for a completion ----------------------------------
 
 WITHOUT_ARGCOMPLETE = (

@@ -85,7 +85,10 @@ def complete(parser: argparse.ArgumentParser) -> None:
                 quoted.append(text)
             return quoted
 
-    Finder()(parser, always_complete_options=False)
+    try:
+        Finder()(parser, always_complete_options=False)  # answers, then exits with status 0
+    except Exception:  # a line argcomplete cannot split (its own errors): the shell's completion
+        os._exit(1)
     os._exit(1)  # the finder returns only when it was not asked (no _ARGCOMPLETE)
 
 
