@@ -217,6 +217,25 @@ def test_the_documented_example_completes_as_shown():
         assert keys(line, shell="fish") == shown[start + 1 : end], line
 
 
+@pytest.mark.corpus
+def test_keys_of_a_real_mmdet_config():
+    from tests.compat.corpus import ensure_corpus
+
+    site, why = ensure_corpus()
+    if site is None:
+        pytest.skip(why)
+    config = site / "mmdet" / ".mim" / "configs" / "mask_rcnn" / "mask-rcnn_r50_fpn_1x_coco.py"
+    line = f"cfgkit print {config} --cfg-options "
+    head = "model.roi_head.bbox_head."
+    assert keys(line + "train_dataloader.dataset.pipeline[type=Re", shell="fish") == [
+        "train_dataloader.dataset.pipeline[type=Resize].keep_ratio=",
+        "train_dataloader.dataset.pipeline[type=Resize].scale=",
+        "train_dataloader.dataset.pipeline[type=Resize].type=",
+    ]
+    assert keys(line + head + "num_c", shell="fish") == [head + "num_classes="]
+    assert keys(line + head + "num_classes=", shell="fish") == [head + "num_classes=80"]
+
+
 # -- safety and bounds ---------------------------------------------------------------------
 
 
