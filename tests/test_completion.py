@@ -167,6 +167,30 @@ def test_a_class_a_pure_python_config_imports_is_no_selector():
     assert keys(line.replace("train_p", "model.backbone.type="), shell="fish") == []
 
 
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        pytest.param("number_text", [], id="text-that-reads-back-as-a-number"),
+        pytest.param("words", [], id="text-whose-spaces-an-option-drops"),
+        pytest.param("folder", ["folder=./work_dirs/a"], id="text"),
+        pytest.param("one", ["one=(5)"], id="one-item-tuple"),
+        pytest.param("mixed", ["mixed=[1.5,x,None]"], id="list"),
+        pytest.param("flag", ["flag=False"], id="bool"),
+        pytest.param("nested", [], id="dict"),
+        pytest.param("long", [], id="too-long"),
+    ],
+)
+def test_a_current_value_is_offered_only_as_it_reads_back(tmp_path, key, expected):
+    (tmp_path / "values.py").write_text(
+        "number_text = '50'\nwords = 'two words'\nfolder = './work_dirs/a'\none = (5,)\n"
+        "mixed = [1.5, 'x', None]\n"
+        "flag = False\nnested = dict(a=1)\nlong = list(range(100))\n",
+        encoding="utf-8",
+    )
+    line = f"cfgkit print values.py --cfg-options {key}="
+    assert keys(line, cwd=tmp_path, shell="fish") == expected
+
+
 def test_bash_gets_selectors_escaped_and_zsh_its_colons():
     word = "train_pipeline[type=Resize]:"
     line = f"cfgkit print {CONFIG} --cfg-options {word}"

@@ -17,6 +17,7 @@ import os
 import sys
 
 from cfgkit.config import Config
+from cfgkit.config._merge.overrides import parse_option_value
 from cfgkit.config.config_dict import to_plain_tree
 
 TYPE_CHECKING = False
@@ -224,32 +225,26 @@ def _timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-class _time_limit:
-    """Raise :class:`_TimedOut` in the block after ``seconds`` (where the platform has
-    interval timers; the safe interpreter's own work limits bound it elsewhere)."""
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_TimedOut` in the block after ``seconds``, where the platform has interval
+    timers (elsewhere the safe interpreter's own work limits bound it)."""
+    import signal  # lazy: only a key completion sets a timer
 
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.saved: Any = None
+    if not hasattr(signal, "setitimer"):
+        yield
+        return
 
-    def __enter__(self) -> None:
-        import signal  # lazy: only a key completion sets a timer
+    def expire(signum: int, frame: Any) -> None:
+        raise _TimedOut
 
-        if not hasattr(signal, "setitimer"):
-            return
-
-        def expire(signum: int, frame: Any) -> None:
-            raise _TimedOut
-
-        self.saved = signal.signal(signal.SIGALRM, expire)
-        signal.setitimer(signal.ITIMER_REAL, self.seconds)
-
-    def __exit__(self, *exc: object) -> None:
-        import signal
-
-        if self.saved is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self.saved)
+    saved = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, saved)
 
 
 def _addressable(key: Any) -> bool:
@@ -347,17 +342,21 @@ def _next_keys(
     return sorted(found)
 
 
-_VALUE_TYPES = (bool, int, float, str, type(None))
-
-
 def _current_value(tree: dict[str, Any], key: str) -> list[str]:
-    """``KEY=VALUE`` with the key's value written as an option takes it, for a simple value."""
+    """``KEY=VALUE`` with the key's value written as an option that reads back to it (same
+    types: ``'50'`` stays unoffered, it would read back as 50); nothing for other values."""
     for text, value in _leaves(tree, key):
         if text != key + "=":
             continue
-        written = _option_text(value)
-        return [] if written is None else [text + written]
+        written = _written(value)
+        if written is None or len(written) > MAX_VALUE_LENGTH:
+            return []
+        return [text + written] if _same(parse_option_value(written), value) else []
     return []
+
+
+# A value longer than this is not offered: it would flood the line.
+MAX_VALUE_LENGTH = 200
 
 
 def _leaves(tree: dict[str, Any], key: str) -> Iterator[tuple[str, Any]]:
@@ -371,16 +370,25 @@ def _leaves(tree: dict[str, Any], key: str) -> Iterator[tuple[str, Any]]:
     return visit(tree, "")
 
 
-def _option_text(value: Any) -> Optional[str]:
+def _written(value: Any) -> Optional[str]:
+    """``value`` as an option writes it (``[8,11]``, ``(1333,800)``, ``True``, ``x``)."""
     if isinstance(value, (list, tuple)):
-        if not all(isinstance(v, _VALUE_TYPES) and not isinstance(v, str) for v in value):
+        items = [_written(item) for item in value]
+        if None in items:
             return None
-        inner = ",".join(str(v) for v in value)
+        inner = ",".join(map(str, items))
         return f"[{inner}]" if isinstance(value, list) else f"({inner})"
-    if isinstance(value, str):
-        plain = value and all(c.isalnum() or c in "_-./" for c in value)
-        return value if plain and value not in ("True", "False", "None") else None
-    return str(value) if isinstance(value, _VALUE_TYPES) else None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return str(value)
+    return None
+
+
+def _same(first: Any, second: Any) -> bool:
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, (list, tuple)):
+        return len(first) == len(second) and all(map(_same, first, second))
+    return bool(first == second)
 
 
 # -- cfgkit completion SHELL ---------------------------------------------------------------
