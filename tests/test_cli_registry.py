@@ -163,3 +163,33 @@ def test_installed_mmengine_is_listed_with_names_registered_at_run_time():
     assert "CheckpointHook" in hooks
     optimizers = next(line for line in lines if line.startswith("optimizer [mmengine]: "))
     assert "; names registered at run time by mmengine.optim.optimizer.builder" in optimizers
+
+
+@pytest.mark.corpus
+def test_a_torch_less_install_lists_mmdet_and_mmcv_names_without_importing_them(site):
+    from tests.compat.corpus import ensure_corpus, ensure_sources
+
+    corpus, why = ensure_corpus()
+    sources, why_sources = ensure_sources()
+    if corpus is None or sources is None:
+        pytest.skip(why or why_sources)
+    # mmdet and mmpretrain's wheels, mmengine's and mmcv's sources: no torch, no numpy.
+    path = [str(p) for p in [ROOT, site[0], corpus, sources]]
+    code = (
+        f"import sys; sys.path[:0] = {path!r}; from cfgkit.cli import main; "
+        "status = main(['registry']); "
+        "tops = {m.partition('.')[0] for m in sys.modules}; "
+        'sys.stderr.write(f\'{status} {sorted(tops & {"mmdet", "mmengine", "mmcv", "torch"})}\')'
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=600
+    )
+    assert result.stderr == "0 []"
+    lines = result.stdout.splitlines()
+    # mmcv registers its layers and transforms in mmengine's root registries.
+    models = next(line for line in lines if line.startswith("model [mmengine]: "))
+    assert {"BN", "Conv2d", "BaseDataPreprocessor"} <= set(models.split(": ")[1].split(", "))
+    detectors = next(line for line in lines if line.startswith("  model [mmdet]: "))
+    assert "MaskRCNN" in detectors.split(": ")[1].split(", ")
+    transforms = next(line for line in lines if line.startswith("transform [mmengine]: "))
+    assert "LoadImageFromFile" in transforms
