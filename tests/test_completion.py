@@ -111,6 +111,39 @@ def test_config_paths_are_configs_and_folders(folder, line, expected):
     assert keys(line, cwd=folder) == expected
 
 
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        pytest.param("cfgkit registry toy", ["toycore", "toydet"], id="top-level"),
+        pytest.param("cfgkit registry --static toydet.m", ["toydet.models"], id="submodule"),
+        pytest.param(
+            "cfgkit check configs/x.py --import toydet.",
+            ["toydet.datasets", "toydet.models", "toydet.optim", "toydet.registry",
+             "toydet.transforms"],
+            id="import",
+        ),
+        pytest.param("cfgkit check configs/x.py --scan toy", ["toycore", "toydet"],
+                     id="scan-package"),
+        pytest.param("cfgkit check configs/x.py --scan ./", ["./configs/", "./toycore/",
+                     "./toydet/"], id="scan-folder"),
+    ],
+)  # fmt: skip
+def test_modules_complete_as_python_m_finds_them(line, expected):
+    assert keys(line, cwd=EXAMPLES, shell="fish") == expected
+
+
+def test_modules_complete_without_importing_them(tmp_path):
+    (tmp_path / "boom" / "sub").mkdir(parents=True)
+    for name in ("boom/__init__.py", "boom/sub/__init__.py"):
+        (tmp_path / name).write_text("open('imported', 'w').close()\n", encoding="utf-8")
+    (tmp_path / "boom" / "sub" / "leaf.py").write_text("", encoding="utf-8")
+    assert keys("cfgkit registry boom.sub.", cwd=tmp_path, shell="fish") == ["boom.sub.leaf"]
+    assert not (tmp_path / "imported").exists()
+
+
 # -- keys ----------------------------------------------------------------------------------
 
 TOP = [

@@ -41,6 +41,8 @@ INSTALL_HINT = 'shell completion needs argcomplete: pip install "cfgkit[completi
 CONFIG_ARGUMENTS = ("config", "first", "second")
 OPTION_ARGUMENTS = ("cfg_options",)
 KEY_ARGUMENTS = ("key",)
+MODULE_ARGUMENTS = ("modules", "imports")  # registry MODULE, check --import
+PACKAGE_ARGUMENTS = ("scan",)  # check --scan: a package or a source folder
 
 
 # -- the request ---------------------------------------------------------------------------
@@ -66,6 +68,10 @@ def complete(parser: argparse.ArgumentParser) -> None:
             action.completer = option_keys  # type: ignore[attr-defined]
         elif action.dest in KEY_ARGUMENTS:
             action.completer = config_keys  # type: ignore[attr-defined]
+        elif action.dest in MODULE_ARGUMENTS:
+            action.completer = module_names  # type: ignore[attr-defined]
+        elif action.dest in PACKAGE_ARGUMENTS:
+            action.completer = packages_and_folders  # type: ignore[attr-defined]
     # DictAction only parses its words: argcomplete may run it, so that the options before
     # the cursor change the keys offered.
     safe_actions.add(DictAction)
@@ -135,6 +141,10 @@ def _quietly(completer: Callable[..., list[str]]) -> Callable[..., list[str]]:
 def config_paths(prefix: str, parsed_args: Any = None) -> list[str]:
     """The configs (``.py``, ``.json``, ``.yaml``, ``.yml``) and folders that complete
     ``prefix``; hidden ones only when ``prefix`` names them (``.``)."""
+    return _paths(prefix, CONFIG_SUFFIXES)
+
+
+def _paths(prefix: str, suffixes: tuple[str, ...]) -> list[str]:
     start = prefix.rpartition("/")[2]
     head = prefix[: len(prefix) - len(start)]
     found = []
@@ -146,9 +156,49 @@ def config_paths(prefix: str, parsed_args: Any = None) -> list[str]:
             if entry.is_dir():
                 if name != "__pycache__":
                     found.append(f"{head}{name}/")
-            elif name.endswith(CONFIG_SUFFIXES):
+            elif suffixes and name.endswith(suffixes):
                 found.append(head + name)
     return sorted(found)
+
+
+@_quietly
+def module_names(prefix: str, parsed_args: Any = None) -> list[str]:
+    """The modules that complete ``prefix``, found as ``python -m`` would (this folder first)
+    without importing anything: top-level names, then ``package.module`` after a dot."""
+    import pkgutil  # lazy: only module completion lists modules
+
+    package, dot, start = prefix.rpartition(".")
+    folders = _package_folders(package) if dot else [os.getcwd(), *sys.path]
+    found = {
+        f"{package}{dot}{module.name}"
+        for module in pkgutil.iter_modules(folders)
+        if module.name.startswith(start) and (start.startswith("_") or module.name[0] != "_")
+    }
+    return sorted(found)
+
+
+def _package_folders(package: str) -> list[str]:
+    """The folders of ``package`` (``a.b``): its top-level package found with ``find_spec``,
+    which imports nothing for a top-level name, then its subfolders by name."""
+    import importlib.util  # lazy: only module completion looks packages up
+
+    top, *rest = package.split(".")
+    spec = importlib.util.find_spec(top)
+    folders = list(spec.submodule_search_locations or ()) if spec is not None else []
+    for part in rest:
+        folders = [os.path.join(f, part) for f in folders if os.path.isdir(os.path.join(f, part))]
+    return folders
+
+
+@_quietly
+def packages_and_folders(prefix: str, parsed_args: Any = None) -> list[str]:
+    """For ``--scan``: an installed package (a folder here that is one is offered by name) or
+    a source folder."""
+    folders = _paths(prefix, ())
+    if "/" in prefix or prefix.startswith("."):
+        return folders
+    modules = module_names(prefix)
+    return sorted({*modules, *(f for f in folders if f.rstrip("/") not in modules)})
 
 
 # -- config keys ---------------------------------------------------------------------------
