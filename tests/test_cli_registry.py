@@ -83,6 +83,7 @@ FAKE_SITE = {
         """,
     "mmfoo-1.0.dist-info/METADATA": (
         "Metadata-Version: 2.1\nName: mmfoo\nVersion: 1.0\nRequires-Dist: mmengine>=0.7\n"
+        "Requires-Dist: mmcv>=2.0; extra == 'mim'\n"
     ),
     "mmfoo-1.0.dist-info/top_level.txt": "mmfoo\n",
 }
@@ -101,7 +102,11 @@ def site(tmp_path):
 
 def test_without_a_module_the_installed_packages_are_read_from_source(tmp_path, site):
     result = run_cfgkit("registry", cwd=tmp_path, path=site)
-    assert result.stderr == ""
+    # mmfoo requires mmcv (in its `mim` extra, as OpenMMLab packages do), which is missing.
+    assert result.stderr == (
+        "cfgkit registry: note: mmcv is not installed (mmfoo requires it), so the names mmcv "
+        "registers are not listed\n"
+    )
     # Registries without names (transform) are left out; nothing was imported, or it raised.
     assert result.stdout.splitlines() == [
         "hook [mmengine]: CheckpointHook",
@@ -114,6 +119,7 @@ def test_without_a_module_the_installed_packages_are_read_from_source(tmp_path, 
 def test_static_reads_only_the_packages_named_and_what_they_build_on(tmp_path, site):
     result = run_cfgkit("registry", "--static", "mmengine", cwd=tmp_path, path=site)
     assert result.stdout.splitlines() == ["hook [mmengine]: CheckpointHook"]
+    assert result.stderr == ""  # mmfoo, which lacks mmcv, is not listed
     assert result.returncode == 0
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from typing import Iterator, Optional
 
     from cfgkit.cli._common import Commands
+    from cfgkit.index import Index
 
 __all__ = ["add_commands"]
 
@@ -92,6 +93,7 @@ def _static_lines(modules: list[str]) -> list[str]:
     index.scan_parents()
     if not index.registries:
         raise PackageNotFoundError(NOTHING_TO_LIST)
+    _note_missing_foundations(index)
     children: dict[Optional[str], list[str]] = {}
     for key, registry in index.registries.items():
         parent = registry.parent if registry.parent in index.registries else None
@@ -124,6 +126,26 @@ def _static_lines(modules: list[str]) -> list[str]:
     for root in sorted(children.get(None, []), key=order):
         visit(root, 0)
     return lines
+
+
+def _note_missing_foundations(index: Index) -> None:
+    """Say once, on stderr, which OpenMMLab foundation (mmcv, mmengine) a listed package
+    requires but cannot be read: what it registers (mmcv's layers and transforms) is missing
+    from the listing, and a user should not take the gap for the truth."""
+    from cfgkit.index._packages import OPENMMLAB_ROOTS, openmmlab_distributions  # lazy: as Index
+
+    missing: dict[str, list[str]] = {}
+    for name, tops, requires in openmmlab_distributions(index.path):
+        if any(top in index.packages for top in tops):
+            for root in OPENMMLAB_ROOTS:
+                wanted = requires & {root, f"{root}-full", f"{root}-lite"}
+                if wanted and root not in index.packages:
+                    missing.setdefault(root, []).append(name)
+    for root, users in sorted(missing.items()):
+        sys.stderr.write(
+            f"cfgkit registry: note: {root} is not installed ({', '.join(sorted(users))} "
+            f"requires it), so the names {root} registers are not listed\n"
+        )
 
 
 def add_commands(commands: Commands) -> None:
