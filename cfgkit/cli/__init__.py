@@ -7,6 +7,7 @@ Usage:
     cfgkit explain CONFIG [KEY] [--cfg-options KEY=VALUE ...]
     cfgkit registry [MODULE ...]
     cfgkit check CONFIG ... [--scan PKG_OR_DIR ...] [--import MODULE ...] [--format F]
+    cfgkit completion bash|zsh|fish
 
 Errors go to stderr as one message naming the file and line (``--debug`` shows the
 traceback); the exit status is 2 for usage and config errors.
@@ -19,7 +20,8 @@ import os
 import sys
 import traceback
 
-from cfgkit.cli import _check, _registry, _show
+from cfgkit import __version__
+from cfgkit.cli import _check, _completion, _registry, _show
 from cfgkit.cli._common import USAGE_ERROR, describe
 
 TYPE_CHECKING = False
@@ -29,13 +31,14 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main", "main_entry"]
 
 # Each module adds its subcommands (`add_commands`), in the order `cfgkit --help` lists them.
-_COMMANDS = (_show, _registry, _check)
+_COMMANDS = (_show, _registry, _check, _completion)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``cfgkit`` argument parser."""
     parser = argparse.ArgumentParser(prog="cfgkit", description="Inspect OpenMMLab-style configs.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"cfgkit {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     for module in _COMMANDS:
         module.add_commands(commands)
@@ -52,6 +55,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         0 on success, 2 for usage and config errors.
     """
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # a shell asks for completions (docs/cli.md)
+        _completion.complete(parser)
     args = parser.parse_args(argv)
     try:
         status: int = args.run(args)

@@ -194,9 +194,22 @@ def _requirement_name(requirement: str) -> str:
 
 
 def distribution_requires(distribution: Distribution) -> set[str]:
-    """The distribution names a distribution requires (extras included: OpenMMLab packages
-    name mmcv and mmengine in their ``mim`` extra)."""
-    return {_requirement_name(r) for r in (distribution.requires or [])}
+    """The distribution names a distribution builds on: its plain requirements and its
+    ``mim`` and ``all`` extras' (OpenMMLab packages name mmcv and mmengine there), not other
+    extras' (a test or compatibility extra, such as cfgkit's own ``compat``)."""
+    return {_requirement_name(r) for r in _needed(distribution, ("mim", "all"))}
+
+
+def _needed(distribution: Distribution, extras: tuple[str, ...] = ("mim",)) -> list[str]:
+    """A distribution's requirements, as written, that apply without an extra or with one of
+    ``extras``."""
+    wanted = {f"extra=='{extra}'" for extra in extras}
+    needed = []
+    for requirement in distribution.requires or ():
+        marker = requirement.partition(";")[2].replace('"', "'").replace(" ", "")
+        if not marker or marker in wanted:
+            needed.append(requirement)
+    return needed
 
 
 def top_level_names(distribution: Distribution) -> list[str]:
@@ -254,10 +267,7 @@ def missing_requirements(
             tops = [name for name in top_level_names(distribution) if name in wanted]
         except Exception:  # noqa: S112 - a broken metadata folder is not ours to judge
             continue
-        for requirement in distribution.requires or () if tops else ():
-            marker = requirement.partition(";")[2].replace('"', "'").replace(" ", "")
-            if marker and marker != "extra=='mim'":
-                continue  # an optional extra (tests, tracking), not what the package needs
+        for requirement in _needed(distribution) if tops else ():
             name = _requirement_name(requirement)
             package = package_of(name)
             if package is None or (tops[0], name) in seen:
