@@ -12,6 +12,7 @@ from cfgkit._escaping import for_terminal
 from cfgkit._lazy_modules import lazy_pattern
 from cfgkit.config import Config, DictAction
 from cfgkit.config._load.custom_imports import import_modules
+from cfgkit.config._load.inheritance import PACKAGE_SEPARATOR, locate_base
 from cfgkit.config.config_dict import lazy_to_string, to_plain_tree
 from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.errors import CfgkitError, NewKeyWarning
@@ -31,6 +32,7 @@ __all__ = [
     "add_follow",
     "add_imports",
     "add_options",
+    "config_path",
     "describe",
     "import_modules_here",
     "is_safe",
@@ -108,7 +110,7 @@ def load(
     """
     follow = getattr(args, "follow_references", False)
     cfg = Config.fromfile(
-        path or args.config,
+        config_path(path or args.config),
         follow_references=follow,
         safe=is_safe(args),
         safe_root=getattr(args, "safe_root", None),
@@ -127,6 +129,17 @@ def load(
                     warning.message, warning.category, warning.filename, warning.lineno
                 )
     return cfg
+
+
+def config_path(given: str) -> str:
+    """The file a config argument names: a path, or ``pkg::path`` for a config an installed
+    package ships (as a ``_base_`` entry writes it), unless a file has that very name."""
+    if PACKAGE_SEPARATOR not in given or os.path.exists(given):
+        return given
+    try:
+        return locate_base(given, os.path.join(os.getcwd(), "<command line>"))[0]
+    except CfgkitError:  # not a package's config: the loader says the file does not exist
+        return given
 
 
 def warn(args: argparse.Namespace, message: str) -> None:
