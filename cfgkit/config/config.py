@@ -12,7 +12,7 @@ from cfgkit._locations import PROVENANCE_ATTRIBUTE
 from cfgkit.config._analysis.provenance import LAYER_CODE, Provenance, Record
 from cfgkit.config._analysis.references import StaleReference, follow, stale_references
 from cfgkit.config._load.custom_imports import import_custom_modules
-from cfgkit.config._load.files import PYTHON_EXTENSION, check_extension, read_text
+from cfgkit.config._load.files import PYTHON_EXTENSION, check_extension, read_text, texts_given
 from cfgkit.config._load.inheritance import (
     ChainText,
     LoadOptions,
@@ -49,7 +49,7 @@ from cfgkit.errors import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from argparse import ArgumentParser
-    from typing import Any, Iterator, Optional, Sequence, Union
+    from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 
     PathLike = Union[str, os.PathLike[str]]
     FormatStyle = Union[bool, str]
@@ -151,6 +151,7 @@ class Config(MmenginePrivateHelpers):
         format_python_code: FormatStyle = True,
         follow_references: bool = False,
         safe: bool = False,
+        texts: Optional[Mapping[str, str]] = None,
     ) -> Config:
         """Load a config file with all its ``_base_`` files.
 
@@ -175,6 +176,9 @@ class Config(MmenginePrivateHelpers):
                 ``ast`` and evaluated by cfgkit's interpreter of the subset configs use
                 (``docs/safe-mode.md``); ``custom_imports`` are not imported. A construct
                 outside it raises ``UnsafeConfigError`` before anything runs.
+            texts: Texts to use instead of the contents of files, by absolute path (an
+                editor's unsaved buffers: the config itself or any of its bases). The
+                parse cache never answers for a file with a text other than the one given.
 
         Returns:
             The loaded config.
@@ -186,6 +190,29 @@ class Config(MmenginePrivateHelpers):
         Examples:
             >>> cfg = Config.fromfile('configs/retinanet_r50.py')  # doctest: +SKIP
         """
+        with texts_given(texts):
+            return Config._fromfile(
+                filename,
+                use_predefined_variables,
+                import_custom_modules,
+                use_environment_variables,
+                lazy_import,
+                format_python_code,
+                follow_references,
+                safe,
+            )
+
+    @staticmethod
+    def _fromfile(
+        filename: PathLike,
+        use_predefined_variables: bool,
+        import_custom_modules: bool,
+        use_environment_variables: bool,
+        lazy_import: Optional[bool],
+        format_python_code: FormatStyle,
+        follow_references: bool,
+        safe: bool,
+    ) -> Config:
         filename = os.fspath(filename)
         path = os.path.abspath(os.path.expanduser(filename))
         options = LoadOptions(
