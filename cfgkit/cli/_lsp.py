@@ -18,7 +18,7 @@ def _lsp(args: argparse.Namespace) -> int:
     try:
         from cfgkit.lsp import serve  # lazy: pygls is an optional dependency, heavy to import
     except ImportError as error:
-        if error.name not in ("pygls", "lsprotocol", "cattrs", "attrs"):
+        if (error.name or "").partition(".")[0] not in ("pygls", "lsprotocol", "cattrs", "attrs"):
             raise
         import sys  # lazy: only this message needs it
 
@@ -37,10 +37,12 @@ def add_commands(commands: Commands) -> None:
         "definition of type= strings, _base_ entries and overridden keys; hover with final "
         "values, their history and class signatures; completion; cfgkit check's problems as "
         "diagnostics with quick fixes. Configs are read in safe mode (nothing in them runs) "
-        "unless the client's initializationOptions say {\"trusted\": true}. Needs "
+        'unless the client\'s initializationOptions say {"trusted": true}. Needs '
         'pip install "cfgkit[lsp]".',
     )
     server.add_argument(
-        "--stdio", action="store_true", help="accepted for editors that pass it (stdio is the default)"
+        "--stdio",
+        action="store_true",
+        help="accepted for editors that pass it (stdio is the default)",
     )
     server.set_defaults(run=_lsp)

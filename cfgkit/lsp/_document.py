@@ -98,7 +98,7 @@ class Document(NamedTuple):
                 best = site
         return best
 
-    def keys(self) -> list[Site]:
+    def key_sites(self) -> list[Site]:
         return [s for s in self.sites if s.kind == "key"]
 
 
@@ -188,7 +188,11 @@ class _Reader:
     def value(self, node: ast.expr, path: KeyPath, depth: int) -> None:
         if depth > _MAX_DEPTH:
             return
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict":
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "dict"
+        ):
             given = [k.arg for k in node.keywords if k.arg is not None]
             self.sites.append(Site("dict", path, self.span(node), given))
             for keyword in node.keywords:
@@ -206,7 +210,9 @@ class _Reader:
             return
         if isinstance(node, ast.Dict):
             given = [
-                k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+                k.value
+                for k in node.keys
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)
             ]
             self.sites.append(Site("dict", path, self.span(node), given))
             for key, item in zip(node.keys, node.values):

@@ -59,6 +59,7 @@ class CfgkitServer(LanguageServer):
         self.analysis = Workspace(Settings())
         self.indexer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="cfgkit-index")
         self.tokens = itertools.count(1)
+        self.building: set[asyncio.Future[None]] = set()
 
     def configure(self, options: Any, roots: list[str]) -> None:
         """Settings from the client's ``initializationOptions``: ``trusted`` (bool),
@@ -76,7 +77,9 @@ class CfgkitServer(LanguageServer):
 
     def schedule(self, build: Callable[[], None]) -> None:
         """Build an index in the background, with progress, then publish diagnostics."""
-        asyncio.ensure_future(self._build(build))
+        task = asyncio.ensure_future(self._build(build))
+        self.building.add(task)  # kept until done: the loop holds tasks only weakly
+        task.add_done_callback(self.building.discard)
 
     async def _build(self, build: Callable[[], None]) -> None:
         token = f"cfgkit-index-{next(self.tokens)}"
@@ -114,7 +117,9 @@ class CfgkitServer(LanguageServer):
             for d in found
         ]
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=from_fs_path(filename) or "", diagnostics=diagnostics)
+            types.PublishDiagnosticsParams(
+                uri=from_fs_path(filename) or "", diagnostics=diagnostics
+            )
         )
 
     def publish_all(self) -> None:
@@ -199,8 +204,7 @@ def create_server() -> CfgkitServer:
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @_guarded(server, None)
-    def definition(params: types.DefinitionParams
-    ) -> Optional[list[types.Location]]:
+    def definition(params: types.DefinitionParams) -> Optional[list[types.Location]]:
         filename = _path(params.text_document.uri)
         if filename is None:
             return None
@@ -230,8 +234,7 @@ def create_server() -> CfgkitServer:
         types.CompletionOptions(trigger_characters=["'", '"', "/", ":", "(", ",", "="]),
     )
     @_guarded(server, None)
-    def completion(params: types.CompletionParams
-    ) -> Optional[types.CompletionList]:
+    def completion(params: types.CompletionParams) -> Optional[types.CompletionList]:
         filename = _path(params.text_document.uri)
         if filename is None:
             return None
@@ -241,8 +244,7 @@ def create_server() -> CfgkitServer:
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @_guarded(server, None)
-    def symbols(params: types.DocumentSymbolParams
-    ) -> Optional[list[types.DocumentSymbol]]:
+    def symbols(params: types.DocumentSymbolParams) -> Optional[list[types.DocumentSymbol]]:
         filename = _path(params.text_document.uri)
         if filename is None:
             return None
@@ -250,8 +252,7 @@ def create_server() -> CfgkitServer:
 
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
     @_guarded(server, None)
-    def inlay_hints(params: types.InlayHintParams
-    ) -> Optional[list[types.InlayHint]]:
+    def inlay_hints(params: types.InlayHintParams) -> Optional[list[types.InlayHint]]:
         filename = _path(params.text_document.uri)
         if filename is None:
             return None
@@ -272,8 +273,7 @@ def create_server() -> CfgkitServer:
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
     )
     @_guarded(server, None)
-    def code_actions(params: types.CodeActionParams
-    ) -> Optional[list[types.CodeAction]]:
+    def code_actions(params: types.CodeActionParams) -> Optional[list[types.CodeAction]]:
         actions = []
         for diagnostic in params.context.diagnostics:
             data = diagnostic.data if isinstance(diagnostic.data, dict) else {}

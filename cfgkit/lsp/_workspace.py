@@ -28,7 +28,6 @@ from cfgkit.lsp._document import (
     TYPE,
     CompletionContext,
     Document,
-    Site,
     Span,
     completion_context,
     parse_document,
@@ -158,11 +157,11 @@ class Workspace:
 
     def __init__(
         self,
-        settings: Settings = Settings(),
+        settings: Optional[Settings] = None,
         schedule: Optional[Callable[[Callable[[], None]], None]] = None,
         on_index: Optional[Callable[[], None]] = None,
     ) -> None:
-        self.settings = settings
+        self.settings = settings = settings or Settings()
         self.texts: dict[str, str] = {}
         self._schedule = schedule
         self._on_index = on_index
@@ -525,9 +524,7 @@ class Workspace:
         ]
         return preferred or found
 
-    def target(
-        self, loaded: _Loaded, registration: Registration
-    ) -> Optional[tuple[str, int, Any]]:
+    def target(self, loaded: _Loaded, registration: Registration) -> Optional[tuple[str, int, Any]]:
         """``(file, line, definition)`` of the class or function a registration builds."""
         index = self.index_of(loaded)
         target = registration.target
@@ -629,7 +626,9 @@ class Workspace:
             parts = []
             for registration in self.registrations(loaded, site.path[:-1], site.value) or ():
                 signature, registered, doc = self.describe(loaded, registration)
-                parts.append(f"```python\n{signature}\n```\n{registered}" + (f"\n\n{doc}" if doc else ""))
+                parts.append(
+                    f"```python\n{signature}\n```\n{registered}" + (f"\n\n{doc}" if doc else "")
+                )
             if not parts:
                 return None
             return "\n\n---\n\n".join(parts), site.span
@@ -720,14 +719,17 @@ class Workspace:
             for name, default in arguments:
                 if name in given or name in found or name.startswith("*"):
                     continue
-                detail = f"{registration.name}({name}={default})" if default else f"{name} (required)"
+                detail = (
+                    f"{registration.name}({name}={default})" if default else f"{name} (required)"
+                )
                 found[name] = Completion(name, "keyword", detail, "", name + suffix)
         if isinstance(node, dict):
             for key, value in node.items():
                 if not isinstance(key, str) or key in given or key in found:
                     continue
-                where = _records(loaded.cfg, (*context.path, key))
-                origin = f" ({_show(where[-1].filename, '')}:{where[-1].lineno})" if where else ""
+                history = _records(loaded.cfg, (*context.path, key))
+                last = history[-1] if history else None
+                origin = f" ({_show(last.filename, '')}:{last.lineno})" if last else ""
                 found[key] = Completion(
                     key, "key", f"inherited: {_short(value, 50)}{origin}", "", key + suffix
                 )
@@ -774,7 +776,11 @@ class Workspace:
         document = self.document(filename)
         roots: list[Symbol] = []
         by_path: dict[KeyPath, Symbol] = {}
-        types = {s.path[:-1]: s.value for s in document.sites if s.kind == "string" and s.path and s.path[-1] == TYPE}
+        types = {
+            s.path[:-1]: s.value
+            for s in document.sites
+            if s.kind == "string" and s.path and s.path[-1] == TYPE
+        }
         for site in document.sites:
             if site.kind not in ("key", "element") or not site.path:
                 continue
@@ -795,7 +801,7 @@ class Workspace:
         if loaded.cfg is None:
             return []
         found = []
-        for site in document.keys():
+        for site in document.key_sites():
             if not first <= site.span.line <= last or site.value_span is None:
                 continue
             records = _records(loaded.cfg, site.path)

@@ -196,15 +196,20 @@ class Client:
     def diagnostics(self, path: Path, start: int = 0, timeout: float = 120) -> list[Any]:
         """The next diagnostics published for ``path`` from notification ``start`` on."""
         message = self.wait_for(
-            lambda m: m.get("method") == "textDocument/publishDiagnostics"
-            and m["params"]["uri"] == uri(path),
+            lambda m: (
+                m.get("method") == "textDocument/publishDiagnostics"
+                and m["params"]["uri"] == uri(path)
+            ),
             timeout,
             start,
         )
         return message["params"]["diagnostics"]  # type: ignore[no-any-return]
 
     def at(self, method: str, path: Path, line: int, character: int, **more: Any) -> Any:
-        params = {"textDocument": {"uri": uri(path)}, "position": {"line": line, "character": character}}
+        params = {
+            "textDocument": {"uri": uri(path)},
+            "position": {"line": line, "character": character},
+        }
         return self.request(method, {**params, **more})
 
     def stop(self) -> int:

@@ -119,7 +119,8 @@ def test_completion_offers_the_registry_names_and_the_constructor_keywords(serve
     line, column = position(model, r"depth=50, \n", 11, edited)
     items = server.at("textDocument/completion", model, line + 1, 0)["items"]
     keywords = {i["label"]: i.get("detail", "") for i in items}
-    assert "stem_channels" in keywords and "depth" not in keywords  # not yet given
+    assert "stem_channels" in keywords
+    assert "depth" not in keywords  # given already
     assert keywords["base_channels"] == "ResNet(base_channels=64)"
     server.close(model)
 
@@ -169,7 +170,6 @@ def test_an_edit_to_an_open_base_updates_the_configs_inheriting_it(server, corpu
     assert found == []  # the problem is written in the base: shown there
     in_base = server.diagnostics(model, mark)
     assert any("'FPNN'" in d["message"] and "Did you mean 'FPN'" in d["message"] for d in in_base)
-    line, column = position(model, r"type='FPN'", 6, text)
     hover = server.at("textDocument/hover", child, 3, 9)["contents"]["value"]
     assert "depth" in hover
     mark = server.change(model, text)
