@@ -43,6 +43,7 @@ _COMPLETION_KIND = {
     "folder": types.CompletionItemKind.Folder,
 }
 SOURCE = "cfgkit"
+DEBOUNCE = 0.02  # seconds between an edit and checking it
 
 
 def _range(span: Span) -> types.Range:
@@ -60,6 +61,7 @@ class CfgkitServer(LanguageServer):
         self.indexer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="cfgkit-index")
         self.tokens = itertools.count(1)
         self.building: set[asyncio.Future[None]] = set()
+        self.pending: Optional[asyncio.TimerHandle] = None
 
     def configure(self, options: Any, roots: list[str]) -> None:
         """Settings from the client's ``initializationOptions``: ``trusted`` (bool),
@@ -123,8 +125,21 @@ class CfgkitServer(LanguageServer):
         )
 
     def publish_all(self) -> None:
+        self.pending = None
         for filename in list(self.analysis.texts):
-            self.publish(filename)
+            try:
+                self.publish(filename)
+            except Exception as error:  # one config must not keep the others' from being shown
+                self.window_log_message(
+                    types.LogMessageParams(types.MessageType.Error, f"cfgkit: {error!r}")
+                )
+
+    def publish_soon(self) -> None:
+        """Publish after the requests already sent (a completion typed right after an
+        edit is answered first); edits in a burst are checked once."""
+        if self.pending is not None:
+            self.pending.cancel()
+        self.pending = asyncio.get_running_loop().call_later(DEBOUNCE, self.publish_all)
 
 
 def _path(uri: str) -> Optional[str]:
@@ -173,7 +188,7 @@ def create_server() -> CfgkitServer:
         if filename is None or not filename.endswith(CONFIG_SUFFIXES):
             return
         server.analysis.open(filename, server.workspace.get_text_document(uri).source)
-        server.publish_all()
+        server.publish_soon()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     @_guarded(server, None)
@@ -200,7 +215,7 @@ def create_server() -> CfgkitServer:
         server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
-        server.publish_all()
+        server.publish_soon()
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @_guarded(server, None)

@@ -265,12 +265,15 @@ class Workspace:
             stamps.append((stat.st_size, stat.st_mtime_ns, stat.st_ino))
         return tuple(stamps)
 
-    def loaded(self, filename: str) -> _Loaded:
+    def loaded(self, filename: str, fresh: bool = True) -> _Loaded:
         """``filename`` loaded as an entry config, with the buffers standing for their files
-        (kept until one file of its chain changes)."""
+        (kept until one file of its chain changes; with ``fresh=False``, the last load that
+        succeeded is good enough: completion while typing)."""
+        found: Optional[_Loaded] = self._loaded.fetch(filename)
+        if not fresh and found is not None and found.cfg is not None:
+            return found
         chain = self.chain(filename)
         stamps = self._stamps(chain)
-        found: Optional[_Loaded] = self._loaded.fetch(filename)
         if found is not None and found.chain == chain and found.stamps == stamps:
             return found
         cfg: Optional[Config] = None
@@ -670,7 +673,7 @@ class Workspace:
             return self._base_files(filename, context, line, column)
         if context.kind not in ("type", "key"):
             return []
-        loaded = self.loaded(filename)
+        loaded = self.loaded(filename, fresh=False)
         if loaded.cfg is None:
             return []
         if context.kind == "type":
