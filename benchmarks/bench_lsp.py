@@ -141,9 +141,11 @@ def main() -> None:
         for path in files:
             client.diagnostics(path, client.open(path))
             client.close(path)
+        took = time.perf_counter() - begin
+        memory = rss_mb(client.process.pid)
         print(
-            f"served all {len(files)} mmdet configs (open, check, close) in "
-            f"{time.perf_counter() - begin:.1f} s; server memory {rss_mb(client.process.pid):.0f} MB"
+            f"served all {len(files)} mmdet configs (open, check, close) in {took:.1f} s; "
+            f"server memory {memory:.0f} MB"
         )
     client.stop()
 
