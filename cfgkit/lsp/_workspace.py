@@ -347,7 +347,9 @@ class Workspace:
             return loaded.problems[0]
         if loaded.cfg is None:
             return []
-        index = self.index_for(loaded.cfg)
+        # A base without a default scope is checked against the index of the scope it is
+        # built in (see default_scope), not against every installed package.
+        index = self.index_of(loaded)
         if index is None:
             return None
         try:
@@ -655,6 +657,13 @@ class Workspace:
             steps.append(f"{action}`{_short(record.value, 40)}` {at}{where}")
         lines.append(" → ".join(steps))
         for stale in loaded.cfg.stale_references():
+            if (stale.variable,) == tuple(path) and stale.filename == filename:
+                lines += [
+                    "",
+                    f"⚠ `{stale.key}` still holds a copy of the old value "
+                    f"`{_short(stale.value, 40)}` (bound at "
+                    f"{_show(stale.bound_filename, filename)}:{stale.bound_lineno})",
+                ]
             if tuple(stale.path) == tuple(path):
                 lines += [
                     "",
@@ -704,15 +713,27 @@ class Workspace:
         return found
 
     def _keys(self, loaded: _Loaded, context: CompletionContext) -> list[Completion]:
+        """The keys a dict may still give: those its bases give it (with their values and
+        where they were set), then its class's keywords (with their defaults)."""
         assert loaded.cfg is not None
         node = _child_path(loaded.tree, context.path)
         given = set(context.given)
         found: dict[str, Completion] = {}
-        kind = node.get(TYPE) if isinstance(node, dict) else None
         suffix = "=" if context.in_call else ""
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str) or key in given or key.startswith("_"):
+                    continue
+                history = _records(loaded.cfg, (*context.path, key))
+                last = history[-1] if history else None
+                origin = f" ({_show(last.filename, '')}:{last.lineno})" if last else ""
+                found[key] = Completion(
+                    key, "key", f"inherited: {_short(value, 50)}{origin}", "", key + suffix
+                )
+        kind = node.get(TYPE) if isinstance(node, dict) else None
+        index = self.index_of(loaded)
         for registration in (self.registrations(loaded, context.path, kind) or [])[:1]:
             where = self.target(loaded, registration)
-            index = self.index_of(loaded)
             if where is None or index is None:
                 continue
             arguments = self._arguments(index, where)
@@ -726,16 +747,6 @@ class Workspace:
                     f"{registration.name}({name}={default})" if default else f"{name} (required)"
                 )
                 found[name] = Completion(name, "keyword", detail, "", name + suffix)
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if not isinstance(key, str) or key in given or key in found:
-                    continue
-                history = _records(loaded.cfg, (*context.path, key))
-                last = history[-1] if history else None
-                origin = f" ({_show(last.filename, '')}:{last.lineno})" if last else ""
-                found[key] = Completion(
-                    key, "key", f"inherited: {_short(value, 50)}{origin}", "", key + suffix
-                )
         return list(found.values())
 
     def _base_files(

@@ -98,3 +98,180 @@ def test_a_base_written_in_an_unsaved_buffer_is_used(client, tmp_path):
     assert found[0]["uri"].endswith("/base.py")
     items = client.at("textDocument/completion", tmp_path / "child.py", 0, 11)["items"]
     assert {i["label"] for i in items} == {"base.py"}
+
+
+# A package the server reads and must never import (importing it raises), with a config
+# folder as OpenMMLab wheels ship one.
+TOYPKG = {
+    "toypkg/__init__.py": "raise RuntimeError('toypkg must never be imported')\n",
+    "toypkg/registry.py": (
+        "from cfgkit.registry import Registry\n\n"
+        "MODELS = Registry('model')\nTRANSFORMS = Registry('transform')\n"
+    ),
+    "toypkg/nets.py": '''\
+from .registry import MODELS, TRANSFORMS
+
+
+@MODELS.register_module()
+class Net:
+    """A small network.
+
+    More detail that hover leaves out.
+    """
+
+    def __init__(self, depth, width=64, norm_cfg=dict(type='BN')):
+        pass
+
+
+@MODELS.register_module()
+class Wide(Net):
+    pass
+
+
+@TRANSFORMS.register_module()
+class Resize:
+    def __init__(self, scale):
+        pass
+''',
+    "toypkg/.mim/configs/_base_/net.py": "depth = 18\nmodel = dict(type='Net', depth=depth)\n",
+}
+CONFIG = """\
+_base_ = ['toypkg::_base_/net.py']
+default_scope = 'toypkg'
+depth = 50
+model = dict(type='Net', width=32)
+pipeline = [dict(type='Resize', scale=2)]
+name = '{{ _base_.depth }}'
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    for name, text in TOYPKG.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    config = tmp_path / "configs" / "net_50.py"
+    config.parent.mkdir()
+    config.write_text(CONFIG)
+    return config
+
+
+@pytest.fixture
+def toy(client, project, tmp_path):
+    client.initialize(tmp_path)
+    found = client.diagnostics(project, client.open(project))
+    # model.depth was bound to `depth` in the base (18), and this config sets depth to 50.
+    assert [(d["range"]["start"]["line"], d["code"], d["severity"]) for d in found] == [
+        (2, "model.depth", 2)
+    ]
+    return project
+
+
+def where(text, pattern, offset=0):
+    start = text.index(pattern) + offset
+    return text.count("\n", 0, start), start - (text.rfind("\n", 0, start) + 1)
+
+
+def test_types_go_to_their_class_in_a_package_never_imported(client, toy, tmp_path):
+    found = client.at("textDocument/definition", toy, *where(CONFIG, "'Net'", 1))
+    assert found[0]["uri"].endswith("/toypkg/nets.py")
+    assert found[0]["range"]["start"]["line"] == 4  # class Net:
+    found = client.at("textDocument/definition", toy, *where(CONFIG, "'Resize'", 1))
+    assert found[0]["range"]["start"]["line"] == 20
+
+
+def test_hover_on_a_type_shows_signature_registry_and_first_paragraph(client, toy):
+    hover = client.at("textDocument/hover", toy, *where(CONFIG, "'Net'", 1))["contents"]["value"]
+    assert "class Net(depth, width=64, norm_cfg=dict(type='BN'))" in hover
+    assert "registry `model` (scope `toypkg`)" in hover
+    assert "A small network." in hover
+    assert "More detail" not in hover
+
+
+def test_hover_on_a_key_follows_it_through_the_package_base(client, toy):
+    hover = client.at("textDocument/hover", toy, *where(CONFIG, "depth = 50"))
+    text = hover["contents"]["value"]
+    assert text.startswith("**depth** = `50`")
+    assert "`18` at ../toypkg/.mim/configs/_base_/net.py:1 → `50` here, line 3" in text
+
+
+def test_a_stale_copy_is_noted_in_hover(client, toy):
+    hover = client.at("textDocument/hover", toy, *where(CONFIG, "depth = 50"))["contents"]
+    assert "⚠ `model.depth` still holds a copy of the old value `18` (bound at " in hover["value"]
+    hover = client.at("textDocument/hover", toy, *where(CONFIG, "width=32"))["contents"]
+    assert "`32` here, line 4" in hover["value"]
+    assert "⚠" not in hover["value"]
+
+
+def test_base_references_go_to_the_line_that_set_them(client, toy):
+    found = client.at("textDocument/definition", toy, *where(CONFIG, "_base_.depth", 8))
+    assert found[0]["uri"].endswith("/toypkg/.mim/configs/_base_/net.py")
+    assert found[0]["range"]["start"]["line"] == 0
+    found = client.at("textDocument/definition", toy, *where(CONFIG, "depth = 50"))
+    assert found[0]["uri"].endswith("_base_/net.py")  # the value this line overrides
+
+
+def test_completion_of_types_keywords_and_package_bases(client, toy):
+    items = client.at("textDocument/completion", toy, *where(CONFIG, "'Net'", 1))["items"]
+    assert {i["label"] for i in items} == {"Net", "Wide"}  # built under model: no Resize
+    items = client.at("textDocument/completion", toy, *where(CONFIG, "'Resize'", 1))["items"]
+    assert {i["label"] for i in items} == {"Resize"}
+    edited = CONFIG.replace("width=32)", "width=32, )")
+    client.change(toy, edited)
+    items = client.at("textDocument/completion", toy, *where(edited, "width=32, ", 10))["items"]
+    assert {i["label"]: i.get("detail") for i in items} == {
+        "depth": "inherited: 18 (configs/_base_/net.py:2)",
+        "norm_cfg": "Net(norm_cfg=dict(type='BN'))",
+    }
+    assert {i["insertText"] for i in items} == {"depth=", "norm_cfg="}
+    edited = CONFIG.replace("'toypkg::_base_/net.py'", "'toypkg::_base_/")
+    client.change(toy, edited)
+    items = client.at("textDocument/completion", toy, 0, len("_base_ = ['toypkg::_base_/"))
+    assert [i["label"] for i in items["items"]] == ["toypkg::_base_/net.py"]
+
+
+def test_a_misspelt_type_is_an_error_with_a_quick_fix(client, toy):
+    edited = CONFIG.replace("type='Net'", "type='Nett'")
+    diagnostics = client.diagnostics(toy, client.change(toy, edited))
+    assert [d["code"] for d in diagnostics] == ["model.type", "model.depth"]
+    assert diagnostics[0]["message"].startswith("'Nett' is not registered in scope 'toypkg'")
+    assert diagnostics[0]["range"] == {
+        "start": {"line": 3, "character": 19}, "end": {"line": 3, "character": 23}
+    }  # fmt: skip
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": toy.as_uri()},
+            "range": diagnostics[0]["range"],
+            "context": {"diagnostics": diagnostics[:1]},
+        },
+    )
+    assert [a["edit"]["changes"][toy.as_uri()][0]["newText"] for a in actions] == ["Net"]
+
+
+def test_a_problem_written_in_a_base_shows_in_the_open_base(client, toy, tmp_path):
+    # The child makes the base's `depth=` wrong: Resize takes no depth.
+    base = tmp_path / "toypkg/.mim/configs/_base_/net.py"
+    # Alone, the base is checked in the scope of the package holding it (Net is found).
+    assert client.diagnostics(base, client.open(base)) == []
+    edited = CONFIG.replace("model = dict(type='Net', width=32)", "model = dict(type='Resize')")
+    mark = client.change(toy, edited)
+    in_base = client.diagnostics(base, mark)
+    assert [(d["range"]["start"]["line"], d["code"]) for d in in_base] == [(1, "model.depth")]
+    assert [d["code"] for d in client.diagnostics(toy, mark)] == ["model", "model.depth"]
+
+
+def test_symbols_are_the_key_tree(client, toy):
+    document = {"textDocument": {"uri": toy.as_uri()}}
+    symbols = client.request("textDocument/documentSymbol", document)
+    assert [s["name"] for s in symbols] == [
+        "_base_",
+        "default_scope",
+        "depth",
+        "model",
+        "pipeline",
+        "name",
+    ]
+    pipeline = symbols[4]["children"]
+    assert [(s["name"], s.get("detail")) for s in pipeline] == [("[0]", "Resize")]
