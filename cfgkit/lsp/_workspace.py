@@ -563,9 +563,18 @@ class Workspace:
         if index is not None and registration.registry in index.registries:
             found = index.registries[registration.registry]
             registry = f"registry `{found.name}` (scope `{found.scope}`)"
-        place = f"{registration.filename}:{registration.lineno}"
+        place = f"{self.source_name(registration.filename)}:{registration.lineno}"
         registered = f"Registered in {registry} at {place}" if registry else f"Defined at {place}"
         return signature, registered, doc
+
+    def source_name(self, filename: str) -> str:
+        """A source file named from the folder its package was found in
+        (``mmdet/models/backbones/resnet.py``)."""
+        for folder in self.search_path:
+            folder = os.path.join(os.path.abspath(folder or "."), "")
+            if filename.startswith(folder):
+                return filename[len(folder) :]
+        return filename
 
     def _definition_node(self, filename: str, lineno: int) -> tuple[Any, Any]:
         """The ``class`` or ``def`` statement at ``lineno`` of a source file, and its tree."""
@@ -682,6 +691,14 @@ class Workspace:
             return self._base_files(filename, context, line, column)
         if context.kind not in ("type", "key"):
             return []
+        # The text after the cursor gives keys too, when the whole text can be read.
+        later = [
+            key
+            for site in self.document(filename).sites
+            if site.kind == "dict" and site.path == context.path
+            for key in site.value
+        ]
+        context = context._replace(given=tuple(dict.fromkeys((*context.given, *later))))
         loaded = self.loaded(filename, fresh=False)
         if loaded.cfg is None:
             return []

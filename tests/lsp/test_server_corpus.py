@@ -100,7 +100,7 @@ def test_hover_on_a_type_gives_signature_registry_and_docstring(server, corpus_p
     line, column = position(model, r"type='ResNet'", 8)
     hover = server.at("textDocument/hover", model, line, column)["contents"]["value"]
     assert "class ResNet(depth, in_channels=3," in hover
-    assert "registry `model` (scope `mmdet`)" in hover
+    assert "registry `model` (scope `mmdet`) at mmdet/models/backbones/resnet.py:305" in hover
     assert "ResNet backbone." in hover
 
 
@@ -121,6 +121,7 @@ def test_completion_offers_the_registry_names_and_the_constructor_keywords(serve
     keywords = {i["label"]: i.get("detail", "") for i in items}
     assert "stem_channels" in keywords
     assert "depth" not in keywords  # given already
+    assert "num_stages" not in keywords  # given after the cursor
     assert keywords["base_channels"] == "ResNet(base_channels=64)"
     server.close(model)
 
