@@ -275,3 +275,33 @@ def test_symbols_are_the_key_tree(client, toy):
     ]
     pipeline = symbols[4]["children"]
     assert [(s["name"], s.get("detail")) for s in pipeline] == [("[0]", "Resize")]
+
+
+def test_an_inheritance_cycle_and_a_huge_file_are_one_diagnostic_each(client, tmp_path):
+    first = tmp_path / "a.py"
+    first.write_text("_base_ = ['b.py']\n")
+    (tmp_path / "b.py").write_text("_base_ = ['a.py']\n")
+    huge = tmp_path / "huge.py"
+    huge.write_text("x = 1\n" * 400_000)
+    client.initialize(tmp_path)
+    cycle = client.diagnostics(first, client.open(first))
+    assert len(cycle) == 1
+    assert "cycle" in cycle[0]["message"]
+    too_big = client.diagnostics(huge, client.open(huge))
+    assert [d["message"] for d in too_big] == [
+        "the file is larger than 2000000 characters: not read"
+    ]
+    assert client.at("textDocument/hover", huge, 0, 0) is None
+    assert client.at("textDocument/documentSymbol", first, 0, 0) is not None
+
+
+def test_a_deeply_nested_config_does_not_take_the_server_down(client, tmp_path):
+    deep = tmp_path / "deep.py"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    fine = tmp_path / "fine.py"
+    fine.write_text("lr = 0.1\n")
+    client.initialize(tmp_path)
+    assert len(client.diagnostics(deep, client.open(deep))) == 1
+    assert client.at("textDocument/hover", deep, 0, 0) is None
+    assert client.diagnostics(fine, client.open(fine)) == []
+    assert "**lr** = `0.1`" in client.at("textDocument/hover", fine, 0, 0)["contents"]["value"]

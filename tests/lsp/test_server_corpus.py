@@ -192,3 +192,41 @@ def test_symbols_and_inlay_hints(server, corpus_paths):
         },
     )
     assert {h["label"] for h in hints} == {" ← 50", " ← 'torchvision://resnet50'"}
+
+
+def test_a_scoped_type_goes_to_the_other_package(server, corpus_paths):
+    site, sources = corpus_paths
+    config = (
+        configs(site)
+        / "convnext/cascade-mask-rcnn_convnext-t-p4-w7_fpn_4conv1fc-giou_amp-ms-crop-3x_coco.py"
+    )  # noqa: E501
+    opened(server, config)
+    line, column = position(config, r"'mmpretrain\.ConvNeXt'", 3)
+    found = server.at("textDocument/definition", config, line, column)
+    assert [f["uri"] for f in found] == [uri(site / "mmpretrain/models/backbones/convnext.py")]
+    cfg = load(config)
+    index = static_index(cfg, path=[str(sources), str(site)])
+    (registration,) = index.find("mmpretrain.ConvNeXt", "mmdet")
+    assert registration.filename == str(site / "mmpretrain/models/backbones/convnext.py")
+    hover = server.at("textDocument/hover", config, line, column)["contents"]["value"]
+    assert "registry `model` (scope `mmpretrain`)" in hover
+    server.close(config)
+
+
+def test_a_base_edit_shows_in_the_child_that_wrote_the_key(server, corpus_paths):
+    site, _ = corpus_paths
+    child = configs(site) / R101
+    model = configs(site) / MODEL
+    assert opened(server, child) == []
+    text = model.read_text()
+    opened(server, model)
+    # With a ViT-like backbone in the base, the child's depth=101 is still fine, but a
+    # backbone type that takes no `depth` makes the child's own key wrong, in the child.
+    mark = server.change(model, text.replace("type='ResNet'", "type='SwinTransformer'", 1))
+    found = server.diagnostics(child, mark)
+    assert [(d["range"]["start"]["line"], d["code"]) for d in found] == [
+        (3, "model.backbone.depth")
+    ]
+    mark = server.change(model, text)
+    assert server.diagnostics(child, mark) == []
+    server.close(model)
