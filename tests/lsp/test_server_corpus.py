@@ -199,7 +199,7 @@ def test_a_scoped_type_goes_to_the_other_package(server, corpus_paths):
     config = (
         configs(site)
         / "convnext/cascade-mask-rcnn_convnext-t-p4-w7_fpn_4conv1fc-giou_amp-ms-crop-3x_coco.py"
-    )  # noqa: E501
+    )
     opened(server, config)
     line, column = position(config, r"'mmpretrain\.ConvNeXt'", 3)
     found = server.at("textDocument/definition", config, line, column)
