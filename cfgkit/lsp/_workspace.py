@@ -301,9 +301,7 @@ class Workspace:
 
     # -- the static index ----------------------------------------------------------------------
 
-    def index_for(
-        self, cfg: Config, wait: bool = False, scope: Optional[str] = None
-    ) -> Optional[Index]:
+    def index_for(self, cfg: Config, scope: Optional[str] = None) -> Optional[Index]:
         """The static index ``cfg`` is checked against (or the one of ``scope``, for a base
         without a default scope); None while it is being built in the background
         (``on_index`` is called when it is ready)."""
@@ -314,7 +312,7 @@ class Workspace:
             found = self._indexes.fetch(key)
             if found is not None:
                 return found  # type: ignore[no-any-return]
-            if key in self._building and not wait:
+            if key in self._building:
                 return None
             self._building.add(key)
         seed = Config({k: v for k, v in (("default_scope", scope), ("custom_imports", imports))
@@ -334,7 +332,7 @@ class Workspace:
             if self._on_index is not None:
                 self._on_index()
 
-        if self._schedule is None or wait:
+        if self._schedule is None:
             build()
             with self._lock:
                 return self._indexes.fetch(key)  # type: ignore[no-any-return]

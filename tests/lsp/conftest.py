@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 from typing import Iterator
@@ -13,8 +14,11 @@ from tests.lsp.client import Client
 
 
 def needs_pygls() -> None:
-    pytest.importorskip("pygls", reason='the language server needs pip install "cfgkit[lsp]"')
-    pytest.importorskip("lsprotocol", reason='the language server needs pip install "cfgkit[lsp]"')
+    """Skip unless the server's dependencies are installed (found, not imported: the server
+    runs in its own process)."""
+    for name in ("pygls", "lsprotocol"):
+        if importlib.util.find_spec(name) is None:
+            pytest.skip(f'the language server needs {name}: pip install "cfgkit[lsp]"')
 
 
 @pytest.fixture(scope="module")
