@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import stat
 import threading
 import warnings
 from collections import OrderedDict
@@ -279,9 +280,9 @@ class Workspace:
         cfg: Optional[Config] = None
         error: Optional[BaseException] = None
         tree: Any = None
-        text = self.text(filename)
-        if text is not None and len(text) > MAX_TEXT:
-            error = ValueError(f"the file is larger than {MAX_TEXT} characters: not read")
+        unreadable = _unreadable(chain, self.texts)
+        if unreadable is not None:
+            error = ValueError(unreadable)
         else:
             try:
                 with warnings.catch_warnings():
@@ -850,6 +851,26 @@ class Workspace:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+
+def _unreadable(chain: tuple[str, ...], texts: dict[str, str]) -> Optional[str]:
+    """Why a file of the chain must not be read (a device, a pipe, too large), or None: the
+    loader reads whole files, and a config must not make the server read forever."""
+    for name in chain:
+        given = texts.get(name)
+        if given is not None:
+            size = len(given)
+        else:
+            try:
+                status = os.stat(name)
+            except OSError:
+                continue  # missing: the loader says so
+            if not stat.S_ISREG(status.st_mode):
+                return f"{name} is not a regular file: not read"
+            size = status.st_size
+        if size > MAX_TEXT:
+            return f"{name} is larger than {MAX_TEXT} characters: not read"
+    return None
 
 
 def _records(cfg: Config, path: KeyPath) -> list[Any]:

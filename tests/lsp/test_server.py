@@ -289,7 +289,7 @@ def test_an_inheritance_cycle_and_a_huge_file_are_one_diagnostic_each(client, tm
     assert "cycle" in cycle[0]["message"]
     too_big = client.diagnostics(huge, client.open(huge))
     assert [d["message"] for d in too_big] == [
-        "the file is larger than 2000000 characters: not read"
+        f"{huge} is larger than 2000000 characters: not read"
     ]
     assert client.at("textDocument/hover", huge, 0, 0) is None
     assert client.at("textDocument/documentSymbol", first, 0, 0) is not None
@@ -305,3 +305,14 @@ def test_a_deeply_nested_config_does_not_take_the_server_down(client, tmp_path):
     assert client.at("textDocument/hover", deep, 0, 0) is None
     assert client.diagnostics(fine, client.open(fine)) == []
     assert "**lr** = `0.1`" in client.at("textDocument/hover", fine, 0, 0)["contents"]["value"]
+
+
+def test_a_base_that_is_a_device_is_not_read(client, tmp_path):
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    config = tmp_path / "config.py"
+    config.write_text("_base_ = ['zero.py']\nlr = 0.1\n")
+    client.initialize(tmp_path)
+    found = client.diagnostics(config, client.open(config))
+    assert [d["message"] for d in found] == [
+        f"{tmp_path / 'zero.py'} is not a regular file: not read"
+    ]
