@@ -25,7 +25,7 @@ argcomplete = pytest.importorskip(
 
 ROOT = Path(__file__).parents[1]
 CONFIG = "tests/data/configs/py/inherit_and_override.py"
-SUBCOMMANDS = ["print", "dump", "explain", "diff", "registry", "check", "completion"]
+SUBCOMMANDS = ["print", "dump", "explain", "diff", "registry", "check", "completion", "lsp"]
 
 
 def run_completion(line, cwd=ROOT, shell=None, env=None, python=(sys.executable, "-m", "cfgkit")):

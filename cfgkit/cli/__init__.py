@@ -8,6 +8,7 @@ Usage:
     cfgkit registry [MODULE ...]
     cfgkit check CONFIG ... [--scan PKG_OR_DIR ...] [--import MODULE ...] [--format F]
     cfgkit completion bash|zsh|fish
+    cfgkit lsp
 
 Errors go to stderr as one message naming the file and line (``--debug`` shows the
 traceback); the exit status is 2 for usage and config errors.
@@ -21,7 +22,7 @@ import sys
 import traceback
 
 from cfgkit import __version__
-from cfgkit.cli import _check, _completion, _registry, _show
+from cfgkit.cli import _check, _completion, _lsp, _registry, _show
 from cfgkit.cli._common import USAGE_ERROR, describe
 
 TYPE_CHECKING = False
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main", "main_entry"]
 
 # Each module adds its subcommands (`add_commands`), in the order `cfgkit --help` lists them.
-_COMMANDS = (_show, _registry, _check, _completion)
+_COMMANDS = (_show, _registry, _check, _completion, _lsp)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,6 +19,7 @@ from cfgkit.config._load.files import (
     outside_roots_error,
     read_text,
     safe_roots,
+    texts_given,
 )
 from cfgkit.config._load.inheritance import (
     ChainText,
@@ -60,7 +61,7 @@ from cfgkit.errors import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from argparse import ArgumentParser
-    from typing import Any, Iterator, Optional, Sequence, Union
+    from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 
     PathLike = Union[str, os.PathLike[str]]
     FormatStyle = Union[bool, str]
@@ -163,6 +164,7 @@ class Config(MmenginePrivateHelpers):
         follow_references: bool = False,
         safe: bool = False,
         safe_root: Union[PathLike, Sequence[PathLike], None] = None,
+        texts: Optional[Mapping[str, str]] = None,
     ) -> Config:
         """Load a config file with all its ``_base_`` files.
 
@@ -192,6 +194,9 @@ class Config(MmenginePrivateHelpers):
             safe_root: With ``safe=True``, more folders files may be read from (a path or a
                 list of them), such as the project's ``configs`` folder when a config's bases
                 are ``../_base_/...``.
+            texts: Texts to use instead of the contents of files, by absolute path (an
+                editor's unsaved buffers: the config itself or any of its bases). The
+                parse cache never answers for a file with a text other than the one given.
 
         Returns:
             The loaded config.
@@ -203,6 +208,31 @@ class Config(MmenginePrivateHelpers):
         Examples:
             >>> cfg = Config.fromfile('configs/retinanet_r50.py')  # doctest: +SKIP
         """
+        with texts_given(texts):
+            return Config._fromfile(
+                filename,
+                use_predefined_variables,
+                import_custom_modules,
+                use_environment_variables,
+                lazy_import,
+                format_python_code,
+                follow_references,
+                safe,
+                safe_root,
+            )
+
+    @staticmethod
+    def _fromfile(
+        filename: PathLike,
+        use_predefined_variables: bool,
+        import_custom_modules: bool,
+        use_environment_variables: bool,
+        lazy_import: Optional[bool],
+        format_python_code: FormatStyle,
+        follow_references: bool,
+        safe: bool,
+        safe_root: Union[PathLike, Sequence[PathLike], None],
+    ) -> Config:
         filename = os.fspath(filename)
         path = os.path.abspath(os.path.expanduser(filename))
         roots = _safe_roots(path, safe, safe_root)

@@ -12,6 +12,7 @@ import errno
 import os
 import stat
 import time
+from contextvars import ContextVar
 
 from cfgkit._keys import BASE_KEY
 from cfgkit._records import NamedTuple
@@ -29,7 +30,7 @@ from cfgkit.errors import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Optional, Sequence
+    from typing import Mapping, Optional, Sequence
 
 __all__ = [
     "MAX_BASES_PER_LOAD",
@@ -47,6 +48,7 @@ __all__ = [
     "read_text",
     "safe_roots",
     "stamp_of",
+    "texts_given",
     "unchanged",
 ]
 
@@ -78,6 +80,44 @@ _PSEUDO_FOLDERS = ("/proc/", "/sys/", "/dev/")
 MAX_BASES_PER_LOAD = 10_000
 _package_dirs: dict[str, Optional[str]] = {}
 _package_lock = _thread.allocate_lock()
+# Texts that stand for files (an editor's unsaved buffers), by absolute path, while a load
+# that was given them runs (per thread and task, so other loads still read the disk).
+_given_texts: ContextVar[Optional[Mapping[str, str]]] = ContextVar("cfgkit_texts", default=None)
+
+
+class texts_given:
+    """Read ``texts`` (absolute path to text) instead of those files while the block runs.
+
+    Every file a load reads goes through :func:`read_text`, and the parse cache asks
+    :func:`unchanged`: both consult the texts, so a file given here is never taken from the
+    disk or from a cache entry made from other text.
+    """
+
+    def __init__(self, texts: Optional[Mapping[str, str]]) -> None:
+        self.texts = texts
+        self.token: Optional[object] = None
+
+    def __enter__(self) -> None:
+        if self.texts is not None:
+            self.token = _given_texts.set(self.texts)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.token is not None:
+            _given_texts.reset(self.token)  # type: ignore[arg-type]
+            self.token = None
+
+
+def _given(path: str) -> Optional[str]:
+    texts = _given_texts.get()
+    if not texts:
+        return None
+    text = texts.get(os.path.abspath(path))
+    return None if text is None else _universal_newlines(text)
+
+
+def _universal_newlines(text: str) -> str:
+    # As text-mode reading gives them (and mmengine sees them).
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def check_extension(filename: str, extension: str) -> None:
@@ -107,7 +147,10 @@ _RACY_NS = 2_000_000_000
 
 
 def stamp_of(path: str) -> Optional[Stamp]:
-    """The file's stamp now, or None when it cannot be trusted (or the file is gone)."""
+    """The file's stamp now, or None when it cannot be trusted (or the file is gone, or a
+    text given for it stands in for it)."""
+    if _given(path) is not None:
+        return None
     try:
         stat = os.stat(path)
     except OSError:
@@ -119,6 +162,9 @@ def stamp_of(path: str) -> Optional[Stamp]:
 
 def unchanged(path: str, text: str, stamp: Optional[Stamp]) -> bool:
     """Tell whether ``path`` still holds ``text``: by its stamp, else by reading it."""
+    given = _given(path)
+    if given is not None:
+        return given == text
     if stamp is not None:
         try:
             stat = os.stat(path)
@@ -161,6 +207,11 @@ def read_text(
             message gives the line of the first bad byte.
         UnsafeConfigError: ``roots`` are given and the file, as opened, is outside them.
     """
+    given = _given(filename)
+    if given is not None:  # an editor's unsaved text stands for the file
+        if roots is not None and not inside_roots(filename, roots):
+            raise outside_roots_error(filename, roots, requested_by)
+        return given
     data = _read_bytes(filename, requested_by, roots)
     wanted = f", which is a _base_ of {requested_by}" if requested_by else ""
     try:
@@ -174,8 +225,7 @@ def read_text(
             filename=filename,
             lineno=lineno,
         ) from None
-    # Universal newlines, as text-mode reading gives them (and mmengine sees them).
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    return _universal_newlines(text)
 
 
 def _read_bytes(
