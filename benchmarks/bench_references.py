@@ -23,17 +23,18 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.common import corpus_site  # noqa: E402
 from cfgkit import Config  # noqa: E402
 from cfgkit.config import clear_cache  # noqa: E402
-from cfgkit.config._analysis import provenance  # noqa: E402
 from tests.compat.corpus import config_files  # noqa: E402
 
 
-def load(path: Path, follow: bool = False) -> Config:
-    return Config.fromfile(str(path), import_custom_modules=False, follow_references=follow)
+def load(path: Path, follow: bool = False, recording: bool = True) -> Config:
+    return Config.fromfile(
+        str(path), import_custom_modules=False, follow_references=follow, provenance=recording
+    )
 
 
-def timed_load(path: Path, follow: bool = False) -> float:
+def timed_load(path: Path, follow: bool = False, recording: bool = True) -> float:
     start = time.perf_counter()
-    load(path, follow)
+    load(path, follow, recording)
     return time.perf_counter() - start
 
 
@@ -84,9 +85,7 @@ def main() -> None:
     times: dict[bool, list[float]] = {True: [], False: []}
     for _ in range(args.rounds):
         for recording in (True, False):
-            provenance.RECORDING = recording
-            times[recording].append(sum(timed_load(path) for path in pure))
-    provenance.RECORDING = True
+            times[recording].append(sum(timed_load(path, recording=recording) for path in pure))
     ratio = statistics.median(times[True]) / statistics.median(times[False])
     print(f"pure-Python loads ({len(pure)} configs) with provenance layers / without: {ratio:.2f}x")
 

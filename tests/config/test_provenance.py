@@ -198,3 +198,22 @@ def test_build_errors_name_the_file_and_line(write_config):
         errors.NotRegisteredError, match=rf"config key model\.backbone \({path}:2\)"
     ):
         models.build(cfg.model.backbone)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param("py/inherit_and_override.py", id="classic"),
+        pytest.param("pure/retinanet_x101_voc.py", id="pure-python"),
+    ],
+)
+def test_provenance_is_a_load_option_that_never_changes_the_values(configs, config):
+    path = str(configs / config)
+    bare = Config.fromfile(path, provenance=False)
+    full = Config.fromfile(path)
+    assert bare.to_dict() == full.to_dict()
+    key = next(iter(full.to_dict()))
+    assert [r.layer for r in bare.provenance(key)] == ["code"]  # no file recorded it
+    assert {r.layer for r in full.provenance(key)} & {"base", "config"}
+    # The parse cache keeps the two apart: a recorded load after a bare one still records.
+    assert [r.layer for r in Config.fromfile(path).provenance(key)] != ["code"]

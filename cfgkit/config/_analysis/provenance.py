@@ -52,9 +52,6 @@ LAYER_ENV = "env"
 LAYER_OPTIONS = "options"
 LAYER_CODE = "code"
 LAYER_FOLLOW = "follow"
-# Loading records layers while this is True. Only benchmarks turn it off, to measure what
-# recording costs; call cfgkit.config.clear_cache() after changing it.
-RECORDING = True
 _ENV_REFERENCE = lazy_pattern(r"\{\{['\"]?\s*\$(\w+)")
 # This file is cfgkit/config/_analysis/provenance.py: the third folder up is cfgkit itself.
 _CFGKIT_DIRECTORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -26,7 +26,6 @@ from collections import OrderedDict
 from cfgkit._keys import BASE_KEY, DEPRECATION_KEY, RESERVED_KEYS, SCOPE_KEY, TYPE_KEY
 from cfgkit._lazy_modules import lazy_pattern
 from cfgkit._records import NamedTuple, Rope
-from cfgkit.config._analysis import provenance
 from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
 from cfgkit.config._analysis.source_lines import find_key_line
 from cfgkit.config._load.files import (
@@ -102,6 +101,8 @@ class LoadOptions(NamedTuple):
         safe_roots: In safe mode, the folders (real paths) the chain's files must be inside:
             the entry config's folder and ``safe_root=``, and a package's configs folder for
             the bases under a ``pkg::`` base.
+        provenance: Keep what each file contributed (a layer per file), which
+            ``provenance()``, ``explain``, ``check`` and stale copies read.
     """
 
     use_predefined_variables: bool = True
@@ -110,6 +111,7 @@ class LoadOptions(NamedTuple):
     separate_copies: bool = False
     safe: bool = False
     safe_roots: tuple[str, ...] = ()
+    provenance: bool = True
 
 
 class Source(NamedTuple):
@@ -314,7 +316,9 @@ def _steps(
     extension: Optional[str] = None,
     stamp: Optional[Stamp] = None,
 ) -> Steps:
-    """Resolve one file, yielding for each base it needs."""
+    """Resolve one file, yielding for each base it needs: its text passes, its parse, its
+    bases, its evaluation (after them when it reads `_base_`), its own values merged into
+    theirs, and what it contributed kept as a layer."""
     if extension is None:
         extension = os.path.splitext(filename)[1]
         check_extension(filename, extension)
@@ -322,26 +326,8 @@ def _steps(
     if requested_by is not None and is_python and options.detect_style:  # noqa: SIM102
         if is_pure_python(raw, filename):
             raise _style_error(filename, requested_by)
-    text = raw
-    if options.use_predefined_variables:
-        text = substitute_predefined_variables(text, filename)
-    env_variables: dict[str, str] = {}
-    env_reads: tuple[EnvRead, ...] = ()
-    if options.use_environment_variables:
-        text, env_variables, env_reads = substitute_env_variables(text, filename)
-    text, references = substitute_base_references(text)
-
-    child: Optional[dict[str, Any]] = None
-    python = None
-    if is_python:
-        python = compile_python(text, filename, options.safe)
-        base_entries = python.base_files
-        if base_entries is None:
-            # The file does not read `_base_`, so it can run before its bases are loaded.
-            child, base_entries = run_python(python, ConfigDict())
-    else:
-        child = load_data(text, filename, extension)
-        base_entries = child.get(BASE_KEY, [])
+    passes = _text_passes(raw, filename, options)
+    child, python, base_entries = _parsed(passes.text, filename, extension, options)
 
     bases = _Bases()
     entries = _base_list(base_entries, filename)
@@ -355,22 +341,96 @@ def _steps(
         base = yield base_path, base_options, filename
         bases.add(base, scope, filename)
 
-    target: dict[str, Any] = bases.tree
-    if child is None:
-        assert python is not None  # only a Python config is evaluated after its bases
-        namespace: Any = ConfigDict()
-        if python.reads_bases:
-            # The config may change base values in place (`_base_.model.type = 'X'`), and
-            # mmengine keeps those changes: give it a private copy and merge into that.
-            namespace = target = to_config_tree(target)
-        child, _ = run_python(python, namespace)
     layers: list[object] = list(bases.layers)
-    recording = provenance.RECORDING
-    if recording and target is not bases.tree:
+    child, target = _evaluated(child, python, bases.tree)
+    if options.provenance and target is not bases.tree:
         edits = changed_keys(bases.tree, target)
         if edits:  # what `_base_.x = ...` changed, as a layer of this file
-            layers.append(SourceLayer(filename, extension, edits, text, raw))
+            layers.append(SourceLayer(filename, extension, edits, passes.text, raw))
+    child, deprecations = _own_values(child, passes.references, target, filename, raw, options)
+    # The bases' trees hold no `__` keys already: only the file's own are left out.
+    selected: list[Any] = []
+    tree = merge_into(child, target, filename=filename, selected=selected)
+    if options.provenance:
+        layers.append(_layer(child, selected, filename, extension, passes.text, raw))
+    sources = Rope((*bases.sources, Source(filename, raw, stamp)))
+    return ResolvedConfig(
+        filename=filename,
+        tree=tree,
+        text=ChainText(Rope((*bases.order, filename)), sources),
+        env_variables={**passes.env_variables, **bases.env_variables},
+        deprecations=(*bases.deprecations, *deprecations),
+        sources=sources,
+        env_reads=Rope((*passes.env_reads, *bases.env_reads)),
+        layers=Rope(tuple(layers)),
+        base_count=bases.count,
+    )
 
+
+class _TextPasses(NamedTuple):
+    """A file's text after the text passes, and what they read or left to resolve."""
+
+    text: str
+    env_variables: dict[str, str]
+    env_reads: tuple[EnvRead, ...]
+    references: Any
+
+
+def _text_passes(raw: str, filename: str, options: LoadOptions) -> _TextPasses:
+    """Predefined variables, ``{{ $VAR }}`` and ``{{ _base_.x }}`` placeholders, on the text."""
+    text = raw
+    if options.use_predefined_variables:
+        text = substitute_predefined_variables(text, filename)
+    env_variables: dict[str, str] = {}
+    env_reads: tuple[EnvRead, ...] = ()
+    if options.use_environment_variables:
+        text, env_variables, env_reads = substitute_env_variables(text, filename)
+    text, references = substitute_base_references(text)
+    return _TextPasses(text, env_variables, env_reads, references)
+
+
+def _parsed(
+    text: str, filename: str, extension: str, options: LoadOptions
+) -> tuple[Optional[dict[str, Any]], Any, Any]:
+    """The file parsed: its values when they can be had before its bases (data files, and
+    Python that does not read `_base_`), the compiled Python, and its `_base_` entries."""
+    if extension != PYTHON_EXTENSION:
+        child = load_data(text, filename, extension)
+        return child, None, child.get(BASE_KEY, [])
+    python = compile_python(text, filename, options.safe)
+    if python.base_files is None:
+        # The file does not read `_base_`, so it can run before its bases are loaded.
+        child, base_entries = run_python(python, ConfigDict())
+        return child, python, base_entries
+    return None, python, python.base_files
+
+
+def _evaluated(
+    child: Optional[dict[str, Any]], python: Any, base_tree: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The file's values and the tree they merge into: run now if it reads `_base_` (on a
+    private copy of the bases when it may change them in place, as mmengine keeps those
+    changes)."""
+    if child is not None:
+        return child, base_tree
+    target = base_tree
+    namespace: Any = ConfigDict()
+    if python.reads_bases:
+        namespace = target = to_config_tree(base_tree)
+    child, _ = run_python(python, namespace)
+    return child, target
+
+
+def _own_values(
+    child: dict[str, Any],
+    references: Any,
+    target: dict[str, Any],
+    filename: str,
+    raw: str,
+    options: LoadOptions,
+) -> tuple[dict[str, Any], list[str]]:
+    """What the file itself gives: reserved keys refused, its ``_deprecation_`` taken out,
+    ``{{ _base_.x }}`` resolved, ``_base_`` and ``__`` names left out, copies separated."""
     _check_reserved(child, filename, raw)
     deprecations = []
     if DEPRECATION_KEY in child:
@@ -382,28 +442,17 @@ def _steps(
         child = {k: v for k, v in child.items() if not (isinstance(k, str) and k.startswith("__"))}
     if options.separate_copies:
         child = _separate_copies(child, _dict_ids(target))
-    # The bases' trees hold no `__` keys already: only the file's own are left out.
-    selected: list[Any] = []
-    tree = merge_into(child, target, filename=filename, selected=selected)
-    if recording:
-        if selected:
-            written_as = aliases(selected)
-            own = credited(child, selected)
-            layers.append(SourceLayer(filename, extension, own, text, raw, aliases=written_as))
-        else:
-            layers.append(SourceLayer(filename, extension, child, text, raw))
-    sources = Rope((*bases.sources, Source(filename, raw, stamp)))
-    return ResolvedConfig(
-        filename=filename,
-        tree=tree,
-        text=ChainText(Rope((*bases.order, filename)), sources),
-        env_variables={**env_variables, **bases.env_variables},
-        deprecations=(*bases.deprecations, *deprecations),
-        sources=sources,
-        env_reads=Rope((*env_reads, *bases.env_reads)),
-        layers=Rope(tuple(layers)),
-        base_count=bases.count,
-    )
+    return child, deprecations
+
+
+def _layer(
+    child: dict[str, Any], selected: list[Any], filename: str, extension: str, text: str, raw: str
+) -> SourceLayer:
+    """What the file wrote, for provenance (a list selector's edits credited by index)."""
+    if selected:
+        own = credited(child, selected)
+        return SourceLayer(filename, extension, own, text, raw, aliases=aliases(selected))
+    return SourceLayer(filename, extension, child, text, raw)
 
 
 def _inside_roots(

@@ -25,7 +25,6 @@ import types
 from cfgkit._keys import BASE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
 from cfgkit._records import NamedTuple
-from cfgkit.config._analysis import provenance
 from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
 from cfgkit.config._analysis.source_lines import target_path
 from cfgkit.config._load.files import (
@@ -80,16 +79,19 @@ class _Load:
     (a base imported again, by any file, is not run again), the bases used so far, and in
     safe mode the folders files must be inside."""
 
-    def __init__(self, safe: bool, roots: Optional[tuple[str, ...]]) -> None:
+    def __init__(
+        self, safe: bool, roots: Optional[tuple[str, ...]], provenance: bool = True
+    ) -> None:
         self.safe = safe
         self.roots = roots
+        self.provenance = provenance
         # Each file's result, by its path and the roots it was read under.
         self.loaded: dict[tuple[str, Optional[tuple[str, ...]]], PurePythonConfig] = {}
         self.budget = BaseBudget()
 
     def widened(self, folder: str) -> _Load:
         """The same load (results and count shared), also reading inside ``folder``."""
-        wider = _Load(self.safe, (*(self.roots or ()), os.path.realpath(folder)))
+        wider = _Load(self.safe, (*(self.roots or ()), os.path.realpath(folder)), self.provenance)
         wider.loaded, wider.budget = self.loaded, self.budget
         return wider
 
@@ -245,6 +247,7 @@ def load_pure_python(
     source_name: Optional[str] = None,
     safe: bool = False,
     safe_roots: Optional[tuple[str, ...]] = None,
+    provenance: bool = True,
 ) -> PurePythonConfig:
     """Load a pure-Python config file and its bases.
 
@@ -259,6 +262,7 @@ def load_pure_python(
             them.
         safe_roots: With ``safe``, the folders (real paths) every file must be inside
             (:func:`~cfgkit.config._load.files.safe_roots`); None reads files anywhere.
+        provenance: Keep a layer per file (what it changed or wrote), for provenance.
 
     Returns:
         The loaded config.
@@ -270,7 +274,8 @@ def load_pure_python(
         ConfigExecutionError: The config raised while running (also the original type).
         UnsafeConfigError: In safe mode, a file is outside ``safe_roots``.
     """
-    return _load_file(filename, chain, source_name, _Load(safe, safe_roots if safe else None))
+    load = _Load(safe, safe_roots if safe else None, provenance)
+    return _load_file(filename, chain, source_name, load)
 
 
 def _load_file(
@@ -288,7 +293,7 @@ def _load_file(
     inherited: dict[str, Any] = {}
     layers: list[SourceLayer] = []
     base_count = 0
-    written = _written_paths(module.body) if provenance.RECORDING else []
+    written = _written_paths(module.body) if load.provenance else []
     for statement in module.body:
         if isinstance(statement, ast.With):  # the one read_base() block (_check_statements)
             for inner in statement.body:
@@ -326,7 +331,7 @@ def _load_file(
         for key, value in namespace.items()
         if not key.startswith("__") and not isinstance(value, types.ModuleType)
     }
-    if provenance.RECORDING:
+    if load.provenance:
         layers.append(_own_layer(filename, text, inherited, tree, imported, written))
     return PurePythonConfig(filename, tree, imported, text, tuple(layers), base_count)
 
