@@ -107,3 +107,49 @@ def test_import_compiles_no_pattern_and_starts_no_thread_module():
         [sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+PINNED = Path(__file__).parent / "data" / "public_api.txt"
+
+
+def public_modules() -> list[str]:
+    """Every module of cfgkit whose dotted path has no part that starts with ``_``."""
+    package = Path(cfgkit.__file__).parent
+    names = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(package.parent).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if not any(part.startswith("_") for part in parts):
+            names.append(".".join(parts))
+    return names
+
+
+def public_names() -> list[str]:
+    import importlib
+
+    rows = []
+    for name in public_modules():
+        module = importlib.import_module(name)
+        exported = getattr(module, "__all__", None)
+        assert exported is not None, f"{name} is public and has no __all__"
+        rows.extend(f"{name}: {item}" for item in sorted(exported))
+    return rows
+
+
+def test_the_public_api_is_what_is_pinned():
+    # A change here is a decision: update tests/data/public_api.txt with it, in the same
+    # commit (`python -c "from tests.test_public_api import public_names;
+    # print(*public_names(), sep=chr(10))" > tests/data/public_api.txt`).
+    pinned = PINNED.read_text(encoding="utf-8").splitlines()
+    now = public_names()
+    assert sorted(set(now) - set(pinned)) == [], "added to the public API"
+    assert sorted(set(pinned) - set(now)) == [], "removed from the public API"
+
+
+def test_every_public_name_exists():
+    import importlib
+
+    for row in public_names():
+        module, _, name = row.partition(": ")
+        assert hasattr(importlib.import_module(module), name), row

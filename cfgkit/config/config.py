@@ -66,7 +66,8 @@ if TYPE_CHECKING:
     PathLike = Union[str, os.PathLike[str]]
     FormatStyle = Union[bool, str]
 
-__all__ = ["Config", "config_from_resolved"]
+# mmengine.config.config's names (config_from_resolved is the package's own).
+__all__ = ["Config", "ConfigDict"]
 
 STRING_FILENAME = "<string>"
 YAPF = "yapf"

@@ -20,15 +20,8 @@ if TYPE_CHECKING:
 
     from cfgkit._key_paths import KeyPath
 
-__all__ = [
-    "ConfigDict",
-    "adopt",
-    "deferred_building",
-    "lazy_to_string",
-    "tag_locations",
-    "to_config_tree",
-    "to_plain_tree",
-]
+# The public name; the conversions are the package's own (imported by name).
+__all__ = ["ConfigDict"]
 
 # The attributes addict keeps on every instance; vars(ConfigDict()) shows exactly these.
 _ADDICT_STATE = (("__parent", None), ("__key", None), ("__frozen", False))

@@ -15,7 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterator, NoReturn, Optional, Union
 
-__all__ = ["LAZY_TYPES", "LazyAttr", "LazyObject", "read_base"]
+__all__ = ["LazyAttr", "LazyObject", "read_base"]  # mmengine.config.lazy's names
 
 
 class _Lazy:
