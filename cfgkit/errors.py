@@ -62,9 +62,6 @@ __all__ = [
     "UnsafeYamlError",
     "UnsupportedFormatError",
     "did_you_mean",
-    "execution_error_class",
-    "located",
-    "traceback_line",
 ]
 
 # Attributes the builtin bases keep outside ``__dict__`` (C fields), restored when unpickled.
@@ -106,11 +103,17 @@ class CfgkitError(Exception):
         for field in _BUILTIN_FIELDS:
             if field not in state and hasattr(self, field):
                 state[field] = getattr(self, field)
-        return (_restore, (_class_reference(type(self)), self.args, state))
+        return (_restore, (type(self).pickle_reference(), self.args, state))
+
+    @classmethod
+    def pickle_reference(cls) -> Any:
+        """How pickle finds the class again: the class itself, or, for a class made at run
+        time, a picklable call that makes it again."""
+        return cls
 
 
 def _restore(reference: Any, args: tuple[Any, ...], state: dict[str, Any]) -> CfgkitError:
-    cls = reference if isinstance(reference, type) else execution_error_class(*reference[1:])
+    cls = reference if isinstance(reference, type) else reference()
     error: CfgkitError = cls.__new__(cls, *args)
     error.args = args
     for field, value in state.items():
@@ -185,10 +188,6 @@ class ConfigPermissionError(ConfigFileError, PermissionError):
 
 class PackageNotFoundError(ConfigError, ModuleNotFoundError):
     """A ``pkg::path`` base names a package that is not installed."""
-
-
-class UnsupportedFormatError(ConfigError, OSError):
-    """The file extension is not one of ``.py``, ``.json``, ``.yaml``, ``.yml``."""
 
 
 class ConfigSyntaxError(ConfigError, SyntaxError):
@@ -288,14 +287,6 @@ class ConfigIndexError(ConfigKeyError, IndexError):
     ``IndexError`` as for ``cfg.lst[9]``."""
 
 
-class DuplicateBaseKeyError(ConfigKeyError):
-    """Two sibling ``_base_`` files define the same top-level key."""
-
-
-class BaseReferenceError(ConfigKeyError):
-    """A ``{{ _base_.x }}`` reference names something the bases do not define."""
-
-
 class MissingBaseNameError(ConfigParsingError, KeyError):
     """``with read_base(): from .base import name`` names what the base does not define."""
 
@@ -303,10 +294,6 @@ class MissingBaseNameError(ConfigParsingError, KeyError):
 class SelectorError(ConfigKeyError):
     """A list selector (``train_pipeline[type=Resize]``) that matches no element or several,
     or that addresses something that is not a list of dicts."""
-
-
-class MissingEnvVarError(ConfigKeyError):
-    """``{{ $VAR }}`` names an unset environment variable and gives no default."""
 
 
 class ReservedKeyError(ConfigKeyError):
@@ -358,8 +345,10 @@ class CustomImportError(ConfigError, ImportError):
 class ConfigExecutionError(ConfigError):
     """A Python config raised while it ran.
 
-    Concrete classes come from :func:`execution_error_class` and also subclass the type of
-    the original exception, which is kept as ``__cause__`` (its traceback shows the line).
+    Concrete classes are made per original type (``cfgkit._located``) and also subclass the
+    type of the original exception, which is kept as ``__cause__`` (its traceback shows the
+    line): ``except ValueError`` and ``except ConfigError`` both catch a config's
+    ``ValueError``.
     """
 
     original_type: ClassVar[type[BaseException]] = Exception
@@ -376,110 +365,23 @@ class CustomModuleError(ConfigExecutionError):
     imported, with an error that is not an ``ImportError`` (a ``ValueError``, a syntax error,
     ``sys.exit()``).
 
-    As mmengine lets the module's own exception through, concrete classes come from
-    :func:`execution_error_class` (``execution_error_class(ValueError, CustomModuleError)``)
-    and also subclass the original type, kept as ``__cause__``; a module that cannot be
-    found is a :class:`CustomImportError`.
+    As mmengine lets the module's own exception through, concrete classes (made per original
+    type, as for :class:`ConfigExecutionError`) also subclass the original type, kept as
+    ``__cause__``; a module that cannot be found is a :class:`CustomImportError`.
     """
 
     name_prefix: ClassVar[str] = "CustomModule"
 
 
 CustomModuleError.family = CustomModuleError
-_EXECUTION_ERROR_CLASSES: dict[
-    tuple[type[BaseException], type[ConfigExecutionError]], type[ConfigExecutionError]
-] = {}
-_COPIED_ATTRIBUTES = ("name", "obj", "path", "errno", "strerror", "code")
 
 
-def _class_reference(cls: type[CfgkitError]) -> Any:
-    """How pickle finds ``cls`` again: the class, or the original type it was made for."""
-    if issubclass(cls, ConfigExecutionError) and cls is not cls.family:
-        return ("execution", cls.original_type, cls.family)
-    return cls
-
-
-def execution_error_class(
-    original: type[BaseException], family: type[ConfigExecutionError] = ConfigExecutionError
-) -> type[ConfigExecutionError]:
-    """Return the subclass of ``family`` that also subclasses ``original``.
-
-    Args:
-        original: The type of the exception a config (or a module it imports) raised.
-        family: :class:`ConfigExecutionError`, or :class:`CustomModuleError` for a
-            ``custom_imports`` module.
-
-    Returns:
-        A class named ``Config<OriginalName>`` (``CustomModule<OriginalName>``), created once
-        per original type and family; ``family`` itself when ``original`` cannot be
-        subclassed this way.
-    """
-    cls = _EXECUTION_ERROR_CLASSES.get((original, family))
-    if cls is None:
-        namespace = {"original_type": original, "__module__": __name__}
-        try:
-            cls = type(f"{family.name_prefix}{original.__name__}", (family, original), namespace)
-        except TypeError:  # a final class, or one whose layout cannot be combined
-            cls = family
-        _EXECUTION_ERROR_CLASSES[(original, family)] = cls
-    return cls
-
-
-def traceback_line(error: BaseException, filename: str) -> Optional[int]:
-    """Return the last line of ``filename`` in the traceback of ``error``, if it is there."""
-    lineno = None
-    traceback = error.__traceback__
-    while traceback is not None:
-        if traceback.tb_frame.f_code.co_filename == filename:
-            lineno = traceback.tb_lineno
-        traceback = traceback.tb_next
-    return lineno
-
-
-def located(
-    error: BaseException,
-    filename: str,
-    lineno: Optional[int] = None,
-    *,
-    family: type[ConfigExecutionError] = ConfigExecutionError,
-    message: Optional[str] = None,
-) -> ConfigError:
-    """Return ``error`` as a cfgkit error that names ``filename`` and ``lineno``.
-
-    The one way a location is attached to what config code raised: a cfgkit error gets the
-    location when it has none (a missing key read from a ``ConfigDict``); anything else
-    becomes a :class:`ConfigExecutionError` that also subclasses the original type (so
-    ``except NameError`` and ``except CfgkitError`` both catch a ``NameError`` from a
-    config), with the original as ``__cause__``. Raise the result.
-
-    Args:
-        error: What the config raised.
-        filename: The config file that raised it.
-        lineno: The line of that file the error came from; by default the last line of
-            ``filename`` in the error's traceback.
-        family: The cfgkit class the result derives from (see :func:`execution_error_class`).
-        message: The message, when not ``"<OriginalType>: <original message>"``.
-    """
-    if lineno is None:
-        lineno = traceback_line(error, filename)
-    if isinstance(error, ConfigError):
-        if error.filename is None:
-            error.filename, error.lineno = filename, lineno
-        return error
-    cls = execution_error_class(type(error), family)
-    if message is None:
-        message = f"{type(error).__name__}: {error}"
-    wrapped = cls.__new__(cls, message)
-    # Not through __init__: the builtin base may want other arguments (UnicodeDecodeError).
-    wrapped.args = (message,)
-    wrapped.message, wrapped.filename, wrapped.lineno, wrapped.key = message, filename, lineno, None
-    for attribute in _COPIED_ATTRIBUTES:
-        value = getattr(error, attribute, None)
-        if value is not None:
-            with contextlib.suppress(AttributeError, TypeError):
-                setattr(wrapped, attribute, value)
-    wrapped.__cause__ = error
-    return wrapped
+# Names of classes folded into their families (a user catches them as the family; each was
+# raised in one place): still importable, the same class as the family.
+UnsupportedFormatError = ConfigFileError  # an extension that is not .py, .json, .yaml, .yml
+DuplicateBaseKeyError = ConfigKeyError  # two sibling `_base_` files define the same key
+BaseReferenceError = ConfigKeyError  # `{{ _base_.x }}` names what the bases do not define
+MissingEnvVarError = ConfigKeyError  # `{{ $VAR }}` unset, with no default
 
 
 class RegistryError(CfgkitError):

@@ -323,7 +323,7 @@ class Config(MmenginePrivateHelpers):
             The loaded config; its ``filename`` is None.
 
         Raises:
-            UnsupportedFormatError: ``file_format`` is not one of the four (also ``OSError``).
+            ConfigFileError: ``file_format`` is not one of the four (also ``OSError``).
             ConfigParsingError: The text is a pure-Python config (load it from a file).
             ConfigError: Any problem with the text, as for :meth:`fromfile`.
         """

@@ -238,9 +238,19 @@ def test_errors_survive_pickling(error):
     assert str(copy) == str(error)
 
 
-def test_execution_error_classes_are_reused_per_builtin():
-    assert errors.execution_error_class(NameError) is errors.execution_error_class(NameError)
-    assert issubclass(errors.execution_error_class(ZeroDivisionError), ArithmeticError)
+def test_execution_error_classes_are_reused_per_builtin(write_config):
+    raised = []
+    for name, text in (
+        ("a.py", "x = nope\n"),
+        ("b.py", "y = also_nope\n"),
+        ("c.py", "z = 1 / 0\n"),
+    ):
+        with pytest.raises(errors.ConfigExecutionError) as info:
+            Config.fromfile(write_config(name, text))
+        raised.append(type(info.value))
+    assert raised[0] is raised[1]
+    assert issubclass(raised[0], NameError)
+    assert issubclass(raised[2], ArithmeticError)
 
 
 def test_exception_that_cannot_be_subclassed_is_wrapped_with_its_cause(write_config):

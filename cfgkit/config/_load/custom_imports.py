@@ -7,7 +7,8 @@ import sys
 import warnings
 
 from cfgkit._keys import CUSTOM_IMPORTS_KEY
-from cfgkit.errors import ConfigTypeError, CustomImportError, CustomModuleError, located
+from cfgkit._located import located
+from cfgkit.errors import ConfigTypeError, CustomImportError, CustomModuleError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

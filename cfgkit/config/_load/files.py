@@ -25,7 +25,6 @@ from cfgkit.errors import (
     ConfigPermissionError,
     InheritanceCycleError,
     UnsafeConfigError,
-    UnsupportedFormatError,
 )
 
 TYPE_CHECKING = False
@@ -121,13 +120,14 @@ def _universal_newlines(text: str) -> str:
 
 
 def check_extension(filename: str, extension: str) -> None:
-    """Raise :class:`UnsupportedFormatError` unless ``extension`` is a config format.
+    """Raise :class:`ConfigFileError` unless ``extension`` is a config format.
 
     Raises:
-        UnsupportedFormatError: The extension is not ``.py``, ``.json``, ``.yaml``, ``.yml``.
+        ConfigFileError: The extension is not ``.py``, ``.json``, ``.yaml``, ``.yml`` (also an
+            ``OSError``, as in mmengine).
     """
     if extension not in SUPPORTED_EXTENSIONS:
-        raise UnsupportedFormatError(
+        raise ConfigFileError(
             f"Only py/yml/yaml/json type are supported now! Got '{extension or filename}'",
             filename=filename,
         )

@@ -54,9 +54,9 @@ from cfgkit.config._merge.selectors import aliases, credited
 from cfgkit.config.config_dict import ConfigDict, to_config_tree
 from cfgkit.errors import (
     BasePathError,
+    ConfigKeyError,
     ConfigParsingError,
     ConfigTypeError,
-    DuplicateBaseKeyError,
     PackageNotFoundError,
     ReservedKeyError,
 )
@@ -654,10 +654,10 @@ def locate_base(entry: str, filename: str) -> tuple[str, Optional[str]]:
 
 def _duplicate_error(
     duplicates: list[str], trees: list[tuple[str, dict[str, Any]]], base: str, filename: str
-) -> DuplicateBaseKeyError:
+) -> ConfigKeyError:
     first = next(owner for owner, tree in trees if duplicates[0] in tree)
     listed = ", ".join(repr(k) for k in duplicates)
-    return DuplicateBaseKeyError(
+    return ConfigKeyError(
         f"Duplicate key is not allowed among bases. Duplicate keys: {{{listed}}}; "
         f"defined in both {first} and {base}",
         filename=filename,

@@ -13,6 +13,7 @@ import types
 
 from cfgkit._keys import BASE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
+from cfgkit._located import located
 from cfgkit._records import NamedTuple
 from cfgkit.config._load import compile_cache
 from cfgkit.config._load.loader_names import loader_builtins
@@ -22,7 +23,6 @@ from cfgkit.errors import (
     DataSyntaxError,
     NestingError,
     NotAMappingError,
-    located,
 )
 
 TYPE_CHECKING = False

@@ -24,6 +24,7 @@ import types
 
 from cfgkit._keys import BASE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
+from cfgkit._located import located
 from cfgkit._records import NamedTuple
 from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
 from cfgkit.config._analysis.source_lines import target_path
@@ -40,7 +41,7 @@ from cfgkit.config._load.loader_names import LOADER_MODULES, LOADER_NAMES, provi
 from cfgkit.config._load.parsing import parse_python, parse_tree, top_level_base_statement
 from cfgkit.config.config_dict import deferred_building, to_config_tree
 from cfgkit.config.lazy import LazyObject
-from cfgkit.errors import ConfigParsingError, MissingBaseNameError, located
+from cfgkit.errors import ConfigParsingError, MissingBaseNameError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -25,9 +25,10 @@ import copy
 import string
 
 from cfgkit._lazy_modules import lazy_module
+from cfgkit._located import located
 from cfgkit.config.config_dict import ConfigDict, deferred_building
 from cfgkit.config.lazy import LazyAttr, LazyObject
-from cfgkit.errors import UnsafeConfigError, located
+from cfgkit.errors import UnsafeConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
