@@ -20,10 +20,14 @@ __all__ = [
     "MMENGINE_RUNNER_KEYS",
     "NOT_REGISTRY_KEYS",
     "OPS_NAMES",
+    "OWNED_REGISTRIES",
     "RUNNER_KEYS",
     "builder_arguments",
     "builder_keys",
     "builders",
+    "builds_at",
+    "distribution_of",
+    "install_command",
     "read_by_runner",
     "runner_keys",
     "stem",
@@ -215,3 +219,79 @@ def stem(name: str) -> str:
     if name.endswith("cfg"):
         name = name[:-3]
     return name[:-1] if name.endswith("s") else name
+
+
+# The key paths (as a reader writes them) where a registry builds, by the stem of its name:
+# what `builders` reads forwards, written out for messages ("the transform registry builds
+# `*_dataloader.dataset.pipeline`").
+_BUILDS_AT = {
+    "model": ("model",),
+    "taskutil": ("model.train_cfg.assigner", "model.*.bbox_coder", "model.*.prior_generator"),
+    "weightinitializer": ("*.init_cfg",),
+    "optimwrapper": ("optim_wrapper",),
+    "optimizer": ("optim_wrapper.optimizer",),
+    "optimizerwrapperconstructor": ("optim_wrapper.constructor",),
+    "parameterscheduler": ("param_scheduler",),
+    "hook": ("default_hooks.*", "custom_hooks"),
+    "visualizer": ("visualizer",),
+    "visbackend": ("visualizer.vis_backends",),
+    "logprocessor": ("log_processor",),
+    "loop": ("train_cfg", "val_cfg", "test_cfg"),
+    "modelwrapper": ("model_wrapper_cfg",),
+    "strategy": ("strategy",),
+    "dataset": ("*_dataloader.dataset",),
+    "datasampler": ("*_dataloader.sampler", "*_dataloader.batch_sampler"),
+    "function": ("*_dataloader.collate_fn",),
+    "transform": ("*_dataloader.dataset.pipeline", "*_pipeline", "*.transforms"),
+    "metric": ("val_evaluator", "test_evaluator"),
+    "evaluator": ("val_evaluator", "test_evaluator"),
+}
+# Registries that build at the key paths above and nowhere else a config names: a name
+# found only in one of these is misplaced under a key path they do not build (a transform
+# under `model`). Registries missing here (task utils, batch augments, codecs) are built by
+# the classes that take them, under keys no table lists.
+OWNED_REGISTRIES = frozenset(
+    {"transform", "dataset", "datasampler", "metric", "evaluator", "hook", "visualizer",
+     "visbackend", "logprocessor", "loop", "optimwrapper", "parameterscheduler", "strategy",
+     "modelwrapper"}
+)  # fmt: skip
+
+# Import names whose distribution has another name (pip install <distribution>).
+_DISTRIBUTIONS = {
+    "mmseg": "mmsegmentation",
+    "mmaction": "mmaction2",
+    "mmedit": "mmedit",
+    "mmcls": "mmcls",
+    "cv2": "opencv-python",
+    "PIL": "Pillow",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "yaml": "PyYAML",
+    "pycocotools": "pycocotools",
+    "lvis": "lvis",
+    "mmcv._ext": "mmcv",
+}
+# OpenMMLab distributions are installed with `mim install` (it picks a compiled mmcv).
+_MIM = ("mm",)
+
+
+def builds_at(registry_name: str) -> tuple[str, ...]:
+    """The key paths where the registry called ``registry_name`` builds (``'transform'``:
+    ``*_dataloader.dataset.pipeline``, ``*_pipeline``, ...); empty when no table says."""
+    return _BUILDS_AT.get(stem(registry_name), ())
+
+
+def distribution_of(module: str) -> str:
+    """The distribution that provides the import name ``module`` (its top level), as
+    ``pip install`` takes it."""
+    if module in _DISTRIBUTIONS:
+        return _DISTRIBUTIONS[module]
+    top = module.partition(".")[0]
+    return _DISTRIBUTIONS.get(top, top)
+
+
+def install_command(module: str) -> str:
+    """``mim install mmdet`` for an OpenMMLab package, ``pip install x`` otherwise."""
+    distribution = distribution_of(module)
+    tool = "mim" if distribution.startswith(_MIM) else "pip"
+    return f"{tool} install {distribution}"

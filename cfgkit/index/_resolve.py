@@ -230,6 +230,11 @@ class Index:
             return folder + ".py", False
         return None, False
 
+    def modules(self) -> Iterator[tuple[str, str, Any]]:
+        """``(module, file name, summary)`` of every scanned module."""
+        for name, info in list(self._modules.items()):
+            yield name, info.filename, info.summary
+
     def definition(
         self, module: str, expression: str, scanned_only: bool = False
     ) -> Optional[tuple[str, str, Any]]:
