@@ -7,12 +7,14 @@ import inspect
 import typing
 from typing import Any, Iterable, Optional, Sequence
 
+from cfgkit._key_paths import dotted
 from cfgkit._keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, TYPE_KEY
-from cfgkit._openmmlab import builders, stem
+from cfgkit._openmmlab import OWNED_REGISTRIES, builders, builds_at, stem
 from cfgkit._records import NamedTuple
 from cfgkit.checking._problems import ERROR, NOTE, WARNING, Problem, problem
 from cfgkit.checking._walk import first
 from cfgkit.errors import did_you_mean
+from cfgkit.index._why import diagnose, project_root
 from cfgkit.registry.registry import Registry, all_registries
 
 if typing.TYPE_CHECKING:
@@ -64,6 +66,11 @@ class Catalog:
 
     def names(self) -> list[str]:
         raise NotImplementedError
+
+    def misplaced(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        """The problem of a ``kind`` found only in a registry that does not build at
+        ``path`` (a transform under ``model``), or None."""
+        return None
 
     def popped(self, kind: str, parameter: str) -> set[str]:
         """Keys what ``kind`` builds takes out of its dict argument ``parameter``."""
@@ -239,7 +246,63 @@ class StaticCatalog(Catalog):
                 "built there too)",
                 suggestion,
             )
-        return problem(cfg, ERROR, (*path, TYPE_KEY), self._unknown_text(kind), suggestion)
+        unknown = problem(cfg, ERROR, (*path, TYPE_KEY), self._unknown_text(kind), suggestion)
+        return self._diagnosed(cfg, path, kind, unknown)
+
+    def _diagnosed(self, cfg: Config, path: KeyPath, kind: str, found: Problem) -> Problem:
+        """``found`` with the registry doctor's causes and fixes (:func:`diagnose`)."""
+        causes = diagnose(
+            self.index,
+            kind,
+            self.scope,
+            path,
+            project=project_root(cfg.filename),
+            search_path=self.index.path,
+        )
+        if not causes:
+            return found
+        why = "; ".join(c.why for c in causes)
+        fixes = " | ".join(c.fix for c in causes)
+        kinds = ", ".join(dict.fromkeys(c.kind for c in causes))
+        if kinds == "spelling" and all(c.fix[5:] in found.suggestion for c in causes):
+            # "Did you mean 'MLP'?" says it already: the text stays, the record gains why.
+            return found._replace(cause=kinds, fix=fixes)
+        return found._replace(
+            message=f"{found.message} ({why})",
+            suggestion=f"Fix: {fixes}",
+            cause=kinds,
+            fix=fixes,
+        )
+
+    def misplaced(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        """A ``kind`` whose every registration is in a registry that builds only at other
+        key paths (:data:`OWNED_REGISTRIES`: transforms, datasets, metrics, hooks, ...),
+        while the key path names the registries that build here: the build would not find
+        it. Key paths no table describes are not judged."""
+        found = self._lookup(kind)
+        if not found or any(not r.registry for r in found):
+            return None
+        keys = [p for p in path if isinstance(p, str)]
+        building = builders(path) - {stem(keys[-1])} if keys else set()
+        kinds = {self.index.registries[r.registry].name for r in found}
+        stems = {stem(k) for k in kinds}
+        if not building or stems & building or not stems <= OWNED_REGISTRIES:
+            return None
+        kinds_text = " or ".join(sorted(kinds))
+        places = sorted({p for k in kinds for p in builds_at(k)})
+        at = f" (the {kinds_text} registry builds {', '.join(places)})" if places else ""
+        names = (self.index.registries[k].name for k in self.searched)
+        here = sorted({n for n in names if stem(n) in building})
+        built_from = " or ".join(here) or " or ".join(sorted(building))
+        fix = f"move this dict where a {kinds_text} is built{at}, or use a {built_from} here"
+        return problem(
+            cfg,
+            ERROR,
+            (*path, TYPE_KEY),
+            f"{kind!r} is a {kinds_text}, but {dotted(path)} is built from the {built_from} "
+            "registry, which does not have it",
+            f"Fix: {fix}",
+        )._replace(cause="other registry", fix=fix)
 
     def _in_other_scope(self, kind: str) -> Optional[str]:
         """A scope the config also builds in (``_scope_='mmdet'``, ``type='mmdet.X'``) where

@@ -34,6 +34,9 @@ class Problem(NamedTuple):
         lineno: The line in ``filename``.
         message: What is wrong.
         suggestion: How to fix it ("Did you mean 'ResNet'?"), or ``''``.
+        cause: For a type not found, why (the registry doctor's causes: ``'not imported'``,
+            ``'other scope'``, ...), or ``''``.
+        fix: For a type not found, the line that fixes it, or ``''``.
     """
 
     severity: str
@@ -42,6 +45,8 @@ class Problem(NamedTuple):
     lineno: Optional[int]
     message: str
     suggestion: str = ""
+    cause: str = ""
+    fix: str = ""
 
     def __str__(self) -> str:
         return self.format()
@@ -72,9 +77,10 @@ def format_problems(
     Args:
         problems: What :func:`check` found.
         style: ``'text'`` (a ``FILE:LINE: KEY: severity: message`` line each), ``'json'`` (a
-            list of objects with ``severity``, ``key``, ``file``, ``line``, ``message`` and
-            ``suggestion``) or ``'github'`` (GitHub Actions workflow commands, which show each
-            problem on the line of the pull request's diff).
+            list of objects with ``severity``, ``key``, ``file``, ``line``, ``message``,
+            ``suggestion``, and for a type not found ``cause`` and ``fix``) or ``'github'``
+            (GitHub Actions workflow commands, which show each problem on the line of the
+            pull request's diff).
         show_path: How to write file names (the command makes them relative).
     """
     if style == "json":
@@ -88,6 +94,7 @@ def format_problems(
                 "line": p.lineno,
                 "message": p.message,
                 "suggestion": p.suggestion,
+                **({"cause": p.cause, "fix": p.fix} if p.cause else {}),
             }
             for p in problems
         ]

@@ -439,6 +439,7 @@ def diagnose(
     project: Optional[str] = None,
     imported: Optional[Callable[[str], bool]] = None,
     search_path: Optional[Sequence[str]] = None,
+    close_names: bool = False,
 ) -> list[Cause]:
     """Why a build in ``scope`` does not find ``type=name`` at ``path``, and the fixes.
 
@@ -454,6 +455,8 @@ def diagnose(
         imported: Tell whether a module was imported (``sys.modules`` at build time); by
             default none was beyond the scanned packages.
         search_path: Where installed packages are found (``sys.path``).
+        close_names: Give merely close names (did-you-mean) as a cause too, when nothing
+            better is found (errors carry them already).
 
     Returns:
         The causes found, the likeliest first; empty when the sources say nothing.
@@ -536,7 +539,9 @@ def diagnose(
             causes.append(_unregistered(index, found, start, building))
     # 4: spelt differently (a merely close name only when nothing better was found)
     causes.extend(
-        c for c in _spelling(index, bare, start, building) if not causes or c.why[:1] != "~"
+        c
+        for c in _spelling(index, bare, start, building)
+        if c.why[:1] != "~" or (close_names and not causes)
     )
     return [c._replace(why=c.why.lstrip("~")) for c in _unique(causes)]
 
