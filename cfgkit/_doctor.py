@@ -127,7 +127,7 @@ def _static_causes(
         for k, r in index.registries.items()
         if r.scope == registry.scope and r.name == registry.name
     ]
-    project = project_root(filename) or project_root(os.getcwd())
+    project = project_root(filename, sys.path) or project_root(os.getcwd(), sys.path)
     return diagnose(
         index,
         name,

@@ -256,7 +256,7 @@ class StaticCatalog(Catalog):
             kind,
             self.scope,
             path,
-            project=project_root(cfg.filename),
+            project=project_root(cfg.filename, self.index.path),
             search_path=self.index.path,
         )
         if not causes:
@@ -283,10 +283,12 @@ class StaticCatalog(Catalog):
         if not found or any(not r.registry for r in found):
             return None
         keys = [p for p in path if isinstance(p, str)]
-        building = builders(path) - {stem(keys[-1])} if keys else set()
+        building = builders(path)
+        # Judged only where a table names the builders, not the last key alone.
+        described = keys and building - {stem(keys[-1])}
         kinds = {self.index.registries[r.registry].name for r in found}
         stems = {stem(k) for k in kinds}
-        if not building or stems & building or not stems <= OWNED_REGISTRIES:
+        if not described or stems & building or not stems <= OWNED_REGISTRIES:
             return None
         kinds_text = " or ".join(sorted(kinds))
         places = sorted({p for k in kinds for p in builds_at(k)})

@@ -48,6 +48,7 @@ __all__ = [
     "diagnose",
     "project_root",
     "render",
+    "shown",
 ]
 
 CAUSES = (
@@ -95,24 +96,44 @@ class Definition(NamedTuple):
     root: str
 
 
-def project_root(start: Optional[str]) -> Optional[str]:
-    """The enclosing project of a file or folder: the nearest folder above it with ``.git``,
-    ``pyproject.toml``, ``setup.py`` or ``setup.cfg``; None when there is none, or it holds
-    installed packages (a config inside ``site-packages``)."""
+def project_root(
+    start: Optional[str], search_path: Optional[Sequence[str]] = None
+) -> Optional[str]:
+    """The project a file or folder belongs to, as the folder its modules are imported from.
+
+    The nearest folder above ``start`` with ``.git``, ``pyproject.toml``, ``setup.py`` or
+    ``setup.cfg``; within it, the deepest folder of ``search_path`` above ``start`` when
+    there is one (``examples/`` when run from there). None when there is no such folder, or
+    ``start`` lies in installed packages (a config inside ``site-packages``).
+    """
     if not start:
         return None
     folder = os.path.abspath(start)
     if not os.path.isdir(folder):
         folder = os.path.dirname(folder)
-    if "site-packages" in folder.split(os.sep) or "dist-packages" in folder.split(os.sep):
+    parts = folder.split(os.sep)
+    if "site-packages" in parts or "dist-packages" in parts:
         return None
-    while True:
-        if any(os.path.exists(os.path.join(folder, m)) for m in _PROJECT_MARKERS):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
+    top = folder
+    while not any(os.path.exists(os.path.join(top, m)) for m in _PROJECT_MARKERS):
+        parent = os.path.dirname(top)
+        if parent == top:
             return None
-        folder = parent
+        top = parent
+    entries = [os.path.abspath(e) for e in search_path or () if e and os.path.isdir(e)]
+    inside = [
+        e
+        for e in entries
+        if (folder == e or folder.startswith(e + os.sep))
+        and (e == top or e.startswith(top + os.sep))
+    ]
+    return max(inside, key=len) if inside else top
+
+
+def shown(filename: str) -> str:
+    """A file name relative to the current folder when it lies below it, else as it is."""
+    relative = os.path.relpath(filename)
+    return filename if relative.startswith("..") else relative
 
 
 class _Project:
@@ -494,46 +515,22 @@ def diagnose(
     project_state = _project(project)
     where = definitions(index, bare, project)
     reached = {r.key for k in start for r in index.ancestors(k)}
-    # 2 and 3: registered elsewhere in the index (when it is known where the build looked)
+    if scoped:  # 'mmdet.X' is looked up in the registry of that scope in the same tree
+        reached |= {k for k, r in index.registries.items() if r.scope == scoped}
+    # Each place it is registered or defined: where the build looks (then its module was
+    # not imported, or fails to import), another scope's registry of the same kind, another
+    # kind of registry, or no registry at all.
     for found in where:
-        if not start or not found.key or found.key in reached or found.root:
-            continue
-        registry = index.registries[found.key]
-        if index.root(found.key) in roots and stem(registry.name) in start_stems:
-            fix = f"default_scope = {registry.scope!r}  # or type='{registry.scope}.{bare}'"
-            why = (
-                f"{bare!r} is registered in scope {registry.scope!r} ({found.registry}, "
-                f"{found.filename}:{found.lineno}), not in scope "
-                f"{scope or _scopes(index, start)!r} where the build looks"
-            )
-            causes.append(Cause("other scope", why, fix))
-        elif stem(registry.name) not in start_stems:
-            places = builds_at(registry.name)
-            at = f" (the {registry.name} registry builds {', '.join(places)})" if places else ""
-            kinds = ", ".join(sorted({index.registries[k].name for k in start}))
-            causes.append(
-                Cause(
-                    "other registry",
-                    f"{bare!r} is a {registry.name} ({found.registry}, {found.filename}:"
-                    f"{found.lineno}), but {_dotted(path)} is built from the {kinds} "
-                    "registry",
-                    f"move this dict where a {registry.name} is built{at}, or use a {kinds} here",
-                )
-            )
-    # 1, 5, 6: in the project or a package, not imported, failing, or not registered
-    for found in where:
-        if found.registry and found.key in reached and not found.root:
-            # Registered where the build looks, in a scanned package: at run time, the
-            # module was not imported, or its import failed.
-            if was_imported(found.module):
-                continue
-            causes.extend(_unimported(index, project_state, found, search_path))
-        elif found.registry and found.root:
-            elsewhere = (
-                found.key and found.key not in reached and index.root(found.key) not in roots
-            )
-            if elsewhere or was_imported(found.module):
-                continue
+        if found.key and found.key in reached:
+            if not was_imported(found.module):
+                causes.extend(_unimported(index, project_state, found, search_path))
+        elif found.key and start:
+            registry = index.registries[found.key]
+            if stem(registry.name) not in start_stems:
+                causes.append(_other_registry(index, found, registry, start, path))
+            elif index.root(found.key) in roots:
+                causes.append(_other_scope(index, found, registry, scope, start, bare))
+        elif found.registry and not found.key and not was_imported(found.module):
             causes.extend(_unimported(index, project_state, found, search_path))
         elif not found.registry:
             causes.append(_unregistered(index, found, start, building))
@@ -544,6 +541,37 @@ def diagnose(
         if c.why[:1] != "~" or (close_names and not causes)
     )
     return [c._replace(why=c.why.lstrip("~")) for c in _unique(causes)]
+
+
+def _other_scope(
+    index: Index,
+    found: Definition,
+    registry: StaticRegistry,
+    scope: Optional[str],
+    start: Sequence[str],
+    bare: str,
+) -> Cause:
+    return Cause(
+        "other scope",
+        f"{bare!r} is registered in scope {registry.scope!r} ({found.registry}, "
+        f"{shown(found.filename)}:{found.lineno}), not in scope "
+        f"{scope or _scopes(index, start)!r} where the build looks",
+        f"default_scope = {registry.scope!r}  # or type='{registry.scope}.{bare}'",
+    )
+
+
+def _other_registry(
+    index: Index, found: Definition, registry: StaticRegistry, start: Sequence[str], path: KeyPath
+) -> Cause:
+    places = builds_at(registry.name)
+    at = f" (the {registry.name} registry builds {', '.join(places)})" if places else ""
+    kinds = " or ".join(sorted({index.registries[k].name for k in start}))
+    return Cause(
+        "other registry",
+        f"{found.name!r} is a {registry.name} ({found.registry}, {shown(found.filename)}:"
+        f"{found.lineno}), but {_dotted(path)} is built from the {kinds} registry",
+        f"move this dict where a {registry.name} is built{at}, or use a {kinds} here",
+    )
 
 
 def _not_installed(index: Index, scope: str, search_path: Optional[Sequence[str]]) -> bool:
@@ -586,18 +614,21 @@ def _unimported(
         return [
             Cause(
                 "import fails",
-                f"{found.name!r} is registered in {found.registry} by {found.filename}:"
+                f"{found.name!r} is registered in {found.registry} by {shown(found.filename)}:"
                 f"{found.lineno}, but importing {found.module} fails: {why_missing} "
                 f"(imported by {importer}); allow_failed_imports=True or a registry's "
                 "locations import hides this",
                 fix,
             )
         ]
-    where_from = f" (with {found.root} on sys.path: run from there, or PYTHONPATH={found.root})"
+    where_from = (
+        f" (and {shown(found.root)!r} must be on sys.path: run from there, or set "
+        f"PYTHONPATH={shown(found.root)})"
+    )
     return [
         Cause(
             "not imported",
-            f"{found.name!r} is registered in {found.registry} by {found.filename}:"
+            f"{found.name!r} is registered in {found.registry} by {shown(found.filename)}:"
             f"{found.lineno}, a module nothing imports{where_from if found.root else ''}",
             custom_imports_line(module),
         )
@@ -619,7 +650,7 @@ def _unregistered(
         into = f"{registry.scope}::{registry.name}"
     return Cause(
         "not registered",
-        f"class {found.name} is defined at {found.filename}:{found.lineno}, but nothing "
+        f"class {found.name} is defined at {shown(found.filename)}:{found.lineno}, but nothing "
         f"registers it (it belongs in {into})",
         fix,
     )
