@@ -28,6 +28,7 @@ __all__ = [
     "builds_at",
     "distribution_of",
     "install_command",
+    "named_builders",
     "read_by_runner",
     "runner_keys",
     "stem",
@@ -211,6 +212,33 @@ def builders(path: KeyPath) -> set[str]:
             names.append("transform")
     found.update(stem(n) for n in names)
     return found
+
+
+def named_builders(path: KeyPath) -> set[str]:
+    """The stems of the registries the tables say build the dict at ``path``, where they
+    are sure: a top-level dict by its key (``model``, ``*_dataloader``, ``*_evaluator``,
+    ``custom_hooks``), anything under ``model`` (models build their parts from the model
+    registry and its helpers), and a key on the way that names its builder (``dataset``,
+    ``pipeline``, ``*_pipeline``); empty elsewhere (a hook or a visualizer may build the
+    dicts it takes from any registry)."""
+    keys = [p for p in path if isinstance(p, str)]
+    if not keys:
+        return set()
+    names: list[str] = []
+    top = keys[0]
+    if len(keys) == 1 or top == "model" or (top == "default_hooks" and len(keys) == 2):
+        names.extend(_BUILT_UNDER.get(top, ()))
+        if top.endswith("_dataloader") and len(keys) == 1:
+            names.append("dataset")
+        if top.endswith("_evaluator"):
+            names.extend(("metric", "evaluator"))
+    for key in keys[1:]:
+        names.extend(_BUILT_BY_KEY.get(key, ()))
+        if key.endswith("_pipeline"):
+            names.append("transform")
+    if len(keys) == 1 and top.endswith("_pipeline"):
+        names.append("transform")
+    return {stem(n) for n in names}
 
 
 def stem(name: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from cfgkit._key_paths import dotted
 from cfgkit._keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, TYPE_KEY
-from cfgkit._openmmlab import OWNED_REGISTRIES, builders, builds_at, stem
+from cfgkit._openmmlab import OWNED_REGISTRIES, builders, builds_at, named_builders, stem
 from cfgkit._records import NamedTuple
 from cfgkit.checking._problems import ERROR, NOTE, WARNING, Problem, problem
 from cfgkit.checking._walk import first
@@ -206,13 +206,14 @@ class StaticCatalog(Catalog):
         if scope is not None and scope not in self.index.scopes():
             if _importable_path(kind, ()):
                 return _path_note(cfg, path, kind)
-            return problem(
+            not_installed = problem(
                 cfg,
                 NOTE,
                 (*path, TYPE_KEY),
                 f"{kind!r} names the scope {scope!r}, which is not installed here, so it was "
                 "not checked (build would import it)",
             )
+            return self._diagnosed(cfg, path, kind, not_installed)
         suggestion = did_you_mean(kind.rpartition(".")[2], self.names())
         dynamic = self._dynamic(kind, path)
         if dynamic is not None:
@@ -267,6 +268,8 @@ class StaticCatalog(Catalog):
         if kinds == "spelling" and all(c.fix[5:] in found.suggestion for c in causes):
             # "Did you mean 'MLP'?" says it already: the text stays, the record gains why.
             return found._replace(cause=kinds, fix=fixes)
+        if kinds == "not installed":  # the message says so already: only the fix is new
+            return found._replace(suggestion=f"Fix: {fixes}", cause=kinds, fix=fixes)
         return found._replace(
             message=f"{found.message} ({why})",
             suggestion=f"Fix: {fixes}",
@@ -282,10 +285,8 @@ class StaticCatalog(Catalog):
         found = self._lookup(kind)
         if not found or any(not r.registry for r in found):
             return None
-        keys = [p for p in path if isinstance(p, str)]
         building = builders(path)
-        # Judged only where a table names the builders, not the last key alone.
-        described = keys and building - {stem(keys[-1])}
+        described = named_builders(path)  # judged only where the tables are sure
         kinds = {self.index.registries[r.registry].name for r in found}
         stems = {stem(k) for k in kinds}
         if not described or stems & building or not stems <= OWNED_REGISTRIES:
@@ -295,7 +296,7 @@ class StaticCatalog(Catalog):
         at = f" (the {kinds_text} registry builds {', '.join(places)})" if places else ""
         names = (self.index.registries[k].name for k in self.searched)
         here = sorted({n for n in names if stem(n) in building})
-        built_from = " or ".join(here) or " or ".join(sorted(building))
+        built_from = _either(here or sorted(building))
         fix = f"move this dict where a {kinds_text} is built{at}, or use a {built_from} here"
         return problem(
             cfg,
@@ -340,6 +341,11 @@ class StaticCatalog(Catalog):
 
     def names(self) -> list[str]:
         return self.index.names(self.searched)
+
+
+def _either(names: Sequence[str]) -> str:
+    """``'a'``, ``'a or b'``, ``'a, b or c'``."""
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def _path_note(cfg: Config, path: KeyPath, kind: str) -> Problem:
