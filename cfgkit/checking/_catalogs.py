@@ -14,7 +14,7 @@ from cfgkit._records import NamedTuple
 from cfgkit.checking._problems import ERROR, NOTE, WARNING, Problem, problem
 from cfgkit.checking._walk import first
 from cfgkit.errors import did_you_mean
-from cfgkit.index._why import diagnose, project_root
+from cfgkit.index._why import diagnose, either, project_root
 from cfgkit.registry.registry import Registry, all_registries
 
 if typing.TYPE_CHECKING:
@@ -296,7 +296,7 @@ class StaticCatalog(Catalog):
         at = f" (the {kinds_text} registry builds {', '.join(places)})" if places else ""
         names = (self.index.registries[k].name for k in self.searched)
         here = sorted({n for n in names if stem(n) in building})
-        built_from = _either(here or sorted(building))
+        built_from = either(here or sorted(building))
         fix = f"move this dict where a {kinds_text} is built{at}, or use a {built_from} here"
         return problem(
             cfg,
@@ -341,11 +341,6 @@ class StaticCatalog(Catalog):
 
     def names(self) -> list[str]:
         return self.index.names(self.searched)
-
-
-def _either(names: Sequence[str]) -> str:
-    """``'a'``, ``'a or b'``, ``'a, b or c'``."""
-    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def _path_note(cfg: Config, path: KeyPath, kind: str) -> Problem:

@@ -46,6 +46,7 @@ __all__ = [
     "Definition",
     "definitions",
     "diagnose",
+    "either",
     "project_root",
     "render",
     "shown",
@@ -260,12 +261,31 @@ def _registry_of(index: Index, project: Optional[_Project], module: str, express
 
 
 def definitions(
-    index: Index, name: str, project_root_folder: Optional[str] = None
+    index: Index,
+    name: str,
+    project_root_folder: Optional[str] = None,
+    registries: Optional[dict[str, StaticRegistry]] = None,
 ) -> list[Definition]:
     """Where ``name`` is registered or defined as a class: every registration in the index,
     the classes of that name in scanned packages, and the files of the project that define
-    or register it."""
+    or register it.
+
+    Reading the project may find registries no scan found (toydet's, from a config built in
+    toycore's scope): they are given in ``registries`` (with the index's), and left out of
+    the index, whose lookups must not change with what a diagnosis read.
+    """
     index.resolve()
+    before = dict(index.registries)
+    try:
+        return _definitions(index, name, project_root_folder)
+    finally:
+        if registries is not None:
+            registries.update(index.registries)
+        index.registries.clear()
+        index.registries.update(before)
+
+
+def _definitions(index: Index, name: str, project_root_folder: Optional[str]) -> list[Definition]:
     found: list[Definition] = []
     seen: set[tuple[str, int]] = set()
     for key, names in index.registrations.items():
@@ -506,17 +526,22 @@ def diagnose(
             )
         )
     building = builders(path)
+    given = start is not None
     if start is None:
         start = index.build_registries(scope)
         here = [k for k in start if stem(index.registries[k].name) in building]
         start = here or start
-    roots = {index.root(k) for k in start}
     start_stems = {stem(index.registries[k].name) for k in start if k in index.registries}
-    project_state = _project(project)
-    where = definitions(index, bare, project)
     reached = {r.key for k in start for r in index.ancestors(k)}
     if scoped:  # 'mmdet.X' is looked up in the registry of that scope in the same tree
         reached |= {k for k, r in index.registries.items() if r.scope == scoped}
+    project_state = _project(project)
+    registries: dict[str, StaticRegistry] = {}
+    where = definitions(index, bare, project, registries)
+    # The kinds of registry that build here: the registry searched, else those the key path
+    # names (a pipeline's transforms, even where the scope has no transform registry).
+    known = {stem(r.name) for r in registries.values()}
+    wanted = (start_stems or building & known) if given else (building & known or start_stems)
     # Each place it is registered or defined: where the build looks (then its module was
     # not imported, or fails to import), another scope's registry of the same kind, another
     # kind of registry, or no registry at all.
@@ -524,11 +549,11 @@ def diagnose(
         if found.key and found.key in reached:
             if not was_imported(found.module):
                 causes.extend(_unimported(index, project_state, found, search_path))
-        elif found.key and start:
-            registry = index.registries[found.key]
-            if stem(registry.name) not in start_stems:
-                causes.append(_other_registry(index, found, registry, start, path))
-            elif index.root(found.key) in roots:
+        elif found.key and wanted:
+            registry = registries[found.key]
+            if stem(registry.name) not in wanted:
+                causes.append(_other_registry(index, found, registry, start, wanted, path))
+            elif registry.scope != scope:
                 causes.append(_other_scope(index, found, registry, scope, start, bare))
         elif found.registry and not found.key and not was_imported(found.module):
             causes.extend(_unimported(index, project_state, found, search_path))
@@ -561,17 +586,28 @@ def _other_scope(
 
 
 def _other_registry(
-    index: Index, found: Definition, registry: StaticRegistry, start: Sequence[str], path: KeyPath
+    index: Index,
+    found: Definition,
+    registry: StaticRegistry,
+    start: Sequence[str],
+    wanted: set[str],
+    path: KeyPath,
 ) -> Cause:
     places = builds_at(registry.name)
     at = f" (the {registry.name} registry builds {', '.join(places)})" if places else ""
-    kinds = " or ".join(sorted({index.registries[k].name for k in start}))
+    names = {index.registries[k].name for k in start if stem(index.registries[k].name) in wanted}
+    kinds = either(sorted(names or wanted))
     return Cause(
         "other registry",
         f"{found.name!r} is a {registry.name} ({found.registry}, {shown(found.filename)}:"
         f"{found.lineno}), but {_dotted(path)} is built from the {kinds} registry",
         f"move this dict where a {registry.name} is built{at}, or use a {kinds} here",
     )
+
+
+def either(names: Sequence[str]) -> str:
+    """``'a'``, ``'a or b'``, ``'a, b or c'``."""
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 def _not_installed(index: Index, scope: str, search_path: Optional[Sequence[str]]) -> bool:
@@ -621,10 +657,7 @@ def _unimported(
                 fix,
             )
         ]
-    where_from = (
-        f" (and {shown(found.root)!r} must be on sys.path: run from there, or set "
-        f"PYTHONPATH={shown(found.root)})"
-    )
+    where_from = f" (with {shown(found.root)!r} on sys.path, e.g. PYTHONPATH={shown(found.root)})"
     return [
         Cause(
             "not imported",
