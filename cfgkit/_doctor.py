@@ -91,8 +91,11 @@ def _runtime_causes(name: str, registry: Registry, path: Any) -> list[Cause]:
                 f"type={other_name!r}",
             )
         )
+    scopes = {r.scope for r in tree}
     for other in sorted(all_registries(), key=lambda r: (r.scope, r.name)):
-        if id(other) in in_tree or bare not in other.module_dict:
+        # Another kind of registry of the scopes this build knows (mmdet's transforms for
+        # an mmdet model), not of every package that happens to be imported.
+        if id(other) in in_tree or other.scope not in scopes or bare not in other.module_dict:
             continue
         if stem(other.name) == stem(registry.name):
             continue  # the same kind in another tree: a second copy, not a misplaced dict

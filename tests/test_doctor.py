@@ -11,6 +11,8 @@ registered under another name.
 
 from __future__ import annotations
 
+import gc
+import importlib
 import json
 import sys
 import textwrap
@@ -131,7 +133,8 @@ def project(tmp_path_factory):
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     (root / "configs").mkdir()
     sys.path.insert(0, str(root))
-    import drdet.registry  # noqa: F401 - the registries exist, as a training script makes them
+    # The registries exist, as a training script makes them (no name keeps them alive).
+    importlib.import_module("drdet.registry")
 
     try:
         yield root
@@ -139,6 +142,12 @@ def project(tmp_path_factory):
         sys.path.remove(str(root))
         for name in [m for m in sys.modules if m.partition(".")[0] in ("drengine", "drdet")]:
             del sys.modules[name]
+        # Their registries must go too: `cfgkit registry` imports every live registry's
+        # locations, which are gone with the project's folder.
+        gc.collect()
+        from cfgkit.registry.registry import all_registries
+
+        assert not [r for r in all_registries() if r.scope in ("drengine", "drdet")]
 
 
 def config(project, name, text):

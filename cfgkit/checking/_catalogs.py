@@ -292,7 +292,7 @@ class StaticCatalog(Catalog):
         if not described or stems & building or not stems <= OWNED_REGISTRIES:
             return None
         kinds_text = " or ".join(sorted(kinds))
-        places = sorted({p for k in kinds for p in builds_at(k)})
+        places = list(dict.fromkeys(p for k in sorted(kinds) for p in builds_at(k)))
         at = f" (the {kinds_text} registry builds {', '.join(places)})" if places else ""
         names = (self.index.registries[k].name for k in self.searched)
         here = sorted({n for n in names if stem(n) in building})

@@ -105,7 +105,7 @@ def _close_names(index: Index, name: str) -> list[str]:
     hint = did_you_mean(name, everything)
     close = same + [n.strip("'") for n in hint[13:-1].split(" or ")] if hint else same
     labels = []
-    for other in dict.fromkeys(close):
+    for other in dict.fromkeys(n for n in close if n != name):
         registries = sorted(
             {
                 f"{index.registries[k].scope}::{index.registries[k].name}"
