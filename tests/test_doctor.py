@@ -377,10 +377,11 @@ def test_check_refuses_a_type_of_a_registry_that_does_not_build_there(project, t
     assert "registry, which does not have it" in problems[key].message
 
 
-def test_check_names_every_registry_that_builds_under_model(project):
+def test_check_names_the_registry_of_the_scope_that_builds_there(project):
     problems = checked(project, "default_scope = 'drdet'\nmodel = dict(type='Resize')\n", "m.py")
-    assert "is built from the model, task util or weight initializer registry" in (
-        problems["model.type"].message
+    assert problems["model.type"].message == (
+        "'Resize' is a transform, but model is built from the model registry, which does not "
+        "have it"
     )
 
 

@@ -294,9 +294,11 @@ class StaticCatalog(Catalog):
         kinds_text = " or ".join(sorted(kinds))
         places = list(dict.fromkeys(p for k in sorted(kinds) for p in builds_at(k)))
         at = f" (the {kinds_text} registry builds {', '.join(places)})" if places else ""
-        names = (self.index.registries[k].name for k in self.searched)
+        # The registries of the build's own scope (and their parents), not every tree's root.
+        own = [r.key for k in self.index.in_scope(self.scope) for r in self.index.ancestors(k)]
+        names = (self.index.registries[k].name for k in (own if self.scope else self.searched))
         here = sorted({n for n in names if stem(n) in building})
-        built_from = either(here or sorted(building))
+        built_from = either(here or sorted(described))
         fix = f"move this dict where a {kinds_text} is built{at}, or use a {built_from} here"
         return problem(
             cfg,

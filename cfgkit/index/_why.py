@@ -26,6 +26,7 @@ identifiers (``projects/CO-DETR``), as ``importlib.import_module`` does not need
 from __future__ import annotations
 
 import os
+import sys
 
 from cfgkit._openmmlab import builders, builds_at, install_command, stem
 from cfgkit._records import NamedTuple
@@ -411,15 +412,22 @@ def _summary_of(index: Index, project: Optional[_Project], module: str) -> Any:
 def _missing(module: str, path: Optional[Sequence[str]]) -> Optional[str]:
     """The part of ``module`` that is not installed (its top level, or mmcv's compiled
     ops), or None."""
+    import importlib.machinery  # lazy: as the module's other imports
+
     top = module.partition(".")[0]
-    if top in ("__future__",) or top in _stdlib():
+    if top == "__future__" or top in sys.modules or top in _stdlib():
         return None
-    package = find_package(top, path)
-    if package is None:
+    try:
+        # Any kind of module counts (a package, a .py file, a compiled extension).
+        spec = importlib.machinery.PathFinder.find_spec(top, list(path or sys.path))
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
         return top
-    if top == "mmcv" and module.startswith("mmcv.ops") and not package.single_file:
+    folders = list(spec.submodule_search_locations or [])
+    if top == "mmcv" and module.startswith("mmcv.ops") and folders:
         try:
-            names = os.listdir(package.folder)
+            names = os.listdir(folders[0])
         except OSError:
             return None
         if not any(n.startswith("_ext") for n in names):
@@ -428,8 +436,8 @@ def _missing(module: str, path: Optional[Sequence[str]]) -> Optional[str]:
 
 
 def _stdlib() -> frozenset[str]:
-    import sys  # lazy: as the module's other imports, only a diagnosis needs it
-
+    # sys.stdlib_module_names exists from 3.10; before, a standard-library module is found
+    # on the path like any other (and imported ones are in sys.modules).
     return frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
 
 
