@@ -16,6 +16,7 @@ import sys
 
 from cfgkit._locations import location_of
 from cfgkit._openmmlab import builds_at, stem
+from cfgkit.errors import did_you_mean
 from cfgkit.index import Index
 from cfgkit.index._packages import find_package
 from cfgkit.index._why import Cause, diagnose, project_root, render
@@ -25,7 +26,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-__all__ = ["explain_missing"]
+    from cfgkit._key_paths import KeyPath
+
+__all__ = ["diagnosis", "explain_missing"]
 
 # The static index of each set of scopes, for this process (sources are read once).
 _INDEXES: dict[tuple[frozenset[str], tuple[str, ...]], Index] = {}
@@ -42,8 +45,25 @@ def explain_missing(name: str, registry: Registry, cfg: Any) -> str:
     location = location_of(cfg)
     path = location.key_path if location is not None else ()
     filename = location.filename if location is not None else None
+    causes = diagnosis(name, registry, path, filename)
+    return "\n" + render(causes, "  ") if causes else ""
+
+
+def diagnosis(name: str, registry: Registry, path: KeyPath, filename: Optional[str]) -> list[Cause]:
+    """Why a build from ``registry`` does not find ``name``: the live registries first, then
+    the sources (:func:`cfgkit.index._why.diagnose`).
+
+    Args:
+        name: The ``type`` that was not found.
+        registry: The registry searched.
+        path: The key path of the dict in its config (``()`` when unknown).
+        filename: The config file, whose project is read (the current folder's otherwise).
+    """
     causes = _runtime_causes(name, registry, path)
-    causes.extend(_static_causes(name, registry, path, filename))
+    bare = name.partition(".")[2] if "." in name else name
+    # Close names only when the error has none (the live registry may not be imported yet).
+    close = not did_you_mean(bare, registry.visible_names())
+    causes.extend(_static_causes(name, registry, path, filename, close))
     kept: list[Cause] = []
     seen: set[tuple[str, str]] = set()
     for cause in causes:
@@ -52,7 +72,7 @@ def explain_missing(name: str, registry: Registry, cfg: Any) -> str:
             kept.append(cause)
     if any(c.kind != "spelling" for c in kept):
         kept = [c for c in kept if c.kind != "spelling" or "close to" not in c.why]
-    return "\n" + render(kept, "  ") if kept else ""
+    return kept
 
 
 def _runtime_causes(name: str, registry: Registry, path: Any) -> list[Cause]:
@@ -118,7 +138,7 @@ def _normalised(name: str) -> str:
 
 
 def _static_causes(
-    name: str, registry: Registry, path: Any, filename: Optional[str]
+    name: str, registry: Registry, path: Any, filename: Optional[str], close: bool
 ) -> list[Cause]:
     """What the sources say (:func:`cfgkit.index._why.diagnose`), nothing imported."""
     scopes = {r.scope for r in registry.root.walk()}
@@ -140,6 +160,7 @@ def _static_causes(
         project=project,
         imported=lambda module: module in sys.modules,
         search_path=sys.path,
+        close_names=close,
     )
 
 

@@ -413,6 +413,16 @@ def test_check_formats_carry_the_cause_and_the_fix(project):
     assert "Fix: custom_imports = dict(imports=['projects.CO-DETR.codetr']" in github
 
 
+def test_check_with_imported_registries_gives_the_cause_too(project, capsys, monkeypatch):
+    monkeypatch.chdir(project)
+    config(project, "imported.py", "default_scope = 'drdet'\nmodel = dict(type='CoDETR')\n")
+    assert main(["check", "configs/imported.py", "--import", "drdet.registry"]) == 1
+    out = capsys.readouterr().out
+    assert "'CoDETR' is not registered in the registries searched (drdet::metric, " in out
+    assert "a module nothing imports (with '.' on sys.path, e.g. PYTHONPATH=.)" in out
+    assert out.rstrip().endswith(f"Fix: {CODETR_FIX}")
+
+
 # -- cfgkit why ------------------------------------------------------------------------------
 
 

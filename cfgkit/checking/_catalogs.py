@@ -7,6 +7,7 @@ import inspect
 import typing
 from typing import Any, Iterable, Optional, Sequence
 
+from cfgkit._doctor import diagnosis
 from cfgkit._key_paths import dotted
 from cfgkit._keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, TYPE_KEY
 from cfgkit._openmmlab import OWNED_REGISTRIES, builders, builds_at, named_builders, stem
@@ -14,7 +15,7 @@ from cfgkit._records import NamedTuple
 from cfgkit.checking._problems import ERROR, NOTE, WARNING, Problem, problem
 from cfgkit.checking._walk import first
 from cfgkit.errors import did_you_mean
-from cfgkit.index._why import diagnose, either, project_root
+from cfgkit.index._why import Cause, diagnose, either, project_root
 from cfgkit.registry.registry import Registry, all_registries
 
 if typing.TYPE_CHECKING:
@@ -103,13 +104,19 @@ class Registries(Catalog):
         if _importable_path(kind, {r.scope for reg in self.registries for r in reg.root.walk()}):
             return _path_note(cfg, path, kind)
         where = ", ".join(sorted({f"{r.scope}::{r.name}" for r in self.registries})) or "none"
-        return problem(
+        unknown = problem(
             cfg,
             ERROR,
             (*path, TYPE_KEY),
             f"{kind!r} is not registered in the registries searched ({where})",
             did_you_mean(kind.rpartition(".")[2], self.names()),
         )
+        # The doctor asks the registry that builds here (by the key path), as a build would.
+        building = builders(path)
+        registry = next((r for r in self.registries if stem(r.name) in building), None)
+        if registry is None:
+            return unknown
+        return with_causes(unknown, diagnosis(kind, registry, path, cfg.filename))
 
     def names(self) -> list[str]:
         names: dict[str, None] = {}
@@ -260,22 +267,7 @@ class StaticCatalog(Catalog):
             project=project_root(cfg.filename, self.index.path),
             search_path=self.index.path,
         )
-        if not causes:
-            return found
-        why = "; ".join(c.why for c in causes)
-        fixes = " | ".join(c.fix for c in causes)
-        kinds = ", ".join(dict.fromkeys(c.kind for c in causes))
-        if kinds == "spelling" and all(c.fix[5:] in found.suggestion for c in causes):
-            # "Did you mean 'MLP'?" says it already: the text stays, the record gains why.
-            return found._replace(cause=kinds, fix=fixes)
-        if kinds == "not installed":  # the message says so already: only the fix is new
-            return found._replace(suggestion=f"Fix: {fixes}", cause=kinds, fix=fixes)
-        return found._replace(
-            message=f"{found.message} ({why})",
-            suggestion=f"Fix: {fixes}",
-            cause=kinds,
-            fix=fixes,
-        )
+        return with_causes(found, causes)
 
     def misplaced(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
         """A ``kind`` whose every registration is in a registry that builds only at other
@@ -343,6 +335,27 @@ class StaticCatalog(Catalog):
 
     def names(self) -> list[str]:
         return self.index.names(self.searched)
+
+
+def with_causes(found: Problem, causes: Sequence[Cause]) -> Problem:
+    """``found`` with the registry doctor's causes (in its message) and fixes (its
+    suggestion, and the ``cause`` and ``fix`` fields)."""
+    if not causes:
+        return found
+    why = "; ".join(c.why for c in causes)
+    fixes = " | ".join(c.fix for c in causes)
+    kinds = ", ".join(dict.fromkeys(c.kind for c in causes))
+    if kinds == "spelling" and all(c.fix[5:] in found.suggestion for c in causes):
+        # "Did you mean 'MLP'?" says it already: the text stays, the record gains why.
+        return found._replace(cause=kinds, fix=fixes)
+    if kinds == "not installed":  # the message says so already: only the fix is new
+        return found._replace(suggestion=f"Fix: {fixes}", cause=kinds, fix=fixes)
+    return found._replace(
+        message=f"{found.message} ({why})",
+        suggestion=f"Fix: {fixes}",
+        cause=kinds,
+        fix=fixes,
+    )
 
 
 def _path_note(cfg: Config, path: KeyPath, kind: str) -> Problem:
