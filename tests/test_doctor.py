@@ -78,6 +78,11 @@ FILES = {
         @MODELS.register_module(name='Fancy')
         class FancyNet:
             pass
+
+
+        @MODELS.register_module()
+        class Resizer:
+            pass
         """,
     "drdet/transforms.py": """\
         from drdet.registry import TRANSFORMS
@@ -383,6 +388,19 @@ def test_check_names_the_registry_of_the_scope_that_builds_there(project):
         "'Resize' is a transform, but model is built from the model registry, which does not "
         "have it"
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "close"),
+    [
+        pytest.param("model", "'Resizer'", id="a-model-under-model"),
+        pytest.param("train_pipeline", "'Resize'", id="a-transform-in-a-pipeline"),
+    ],
+)
+def test_check_gives_close_names_of_the_registry_that_builds_there_first(project, key, close):
+    text = f"default_scope = 'drdet'\n{key} = [dict(type='Resizr')]\n"
+    problems = checked(project, text, name=f"close_{key}.py")
+    assert problems[f"{key}.0.type"].suggestion == f"Did you mean {close}?"
 
 
 def test_check_keeps_accepting_a_type_where_its_registry_builds(project):

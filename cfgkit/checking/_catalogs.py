@@ -221,7 +221,7 @@ class StaticCatalog(Catalog):
                 "not checked (build would import it)",
             )
             return self._diagnosed(cfg, path, kind, not_installed)
-        suggestion = did_you_mean(kind.rpartition(".")[2], self.names())
+        suggestion = self._close_names(kind, path)
         dynamic = self._dynamic(kind, path)
         if dynamic is not None:
             registry, module, lineno = dynamic
@@ -300,6 +300,14 @@ class StaticCatalog(Catalog):
             "registry, which does not have it",
             f"Fix: {fix}",
         )._replace(cause="other registry", fix=fix)
+
+    def _close_names(self, kind: str, path: KeyPath) -> str:
+        """Did-you-mean, from the registries that build at ``path`` first (a model's close
+        names for a dict under ``model``), else from every registry searched."""
+        building = builders(path)
+        here = [k for k in self.searched if stem(self.index.registries[k].name) in building]
+        name = kind.rpartition(".")[2]
+        return did_you_mean(name, self.index.names(here)) or did_you_mean(name, self.names())
 
     def _in_other_scope(self, kind: str) -> Optional[str]:
         """A scope the config also builds in (``_scope_='mmdet'``, ``type='mmdet.X'``) where
