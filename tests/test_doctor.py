@@ -124,6 +124,25 @@ FILES = {
         """,
 }
 
+# An mmcv installed without its compiled ops (mmcv-lite, or built without MMCV_WITH_OPS=1).
+MMCV_LITE = {
+    "mmcv/__init__.py": "",
+    "mmcv/ops/__init__.py": "from .nms import nms\n",
+    "mmcv/ops/nms.py": "from ..utils import ext_loader\n",
+}
+OPS_PROJECT = {
+    "projects/ops_head/__init__.py": "from .head import OpsHead\n",
+    "projects/ops_head/head.py": """\
+        from mmcv.ops import nms
+
+        from drdet.registry import MODELS
+
+
+        @MODELS.register_module()
+        class OpsHead:
+            pass
+        """,
+}
 CODETR_FIX = (
     "custom_imports = dict(imports=['projects.CO-DETR.codetr'], allow_failed_imports=False)"
 )
@@ -132,7 +151,7 @@ CODETR_FIX = (
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = tmp_path_factory.mktemp("doctor")
-    for name, text in FILES.items():
+    for name, text in {**FILES, **OPS_PROJECT}.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -415,6 +434,18 @@ def test_check_keeps_accepting_a_type_where_its_registry_builds(project):
     assert "model.type" not in problems
     assert "train_dataloader.dataset.pipeline.0.type" not in problems
     assert "val_evaluator.type" not in problems
+
+
+def test_check_names_mmcv_without_its_compiled_ops(project, tmp_path):
+    for name, text in MMCV_LITE.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    cfg = config(project, "ops.py", "default_scope = 'drdet'\nmodel = dict(type='OpsHead')\n")
+    index = static_index(cfg, path=[str(tmp_path), str(project), *sys.path])
+    problem = {p.key: p for p in check(cfg, index=index, references=False)}["model.type"]
+    assert problem.cause == "import fails"
+    assert "mmcv is installed without its compiled ops" in problem.message
+    assert problem.fix == "mim install mmcv  # the full mmcv, with mmcv.ops"
 
 
 def test_check_formats_carry_the_cause_and_the_fix(project):

@@ -346,15 +346,15 @@ def _index_modules(index: Index) -> Iterator[tuple[str, str, Any]]:
             yield module, filename, summary
 
 
-_MODULE_OF: dict[int, dict[str, str]] = {}
+# The module of each scanned file, for the last index asked (rebuilt when it scans more).
+_MODULE_OF: list[Any] = [None, -1, {}]
 
 
 def _module_of(index: Index, filename: str) -> str:
-    table = _MODULE_OF.get(id(index))
-    if table is None or filename not in table:
-        table = {f: m for m, f, _ in index.modules()}
-        _MODULE_OF.clear()
-        _MODULE_OF[id(index)] = table
+    """The import name of a scanned file, or ``''`` for a file no scanned package holds."""
+    if _MODULE_OF[0] is not index or _MODULE_OF[1] != len(index.packages):
+        _MODULE_OF[:] = [index, len(index.packages), {f: m for m, f, _ in index.modules()}]
+    table: dict[str, str] = _MODULE_OF[2]
     return table.get(filename, "")
 
 
