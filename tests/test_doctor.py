@@ -241,6 +241,14 @@ def test_build_names_the_spelling_that_is_registered(project, written, fix, how)
     assert f"  fix: {fix}" in text.splitlines()
 
 
+def test_build_in_the_root_scope_names_a_close_name_of_another_scope(project):
+    error = build_error(project, "drengine", "model = dict(type='DetNt')\n")
+    lines = str(error).splitlines()
+    assert "Did you mean" not in lines[0]  # the root registry has no close name itself
+    assert lines[1] == "  why (spelling): 'DetNt' is close to 'DetNet', registered in scope 'drdet'"
+    assert lines[2] == "  fix: type='drdet.DetNet'  # or default_scope = 'drdet' and type='DetNet'"
+
+
 def test_build_names_the_missing_dependency_an_allowed_failed_import_hid(project):
     text = (
         "custom_imports = dict(imports=['projects.big_head'], allow_failed_imports=True)\n"

@@ -564,7 +564,11 @@ def diagnose(
             elif registry.scope != scope:
                 causes.append(_other_scope(index, found, registry, scope, start, bare))
         elif found.registry and not found.key and not was_imported(found.module):
-            causes.extend(_unimported(index, project_state, found, search_path))
+            # A registry the sources cannot resolve (its package is not on the path): only
+            # when it is named like one the build searched (MODELS for a model).
+            variables = {k.rpartition(":")[2] for k in start}
+            if found.registry.rpartition(".")[2] in variables:
+                causes.extend(_unimported(index, project_state, found, search_path))
         elif not found.registry:
             causes.append(_unregistered(index, found, start, building))
     # 4: spelt differently (a merely close name only when nothing better was found)
@@ -733,6 +737,23 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
     if hint:
         close = hint[len("Did you mean ") : -1].split(" or ")[0]
         return [Cause("spelling", f"~{bare!r} is close to {hint[13:-1]}", f"type={close}")]
+    # Close to a name of another scope of the same tree ('Mask2Formr' built in mmengine's).
+    roots = {index.root(k) for k in start}
+    kinds = {stem(index.registries[k].name) for k in start}
+    for key, registry in sorted(index.registries.items()):
+        if key in here or index.root(key) not in roots or stem(registry.name) not in kinds:
+            continue
+        hint = did_you_mean(bare, index.registrations.get(key, {}))
+        if hint:
+            close = hint[len("Did you mean ") : -1].split(" or ")[0].strip("'")
+            return [
+                Cause(
+                    "spelling",
+                    f"~{bare!r} is close to {close!r}, registered in scope {registry.scope!r}",
+                    f"type='{registry.scope}.{close}'  # or default_scope = "
+                    f"{registry.scope!r} and type={close!r}",
+                )
+            ]
     return []
 
 
