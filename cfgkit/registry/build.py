@@ -166,11 +166,11 @@ def resolve_type(obj_type: Any, registry: Registry, cfg: Any) -> Any:
 
 def _diagnosis(name: str, registry: Registry, cfg: Any) -> str:
     """Why ``name`` was not found, as lines after the message's first (or ``''``)."""
-    # lazy: the doctor reads sources (ast, the static index); only a failed lookup needs it,
-    # and it imports the registry module, which imports this one.
-    from cfgkit._doctor import explain_missing
-
     try:
+        # lazy: the doctor reads sources (ast, the static index); only a failed lookup needs
+        # it, and it imports the registry module, which imports this one.
+        from cfgkit._doctor import explain_missing
+
         return explain_missing(name, registry, cfg)
     except Exception:  # a diagnosis must never hide the error it explains
         return ""
