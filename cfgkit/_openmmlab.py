@@ -21,12 +21,16 @@ __all__ = [
     "MMENGINE_RUNNER_KEYS",
     "NOT_REGISTRY_KEYS",
     "OPS_NAMES",
+    "OWNED_REGISTRIES",
     "RUNNER_KEYS",
     "TORCH_OPTIMIZERS",
     "builder_arguments",
     "builder_keys",
     "builders",
+    "builds_at",
     "distribution_of",
+    "install_command",
+    "named_builders",
     "package_of",
     "read_by_runner",
     "runner_keys",
@@ -213,6 +217,33 @@ def builders(path: KeyPath) -> set[str]:
     return found
 
 
+def named_builders(path: KeyPath) -> set[str]:
+    """The stems of the registries the tables say build the dict at ``path``, where they
+    are sure: a top-level dict by its key (``model``, ``*_dataloader``, ``*_evaluator``,
+    ``custom_hooks``), anything under ``model`` (models build their parts from the model
+    registry and its helpers), and a key on the way that names its builder (``dataset``,
+    ``pipeline``, ``*_pipeline``); empty elsewhere (a hook or a visualizer may build the
+    dicts it takes from any registry)."""
+    keys = [p for p in path if isinstance(p, str)]
+    if not keys:
+        return set()
+    names: list[str] = []
+    top = keys[0]
+    if len(keys) == 1 or top == "model" or (top == "default_hooks" and len(keys) == 2):
+        names.extend(_BUILT_UNDER.get(top, ()))
+        if top.endswith("_dataloader") and len(keys) == 1:
+            names.append("dataset")
+        if top.endswith("_evaluator"):
+            names.extend(("metric", "evaluator"))
+    for key in keys[1:]:
+        names.extend(_BUILT_BY_KEY.get(key, ()))
+        if key.endswith("_pipeline"):
+            names.append("transform")
+    if len(keys) == 1 and top.endswith("_pipeline"):
+        names.append("transform")
+    return {stem(n) for n in names}
+
+
 def stem(name: str) -> str:
     """``optimizer`` for ``'optimizer'``, ``'optimizers'`` and ``'optimizer_cfg'``."""
     name = name.lower().replace(" ", "").replace("_", "")
@@ -244,14 +275,83 @@ TORCH_OPTIMIZERS = frozenset(
 )  # fmt: skip
 
 
-def distribution_of(package: str) -> str:
-    """The distribution that installs the OpenMMLab package ``package`` (its import name)."""
-    return DISTRIBUTIONS.get(package, package)
-
-
 def package_of(distribution: str) -> Optional[str]:
     """The import name of an OpenMMLab distribution, or None for one that is not OpenMMLab's."""
     if distribution in _ALSO_INSTALLS:
         return _ALSO_INSTALLS[distribution]
     found = [name for name, installed in DISTRIBUTIONS.items() if installed == distribution]
     return found[0] if found else None
+
+
+# The key paths (as a reader writes them) where a registry builds, by the stem of its name:
+# what `builders` reads forwards, written out for messages ("the transform registry builds
+# `*_dataloader.dataset.pipeline`").
+_BUILDS_AT = {
+    "model": ("model",),
+    "taskutil": ("model.train_cfg.assigner", "model.*.bbox_coder", "model.*.prior_generator"),
+    "weightinitializer": ("*.init_cfg",),
+    "optimwrapper": ("optim_wrapper",),
+    "optimizer": ("optim_wrapper.optimizer",),
+    "optimizerwrapperconstructor": ("optim_wrapper.constructor",),
+    "parameterscheduler": ("param_scheduler",),
+    "hook": ("default_hooks.*", "custom_hooks"),
+    "visualizer": ("visualizer",),
+    "visbackend": ("visualizer.vis_backends",),
+    "logprocessor": ("log_processor",),
+    "loop": ("train_cfg", "val_cfg", "test_cfg"),
+    "modelwrapper": ("model_wrapper_cfg",),
+    "strategy": ("strategy",),
+    "dataset": ("*_dataloader.dataset",),
+    "datasampler": ("*_dataloader.sampler", "*_dataloader.batch_sampler"),
+    "function": ("*_dataloader.collate_fn",),
+    "transform": ("*_dataloader.dataset.pipeline", "*_pipeline", "*.transforms"),
+    "metric": ("val_evaluator", "test_evaluator"),
+    "evaluator": ("val_evaluator", "test_evaluator"),
+}
+# Registries that build at the key paths above and nowhere else a config names: a name
+# found only in one of these is misplaced under a key path they do not build (a transform
+# under `model`). Registries missing here (task utils, batch augments, codecs) are built by
+# the classes that take them, under keys no table lists.
+OWNED_REGISTRIES = frozenset(
+    {"transform", "dataset", "datasampler", "metric", "evaluator", "hook", "visualizer",
+     "visbackend", "logprocessor", "loop", "optimwrapper", "parameterscheduler", "strategy",
+     "modelwrapper"}
+)  # fmt: skip
+
+# Import names of other packages whose distribution has another name.
+_OTHER_DISTRIBUTIONS = {
+    "cv2": "opencv-python",
+    "PIL": "Pillow",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "yaml": "PyYAML",
+    "pycocotools": "pycocotools",
+    "lvis": "lvis",
+    "mmcv._ext": "mmcv",
+}
+# OpenMMLab distributions are installed with `mim install` (it picks a compiled mmcv).
+_MIM = ("mm",)
+
+
+def builds_at(registry_name: str) -> tuple[str, ...]:
+    """The key paths where the registry called ``registry_name`` builds (``'transform'``:
+    ``*_dataloader.dataset.pipeline``, ``*_pipeline``, ...); empty when no table says."""
+    return _BUILDS_AT.get(stem(registry_name), ())
+
+
+def distribution_of(module: str) -> str:
+    """The distribution that provides the import name ``module`` (or its top level), as
+    ``pip install`` takes it: ``mmsegmentation`` for ``mmseg``, ``opencv-python`` for
+    ``cv2``."""
+    for name in (module, module.partition(".")[0]):
+        for table in (DISTRIBUTIONS, _OTHER_DISTRIBUTIONS):
+            if name in table:
+                return table[name]
+    return module.partition(".")[0]
+
+
+def install_command(module: str) -> str:
+    """``mim install mmdet`` for an OpenMMLab package, ``pip install x`` otherwise."""
+    distribution = distribution_of(module)
+    tool = "mim" if distribution.startswith(_MIM) else "pip"
+    return f"{tool} install {distribution}"

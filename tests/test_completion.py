@@ -25,7 +25,7 @@ argcomplete = pytest.importorskip(
 
 ROOT = Path(__file__).parents[1]
 CONFIG = "tests/data/configs/py/inherit_and_override.py"
-SUBCOMMANDS = ["print", "dump", "explain", "diff", "registry", "check", "completion", "lsp"]
+SUBCOMMANDS = ["print", "dump", "explain", "diff", "registry", "check", "why", "completion", "lsp"]
 
 
 def run_completion(line, cwd=ROOT, shell=None, env=None, python=(sys.executable, "-m", "cfgkit")):
@@ -127,8 +127,8 @@ EXAMPLES = ROOT / "examples"
         ),
         pytest.param("cfgkit check configs/x.py --scan toy", ["toycore", "toydet"],
                      id="scan-package"),
-        pytest.param("cfgkit check configs/x.py --scan ./", ["./configs/", "./toycore/",
-                     "./toydet/"], id="scan-folder"),
+        pytest.param("cfgkit check configs/x.py --scan ./", ["./configs/", "./projects/",
+                     "./toycore/", "./toydet/"], id="scan-folder"),
     ],
 )  # fmt: skip
 def test_modules_complete_as_python_m_finds_them(line, expected):

@@ -7,8 +7,19 @@ import inspect
 import typing
 from typing import Any, Iterable, Optional, Sequence
 
+from cfgkit._doctor import diagnosis
+from cfgkit._key_paths import dotted
 from cfgkit._keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, TYPE_KEY
-from cfgkit._openmmlab import TORCH_OPTIMIZERS, builders, distribution_of, package_of, stem
+from cfgkit._openmmlab import (
+    OWNED_REGISTRIES,
+    TORCH_OPTIMIZERS,
+    builders,
+    builds_at,
+    distribution_of,
+    named_builders,
+    package_of,
+    stem,
+)
 from cfgkit._records import NamedTuple
 from cfgkit.checking._problems import (
     ERROR,
@@ -21,6 +32,7 @@ from cfgkit.checking._problems import (
 )
 from cfgkit.checking._walk import first
 from cfgkit.errors import did_you_mean
+from cfgkit.index._why import Cause, diagnose, either, project_root
 from cfgkit.registry.registry import Registry, all_registries
 
 if typing.TYPE_CHECKING:
@@ -73,6 +85,11 @@ class Catalog:
     def names(self) -> list[str]:
         raise NotImplementedError
 
+    def misplaced(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        """The problem of a ``kind`` found only in a registry that does not build at
+        ``path`` (a transform under ``model``), or None."""
+        return None
+
     def popped(self, kind: str, parameter: str) -> set[str]:
         """Keys what ``kind`` builds takes out of its dict argument ``parameter``."""
         return set()
@@ -104,13 +121,19 @@ class Registries(Catalog):
         if _importable_path(kind, {r.scope for reg in self.registries for r in reg.root.walk()}):
             return _path_note(cfg, path, kind)
         where = ", ".join(sorted({f"{r.scope}::{r.name}" for r in self.registries})) or "none"
-        return problem(
+        unknown = problem(
             cfg,
             ERROR,
             (*path, TYPE_KEY),
             f"{kind!r} is not registered in the registries searched ({where})",
             did_you_mean(kind.rpartition(".")[2], self.names()),
         )
+        # The doctor asks the registry that builds here (by the key path), as a build would.
+        building = builders(path)
+        registry = next((r for r in self.registries if stem(r.name) in building), None)
+        if registry is None:
+            return unknown
+        return with_causes(unknown, diagnosis(kind, registry, path, cfg.filename))
 
     def names(self) -> list[str]:
         names: dict[str, None] = {}
@@ -224,14 +247,15 @@ class StaticCatalog(Catalog):
         if scope is not None and scope not in self.index.scopes():
             if _importable_path(kind, ()):
                 return _path_note(cfg, path, kind)
-            return problem(
+            not_installed = problem(
                 cfg,
                 NOTE,
                 (*path, TYPE_KEY),
                 f"{kind!r} names the scope {scope!r}, which is not installed here, so it was "
                 "not checked (build would import it)",
             )
-        suggestion = did_you_mean(kind.rpartition(".")[2], self.names())
+            return self._diagnosed(cfg, path, kind, not_installed)
+        suggestion = self._close_names(kind, path)
         dynamic = self._dynamic(kind, path)
         if dynamic is not None and kind in TORCH_OPTIMIZERS and stem(dynamic[0]) == "optimizer":
             return None  # mmengine registers torch.optim's optimizers when it is imported
@@ -276,7 +300,60 @@ class StaticCatalog(Catalog):
                 "built there too)",
                 suggestion,
             )
-        return problem(cfg, ERROR, (*path, TYPE_KEY), self._unknown_text(kind), suggestion)
+        unknown = problem(cfg, ERROR, (*path, TYPE_KEY), self._unknown_text(kind), suggestion)
+        return self._diagnosed(cfg, path, kind, unknown)
+
+    def _diagnosed(self, cfg: Config, path: KeyPath, kind: str, found: Problem) -> Problem:
+        """``found`` with the registry doctor's causes and fixes (:func:`diagnose`)."""
+        causes = diagnose(
+            self.index,
+            kind,
+            self.scope,
+            path,
+            project=project_root(cfg.filename, self.index.path),
+            search_path=self.index.path,
+        )
+        return with_causes(found, causes)
+
+    def misplaced(self, cfg: Config, path: KeyPath, kind: str) -> Optional[Problem]:
+        """A ``kind`` whose every registration is in a registry that builds only at other
+        key paths (:data:`OWNED_REGISTRIES`: transforms, datasets, metrics, hooks, ...),
+        while the key path names the registries that build here: the build would not find
+        it. Key paths no table describes are not judged."""
+        found = self._lookup(kind)
+        if not found or any(not r.registry for r in found):
+            return None
+        building = builders(path)
+        described = named_builders(path)  # judged only where the tables are sure
+        kinds = {self.index.registries[r.registry].name for r in found}
+        stems = {stem(k) for k in kinds}
+        if not described or stems & building or not stems <= OWNED_REGISTRIES:
+            return None
+        kinds_text = " or ".join(sorted(kinds))
+        places = list(dict.fromkeys(p for k in sorted(kinds) for p in builds_at(k)))
+        at = f" (the {kinds_text} registry builds {', '.join(places)})" if places else ""
+        # The registries of the build's own scope (and their parents), not every tree's root.
+        own = [r.key for k in self.index.in_scope(self.scope) for r in self.index.ancestors(k)]
+        names = (self.index.registries[k].name for k in (own if self.scope else self.searched))
+        here = sorted({n for n in names if stem(n) in building})
+        built_from = either(here or sorted(described))
+        fix = f"move this dict where a {kinds_text} is built{at}, or use a {built_from} here"
+        return problem(
+            cfg,
+            ERROR,
+            (*path, TYPE_KEY),
+            f"{kind!r} is a {kinds_text}, but {dotted(path)} is built from the {built_from} "
+            "registry, which does not have it",
+            f"Fix: {fix}",
+        )._replace(cause="other registry", fix=fix)
+
+    def _close_names(self, kind: str, path: KeyPath) -> str:
+        """Did-you-mean, from the registries that build at ``path`` first (a model's close
+        names for a dict under ``model``), else from every registry searched."""
+        building = builders(path)
+        here = [k for k in self.searched if stem(self.index.registries[k].name) in building]
+        name = kind.rpartition(".")[2]
+        return did_you_mean(name, self.index.names(here)) or did_you_mean(name, self.names())
 
     def _in_other_scope(self, kind: str) -> Optional[str]:
         """A scope the config also builds in (``_scope_='mmdet'``, ``type='mmdet.X'``) where
@@ -312,6 +389,27 @@ class StaticCatalog(Catalog):
 
     def names(self) -> list[str]:
         return self.index.names(self.searched)
+
+
+def with_causes(found: Problem, causes: Sequence[Cause]) -> Problem:
+    """``found`` with the registry doctor's causes (in its message) and fixes (its
+    suggestion, and the ``cause`` and ``fix`` fields)."""
+    if not causes:
+        return found
+    why = "; ".join(c.why for c in causes)
+    fixes = " | ".join(c.fix for c in causes)
+    kinds = ", ".join(dict.fromkeys(c.kind for c in causes))
+    if kinds == "spelling" and all(c.fix[5:] in found.suggestion for c in causes):
+        # "Did you mean 'MLP'?" says it already: the text stays, the record gains why.
+        return found._replace(cause=kinds, fix=fixes)
+    if kinds == "not installed":  # the message says so already: only the fix is new
+        return found._replace(suggestion=f"Fix: {fixes}", cause=kinds, fix=fixes)
+    return found._replace(
+        message=f"{found.message} ({why})",
+        suggestion=f"Fix: {fixes}",
+        cause=kinds,
+        fix=fixes,
+    )
 
 
 def _path_note(cfg: Config, path: KeyPath, kind: str) -> Problem:

@@ -55,6 +55,9 @@ class Problem(NamedTuple):
         code: What kind of problem, where a program may act on it (``'not-checked'``: the
             scope's package is not installed; ``'missing-dependency'``; ``'stale-copy'``),
             else ``''``.
+        cause: For a type not found, why (the registry doctor's causes: ``'not imported'``,
+            ``'other scope'``, ...), or ``''``.
+        fix: For a type not found, the line that fixes it, or ``''``.
     """
 
     severity: str
@@ -64,6 +67,8 @@ class Problem(NamedTuple):
     message: str
     suggestion: str = ""
     code: str = ""
+    cause: str = ""
+    fix: str = ""
 
     def __str__(self) -> str:
         return self.format()
@@ -98,8 +103,9 @@ def format_problems(
         problems: What :func:`check` found.
         style: ``'text'`` (a ``FILE:LINE: KEY: severity: message`` line each), ``'json'`` (a
             list of objects with ``severity``, ``key``, ``file``, ``line``, ``message``,
-            ``suggestion`` and ``code``) or ``'github'`` (GitHub Actions workflow commands,
-            which show each problem on the line of the pull request's diff).
+            ``suggestion``, ``code``, and for a type not found ``cause`` and ``fix``) or
+            ``'github'`` (GitHub Actions workflow commands, which show each problem on the
+            line of the pull request's diff).
         show_path: How to write file names (the command makes them relative).
     """
     if style == "json":
@@ -114,6 +120,7 @@ def format_problems(
                 "message": p.message,
                 "suggestion": p.suggestion,
                 "code": p.code,
+                **({"cause": p.cause, "fix": p.fix} if p.cause else {}),
             }
             for p in problems
         ]

@@ -51,6 +51,9 @@ def check_dict(
                     "taking this dict picks itself, such as FPG's 'conv', not a registry name)",
                 )
             return [unknown] if unknown is not None else []
+        misplaced = catalogs[-1].misplaced(cfg, path, kind)
+        if misplaced is not None:
+            return [misplaced]
     elif isinstance(kind, LAZY_TYPES) and any(isinstance(c, StaticCatalog) for c in catalogs):
         # A pure-Python config's imported class, read from source rather than imported.
         static = next(c for c in catalogs if isinstance(c, StaticCatalog))

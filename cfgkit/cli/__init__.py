@@ -9,6 +9,7 @@ Usage:
     cfgkit check CONFIG ... [--scan PKG_OR_DIR ...] [--import MODULE ...] [--format F]
     cfgkit completion bash|zsh|fish
     cfgkit lsp
+    cfgkit why NAME [CONFIG] [--registry R] [--scope S] [--scan PKG_OR_DIR ...]
 
 Errors go to stderr as one message naming the file and line (``--debug`` shows the
 traceback); the exit status is 2 for usage and config errors.
@@ -22,7 +23,7 @@ import sys
 import traceback
 
 from cfgkit import __version__
-from cfgkit.cli import _check, _completion, _lsp, _registry, _show
+from cfgkit.cli import _check, _completion, _lsp, _registry, _show, _why
 from cfgkit.cli._common import USAGE_ERROR, describe
 
 TYPE_CHECKING = False
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main", "main_entry"]
 
 # Each module adds its subcommands (`add_commands`), in the order `cfgkit --help` lists them.
-_COMMANDS = (_show, _registry, _check, _completion, _lsp)
+_COMMANDS = (_show, _registry, _check, _why, _completion, _lsp)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ import contextlib
 import os
 import sys
 
-from cfgkit.config import Config
+from cfgkit.config import Config, project_roots
 from cfgkit.config._merge.overrides import parse_option_value
 from cfgkit.config.config_dict import to_plain_tree
 
@@ -258,7 +258,10 @@ def _resolved_tree(parsed_args: Any) -> Optional[dict[str, Any]]:
         return None
     with _time_limit(_timeout()):
         cfg = Config.fromfile(
-            path, safe=True, safe_root=_project_roots(path), import_custom_modules=False
+            path,
+            safe=True,
+            safe_root=project_roots(path, [os.getcwd()]),
+            import_custom_modules=False,
         )
         options = getattr(parsed_args, "cfg_options", None) or {}
         for key, value in options.items():  # each alone: one still being written is skipped
@@ -268,19 +271,6 @@ def _resolved_tree(parsed_args: Any) -> Optional[dict[str, Any]]:
         # a lazy object (no selector names it), not the text `to_dict` makes of it.
         held = to_plain_tree(cfg._cfg_dict)
         return {key: held[key] for key in cfg.to_dict()}
-
-
-def _project_roots(path: str) -> list[str]:
-    """Where a completion may read a config's bases: the current folder and the outermost
-    ``configs`` folder holding the config (OpenMMLab configs name ``../_base_/...``). Read,
-    never run: safe mode's interpreter bounds what the files can do."""
-    roots = [os.getcwd()]
-    folder = os.path.dirname(os.path.abspath(path))
-    while os.path.dirname(folder) != folder:
-        if os.path.basename(folder) == "configs":
-            roots.append(folder)
-        folder = os.path.dirname(folder)
-    return roots
 
 
 def _timeout() -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cfgkit.config._load.files import project_roots
 from cfgkit.config._load.inheritance import clear_cache
 from cfgkit.config.config import Config
 from cfgkit.config.config_dict import ConfigDict
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
     from cfgkit.config._merge.overrides import DictAction
 
-__all__ = ["Config", "ConfigDict", "DictAction", "clear_cache", "read_base"]
+__all__ = ["Config", "ConfigDict", "DictAction", "clear_cache", "project_roots", "read_base"]
 
 
 def __getattr__(name: str) -> Any:

@@ -37,6 +37,8 @@ _NEUTRAL_BASES = frozenset(
     {"object", "Generic", "typing.Generic", "ABC", "abc.ABC", "Protocol", "typing.Protocol"}
 )
 _MAX_DEPTH = 40
+# Standard-library modules (3.10+ lists them; before, the helper calls into them are read).
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class StaticRegistry(NamedTuple):
@@ -233,6 +235,11 @@ class Index:
             return folder + ".py", False
         return None, False
 
+    def modules(self) -> Iterator[tuple[str, str, Any]]:
+        """``(module, file name, summary)`` of every scanned module."""
+        for name, info in list(self._modules.items()):
+            yield name, info.filename, info.summary
+
     def definition(
         self, module: str, expression: str, scanned_only: bool = False
     ) -> Optional[tuple[str, str, Any]]:
@@ -389,6 +396,12 @@ class Index:
         decorated: Optional[str],
     ) -> None:
         """A call of a function that registers into a registry it is given (one call deep)."""
+        imported = info.summary["imports"].get(function.partition(".")[0])
+        if imported is not None and imported[0].partition(".")[0] in _STDLIB:
+            # `@dataclass`, `mock.patch(...)`, `logging.getLogger(...)`: the standard library
+            # registers nothing, and reading its sources (unittest.mock, logging) to learn so
+            # was most of the time a failed build's diagnosis took.
+            return
         found = self.definition(module, function)
         if found is None or found[2][0] != "helper":
             return

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from cfgkit._openmmlab import builders, stem
 from cfgkit._records import NamedTuple
 from cfgkit.checking import Problem, check, static_index
-from cfgkit.config import Config
+from cfgkit.config import Config, project_roots
 from cfgkit.lsp._document import (
     BASE,
     TYPE,
@@ -287,9 +287,12 @@ class Workspace:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
+                    safe = not self.settings.trusted
                     cfg = Config.fromfile(
                         filename,
-                        safe=not self.settings.trusted,
+                        safe=safe,
+                        # Read (never run) what the workspace holds: `../_base_/...` too.
+                        safe_root=project_roots(filename, self.settings.path) if safe else None,
                         import_custom_modules=False,
                         texts=self.texts,
                     )

@@ -179,11 +179,24 @@ def resolve_type(obj_type: object, registry: RegistryLike, cfg: object) -> Any:
                 f"Please check whether the value of `{obj_type}` is correct or it was "
                 f"registered as expected (is the module that registers it imported, e.g. "
                 f"through custom_imports?){_where(cfg).replace(',', ';', 1)}"
+                f"{_diagnosis(obj_type, registry, cfg)}"
             )
         return found
     if callable(obj_type):
         return obj_type
     raise RegistryTypeError(f"type must be a str or valid type, but got {type(obj_type)}")
+
+
+def _diagnosis(name: str, registry: RegistryLike, cfg: object) -> str:
+    """Why ``name`` was not found, as lines after the message's first (or ``''``)."""
+    try:
+        # lazy: the doctor reads sources (ast, the static index); only a failed lookup needs
+        # it, and it imports the registry module, which imports this one.
+        from cfgkit._doctor import explain_missing
+
+        return explain_missing(name, registry, cfg)
+    except Exception:  # a diagnosis must never hide the error it explains
+        return ""
 
 
 def _is_manager(target: object) -> TypeGuard[_Manager]:

@@ -26,3 +26,10 @@ class Head:
 
     def __repr__(self):
         return f"Head({self.fc!r})"
+
+
+class Neck:
+    """Defined, and never registered: a config cannot build it (docs/registry.md)."""
+
+    def __init__(self, channels: int = 256):
+        self.channels = channels

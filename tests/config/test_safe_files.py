@@ -203,3 +203,27 @@ def test_a_base_imported_again_gives_each_importer_its_own_values(tmp_path):
 def test_a_package_read_base_import_may_read_the_package_in_safe_mode(fake_package, configs):
     path = configs / "pure" / "absolute_base.py"
     assert Config.fromfile(path, safe=True).to_dict() == Config.fromfile(path).to_dict()
+
+
+def test_project_roots_let_a_tool_read_a_projects_bases_in_safe_mode(tmp_path):
+    from cfgkit.config import project_roots
+
+    write_files(
+        tmp_path,
+        {
+            "repo/configs/_base_/model.py": "model = dict(depth=50)\n",
+            "repo/configs/net/child.py": "_base_ = ['../_base_/model.py']\n",
+            "elsewhere/lone.py": "a = 1\n",
+        },
+    )
+    child = str(tmp_path / "repo/configs/net/child.py")
+    with pytest.raises(errors.UnsafeConfigError, match=r"safe mode reads only files inside"):
+        Config.fromfile(child, safe=True)
+    assert project_roots(child) == [str((tmp_path / "repo/configs").resolve())]
+    cfg = Config.fromfile(child, safe=True, safe_root=project_roots(child))
+    assert cfg.model.depth == 50
+    # A workspace folder that holds the config counts; one that does not is left out.
+    workspace = [str(tmp_path / "repo"), str(tmp_path / "elsewhere")]
+    assert project_roots(child, workspace)[0] == str((tmp_path / "repo").resolve())
+    lone = str(tmp_path / "elsewhere/lone.py")
+    assert project_roots(lone) == [str((tmp_path / "elsewhere").resolve())]

@@ -132,6 +132,12 @@ class Wide(Net):
 class Resize:
     def __init__(self, scale):
         pass
+
+
+@MODELS.register_module()
+class Tiny:
+    def __init__(self, scale):
+        pass
 ''',
     "toypkg/.mim/configs/_base_/net.py": "depth = 18\nmodel = dict(type='Net', depth=depth)\n",
 }
@@ -214,7 +220,7 @@ def test_base_references_go_to_the_line_that_set_them(client, toy):
 
 def test_completion_of_types_keywords_and_package_bases(client, toy):
     items = client.at("textDocument/completion", toy, *where(CONFIG, "'Net'", 1))["items"]
-    assert {i["label"] for i in items} == {"Net", "Wide"}  # built under model: no Resize
+    assert {i["label"] for i in items} == {"Net", "Wide", "Tiny"}  # under model: no Resize
     items = client.at("textDocument/completion", toy, *where(CONFIG, "'Resize'", 1))["items"]
     assert {i["label"] for i in items} == {"Resize"}
     edited = CONFIG.replace("width=32)", "width=32, )")
@@ -251,11 +257,11 @@ def test_a_misspelt_type_is_an_error_with_a_quick_fix(client, toy):
 
 
 def test_a_problem_written_in_a_base_shows_in_the_open_base(client, toy, tmp_path):
-    # The child makes the base's `depth=` wrong: Resize takes no depth.
+    # The child makes the base's `depth=` wrong: Tiny takes no depth.
     base = tmp_path / "toypkg/.mim/configs/_base_/net.py"
     # Alone, the base is checked in the scope of the package holding it (Net is found).
     assert client.diagnostics(base, client.open(base)) == []
-    edited = CONFIG.replace("model = dict(type='Net', width=32)", "model = dict(type='Resize')")
+    edited = CONFIG.replace("model = dict(type='Net', width=32)", "model = dict(type='Tiny')")
     mark = client.change(toy, edited)
     in_base = client.diagnostics(base, mark)
     assert [(d["range"]["start"]["line"], d["code"]) for d in in_base] == [(1, "model.depth")]

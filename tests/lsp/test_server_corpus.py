@@ -11,6 +11,7 @@ import pytest
 
 from cfgkit import Config, check
 from cfgkit.checking import static_index
+from cfgkit.config import project_roots
 from tests.lsp.client import uri
 
 pytestmark = [pytest.mark.corpus]
@@ -40,7 +41,9 @@ def opened(server, path: Path, text: str | None = None) -> list:
 
 
 def load(path: Path) -> Config:
-    return Config.fromfile(path, safe=True, import_custom_modules=False)
+    return Config.fromfile(
+        path, safe=True, safe_root=project_roots(path), import_custom_modules=False
+    )
 
 
 def test_type_goes_to_the_class_a_build_in_that_scope_finds(server, corpus_paths):
@@ -134,7 +137,13 @@ def test_diagnostics_equal_check_and_unsaved_edits_are_seen(server, corpus_paths
     mark = server.change(child, typo)
     diagnostics = server.diagnostics(child, mark)
     # What check says of the same text (given for the file, as the server gives it).
-    cfg = Config.fromfile(child, safe=True, import_custom_modules=False, texts={str(child): typo})
+    cfg = Config.fromfile(
+        child,
+        safe=True,
+        safe_root=project_roots(str(child)),
+        import_custom_modules=False,
+        texts={str(child): typo},
+    )
     problems = check(cfg, index=static_index(cfg, path=[str(sources), str(site)]), imports=False)
     expected = [(p.lineno - 1, p.text) for p in problems if p.filename == str(child)]
     assert expected

@@ -44,6 +44,7 @@ __all__ = [
     "inside_roots",
     "outside_roots_error",
     "package_directory",
+    "project_roots",
     "read_text",
     "safe_roots",
     "stamp_of",
@@ -316,6 +317,30 @@ def _opened_path(descriptor: int, filename: str) -> str:
         return os.readlink(f"/proc/self/fd/{descriptor}")
     except OSError:
         return os.path.realpath(filename)
+
+
+def project_roots(path: str, folders: Sequence[str] = ()) -> list[str]:
+    """The folders a tool that reads a project's configs in safe mode lets it read: each of
+    ``folders`` (a workspace) that holds ``path``, and the outermost folder named
+    ``configs`` above it (OpenMMLab configs name ``../_base_/...``); the config's own
+    folder when there is neither.
+
+    Args:
+        path: A config file.
+        folders: The folders of the project or workspace the tool serves.
+    """
+    real = os.path.realpath(path)
+    roots = [os.path.realpath(f) for f in folders]
+    roots = [r for r in roots if real.startswith(os.path.join(r, ""))]
+    folder = os.path.dirname(real)
+    outermost = None
+    while os.path.dirname(folder) != folder:
+        if os.path.basename(folder) == "configs":
+            outermost = folder
+        folder = os.path.dirname(folder)
+    if outermost is not None:
+        roots.append(outermost)
+    return roots or [os.path.dirname(real)]
 
 
 def inside_roots(path: str, roots: Sequence[str]) -> bool:

@@ -1,0 +1,183 @@
+"""Why a build did not find its ``type``: the diagnosis a failed ``Registry.build`` adds.
+
+Called only on the failure path of a lookup (``build_from_cfg`` raising ``NotRegisteredError``),
+so the success path pays nothing. It asks the registries that exist (another scope of the same
+tree, another kind of registry, a name spelt differently) and the sources, read without
+importing anything (:mod:`cfgkit.index._why`: the module that registers it and was never
+imported or fails to import, a class never registered, a scope not installed). The static index
+of the registry tree's packages is kept for the process, and its summaries on disk, so a second
+failure costs little.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from cfgkit._locations import location_of
+from cfgkit._openmmlab import builds_at, stem
+from cfgkit.errors import did_you_mean
+from cfgkit.index import Index
+from cfgkit.index._packages import find_package
+from cfgkit.index._why import Cause, diagnose, project_root, render
+from cfgkit.registry.registry import Registry, all_registries
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Optional
+
+    from cfgkit._key_paths import KeyPath
+
+__all__ = ["diagnosis", "explain_missing"]
+
+# The static index of each set of scopes, for this process (sources are read once).
+_INDEXES: dict[tuple[frozenset[str], tuple[str, ...]], Index] = {}
+
+
+def explain_missing(name: str, registry: object, cfg: Any) -> str:
+    """The lines to add to "X is not in the registry": each cause and its fix, or ``''``.
+
+    Args:
+        name: The ``type`` that was not found.
+        registry: The registry the build searched (after ``_scope_`` and the default scope).
+        cfg: The dict being built (its key path and file, when it comes from a config).
+    """
+    if not isinstance(registry, Registry):  # a registry-like object of another library
+        return ""
+    location = location_of(cfg)
+    path = location.key_path if location is not None else ()
+    filename = location.filename if location is not None else None
+    causes = diagnosis(name, registry, path, filename)
+    return "\n" + render(causes, "  ") if causes else ""
+
+
+def diagnosis(name: str, registry: Registry, path: KeyPath, filename: Optional[str]) -> list[Cause]:
+    """Why a build from ``registry`` does not find ``name``: the live registries first, then
+    the sources (:func:`cfgkit.index._why.diagnose`).
+
+    Args:
+        name: The ``type`` that was not found.
+        registry: The registry searched.
+        path: The key path of the dict in its config (``()`` when unknown).
+        filename: The config file, whose project is read (the current folder's otherwise).
+    """
+    causes = _runtime_causes(name, registry, path)
+    bare = name.partition(".")[2] if "." in name else name
+    # Close names only when the error has none (the live registry may not be imported yet).
+    close = not did_you_mean(bare, registry.visible_names())
+    causes.extend(_static_causes(name, registry, path, filename, close))
+    kept: list[Cause] = []
+    seen: set[tuple[str, str]] = set()
+    for cause in causes:
+        if (cause.kind, cause.fix) not in seen:
+            seen.add((cause.kind, cause.fix))
+            kept.append(cause)
+    if any(c.kind != "spelling" for c in kept):
+        kept = [c for c in kept if c.kind != "spelling" or "close to" not in c.why]
+    return kept
+
+
+def _runtime_causes(name: str, registry: Registry, path: Any) -> list[Cause]:
+    """What the registries that exist now say: the name in another scope of this tree, or
+    in another kind of registry."""
+    bare = name.partition(".")[2] if "." in name else name
+    causes: list[Cause] = []
+    chain = set()
+    current: Optional[Registry] = registry
+    while current is not None:
+        chain.add(id(current))
+        current = current.parent
+    tree = list(registry.root.walk())
+    in_tree = {id(r) for r in tree}
+    for other in tree:
+        if id(other) not in chain and bare in other.module_dict:
+            causes.append(
+                Cause(
+                    "other scope",
+                    f"{bare!r} is registered in scope {other.scope!r} ({other.scope}::"
+                    f"{other.name}), not in scope {registry.scope!r} where the build looks",
+                    f"default_scope = {other.scope!r}  # or type='{other.scope}.{bare}'",
+                )
+            )
+    names = registry.visible_names()
+    wanted = _normalised(bare)
+    same = [n for n in names if n != bare and _normalised(n) == wanted]
+    aliases = [n for n in names if getattr(registry.get(n), "__name__", None) == bare]
+    for other_name, how in [*((n, "case or separators differ") for n in same[:1]),
+                            *((n, f"the class {bare} is registered under this name")
+                              for n in aliases[:1])]:  # fmt: skip
+        causes.append(
+            Cause(
+                "spelling",
+                f"{bare!r} is registered as {other_name!r} ({how})",
+                f"type={other_name!r}",
+            )
+        )
+    scopes = {r.scope for r in tree}
+    for other in sorted(all_registries(), key=lambda r: (r.scope, r.name)):
+        # Another kind of registry of the scopes this build knows (mmdet's transforms for
+        # an mmdet model), not of every package that happens to be imported.
+        if id(other) in in_tree or other.scope not in scopes or bare not in other.module_dict:
+            continue
+        if stem(other.name) == stem(registry.name):
+            continue  # the same kind in another tree: a second copy, not a misplaced dict
+        places = builds_at(other.name)
+        at = f" (the {other.name} registry builds {', '.join(places)})" if places else ""
+        where = ".".join(str(p) for p in path) or "this dict"
+        causes.append(
+            Cause(
+                "other registry",
+                f"{bare!r} is a {other.name} ({other.scope}::{other.name}), but {where} is "
+                f"built from the {registry.scope}::{registry.name} registry",
+                f"move this dict where a {other.name} is built{at}, or use a {registry.name} here",
+            )
+        )
+    return causes
+
+
+def _normalised(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
+
+
+def _static_causes(
+    name: str, registry: Registry, path: Any, filename: Optional[str], close: bool
+) -> list[Cause]:
+    """What the sources say (:func:`cfgkit.index._why.diagnose`), nothing imported."""
+    scopes = {r.scope for r in registry.root.walk()}
+    if "." in name:
+        scopes.add(name.partition(".")[0])
+    index = _index(scopes)
+    keys = [
+        k
+        for k, r in index.registries.items()
+        if r.scope == registry.scope and r.name == registry.name
+    ]
+    project = project_root(filename, sys.path) or project_root(os.getcwd(), sys.path)
+    return diagnose(
+        index,
+        name,
+        registry.scope,
+        path,
+        start=keys,
+        project=project,
+        imported=lambda module: module in sys.modules,
+        search_path=sys.path,
+        close_names=close,
+    )
+
+
+def _index(scopes: set[str]) -> Index:
+    """The static index of the installed packages among ``scopes`` (and those they build
+    on), once per process."""
+    readable = frozenset(
+        s for s in scopes if s.isidentifier() and find_package(s, sys.path) is not None
+    )
+    key = (readable, tuple(sys.path))
+    index = _INDEXES.get(key)
+    if index is None:
+        index = Index(sys.path)
+        for scope in sorted(readable):
+            index.scan_with_requirements(scope)
+        index.scan_parents()
+        _INDEXES[key] = index
+    return index

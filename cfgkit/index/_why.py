@@ -1,0 +1,776 @@
+"""Why a ``type`` is not found, and the line that fixes it, from sources never imported.
+
+One diagnosis for the three places a missing type shows (a failed build, ``cfgkit check``,
+``cfgkit why``): given a static :class:`~cfgkit.index.Index`, the name, the scope a build runs
+in and the key path of the dict, :func:`diagnose` names the causes it can prove, each with a
+line to paste:
+
+1. ``not imported``: a module of the project (or of a scanned package) registers it, and
+   nothing imports that module: the ``custom_imports`` line, and the folder that must be on
+   ``sys.path``;
+2. ``other scope``: the same registry of another scope has it: ``default_scope`` or a
+   scoped type;
+3. ``other registry``: another kind of registry has it (a transform under ``model``), and
+   the key paths that registry builds;
+4. ``spelling``: a name that differs in case or separators, a class registered under a
+   ``name=`` alias, or close names, those of the registry that builds here first;
+5. ``import fails``: the module that registers it imports a module that is not installed;
+6. ``not registered``: a class of that name is defined, with no ``register_module``;
+7. ``not installed``: the scope it names is no installed package.
+
+The project is the folder tree a config lives in (the enclosing repository); only files
+that contain the name are parsed, nothing is imported. Folders need not be packages nor
+identifiers (``projects/CO-DETR``), as ``importlib.import_module`` does not need them to be.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from cfgkit._openmmlab import builders, builds_at, install_command, stem
+from cfgkit._records import NamedTuple
+from cfgkit.errors import did_you_mean
+from cfgkit.index._packages import find_package
+from cfgkit.index._summary import summarise
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator, Optional, Sequence
+
+    from cfgkit._key_paths import KeyPath
+    from cfgkit.index._resolve import Index, StaticRegistry
+
+__all__ = [
+    "CAUSES",
+    "Cause",
+    "Definition",
+    "definitions",
+    "diagnose",
+    "either",
+    "project_root",
+    "render",
+    "shown",
+]
+
+CAUSES = (
+    "not imported",
+    "other scope",
+    "other registry",
+    "spelling",
+    "import fails",
+    "not registered",
+    "not installed",
+)
+# Files that mark the top of a project, and folders a project scan never enters.
+_PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
+_SKIPPED_FOLDERS = frozenset(
+    {"__pycache__", "node_modules", "build", "dist", "site-packages", "work_dirs", "data"}
+)
+# A project scan reads at most this many source files' names (their text only when it
+# contains the name).
+_MAX_PROJECT_FILES = 20_000
+# How many modules deep the imports of a registering module are followed.
+_MAX_IMPORT_DEPTH = 200
+
+
+class Cause(NamedTuple):
+    """One reason a name is not found: which of :data:`CAUSES`, why, and the fix to paste."""
+
+    kind: str
+    why: str
+    fix: str
+
+
+class Definition(NamedTuple):
+    """Where a name is defined or registered, in the project or a scanned package.
+
+    ``registry`` is the registry's ``scope::name`` (or the expression, when it cannot be
+    resolved), empty for a class nothing registers; ``module`` the import name of the file.
+    """
+
+    name: str
+    module: str
+    filename: str
+    lineno: int
+    registry: str
+    key: str
+    root: str
+
+
+def project_root(
+    start: Optional[str], search_path: Optional[Sequence[str]] = None
+) -> Optional[str]:
+    """The project a file or folder belongs to, as the folder its modules are imported from.
+
+    The nearest folder above ``start`` with ``.git``, ``pyproject.toml``, ``setup.py`` or
+    ``setup.cfg``; within it, the deepest folder of ``search_path`` above ``start`` when
+    there is one (``examples/`` when run from there). None when there is no such folder, or
+    ``start`` lies in installed packages (a config inside ``site-packages``).
+    """
+    if not start:
+        return None
+    folder = os.path.abspath(start)
+    if not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    parts = folder.split(os.sep)
+    if "site-packages" in parts or "dist-packages" in parts:
+        return None
+    top = folder
+    while not any(os.path.exists(os.path.join(top, m)) for m in _PROJECT_MARKERS):
+        parent = os.path.dirname(top)
+        if parent == top:
+            return None
+        top = parent
+    entries = [os.path.abspath(e) for e in search_path or () if e and os.path.isdir(e)]
+    inside = [
+        e
+        for e in entries
+        if (folder == e or folder.startswith(e + os.sep))
+        and (e == top or e.startswith(top + os.sep))
+    ]
+    return max(inside, key=len) if inside else top
+
+
+def shown(filename: str) -> str:
+    """A file name relative to the current folder when it lies below it, else as it is."""
+    relative = os.path.relpath(filename)
+    return filename if relative.startswith("..") else relative
+
+
+class _Project:
+    """The source files of a project folder that mention a name, summarised on demand."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.summaries: dict[str, tuple[str, bool, Any]] = {}
+        self._files: Optional[list[tuple[str, str, bool]]] = None
+
+    def files(self) -> list[tuple[str, str, bool]]:
+        """``(module, file name, is a package)`` of every ``.py`` file below the root."""
+        if self._files is not None:
+            return self._files
+        found: list[tuple[str, str, bool]] = []
+        stack = [(self.root, "")]
+        while stack and len(found) < _MAX_PROJECT_FILES:
+            folder, module = stack.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            if module and any(e.name == "pyvenv.cfg" for e in entries):
+                continue  # a virtual environment inside the project
+            for entry in entries:
+                name = entry.name
+                if name.startswith(".") or name in _SKIPPED_FOLDERS:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{module}.{name}" if module else name))
+                elif name.endswith(".py") and "." not in name[:-3]:
+                    stem_name = name[:-3]
+                    if stem_name == "__init__":
+                        if module:
+                            found.append((module, entry.path, True))
+                    else:
+                        full = f"{module}.{stem_name}" if module else stem_name
+                        found.append((full, entry.path, False))
+        self._files = found
+        return found
+
+    def mentioning(self, name: str) -> Iterator[tuple[str, str, Any]]:
+        """``(module, file name, summary)`` of each file whose text contains ``name``."""
+        wanted = name.encode()
+        for module, filename, is_package in self.files():
+            try:
+                with open(filename, "rb") as stream:
+                    source = stream.read()
+            except OSError:
+                continue
+            if wanted in source:
+                summary = self.summary(module, filename, is_package, source)
+                if summary:
+                    yield module, filename, summary
+
+    def summary(
+        self, module: str, filename: str, is_package: bool, source: Optional[bytes] = None
+    ) -> Any:
+        if module not in self.summaries:
+            if source is None:
+                try:
+                    with open(filename, "rb") as stream:
+                        source = stream.read()
+                except OSError:
+                    source = b""
+            self.summaries[module] = (filename, is_package, summarise(source, module, is_package))
+        return self.summaries[module][2]
+
+    def module(self, name: str) -> Optional[tuple[str, bool, Any]]:
+        """The summary of a module of the project, by import name."""
+        if name in self.summaries:
+            return self.summaries[name]
+        folder = os.path.join(self.root, *name.split("."))
+        for filename, is_package in ((os.path.join(folder, "__init__.py"), True),
+                                     (folder + ".py", False)):  # fmt: skip
+            if os.path.isfile(filename):
+                self.summary(name, filename, is_package)
+                return self.summaries[name]
+        return None
+
+
+_PROJECTS: dict[str, _Project] = {}
+
+
+def _project(root: Optional[str]) -> Optional[_Project]:
+    if root is None:
+        return None
+    if root not in _PROJECTS:
+        _PROJECTS[root] = _Project(root)
+    return _PROJECTS[root]
+
+
+# -- what the sources say about a name ----------------------------------------------------
+
+
+def _registered_names(entry: Any) -> list[str]:
+    _, names, target, _, dynamic = entry
+    if dynamic is not None:
+        return []
+    if names is not None:
+        return [n for n in names if isinstance(n, str)]
+    if isinstance(target, str):
+        return [target.rpartition(".")[2]]
+    return []
+
+
+def _registry_of(index: Index, project: Optional[_Project], module: str, expression: str) -> str:
+    """The key of the registry ``expression`` names in a project module (through its
+    imports into scanned packages), or the expression itself."""
+    summary = project.module(module) if project is not None else None
+    if summary is not None and summary[2]:
+        head, _, rest = expression.partition(".")
+        imported = summary[2]["imports"].get(head)
+        if imported is not None:
+            source, attribute = imported
+            target = ".".join(p for p in (attribute, rest) if p)
+            key = index.registry_key(source, target) if target else None
+            if key is not None:
+                return key
+            if project is not None and project.module(source) is not None and target:
+                return _registry_of(index, project, source, target)
+        return expression
+    return index.registry_key(module, expression) or expression
+
+
+def definitions(
+    index: Index,
+    name: str,
+    project_root_folder: Optional[str] = None,
+    registries: Optional[dict[str, StaticRegistry]] = None,
+) -> list[Definition]:
+    """Where ``name`` is registered or defined as a class: every registration in the index,
+    the classes of that name in scanned packages, and the files of the project that define
+    or register it.
+
+    Reading the project may find registries no scan found (toydet's, from a config built in
+    toycore's scope): they are given in ``registries`` (with the index's), and left out of
+    the index, whose lookups must not change with what a diagnosis read.
+    """
+    index.resolve()
+    before = dict(index.registries)
+    try:
+        return _definitions(index, name, project_root_folder)
+    finally:
+        if registries is not None:
+            registries.update(index.registries)
+        index.registries.clear()
+        index.registries.update(before)
+
+
+def _definitions(index: Index, name: str, project_root_folder: Optional[str]) -> list[Definition]:
+    found: list[Definition] = []
+    seen: set[tuple[str, int]] = set()
+    for key, names in index.registrations.items():
+        for registration in names.get(name, ()):
+            module = _module_of(index, registration.filename)
+            found.append(
+                Definition(name, module, registration.filename, registration.lineno,
+                           _label(index, key), key, "")
+            )  # fmt: skip
+            seen.add((registration.filename, registration.lineno))
+    for module, filename, summary in _index_modules(index):
+        definition = summary["defs"].get(name)
+        if (
+            definition is not None
+            and definition[0] == "class"
+            and (filename, definition[1]) not in seen
+        ) and not _registers(summary, name):
+            found.append(Definition(name, module, filename, definition[1], "", "", ""))
+    project = _project(project_root_folder)
+    if project is not None:
+        indexed = {d.filename for d in found}
+        for module, filename, summary in project.mentioning(name):
+            if filename in indexed or _module_of(index, filename):
+                continue  # a scanned package's file: what it says is in the index
+            registered = False
+            for entry in summary["registrations"]:
+                if name in _registered_names(entry):
+                    key = _registry_of(index, project, module, entry[0])
+                    label = _label(index, key) if key in index.registries else key
+                    found.append(
+                        Definition(name, module, filename, entry[3], label,
+                                   key if key in index.registries else "", project.root)
+                    )  # fmt: skip
+                    registered = True
+            definition = summary["defs"].get(name)
+            if (
+                not registered
+                and definition is not None
+                and definition[0] == "class"
+                and not _registers(summary, name)
+            ):
+                found.append(
+                    Definition(name, module, filename, definition[1], "", "", project.root)
+                )
+    return found
+
+
+def _registers(summary: Any, name: str) -> bool:
+    """Tell whether a file registers ``name``, or the class ``name`` under another name."""
+    targets = {e[2].rpartition(".")[2] for e in summary["registrations"] if isinstance(e[2], str)}
+    return name in targets or any(name in _registered_names(e) for e in summary["registrations"])
+
+
+def _index_modules(index: Index) -> Iterator[tuple[str, str, Any]]:
+    for module, filename, summary in index.modules():
+        if summary:
+            yield module, filename, summary
+
+
+# The module of each scanned file, for the last index asked (rebuilt when it scans more).
+_MODULE_OF: list[Any] = [None, -1, {}]
+
+
+def _module_of(index: Index, filename: str) -> str:
+    """The import name of a scanned file, or ``''`` for a file no scanned package holds."""
+    if _MODULE_OF[0] is not index or _MODULE_OF[1] != len(index.packages):
+        _MODULE_OF[:] = [index, len(index.packages), {f: m for m, f, _ in index.modules()}]
+    table: dict[str, str] = _MODULE_OF[2]
+    return table.get(filename, "")
+
+
+def _label(index: Index, key: str) -> str:
+    registry = index.registries.get(key)
+    return f"{registry.scope}::{registry.name}" if registry is not None else key
+
+
+# -- imports that fail ----------------------------------------------------------------------
+
+
+def missing_import(
+    index: Index,
+    module: str,
+    project: Optional[_Project] = None,
+    path: Optional[Sequence[str]] = None,
+) -> Optional[tuple[str, str]]:
+    """``(missing module, the module that imports it)`` when importing ``module`` would
+    fail for a module that is not installed, following the imports of its own package."""
+    top = module.partition(".")[0]
+    pending = [module]
+    seen: set[str] = set()
+    while pending and len(seen) < _MAX_IMPORT_DEPTH:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        summary = _summary_of(index, project, current)
+        if summary is None:
+            continue
+        targets = [m for m, _ in summary["imports"].values()] + list(summary["stars"])
+        for imported, attribute in summary["imports"].values():
+            if attribute is not None:
+                targets.append(f"{imported}.{attribute}")
+        for target in targets:
+            if target.partition(".")[0] == top:
+                if _summary_of(index, project, target) is not None:
+                    pending.append(target)
+                continue
+            missing = _missing(target, path)
+            if missing is not None:
+                return missing, current
+    return None
+
+
+def _summary_of(index: Index, project: Optional[_Project], module: str) -> Any:
+    if project is not None:
+        found = project.module(module)
+        if found is not None:
+            return found[2]
+    info = index.module(module)
+    return info.summary if info is not None and info.summary else None
+
+
+def _missing(module: str, path: Optional[Sequence[str]]) -> Optional[str]:
+    """The part of ``module`` that is not installed (its top level, or mmcv's compiled
+    ops), or None."""
+    import importlib.machinery  # lazy: as the module's other imports
+
+    top = module.partition(".")[0]
+    if top == "__future__" or top in sys.modules or top in _stdlib():
+        return None
+    try:
+        # Any kind of module counts (a package, a .py file, a compiled extension).
+        spec = importlib.machinery.PathFinder.find_spec(top, list(path or sys.path))
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return top
+    folders = list(spec.submodule_search_locations or [])
+    if top == "mmcv" and module.startswith("mmcv.ops") and folders:
+        try:
+            names = os.listdir(folders[0])
+        except OSError:
+            return None
+        if not any(n.startswith("_ext") for n in names):
+            return "mmcv._ext"
+    return None
+
+
+def _stdlib() -> frozenset[str]:
+    # sys.stdlib_module_names exists from 3.10; before, a standard-library module is found
+    # on the path like any other (and imported ones are in sys.modules).
+    return frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
+
+
+# -- the diagnosis --------------------------------------------------------------------------
+
+
+def _normalised(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "").replace(" ", "")
+
+
+def _registry_line(registry: StaticRegistry) -> tuple[str, str]:
+    """``('from mmdet.registry import MODELS', 'MODELS')`` for a registry."""
+    module, _, variable = registry.key.partition(":")
+    if module.endswith(".root"):  # mmengine.registry.root: imported from mmengine.registry
+        module = module.rpartition(".")[0]
+    return f"from {module} import {variable}", variable
+
+
+def custom_imports_line(module: str) -> str:
+    """The ``custom_imports`` line that imports ``module``."""
+    return f"custom_imports = dict(imports=[{module!r}], allow_failed_imports=False)"
+
+
+def _importable_module(project: Optional[_Project], index: Index, module: str) -> str:
+    """The module to name in ``custom_imports``: the highest package whose ``__init__``
+    imports (a chain down to) ``module``, as projects write it (``projects.CO-DETR.codetr``)."""
+    current = module
+    while "." in current:
+        parent = current.rpartition(".")[0]
+        summary = _summary_of(index, project, parent)
+        if summary is None:
+            break
+        imported = {m for m, _ in summary["imports"].values()} | set(summary["stars"])
+        imported |= {f"{m}.{a}" for m, a in summary["imports"].values() if a is not None}
+        if current not in imported:
+            break
+        current = parent
+    return current
+
+
+def diagnose(
+    index: Index,
+    name: str,
+    scope: Optional[str],
+    path: KeyPath = (),
+    *,
+    start: Optional[Sequence[str]] = None,
+    project: Optional[str] = None,
+    imported: Optional[Callable[[str], bool]] = None,
+    search_path: Optional[Sequence[str]] = None,
+    close_names: bool = False,
+) -> list[Cause]:
+    """Why a build in ``scope`` does not find ``type=name`` at ``path``, and the fixes.
+
+    Args:
+        index: The static index of the installed packages (scanned as a check scans them).
+        name: The type as written (``'CoDETR'``, ``'mmpretrain.ConvNeXt'``).
+        scope: The scope the build runs in (a config's ``default_scope``), or None for the
+            root registries.
+        path: The key path of the dict (which registry builds it, for causes 3 and 4).
+        start: The registries the build searched (keys); by default those of ``scope``'s
+            trees that build at ``path`` (or all of them).
+        project: The project folder scanned for causes 1, 5 and 6 (:func:`project_root`).
+        imported: Tell whether a module was imported (``sys.modules`` at build time); by
+            default none was beyond the scanned packages.
+        search_path: Where installed packages are found (``sys.path``).
+        close_names: Give merely close names (did-you-mean) as a cause too, when nothing
+            better is found (errors carry them already).
+
+    Returns:
+        The causes found, the likeliest first; empty when the sources say nothing.
+    """
+    index.resolve()
+    was_imported = imported or (lambda module: False)
+    scoped, dot, bare = name.partition(".")
+    if not dot:
+        scoped, bare = "", name
+    causes: list[Cause] = []
+    if scoped and _not_installed(index, scoped, search_path):
+        return [
+            Cause(
+                "not installed",
+                f"{name!r} names the scope {scoped!r}, and no package {scoped!r} is installed",
+                install_command(scoped),
+            )
+        ]
+    if start is None and scope and _not_installed(index, scope, search_path):
+        causes.append(
+            Cause(
+                "not installed",
+                f"the build runs in scope {scope!r} (default_scope), and no package "
+                f"{scope!r} is installed",
+                install_command(scope),
+            )
+        )
+    building = builders(path)
+    given = start is not None
+    if start is None:
+        start = index.build_registries(scope)
+        here = [k for k in start if stem(index.registries[k].name) in building]
+        start = here or start
+    start_stems = {stem(index.registries[k].name) for k in start if k in index.registries}
+    reached = {r.key for k in start for r in index.ancestors(k)}
+    if scoped:  # 'mmdet.X' is looked up in the registry of that scope in the same tree
+        reached |= {k for k, r in index.registries.items() if r.scope == scoped}
+    project_state = _project(project)
+    registries: dict[str, StaticRegistry] = {}
+    where = definitions(index, bare, project, registries)
+    # The kinds of registry that build here: the registry searched, else those the key path
+    # names (a pipeline's transforms, even where the scope has no transform registry).
+    known = {stem(r.name) for r in registries.values()}
+    wanted = (start_stems or building & known) if given else (building & known or start_stems)
+    # Each place it is registered or defined: where the build looks (then its module was
+    # not imported, or fails to import), another scope's registry of the same kind, another
+    # kind of registry, or no registry at all.
+    for found in where:
+        if found.key and found.key in reached:
+            if not was_imported(found.module):
+                causes.extend(_unimported(index, project_state, found, search_path))
+        elif found.key and wanted:
+            registry = registries[found.key]
+            if stem(registry.name) not in wanted:
+                causes.append(_other_registry(index, found, registry, start, wanted, path))
+            elif registry.scope != scope:
+                causes.append(_other_scope(index, found, registry, scope, start, bare))
+        elif found.registry and not found.key and not was_imported(found.module):
+            # A registry the sources cannot resolve (its package is not on the path): only
+            # when it is named like one the build searched (MODELS for a model).
+            variables = {k.rpartition(":")[2] for k in start}
+            if found.registry.rpartition(".")[2] in variables:
+                causes.extend(_unimported(index, project_state, found, search_path))
+        elif not found.registry:
+            causes.append(_unregistered(index, found, start, building))
+    # 4: spelt differently (a merely close name only when nothing better was found)
+    causes.extend(
+        c
+        for c in _spelling(index, bare, start, building)
+        if c.why[:1] != "~" or (close_names and not causes)
+    )
+    return [c._replace(why=c.why.lstrip("~")) for c in _unique(causes)]
+
+
+def _other_scope(
+    index: Index,
+    found: Definition,
+    registry: StaticRegistry,
+    scope: Optional[str],
+    start: Sequence[str],
+    bare: str,
+) -> Cause:
+    return Cause(
+        "other scope",
+        f"{bare!r} is registered in scope {registry.scope!r} ({found.registry}, "
+        f"{shown(found.filename)}:{found.lineno}), not in scope "
+        f"{scope or _scopes(index, start)!r} where the build looks",
+        f"default_scope = {registry.scope!r}  # or type='{registry.scope}.{bare}'",
+    )
+
+
+def _other_registry(
+    index: Index,
+    found: Definition,
+    registry: StaticRegistry,
+    start: Sequence[str],
+    wanted: set[str],
+    path: KeyPath,
+) -> Cause:
+    places = builds_at(registry.name)
+    at = f" (the {registry.name} registry builds {', '.join(places)})" if places else ""
+    names = {index.registries[k].name for k in start if stem(index.registries[k].name) in wanted}
+    kinds = either(sorted(names or wanted))
+    return Cause(
+        "other registry",
+        f"{found.name!r} is a {registry.name} ({found.registry}, {shown(found.filename)}:"
+        f"{found.lineno}), but {_dotted(path)} is built from the {kinds} registry",
+        f"move this dict where a {registry.name} is built{at}, or use a {kinds} here",
+    )
+
+
+def either(names: Sequence[str]) -> str:
+    """``'a'``, ``'a or b'``, ``'a, b or c'``."""
+    return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def _not_installed(index: Index, scope: str, search_path: Optional[Sequence[str]]) -> bool:
+    """Tell whether ``scope`` names no registry scope here and no installed package."""
+    return (
+        scope not in index.scopes()
+        and scope.isidentifier()
+        and find_package(scope, search_path) is None
+    )
+
+
+def _scopes(index: Index, keys: Sequence[str]) -> str:
+    return ", ".join(dict.fromkeys(index.registries[k].scope for k in keys))
+
+
+def _dotted(path: KeyPath) -> str:
+    return ".".join(str(p) for p in path) if path else "this dict"
+
+
+def _unimported(
+    index: Index,
+    project: Optional[_Project],
+    found: Definition,
+    search_path: Optional[Sequence[str]],
+) -> list[Cause]:
+    module = _importable_module(project if found.root else None, index, found.module)
+    state = project if found.root else None
+    failing = missing_import(index, found.module, state, search_path)
+    if failing is not None:
+        missing, importer = failing
+        if missing == "mmcv._ext":
+            why_missing = (
+                "mmcv is installed without its compiled ops (mmcv-lite, or built without "
+                "MMCV_WITH_OPS=1)"
+            )
+            fix = "mim install mmcv  # the full mmcv, with mmcv.ops"
+        else:
+            why_missing = f"ModuleNotFoundError: No module named {missing!r}"
+            fix = install_command(missing)
+        return [
+            Cause(
+                "import fails",
+                f"{found.name!r} is registered in {found.registry} by {shown(found.filename)}:"
+                f"{found.lineno}, but importing {found.module} fails: {why_missing} "
+                f"(imported by {importer}); allow_failed_imports=True or a registry's "
+                "locations import hides this",
+                fix,
+            )
+        ]
+    where_from = f" (with {shown(found.root)!r} on sys.path, e.g. PYTHONPATH={shown(found.root)})"
+    return [
+        Cause(
+            "not imported",
+            f"{found.name!r} is registered in {found.registry} by {shown(found.filename)}:"
+            f"{found.lineno}, a module nothing imports{where_from if found.root else ''}",
+            custom_imports_line(module),
+        )
+    ]
+
+
+def _unregistered(
+    index: Index, found: Definition, start: Sequence[str], building: set[str]
+) -> Cause:
+    registry = next(
+        (index.registries[k] for k in start if stem(index.registries[k].name) in building), None
+    ) or (index.registries[start[0]] if start else None)
+    if registry is None:
+        fix = "@MODELS.register_module()  # above the class, MODELS the registry that builds it"
+        into = "a registry"
+    else:
+        line, variable = _registry_line(registry)
+        fix = f"{line}; @{variable}.register_module()  # above class {found.name}"
+        into = f"{registry.scope}::{registry.name}"
+    return Cause(
+        "not registered",
+        f"class {found.name} is defined at {shown(found.filename)}:{found.lineno}, but nothing "
+        f"registers it (it belongs in {into})",
+        fix,
+    )
+
+
+def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str]) -> list[Cause]:
+    here = [r.key for k in start for r in index.ancestors(k)]
+    ranked = [k for k in here if stem(index.registries[k].name) in building] or here
+    names = index.names(dict.fromkeys(ranked))
+    wanted = _normalised(bare)
+    same = [n for n in names if _normalised(n) == wanted and n != bare]
+    if same:
+        return [
+            Cause(
+                "spelling",
+                f"{bare!r} is registered as {same[0]!r} (case or separators differ)",
+                f"type={same[0]!r}",
+            )
+        ]
+    for key in dict.fromkeys(ranked):
+        for registered, entries in index.registrations.get(key, {}).items():
+            for entry in entries:
+                target = entry.target
+                if (
+                    registered != bare
+                    and isinstance(target, tuple)
+                    and isinstance(target[1], str)
+                    and target[1].rpartition(".")[2] == bare
+                ):
+                    return [
+                        Cause(
+                            "spelling",
+                            f"class {bare} is registered under the name {registered!r} "
+                            f"(register_module(name=...), {entry.filename}:{entry.lineno})",
+                            f"type={registered!r}",
+                        )
+                    ]
+    hint = did_you_mean(bare, names) or did_you_mean(bare, index.names(dict.fromkeys(here)))
+    if hint:
+        close = hint[len("Did you mean ") : -1].split(" or ")[0]
+        return [Cause("spelling", f"~{bare!r} is close to {hint[13:-1]}", f"type={close}")]
+    # Close to a name of another scope of the same tree ('Mask2Formr' built in mmengine's).
+    roots = {index.root(k) for k in start}
+    kinds = {stem(index.registries[k].name) for k in start}
+    for key, registry in sorted(index.registries.items()):
+        if key in here or index.root(key) not in roots or stem(registry.name) not in kinds:
+            continue
+        hint = did_you_mean(bare, index.registrations.get(key, {}))
+        if hint:
+            close = hint[len("Did you mean ") : -1].split(" or ")[0].strip("'")
+            return [
+                Cause(
+                    "spelling",
+                    f"~{bare!r} is close to {close!r}, registered in scope {registry.scope!r}",
+                    f"type='{registry.scope}.{close}'  # or default_scope = "
+                    f"{registry.scope!r} and type={close!r}",
+                )
+            ]
+    return []
+
+
+def _unique(causes: list[Cause]) -> list[Cause]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for cause in causes:
+        if (cause.kind, cause.fix) not in seen:
+            seen.add((cause.kind, cause.fix))
+            kept.append(cause)
+    return kept
+
+
+def render(causes: Sequence[Cause], indent: str = "") -> str:
+    """The causes as lines: ``why (cause): ...`` then ``fix: ...``."""
+    lines = []
+    for cause in causes:
+        lines.append(f"{indent}why ({cause.kind}): {cause.why}")
+        lines.append(f"{indent}fix: {cause.fix}")
+    return "\n".join(lines)
