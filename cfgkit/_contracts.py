@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     #: The keys of a dict taken as it is (``Mapping[KeyT, object]`` accepts ``dict[str, X]``,
     #: which ``Mapping[Hashable, object]``, invariant in its keys, would refuse).
     KeyT = TypeVar("KeyT", bound=Hashable)
+    #: A second value type, where a function hands back one of two arguments.
+    ValueT = TypeVar("ValueT")
 
     class TypedMapping(Protocol):
         """What build functions take: a ``dict``, ``ConfigDict`` or ``Config`` with ``type``.
