@@ -20,7 +20,7 @@ from __future__ import annotations
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
-    from typing import Dict, Hashable, Iterable, Optional, Protocol, Tuple, TypeVar, Union
+    from typing import Dict, Hashable, Iterable, List, Optional, Protocol, Tuple, TypeVar, Union
 
     #: A value anywhere in a config (a leaf or a subtree): opaque until narrowed.
     ConfigValue = object
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     Scalar = Union[None, bool, int, float, str]
     #: Where a key was written: the file and the line, as far as known.
     Place = Tuple[Optional[str], Optional[int]]
+    #: A ``--cfg-options`` value as parsed: a scalar, or lists and tuples of them, nested.
+    OptionValue = Union[Scalar, List["OptionValue"], Tuple["OptionValue", ...]]
 
     T = TypeVar("T")
     #: The keys of a dict taken as it is (``Mapping[KeyT, object]`` accepts ``dict[str, X]``,
@@ -51,6 +53,11 @@ if TYPE_CHECKING:
         def __contains__(self, key: object, /) -> bool: ...
 
         def items(self) -> Iterable[tuple[str, object]]: ...
+
+    class ItemSource(Protocol):
+        """Anything whose ``items()`` are ``(key, value)`` pairs: a dict, a ``Config``."""
+
+        def items(self) -> Iterable[tuple[object, object]]: ...
 
     class RegistryLike(Protocol):
         """What build code and mmcv's layer use of a registry (``Registry`` and mmcv's)."""
