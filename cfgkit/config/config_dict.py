@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         Any,
         Callable,
         Hashable,
+        Iterable,
         Iterator,
         Mapping,
         NoReturn,
@@ -88,9 +89,13 @@ class ConfigDict(Dict):  # type: ignore[misc]  # addict has no types: its Dict i
         {'model': {'type': 'ResNet', 'depth': 50}}
     """
 
-    # `args` are addict's: dicts, a (key, value) pair, or iterables of pairs, as the caller
-    # has them (the last branch iterates whatever it is given, as addict does).
-    def __init__(__self, *args: Any, **kwargs: object) -> None:
+    def __init__(
+        __self,
+        *args: Union[
+            dict[KeyT, ValueT], tuple[Hashable, object], Iterable[tuple[Hashable, object]]
+        ],
+        **kwargs: object,
+    ) -> None:
         object.__setattr__(__self, "__parent", kwargs.pop("__parent", None))
         object.__setattr__(__self, "__key", kwargs.pop("__key", None))
         object.__setattr__(__self, "__frozen", False)
@@ -103,14 +108,17 @@ class ConfigDict(Dict):  # type: ignore[misc]  # addict has no types: its Dict i
             elif isinstance(arg, tuple) and not isinstance(arg[0], tuple):
                 __self[arg[0]] = arg[1]
             else:
-                for key, value in iter(arg):
+                # Pairs, or a tuple of them (which mypy cannot tell from one pair): iterated as
+                # given, as addict does.
+                pairs: Any = arg
+                for key, value in iter(pairs):
                     __self[key] = value
         for key, value in kwargs.items():
             __self[key] = value
 
     @classmethod
     def _hook(cls, item: object) -> object:
-        if type(item) in _HOOKED_DICT_TYPES:
+        if type(item) in _HOOKED_DICT_TYPES and isinstance(item, dict):  # isinstance: for mypy
             return cls(item)
         if isinstance(item, (list, tuple)):
             return type(item)(cls._hook(element) for element in item)
