@@ -6,13 +6,17 @@ never loaded by ``import cfgkit``. The rules the names follow:
 
 - A value a config may hold is ``object`` (:data:`ConfigValue`): it may be anything a Python
   config can write, and ``object`` makes a reader narrow it (``isinstance``) before use.
-- Where the set of values is known, a union says it (:data:`Scalar`, :data:`Place`).
-- A function that hands back what it was given is generic (:data:`T`), and one that takes a
-  dict with keys of any type is generic in them (:data:`KeyT`).
+- Where the set of values is known, a union says it (:data:`Scalar`, :data:`Place`,
+  :data:`OptionValue`).
+- A function that hands back what it was given is generic (:data:`T`, and :data:`ValueT`
+  for a second one), and one that takes a dict with keys of any type is generic in them
+  (:data:`KeyT`).
 - A duck-typed argument is a ``Protocol`` naming exactly what is used of it: a mapping with
-  ``type`` (what build functions take), a registry (what build code and mmcv's layer call),
-  a locator (what :mod:`cfgkit._locations` asks of a config's provenance).
-- ``Any`` is left for what is the user's own: a constructor's arguments and what it returns.
+  ``type`` (what build functions take), anything with ``items()`` (what ``auto_argparser``
+  walks), a registry (what build code and mmcv's layer call), a locator (what
+  :mod:`cfgkit._locations` asks of a config's provenance).
+- ``Any`` is left for what is the user's own: a constructor's arguments and what it returns,
+  and what a ``ConfigDict`` read hands to the user's code.
 """
 
 from __future__ import annotations
