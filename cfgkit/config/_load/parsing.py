@@ -199,7 +199,7 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
         raise _syntax_error(error.msg, filename, error) from None
     except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse
         raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
-    base_files: Any = []
+    base_files: object = []
     literal = True  # a `_base_` list written as a literal can be cached with the code
     top_level_assignments = 0
     for index, node in enumerate(tree.body):
@@ -300,7 +300,7 @@ def _parse_safely(text: str, filename: str) -> PythonConfig:
         raise _syntax_error(error.msg, filename, error) from None
     except (ValueError, RecursionError, MemoryError) as error:
         raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
-    base_files: Any = []
+    base_files: object = []
     top_level_assignments = 0
     for index, node in enumerate(tree.body):
         if isinstance(node, ast.Assign) and _assigns_base(node):
