@@ -12,7 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Iterable, Optional
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath
 
 __all__ = [
     "DISTRIBUTIONS",

@@ -23,9 +23,15 @@ from cfgkit.config.config_dict import to_plain_tree
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from typing import Any, Callable, Iterator, Optional
+    from types import FrameType
+    from typing import Callable, Hashable, Iterator, Optional, Sequence
+
+    from typing_extensions import TypeGuard
 
     from cfgkit.cli._common import Commands
+
+    #: What argcomplete calls: the word typed so far and the arguments parsed before it.
+    Completer = Callable[[str, Optional[argparse.Namespace]], list[str]]
 
 __all__ = ["TIMEOUT_VARIABLE", "add_commands", "complete"]
 
@@ -43,6 +49,9 @@ OPTION_ARGUMENTS = ("cfg_options",)
 KEY_ARGUMENTS = ("key",)
 MODULE_ARGUMENTS = ("modules", "imports")  # registry MODULE, check --import
 PACKAGE_ARGUMENTS = ("scan",)  # check --scan: a package or a source folder
+# The attribute argcomplete reads an argument's completer from (argparse declares no such
+# attribute, so it is set by name).
+COMPLETER_ATTRIBUTE = "completer"
 
 
 # -- the request ---------------------------------------------------------------------------
@@ -61,17 +70,17 @@ def complete(parser: argparse.ArgumentParser) -> None:
         os._exit(1)
     from cfgkit.config import DictAction
 
+    completers = {
+        **dict.fromkeys(CONFIG_ARGUMENTS, config_paths),
+        **dict.fromkeys(OPTION_ARGUMENTS, option_keys),
+        **dict.fromkeys(KEY_ARGUMENTS, config_keys),
+        **dict.fromkeys(MODULE_ARGUMENTS, module_names),
+        **dict.fromkeys(PACKAGE_ARGUMENTS, packages_and_folders),
+    }
     for action in _actions(parser):
-        if action.dest in CONFIG_ARGUMENTS:
-            action.completer = config_paths  # type: ignore[attr-defined]
-        elif action.dest in OPTION_ARGUMENTS:
-            action.completer = option_keys  # type: ignore[attr-defined]
-        elif action.dest in KEY_ARGUMENTS:
-            action.completer = config_keys  # type: ignore[attr-defined]
-        elif action.dest in MODULE_ARGUMENTS:
-            action.completer = module_names  # type: ignore[attr-defined]
-        elif action.dest in PACKAGE_ARGUMENTS:
-            action.completer = packages_and_folders  # type: ignore[attr-defined]
+        completer = completers.get(action.dest)
+        if completer is not None:
+            setattr(action, COMPLETER_ATTRIBUTE, completer)
     # DictAction only parses its words: argcomplete may run it, so that the options before
     # the cursor change the keys offered.
     safe_actions.add(DictAction)
@@ -111,11 +120,13 @@ def _actions(parser: argparse.ArgumentParser) -> Iterator[argparse.Action]:
                 pending.extend(action.choices.values())
 
 
-def _quietly(completer: Callable[..., list[str]]) -> Callable[..., list[str]]:
+def _quietly(completer: Completer) -> Callable[..., list[str]]:
     """A completer that offers nothing, and prints nothing, when anything goes wrong: a
     completion must never put a traceback or a config's output on the user's terminal."""
 
-    def wrapped(prefix: str, parsed_args: Any = None, **_: Any) -> list[str]:
+    def wrapped(
+        prefix: str, parsed_args: Optional[argparse.Namespace] = None, **_: object
+    ) -> list[str]:
         import io  # lazy: only completions redirect output
         import warnings
 
@@ -138,7 +149,7 @@ def _quietly(completer: Callable[..., list[str]]) -> Callable[..., list[str]]:
 
 
 @_quietly
-def config_paths(prefix: str, parsed_args: Any = None) -> list[str]:
+def config_paths(prefix: str, parsed_args: Optional[argparse.Namespace] = None) -> list[str]:
     """The configs (``.py``, ``.json``, ``.yaml``, ``.yml``) and folders that complete
     ``prefix``; hidden ones only when ``prefix`` names them (``.``)."""
     return _paths(prefix, CONFIG_SUFFIXES)
@@ -162,7 +173,7 @@ def _paths(prefix: str, suffixes: tuple[str, ...]) -> list[str]:
 
 
 @_quietly
-def module_names(prefix: str, parsed_args: Any = None) -> list[str]:
+def module_names(prefix: str, parsed_args: Optional[argparse.Namespace] = None) -> list[str]:
     """The modules that complete ``prefix``, found as ``python -m`` would (this folder first)
     without importing anything: top-level names, then ``package.module`` after a dot."""
     import pkgutil  # lazy: only module completion lists modules
@@ -191,7 +202,9 @@ def _package_folders(package: str) -> list[str]:
 
 
 @_quietly
-def packages_and_folders(prefix: str, parsed_args: Any = None) -> list[str]:
+def packages_and_folders(
+    prefix: str, parsed_args: Optional[argparse.Namespace] = None
+) -> list[str]:
     """For ``--scan``: an installed package (a folder here that is one is offered by name) or
     a source folder."""
     folders = _paths(prefix, ())
@@ -205,7 +218,7 @@ def packages_and_folders(prefix: str, parsed_args: Any = None) -> list[str]:
 
 
 @_quietly
-def option_keys(prefix: str, parsed_args: Any = None) -> list[str]:
+def option_keys(prefix: str, parsed_args: Optional[argparse.Namespace] = None) -> list[str]:
     """``KEY=`` for each key of the resolved config that completes ``prefix``, a level at a
     time (``model.`` before ``model.backbone.``), list items by index and by selector
     (``train_pipeline[type=Resize].``); after ``KEY=``, the key's current value."""
@@ -221,7 +234,7 @@ def option_keys(prefix: str, parsed_args: Any = None) -> list[str]:
 
 
 @_quietly
-def config_keys(prefix: str, parsed_args: Any = None) -> list[str]:
+def config_keys(prefix: str, parsed_args: Optional[argparse.Namespace] = None) -> list[str]:
     """The dotted keys of the resolved config that complete ``prefix``, a level at a time."""
     tree = _resolved_tree(parsed_args)
     if tree is None:
@@ -247,7 +260,7 @@ class _TimedOut(BaseException):
     the way swallows it)."""
 
 
-def _resolved_tree(parsed_args: Any) -> Optional[dict[str, Any]]:
+def _resolved_tree(parsed_args: Optional[argparse.Namespace]) -> Optional[dict[Hashable, object]]:
     """The config named on the command line, read in safe mode without its custom imports,
     with the ``--cfg-options`` before the cursor; None when it cannot be read in time."""
     named = (getattr(parsed_args, d, None) for d in CONFIG_ARGUMENTS)
@@ -290,7 +303,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def expire(signum: int, frame: Any) -> None:
+    def expire(signum: int, frame: Optional[FrameType]) -> None:
         raise _TimedOut
 
     saved = signal.signal(signal.SIGALRM, expire)
@@ -302,12 +315,12 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, saved)
 
 
-def _addressable(key: Any) -> bool:
+def _addressable(key: object) -> TypeGuard[str]:
     """A key an option can name: a string without the characters that split option keys."""
     return isinstance(key, str) and bool(key) and not any(c in key for c in ".[]=~: \t\n")
 
 
-def _expandable(value: Any) -> bool:
+def _expandable(value: object) -> bool:
     """A value whose items are offered: a non-empty dict, or a list or tuple holding one."""
     if isinstance(value, dict):
         return any(_addressable(k) for k in value)
@@ -316,7 +329,7 @@ def _expandable(value: Any) -> bool:
     return False
 
 
-def _suffix(value: Any) -> str:
+def _suffix(value: object) -> str:
     """What follows a key's own text: ``.`` into a dict, nothing before a list's index or
     selector, ``=`` for a value."""
     if _expandable(value):
@@ -324,13 +337,13 @@ def _suffix(value: Any) -> str:
     return "="
 
 
-def _selector_type(value: Any) -> Optional[str]:
+def _selector_type(value: object) -> Optional[str]:
     kind = value.get("type") if isinstance(value, dict) else None
     simple = isinstance(kind, str) and kind.replace(".", "_").isidentifier()
     return kind if simple and kind not in ("True", "False", "None") else None
 
 
-def _removable(value: Any) -> bool:
+def _removable(value: object) -> bool:
     """Whether a list item a selector can remove lies in ``value`` or below it."""
     if isinstance(value, dict):
         return any(_addressable(k) and _removable(v) for k, v in value.items())
@@ -340,8 +353,8 @@ def _removable(value: Any) -> bool:
 
 
 def _items(
-    value: Any, text: str, prefix: str, selectors: bool, removal: bool
-) -> Iterator[tuple[str, Any, bool]]:
+    value: object, text: str, prefix: str, selectors: bool, removal: bool
+) -> Iterator[tuple[str, object, bool]]:
     """``(text, value, final)`` for each item below ``value`` (whose key is ``text``): final
     when the text ends the key. ``removal`` (``~KEY[type=X]``): only selectors end a key."""
     if isinstance(value, dict):  # `text` is empty or ends with its dot
@@ -349,13 +362,15 @@ def _items(
             if _addressable(key) and (not removal or _removable(item)):
                 yield text + key + _suffix(item), item, not _expandable(item)
         return
-    types = [_selector_type(item) for item in value]
-    for index, item in enumerate(value):
+    # Only what `_expandable` passes is visited: a dict (above), a list or a tuple.
+    sequence: Sequence[object] = value if isinstance(value, (list, tuple)) else ()
+    types = [_selector_type(item) for item in sequence]
+    for index, item in enumerate(sequence):
         if not removal or _removable(item):
             yield f"{text}.{index}{_suffix(item)}", item, not _expandable(item)
     if not selectors:
         return
-    for item, kind in zip(value, types):
+    for item, kind in zip(sequence, types):
         if kind is None or types.count(kind) > 1:  # a selector must match one item
             continue
         selector = f"{text}[type={kind}]"
@@ -374,14 +389,14 @@ def _items(
 
 
 def _next_keys(
-    tree: dict[str, Any], prefix: str, selectors: bool = True, removal: bool = False
+    tree: dict[Hashable, object], prefix: str, selectors: bool = True, removal: bool = False
 ) -> list[str]:
     """The keys that complete ``prefix``, each cut after the first level past it; a single
     one that goes on is followed a level further, so that a shell never ends it with a space
     (``mod`` offers ``model.backbone.``, ``model.type=``, ..., not ``model.`` alone)."""
     found: dict[str, bool] = {}
 
-    def visit(value: Any, text: str) -> None:
+    def visit(value: object, text: str) -> None:
         for item_text, item, final in _items(value, text, prefix, selectors, removal):
             if item_text.startswith(prefix) and len(item_text) > len(prefix):
                 found.setdefault(item_text, final)
@@ -397,7 +412,7 @@ def _next_keys(
     return sorted(found)
 
 
-def _current_value(tree: dict[str, Any], key: str) -> list[str]:
+def _current_value(tree: dict[Hashable, object], key: str) -> list[str]:
     """``KEY=VALUE`` with the key's value written as an option that reads back to it (same
     types: ``'50'`` stays unoffered, it would read back as 50); nothing for other values."""
     for text, value in _leaves(tree, key):
@@ -414,8 +429,8 @@ def _current_value(tree: dict[str, Any], key: str) -> list[str]:
 MAX_VALUE_LENGTH = 200
 
 
-def _leaves(tree: dict[str, Any], key: str) -> Iterator[tuple[str, Any]]:
-    def visit(value: Any, text: str) -> Iterator[tuple[str, Any]]:
+def _leaves(tree: dict[Hashable, object], key: str) -> Iterator[tuple[str, object]]:
+    def visit(value: object, text: str) -> Iterator[tuple[str, object]]:
         for item_text, item, final in _items(value, text, key, True, False):
             if final and item_text == key + "=":
                 yield item_text, item
@@ -425,7 +440,7 @@ def _leaves(tree: dict[str, Any], key: str) -> Iterator[tuple[str, Any]]:
     return visit(tree, "")
 
 
-def _written(value: Any) -> Optional[str]:
+def _written(value: object) -> Optional[str]:
     """``value`` as an option writes it (``[8,11]``, ``(1333,800)``, ``True``, ``x``)."""
     if isinstance(value, (list, tuple)):
         items = [_written(item) for item in value]
@@ -438,10 +453,10 @@ def _written(value: Any) -> Optional[str]:
     return None
 
 
-def _same(first: Any, second: Any) -> bool:
+def _same(first: object, second: object) -> bool:
     if type(first) is not type(second):
         return False
-    if isinstance(first, (list, tuple)):
+    if isinstance(first, (list, tuple)) and isinstance(second, (list, tuple)):
         return len(first) == len(second) and all(map(_same, first, second))
     return bool(first == second)
 

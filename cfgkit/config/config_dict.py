@@ -16,9 +16,23 @@ from cfgkit.errors import MissingAttributeError, MissingKeyError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator, Optional
+    from typing import (
+        Any,
+        Callable,
+        Hashable,
+        Iterable,
+        Iterator,
+        Mapping,
+        NoReturn,
+        Optional,
+        SupportsIndex,
+        Union,
+    )
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath, KeyT, T, ValueT
+
+    #: What a conversion does to each leaf (``lazy_to_string``).
+    LeafConverter = Callable[[object], object]
 
 # The public name; the conversions are the package's own (imported by name).
 __all__ = ["ConfigDict"]
@@ -40,18 +54,20 @@ def deferred_building() -> Iterator[None]:
         _deferring.reset(token)
 
 
-def _built(value: Any) -> Any:
-    if type(value) in LAZY_TYPES and not _deferring.get():
-        return value.build()
+def _built(value: object) -> object:
+    # The exact-type test is the fast one (every read passes here); isinstance only narrows.
+    if type(value) in LAZY_TYPES and isinstance(value, LAZY_TYPES) and not _deferring.get():
+        built: object = value.build()
+        return built
     return value
 
 
-def lazy_to_string(value: Any) -> Any:
+def lazy_to_string(value: object) -> object:
     """A lazy object as its import path (``'mmdet.models.RetinaNet'``); anything else as is."""
-    return value.dotted() if type(value) in LAZY_TYPES else value
+    return value.dotted() if type(value) in LAZY_TYPES and isinstance(value, LAZY_TYPES) else value
 
 
-class ConfigDict(Dict):  # type: ignore[misc]
+class ConfigDict(Dict):  # type: ignore[misc]  # addict has no types: its Dict is Any to mypy
     """A ``dict`` whose keys are also attributes, as mmengine's ``ConfigDict``.
 
     Nested plain dicts (also inside lists and tuples) become ``ConfigDict`` on the way in.
@@ -66,7 +82,13 @@ class ConfigDict(Dict):  # type: ignore[misc]
         {'model': {'type': 'ResNet', 'depth': 50}}
     """
 
-    def __init__(__self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        __self,
+        *args: Union[
+            dict[KeyT, ValueT], tuple[Hashable, object], Iterable[tuple[Hashable, object]]
+        ],
+        **kwargs: object,
+    ) -> None:
         object.__setattr__(__self, "__parent", kwargs.pop("__parent", None))
         object.__setattr__(__self, "__key", kwargs.pop("__key", None))
         object.__setattr__(__self, "__frozen", False)
@@ -79,14 +101,17 @@ class ConfigDict(Dict):  # type: ignore[misc]
             elif isinstance(arg, tuple) and not isinstance(arg[0], tuple):
                 __self[arg[0]] = arg[1]
             else:
-                for key, value in iter(arg):
+                # Pairs, or a tuple of them (which mypy cannot tell from one pair): iterated as
+                # given, as addict does.
+                pairs: Any = arg
+                for key, value in iter(pairs):
                     __self[key] = value
         for key, value in kwargs.items():
             __self[key] = value
 
     @classmethod
-    def _hook(cls, item: Any) -> Any:
-        if type(item) in _HOOKED_DICT_TYPES:
+    def _hook(cls, item: object) -> object:
+        if type(item) in _HOOKED_DICT_TYPES and isinstance(item, dict):  # isinstance: for mypy
             return cls(item)
         if isinstance(item, (list, tuple)):
             return type(item)(cls._hook(element) for element in item)
@@ -94,10 +119,10 @@ class ConfigDict(Dict):  # type: ignore[misc]
 
     lazy = False  # mmengine's flag; cfgkit defers building with deferred_building()
 
-    def __missing__(self, name: Any) -> Any:
+    def __missing__(self, name: object) -> NoReturn:
         raise MissingKeyError(name, dict.keys(self))
 
-    def __getitem__(self, key: Any) -> Any:
+    def __getitem__(self, key: Hashable) -> Any:  # the user's value, as mmengine's
         return _built(dict.__getitem__(self, key))
 
     def __getattr__(self, name: str) -> Any:
@@ -106,10 +131,10 @@ class ConfigDict(Dict):  # type: ignore[misc]
         except KeyError:
             raise MissingAttributeError(type(self).__name__, name, dict.keys(self)) from None
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         super().__setattr__(name, self._hook(value))
 
-    def __setitem__(self, name: Any, value: Any) -> None:
+    def __setitem__(self, name: Hashable, value: object) -> None:
         value = self._hook(value)
         super().__setitem__(name, value)
         provenance = self.__dict__.get(PROVENANCE_ATTRIBUTE)
@@ -118,7 +143,7 @@ class ConfigDict(Dict):  # type: ignore[misc]
             provenance.record_assignment(path, value)
             tag_locations(value, path, provenance)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[Hashable]:
         return iter(dict.keys(self))
 
     def __copy__(self) -> ConfigDict:
@@ -130,7 +155,7 @@ class ConfigDict(Dict):  # type: ignore[misc]
 
     copy = __copy__
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> ConfigDict:
+    def __deepcopy__(self, memo: dict[int, object]) -> ConfigDict:
         other = type(self)()
         memo[id(self)] = other
         for key, value in _raw_items(self):
@@ -138,7 +163,7 @@ class ConfigDict(Dict):  # type: ignore[misc]
         _copy_location(self, other)
         return other
 
-    def __reduce_ex__(self, protocol: Any) -> Any:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
         return (type(self), (dict(dict.items(self)),), None, None, None, None)
 
     def __eq__(self, other: object) -> bool:
@@ -151,13 +176,14 @@ class ConfigDict(Dict):  # type: ignore[misc]
     def __ne__(self, other: object) -> bool:
         return not self == other
 
+    # Unhashable, as a dict; typeshed declares `__hash__` a method, so None needs the ignore.
     __hash__ = None  # type: ignore[assignment]
 
-    def get(self, key: Any, default: Optional[Any] = None) -> Any:
+    def get(self, key: Hashable, default: object = None) -> Any:  # the user's value
         """Return ``self[key]``, or ``default`` when the key is missing."""
         return _built(dict.get(self, key, default))
 
-    def pop(self, key: Any, default: Optional[Any] = None) -> Any:
+    def pop(self, key: Hashable, default: object = None) -> Any:  # the user's value
         """Remove ``key`` and return its value, or ``default`` (``None``) when it is missing."""
         return _built(dict.pop(self, key, default))
 
@@ -169,7 +195,7 @@ class ConfigDict(Dict):  # type: ignore[misc]
         """Return the ``(key, value)`` pairs as a list (mmengine returns a list)."""
         return [(key, _built(value)) for key, value in _raw_items(self)]
 
-    def update(self, *args: Any, **kwargs: Any) -> None:
+    def update(self, *args: dict[KeyT, T], **kwargs: object) -> None:
         """Update recursively: a dict value merges into a dict value, anything else replaces.
 
         Raises:
@@ -177,9 +203,10 @@ class ConfigDict(Dict):  # type: ignore[misc]
         """
         if len(args) > 1:
             raise TypeError("update only accept one positional argument")
-        incoming: dict[Any, Any] = {}
+        incoming: dict[Hashable, object] = {}
         if args:
-            incoming.update(dict.items(args[0]))
+            given = dict.items(args[0])
+            incoming.update(given)
         incoming.update(kwargs)
         for key, value in incoming.items():
             current = dict.get(self, key, _MISSING)
@@ -188,7 +215,7 @@ class ConfigDict(Dict):  # type: ignore[misc]
             else:
                 self[key] = value
 
-    def merge(self, other: dict[Any, Any]) -> None:
+    def merge(self, other: Mapping[KeyT, object]) -> None:
         """Deep-merge ``other`` into this dict in place, honouring ``_delete_=True``.
 
         Unlike :meth:`update`, a dict carrying ``_delete_=True`` replaces the whole sub-dict.
@@ -201,14 +228,14 @@ class ConfigDict(Dict):  # type: ignore[misc]
         for key, value in merged.items():
             self[key] = value
 
-    def to_dict(self) -> dict[Any, Any]:
+    def to_dict(self) -> dict[Hashable, object]:
         """Return a plain nested ``dict`` (lists and tuples keep their type); lazy objects
         become their import paths."""
-        result: dict[Any, Any] = to_plain_tree(self, lazy_to_string)
+        result: dict[Hashable, object] = to_plain_tree(self, lazy_to_string)
         return result
 
-    def _to_lazy_dict(self) -> dict[Any, Any]:
-        result: dict[Any, Any] = to_plain_tree(self)
+    def _to_lazy_dict(self) -> dict[Hashable, object]:
+        result: dict[Hashable, object] = to_plain_tree(self)
         return result
 
 
@@ -222,28 +249,28 @@ def _copy_location(source: ConfigDict, target: ConfigDict) -> None:
         target.__dict__[LOCATION_ATTRIBUTE] = location
 
 
-def _raw_items(node: dict[Any, Any]) -> list[tuple[Any, Any]]:
+def _raw_items(node: ConfigDict) -> list[tuple[Hashable, object]]:
     return list(dict.items(node))
 
 
-def _merge_loose(child: Any, base: Any) -> Any:
+def _merge_loose(child: T, base: ValueT) -> Union[T, ValueT, dict[Hashable, object]]:
     """Merge for :meth:`ConfigDict.merge`: no type checks, a dict simply replaces a non-dict."""
     if not isinstance(child, dict):
         return base if child is _MISSING else child
     if not isinstance(base, dict):
         child.pop(DELETE_KEY, None)
         return child
-    if child.pop(DELETE_KEY, False):
-        base = {}
-    keys = list(base) + [k for k in child if k not in base]
+    kept: dict[Hashable, object] = {} if child.pop(DELETE_KEY, False) else base
+    keys = list(kept) + [k for k in child if k not in kept]
     return {
-        key: _merge_loose(child.get(key, _MISSING), base.get(key, _MISSING))
+        key: _merge_loose(child.get(key, _MISSING), kept.get(key, _MISSING))
         for key in keys
         if key != DELETE_KEY
     }
 
 
-def to_plain_tree(value: Any, convert_leaf: Optional[Callable[[Any], Any]] = None) -> Any:
+# The result has the shape of `value` (a dict for a dict): callers that pass a tree read a dict.
+def to_plain_tree(value: object, convert_leaf: Optional[LeafConverter] = None) -> Any:
     """Return ``value`` with every dict turned into a plain ``dict``, recursively.
 
     Lists and tuples keep their exact type; other values are returned as they are, or
@@ -267,9 +294,10 @@ _KEPT = _ATOMS | {ConfigDict}  # what `adopt` keeps as it is
 _set_state = vars(Dict)["__dict__"].__set__
 
 
-def _tagged_node(path: KeyPath, provenance: Any) -> ConfigDict:
+def _tagged_node(path: KeyPath, provenance: object) -> ConfigDict:
     node = _new_dict(ConfigDict)
     # A Location is made from the key path only when asked for.
+    state: dict[str, object]
     if provenance is None:
         state = {"__parent": None, "__key": None, "__frozen": False, LOCATION_ATTRIBUTE: path}
     else:
@@ -284,7 +312,8 @@ def _tagged_node(path: KeyPath, provenance: Any) -> ConfigDict:
     return node
 
 
-def to_config_tree(value: Any, path: Optional[KeyPath] = None, provenance: Any = None) -> Any:
+# The result has the shape of `value` (a ConfigDict for a dict), as `to_plain_tree`'s.
+def to_config_tree(value: object, path: Optional[KeyPath] = None, provenance: object = None) -> Any:
     """Return a fresh copy of ``value`` with every plain dict (and ConfigDict) as a ConfigDict.
 
     Containers are always new objects, so the result shares no dict or list with the input.
@@ -309,12 +338,14 @@ def to_config_tree(value: Any, path: Optional[KeyPath] = None, provenance: Any =
     return _tagged_sequence(value, kind, path, provenance)
 
 
-def _tagged_dict(value: Any, kind: type, path: KeyPath, provenance: Any) -> ConfigDict:
+def _tagged_dict(value: object, kind: type, path: KeyPath, provenance: object) -> ConfigDict:
+    # `kind` is the exact type of a dict (the fast test), which narrows nothing for mypy.
+    tree: Any = value
     node = _tagged_node(path, provenance)
     # The items as stored, in one C-level step (a ConfigDict's own iteration is not used);
     # then only the containers among them are converted in place.
-    _fill(node, value if kind is dict else dict.items(value))
-    for key, item in dict.items(value):
+    _fill(node, tree if kind is dict else dict.items(tree))
+    for key, item in dict.items(tree):
         item_kind = type(item)
         if item_kind in _ATOMS:
             continue
@@ -325,11 +356,13 @@ def _tagged_dict(value: Any, kind: type, path: KeyPath, provenance: Any) -> Conf
     return node
 
 
-def _tagged_sequence(value: Any, kind: type, path: KeyPath, provenance: Any) -> Any:
+def _tagged_sequence(value: object, kind: type, path: KeyPath, provenance: object) -> object:
+    # Dispatched on the exact type (the fast test), which narrows nothing for mypy.
+    sequence: Any = value
     if kind is list or kind is tuple:
         items = [
             item if type(item) in _ATOMS else to_config_tree(item, (*path, index), provenance)
-            for index, item in enumerate(value)
+            for index, item in enumerate(sequence)
         ]
         return items if kind is list else tuple(items)
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
@@ -337,25 +370,28 @@ def _tagged_sequence(value: Any, kind: type, path: KeyPath, provenance: Any) -> 
     return value
 
 
-def _untagged(value: Any) -> Any:
-    kind = type(value)
+def _untagged(value: object) -> object:
+    # Dispatched on the exact type (the fast test), which narrows nothing for mypy.
+    tree: Any = value
+    kind: type = type(value)
     if kind in _ATOMS:
         return value
     if kind in _CONVERTED_DICTS:
         node = _new_dict(ConfigDict)
         _set_state(node, dict(_STATE))
-        for key, item in dict.items(value):
+        for key, item in dict.items(tree):
             _set_item(node, key, item if type(item) in _ATOMS else _untagged(item))
         return node
     if kind is list or kind is tuple:
-        items = [item if type(item) in _ATOMS else _untagged(item) for item in value]
+        items = [item if type(item) in _ATOMS else _untagged(item) for item in tree]
         return items if kind is list else tuple(items)
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
         return kind(_untagged(item) for item in value)
     return value
 
 
-def adopt(value: Any, path: KeyPath, provenance: Any = None) -> Any:
+# The result has the shape of `value`, as `to_config_tree`'s.
+def adopt(value: object, path: KeyPath, provenance: object = None) -> Any:
     """Return ``value`` with its plain dicts made ConfigDicts tagged with their key paths,
     keeping every ConfigDict in it as it is (not copied, not walked).
 
@@ -366,10 +402,12 @@ def adopt(value: Any, path: KeyPath, provenance: Any = None) -> Any:
     kind = type(value)
     if kind in _ATOMS or kind is ConfigDict:
         return value
+    # Dispatched on the exact type (the fast test), which narrows nothing for mypy.
+    tree: Any = value
     if kind is dict or kind is OrderedDict:
         node = _tagged_node(path, provenance)
         # Most items are plain values or the config's own ConfigDicts: kept, not visited.
-        for key, item in dict.items(value):
+        for key, item in dict.items(tree):
             if type(item) not in _KEPT:
                 item = adopt(item, (*path, key), provenance)
             _set_item(node, key, item)
@@ -377,13 +415,13 @@ def adopt(value: Any, path: KeyPath, provenance: Any = None) -> Any:
     if kind is list or kind is tuple:
         items = [
             item if type(item) in _KEPT else adopt(item, (*path, index), provenance)
-            for index, item in enumerate(value)
+            for index, item in enumerate(tree)
         ]
         return items if kind is list else tuple(items)
     return ConfigDict._hook(value)
 
 
-def tag_locations(value: Any, path: KeyPath = (), provenance: Any = None) -> None:
+def tag_locations(value: object, path: KeyPath = (), provenance: object = None) -> None:
     """Tag every ConfigDict in ``value`` with its key path and the config's provenance log
     (after the tree was changed)."""
     if isinstance(value, ConfigDict):

@@ -12,13 +12,13 @@ from cfgkit.errors import ConfigTypeError, CustomImportError, CustomModuleError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional, Sequence
+    from typing import Optional, Sequence
 
 __all__ = ["import_custom_modules", "import_modules"]
 
 
 def import_modules(
-    names: Sequence[Any],
+    names: Sequence[object],
     filename: Optional[str] = None,
     *,
     allow_failed: bool = False,
@@ -75,7 +75,7 @@ def import_modules(
             raise wrapped from error
 
 
-def import_custom_modules(custom_imports: Any, filename: Optional[str] = None) -> None:
+def import_custom_modules(custom_imports: object, filename: Optional[str] = None) -> None:
     """Import ``custom_imports['imports']`` (a module name or a list of them).
 
     Args:

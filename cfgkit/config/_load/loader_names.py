@@ -17,18 +17,18 @@ from cfgkit.config.lazy import LazyAttr, LazyObject, read_base
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Mapping, Optional, Sequence
+    from typing import Mapping, Optional, Sequence
 
 __all__ = ["LOADER_MODULES", "LOADER_NAMES", "loader_builtins", "provides"]
 
 LOADER_MODULES = ("mmengine.config", "mmengine", "cfgkit.config", "cfgkit")
-LOADER_NAMES: dict[str, Any] = {
+LOADER_NAMES: dict[str, object] = {
     "read_base": read_base,
     "ConfigDict": ConfigDict,
     "LazyObject": LazyObject,
     "LazyAttr": LazyAttr,
 }
-_builtins: Optional[dict[str, Any]] = None
+_builtins: Optional[dict[str, object]] = None
 
 
 def provides(module: str, names: Sequence[str]) -> bool:
@@ -38,17 +38,17 @@ def provides(module: str, names: Sequence[str]) -> bool:
 
 def _import(
     name: str,
-    globals: Optional[Mapping[str, Any]] = None,
-    locals: Optional[Mapping[str, Any]] = None,
+    globals: Optional[Mapping[str, object]] = None,
+    locals: Optional[Mapping[str, object]] = None,
     fromlist: Sequence[str] = (),
     level: int = 0,
-) -> Any:
+) -> object:
     if level == 0 and fromlist and provides(name, fromlist):
         return types.SimpleNamespace(**{n: LOADER_NAMES[n] for n in fromlist})
     return builtins.__import__(name, globals, locals, fromlist, level)
 
 
-def loader_builtins() -> dict[str, Any]:
+def loader_builtins() -> dict[str, object]:
     """Python's builtins with an ``__import__`` that serves the loader names (for ``exec``)."""
     global _builtins
     if _builtins is None:

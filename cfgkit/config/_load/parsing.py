@@ -83,10 +83,10 @@ class PythonConfig(NamedTuple):
 
     filename: str
     code: Optional[types.CodeType]
-    base_files: Any
+    base_files: object
     reads_bases: bool
     imports_loader: bool = False
-    tree: Any = None
+    tree: Optional[ast.Module] = None
 
 
 def _syntax_error(message: str, filename: str, error: Optional[SyntaxError] = None) -> Exception:
@@ -199,7 +199,7 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
         raise _syntax_error(error.msg, filename, error) from None
     except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse
         raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
-    base_files: Any = []
+    base_files: object = []
     literal = True  # a `_base_` list written as a literal can be cached with the code
     top_level_assignments = 0
     for index, node in enumerate(tree.body):
@@ -300,7 +300,7 @@ def _parse_safely(text: str, filename: str) -> PythonConfig:
         raise _syntax_error(error.msg, filename, error) from None
     except (ValueError, RecursionError, MemoryError) as error:
         raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
-    base_files: Any = []
+    base_files: object = []
     top_level_assignments = 0
     for index, node in enumerate(tree.body):
         if isinstance(node, ast.Assign) and _assigns_base(node):
@@ -328,7 +328,7 @@ def _assigns_base(node: ast.Assign) -> bool:
     return isinstance(target, ast.Name) and target.id == BASE_KEY
 
 
-def _evaluate_base_files(node: ast.Assign, filename: str) -> Any:
+def _evaluate_base_files(node: ast.Assign, filename: str) -> object:
     expression = ast.Expression(body=node.value)
     ast.fix_missing_locations(expression)
     try:
@@ -350,7 +350,7 @@ def _strip_nested_base_assignments(tree: ast.Module) -> None:
                     statements[index] = ast.copy_location(ast.Pass(), statement)
 
 
-def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
+def run_python(config: PythonConfig, bases: object) -> tuple[dict[str, object], object]:
     """Run a compiled Python config and return the names it defines.
 
     Names starting with ``__``, functions and modules are left out, as in mmengine.
@@ -370,7 +370,7 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
     """
     # `__file__` is the real path (mmengine leaves it undefined); like every `__` name it
     # stays out of the result.
-    namespace: dict[str, Any] = {BASE_KEY: bases, "__file__": config.filename}
+    namespace: dict[str, object] = {BASE_KEY: bases, "__file__": config.filename}
     if config.tree is not None:
         from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
 
@@ -395,7 +395,9 @@ def run_python(config: PythonConfig, bases: Any) -> tuple[dict[str, Any], Any]:
     return values, [] if assigned is bases else assigned
 
 
-def load_data(text: str, filename: str, extension: str) -> dict[str, Any]:
+# The keys are YAML's (any hashable); Any, not Hashable, while inheritance.py's caller holds a
+# dict[str, Any].
+def load_data(text: str, filename: str, extension: str) -> dict[Any, object]:
     """Parse a JSON or YAML config and check that its top level is a mapping.
 
     Args:
@@ -435,7 +437,7 @@ def load_data(text: str, filename: str, extension: str) -> dict[str, Any]:
     return data
 
 
-def _load_json(text: str, filename: str) -> Any:
+def _load_json(text: str, filename: str) -> object:
     import json  # lazy: only JSON configs need it
 
     try:
@@ -450,7 +452,7 @@ def _load_json(text: str, filename: str) -> Any:
         ) from None
 
 
-def _load_yaml(text: str, filename: str) -> Any:
+def _load_yaml(text: str, filename: str) -> object:
     from cfgkit.config._load import yaml_safe  # lazy: PyYAML costs ~20 ms to import
 
     return yaml_safe.load_yaml(text, filename)

@@ -15,15 +15,15 @@ from cfgkit.errors import MergeError, SelectorError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Any, Hashable, Mapping, Optional, Sequence
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import ConfigTree, KeyPath, KeyT, T
     from cfgkit.config._merge.selectors import Selected
 
 __all__ = ["expand_dotted_keys", "key_parts", "merge_into", "shallow_copy"]
 
 
-def shallow_copy(node: dict[Any, Any]) -> dict[Any, Any]:
+def shallow_copy(node: dict[KeyT, T]) -> dict[KeyT, T]:
     """A plain dict of ``node``'s items as they are stored.
 
     ``dict.copy`` of a ConfigDict reads each value through its ``__getitem__`` (its
@@ -33,9 +33,10 @@ def shallow_copy(node: dict[Any, Any]) -> dict[Any, Any]:
     return dict.copy(node) if type(node) is dict else dict(dict.items(node))
 
 
+# The result has the shape of `base` (a dict for a dict, a list for a list).
 def merge_into(
-    child: Any,
-    base: Any,
+    child: dict[KeyT, object],
+    base: object,
     *,
     allow_list_keys: bool = False,
     filename: Optional[str] = None,
@@ -75,9 +76,12 @@ def merge_into(
     """
     if isinstance(base, list):
         if is_selector_dict(child):
-            return _select(child, base, allow_list_keys, filename, path, selected)
+            edits: Any = child  # is_selector_dict checked: a dict of selectors (str keys)
+            return _select(edits, base, allow_list_keys, filename, path, selected)
         return _merge_into_list(child, base, filename, path, selected)
-    merged = shallow_copy(base)
+    # A dict: anything else fails in `dict.items`, with its TypeError, as it always has.
+    tree: Any = base
+    merged: dict[Hashable, object] = shallow_copy(tree)
     for key, value in dict.items(child):
         if isinstance(value, dict) and key in merged:
             current = merged[key]
@@ -108,6 +112,7 @@ def merge_into(
                 path
                 and key not in merged
                 and type(key) is str
+                and isinstance(key, str)  # what `type(key) is str` said, for mypy
                 and key[:1] in ("[", "~")
                 and parse_selector(key) is not None
             ):
@@ -116,7 +121,7 @@ def merge_into(
     return merged
 
 
-def _selector_on_dict_error(key: str, path: KeyPath, filename: Optional[str]) -> Any:
+def _selector_on_dict_error(key: str, path: KeyPath, filename: Optional[str]) -> SelectorError:
     return SelectorError(
         f"{dotted(path)}{key}: a selector picks an element of a list, but {dotted(path)} is a "
         "dict (address its keys by name)",
@@ -126,22 +131,24 @@ def _selector_on_dict_error(key: str, path: KeyPath, filename: Optional[str]) ->
 
 
 def _select(
-    child: dict[Any, Any],
-    base: list[Any],
+    child: ConfigTree,
+    base: list[object],
     allow_list_keys: bool,
     filename: Optional[str],
     path: KeyPath,
     selected: Optional[Selected],
-) -> list[Any]:
-    def merge(value: Any, element: Any, here: KeyPath) -> Any:
-        return merge_into(
+) -> list[object]:
+    def merge(value: ConfigTree, element: object, here: KeyPath) -> object:
+        found: Any = element  # a dict: a selector matches dicts only
+        merged: object = merge_into(
             value,
-            element,
+            found,
             allow_list_keys=allow_list_keys,
             filename=filename,
             path=here,
             selected=selected,
         )
+        return merged
 
     result, written, keys = apply_selectors(child, base, merge, path, filename)
     if selected is not None:
@@ -150,12 +157,12 @@ def _select(
 
 
 def _merge_into_list(
-    child: Any,
-    base: list[Any],
+    child: dict[KeyT, object],
+    base: list[object],
     filename: Optional[str],
     path: KeyPath,
     selected: Optional[Selected] = None,
-) -> Any:
+) -> list[object]:
     merged = list(base)
     for key, value in dict.items(child):
         here = (*path, key)
@@ -179,7 +186,7 @@ def _merge_into_list(
 
 
 def _not_a_dict_error(
-    key: Any, value: Any, current: Any, filename: Optional[str], path: KeyPath
+    key: Hashable, value: object, current: object, filename: Optional[str], path: KeyPath
 ) -> MergeError:
     return MergeError(
         f"{key}={value} in child config cannot inherit from base because {key} is a dict in "
@@ -190,7 +197,7 @@ def _not_a_dict_error(
     )
 
 
-def _without_delete(value: dict[Any, Any]) -> dict[Any, Any]:
+def _without_delete(value: dict[KeyT, T]) -> dict[KeyT, T]:
     if DELETE_KEY not in value:
         return value
     copied = shallow_copy(value)
@@ -204,7 +211,7 @@ def _selects(parts: list[str]) -> bool:
     return all(parse_selector(part) is not None for part in parts if part.lstrip("~")[:1] == "[")
 
 
-def expand_dotted_keys(options: Any) -> dict[Any, Any]:
+def expand_dotted_keys(options: Mapping[KeyT, object]) -> dict[KeyT, object]:
     """Turn ``{'a.b.c': 1}`` into ``{'a': {'b': {'c': 1}}}``, every key applied in order.
 
     A later key wins over what earlier ones wrote at its place, except that two dicts merge
@@ -223,40 +230,57 @@ def expand_dotted_keys(options: Any) -> dict[Any, Any]:
         MergeError: A key writes inside a value an earlier key set that is not a dict (also a
             ``TypeError``, as mmengine raises there).
     """
-    expanded: dict[Any, Any] = {}
+    expanded: dict[KeyT, object] = {}
     # The dicts created or copied here, which later keys may write into. Kept by id *with*
     # the dict: a dict a later key replaced would be freed, and a new one could reuse its id.
-    made: dict[int, dict[Any, Any]] = {id(expanded): expanded}
+    made: dict[int, dict[Any, object]] = {id(expanded): expanded}
     for full_key, value in options.items():
-        node = expanded
+        # The top level's keys are the options' own (KeyT, what `key_parts` gives first),
+        # the levels below take any part.
+        node: dict[Any, object] = expanded
         parts = key_parts(full_key)
         for depth, part in enumerate(parts[:-1]):
             child = node.get(part, _MISSING)
-            if child is not _MISSING and not isinstance(child, dict):
+            if child is _MISSING:
+                child = {}
+            elif not isinstance(child, dict):
                 inside = dotted(tuple(parts[: depth + 1]))
                 raise MergeError(
                     f"option {full_key!r} writes inside {inside}, which an earlier option "
                     f"sets to {_shown(child)} (not a dict): give the whole value in one option",
                     key=str(full_key),
                 )
-            node = _writable(node, part, {} if child is _MISSING else child, made)
+            node = _writable(node, part, child, made)
         _put(node, parts[-1], value, made)
     return expanded
 
 
-_MISSING: Any = object()
+_MISSING = object()
 
 
-def _writable(node: dict[Any, Any], key: Any, child: dict[Any, Any], made: dict[int, Any]) -> Any:
+def _writable(
+    node: dict[Hashable, object],
+    key: Hashable,
+    child: dict[KeyT, object],
+    made: dict[int, dict[Hashable, object]],
+) -> dict[Hashable, object]:
     """``node[key]`` as a dict of the expansion's own (``child`` copied unless it is one)."""
-    if id(child) not in made:
-        child = dict(dict.items(child))
-        made[id(child)] = child
-        node[key] = child
-    return child
+    own = made.get(id(child))  # `child` itself when it is one: `made` keeps it alive
+    if own is None:
+        items = dict.items(child)
+        own = {}
+        own.update(items)
+        made[id(own)] = own
+        node[key] = own
+    return own
 
 
-def _put(node: dict[Any, Any], key: Any, value: Any, made: dict[int, Any]) -> None:
+def _put(
+    node: dict[Hashable, object],
+    key: Hashable,
+    value: object,
+    made: dict[int, dict[Hashable, object]],
+) -> None:
     """Write ``value`` at ``node[key]``: merged into a dict there, else in its place."""
     current = node.get(key, _MISSING)
     if isinstance(value, dict) and isinstance(current, dict) and not value.get(DELETE_KEY):
@@ -267,12 +291,12 @@ def _put(node: dict[Any, Any], key: Any, value: Any, made: dict[int, Any]) -> No
         node[key] = value
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else f"a {type(value).__name__}"
 
 
-def key_parts(full_key: Any) -> list[Any]:
+def key_parts(full_key: Hashable) -> Sequence[Hashable]:
     """The parts of a dotted option key: ``'a.b'`` is ``['a', 'b']``, a selector
     (``'p[type=x.y].b'``) stays one part, and a key that is not a string is one part."""
     if not isinstance(full_key, str):

@@ -17,9 +17,9 @@ from cfgkit.errors import did_you_mean
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Hashable
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath, KeyT
 
 __all__ = ["NewKey", "new_keys"]
 
@@ -50,7 +50,7 @@ class NewKey(NamedTuple):
         return f"{text}. {self.suggestion}" if self.suggestion else text
 
 
-def new_keys(before: Any, after: Any, options: Any) -> list[NewKey]:
+def new_keys(before: object, after: object, options: object) -> list[NewKey]:
     """The keys that merging ``options`` into ``before`` (giving ``after``) created.
 
     A dict an option replaces whole (``_delete_=True``) is new as written, so nothing in it
@@ -62,7 +62,7 @@ def new_keys(before: Any, after: Any, options: Any) -> list[NewKey]:
         options: The options as merged (expanded into nested dicts).
     """
     found: list[NewKey] = []
-    pending: list[tuple[KeyPath, Any, Any, Any]] = [((), before, after, options)]
+    pending: list[tuple[KeyPath, object, object, object]] = [((), before, after, options)]
     while pending:
         path, old, new, written = pending.pop(0)
         if new is old or (isinstance(written, dict) and written.get(DELETE_KEY)):
@@ -74,20 +74,19 @@ def new_keys(before: Any, after: Any, options: Any) -> list[NewKey]:
                     pending.append(((*path, key), dict.__getitem__(old, key), value, given))
                 elif isinstance(written, dict) and key in written:
                     found.append(NewKey((*path, key), _suggestion(old, path, key, given)))
-        elif _same_length_sequences(old, new):
+        elif (
+            isinstance(old, (list, tuple))
+            and isinstance(new, (list, tuple))
+            and len(old) == len(new)
+        ):
+            # Both lists (or tuples) of one length: options indexed into the list (a list of
+            # another length was written whole, and has no keys of its own to create).
             for index, (first, second) in enumerate(zip(old, new)):
                 pending.append(((*path, index), first, second, _element(written, index)))
     return found
 
 
-def _same_length_sequences(old: Any, new: Any) -> bool:
-    """Both lists (or tuples) of one length: options indexed into the list (a list of another
-    length was written whole, and has no keys of its own to create)."""
-    sequences = isinstance(old, (list, tuple)) and isinstance(new, (list, tuple))
-    return sequences and len(old) == len(new)
-
-
-def _element(written: Any, index: int) -> Any:
+def _element(written: object, index: int) -> object:
     """What the options wrote into element ``index`` of a list (by index key), or None."""
     if not isinstance(written, dict):
         return None
@@ -97,12 +96,12 @@ def _element(written: Any, index: int) -> Any:
     return None
 
 
-def _suggestion(old: dict[Any, Any], path: KeyPath, key: Any, given: Any) -> str:
+def _suggestion(old: dict[KeyT, object], path: KeyPath, key: Hashable, given: object) -> str:
     if not isinstance(key, str):
         return ""
     bracket = _BRACKET_INDEX.fullmatch(key)
     if bracket is not None and bracket.group(1) in old:
-        rest: list[Any] = []
+        rest: list[Hashable] = []
         while isinstance(given, dict) and len(given) == 1:  # the rest of the option's key
             ((name, given),) = given.items()
             rest.append(name)

@@ -15,7 +15,14 @@ from collections import abc
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterator, Optional, Sequence, Union
+    from typing import Iterator, Optional, Sequence, Union
+
+    from cfgkit._contracts import ItemSource, OptionValue, Scalar
+
+    # What DictAction collects, for type checkers; at run time the base is `dict` itself.
+    _Options = dict[str, object]
+else:
+    _Options = dict
 
 __all__ = ["CommandLineOptions", "DictAction", "add_args", "parse_option_value", "split_fields"]
 
@@ -42,7 +49,7 @@ def _has_quote(text: str) -> bool:
     return "'" in text or '"' in text
 
 
-def _scalar(text: str) -> Any:
+def _scalar(text: str) -> Scalar:
     """mmengine's ``_parse_int_float_bool``: int, then float, then bool, then None."""
     # int() and float() are tried only where they could succeed (they are slow to fail).
     if _DIGIT_RE.search(text) is not None or text.strip().lower().lstrip("+-") in _FLOAT_WORDS:
@@ -161,7 +168,7 @@ def _encloses(text: str, scanner: _Scanner) -> bool:
     return False
 
 
-def _parse(text: str, scanner: _Scanner, inside: bool) -> Any:
+def _parse(text: str, scanner: _Scanner, inside: bool) -> OptionValue:
     if _STRUCTURE_OR_QUOTE_RE.search(text) is None:  # a plain element: no brackets, commas, quotes
         return _scalar(text)
     if inside and scanner.quoting and len(text) >= 2 and text[0] in _QUOTES and text[-1] == text[0]:
@@ -169,7 +176,7 @@ def _parse(text: str, scanner: _Scanner, inside: bool) -> Any:
     if _encloses(text, scanner):
         inner = text[1:-1]
         parts = _elements(_split_top_level(inner, scanner)) if inner else []
-        items = [_parse(part, scanner, True) for part in parts]
+        items: list[OptionValue] = [_parse(part, scanner, True) for part in parts]
         return tuple(items) if text[0] == "(" else items
     parts = _split_top_level(text, scanner)
     if len(parts) == 1:
@@ -177,7 +184,7 @@ def _parse(text: str, scanner: _Scanner, inside: bool) -> Any:
     return [_parse(part, scanner, True) for part in _elements(parts)]
 
 
-def parse_option_value(text: str) -> Any:
+def parse_option_value(text: str) -> OptionValue:
     """Parse one ``--cfg-options`` value as mmengine 0.10.7 does, with its crashes fixed.
 
     Args:
@@ -205,7 +212,9 @@ def parse_option_value(text: str) -> Any:
     ):
         # The next most common: one flat list or tuple, `[4,8]` or `(1333, 800)`.
         inner = stripped[1:-1].replace(" ", "")
-        items = [_scalar(item) for item in _elements(inner.split(","))] if inner else []
+        items: list[OptionValue] = (
+            [_scalar(item) for item in _elements(inner.split(","))] if inner else []
+        )
         return tuple(items) if stripped[0] == "(" else items
     scanner = _Scanner(stripped)
     return _parse(_drop_unquoted_spaces(stripped, scanner), scanner, inside=False)
@@ -248,10 +257,10 @@ def split_fields(text: str) -> list[str]:
     return [part for part in parts if part.strip()]
 
 
-def _dict_value(text: str) -> dict[str, Any]:
+def _dict_value(text: str) -> dict[str, object]:
     """``dict(type=Foo,p=1,scale=(1,2))`` from the command line, as a dict (values parsed
     as option values; ``dict(...)`` values nest)."""
-    result: dict[str, Any] = {}
+    result: dict[str, object] = {}
     for part in split_fields(text.strip()[len("dict(") : -1]):
         name, separator, value = part.partition("=")
         if not separator or not name.strip().isidentifier():
@@ -262,7 +271,7 @@ def _dict_value(text: str) -> dict[str, Any]:
     return result
 
 
-class CommandLineOptions(dict):  # type: ignore[type-arg]
+class CommandLineOptions(_Options):
     """The dict ``DictAction`` collects: a plain dict, marked so that merging it records
     ``--cfg-options`` as the source of its values (see ``Config.provenance``)."""
 
@@ -282,18 +291,18 @@ class DictAction(Action):
     """
 
     @staticmethod
-    def _parse_int_float_bool(val: str) -> Any:
+    def _parse_int_float_bool(val: str) -> Scalar:
         return _scalar(val)
 
     @staticmethod
-    def _parse_iterable(val: str) -> Any:
+    def _parse_iterable(val: str) -> OptionValue:
         return parse_option_value(val)
 
     def __call__(
         self,
         parser: ArgumentParser,
         namespace: Namespace,
-        values: Union[str, Sequence[Any], None],
+        values: Union[str, Sequence[object], None],
         option_string: Optional[str] = None,
     ) -> None:
         options = CommandLineOptions()
@@ -318,7 +327,7 @@ class DictAction(Action):
         setattr(namespace, self.dest, options)
 
 
-def add_args(parser: ArgumentParser, cfg: Any, prefix: str = "") -> ArgumentParser:
+def add_args(parser: ArgumentParser, cfg: ItemSource, prefix: str = "") -> ArgumentParser:
     """Add a ``--key`` flag for every leaf of ``cfg`` (nested keys as ``--a.b``).
 
     Strings take a value, bools are switches, ints and floats are typed, sequences take one
