@@ -1,0 +1,113 @@
+"""The expanded size of a value tree: what every step after evaluation costs.
+
+A value built from shared parts (``t = (t, t)`` 64 times, a list holding one 1 MB string a
+million times, a dict DAG) is small in memory but as big as all its copies for everything
+that walks it as a tree: ``==``, ``hash``, ``str()``, the ``ConfigDict`` conversion,
+``pretty_text``, dumps, diffs. :func:`expanded_size` charges each value by what writing the
+tree out costs — a fixed cost per value, its characters (digits of an integer, the
+characters of a string as ``repr`` writes them) and its indentation — visiting each shared
+part once (its expanded size remembered), so the measure itself is linear in the distinct
+values. It stops as soon as the size passes the limit, and refuses nesting deeper than
+:data:`MAX_DEPTH` (a value that contains itself nests without end).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = [
+    "INDENT_COST",
+    "MAX_DEPTH",
+    "MAX_SIZE",
+    "VALUE_COST",
+    "SizeLimitError",
+    "expanded_size",
+]
+
+VALUE_COST = 64  # units (about bytes) for each value: its object, its line of text
+INDENT_COST = 4  # units per level of nesting, for each value (an indented line)
+MAX_SIZE = 64_000_000  # units: about 1,000,000 values, or 64 MB of text
+MAX_DEPTH = 100  # levels of containers (real configs nest about 10 deep)
+
+_FLAT = {type(None): 4, bool: 5, float: 24, complex: 48, type(...): 8, range: 48, slice: 64}
+_VIEWS = frozenset({"dict_keys", "dict_values", "dict_items"})
+
+
+class SizeLimitError(Exception):
+    """A value too big or too deeply nested to walk; ``reason`` says which."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _text_cost(node: Any) -> int:
+    kind = type(node)
+    if kind is str:
+        # `repr` writes a printable character as itself (a quote escaped), others as
+        # escapes of up to 10 characters.
+        return 2 * len(node) + 2 if node.isprintable() else 10 * len(node) + 2
+    if kind is int:
+        bits = node.bit_length()
+        # Digits, plus the quadratic work of converting a big integer to text.
+        return bits // 3 + 2 + (bits // 30) ** 2 // 16
+    if kind is bytes:
+        return 4 * len(node) + 3
+    return _FLAT.get(kind, VALUE_COST)
+
+
+def expanded_size(value: Any, limit: int = MAX_SIZE) -> tuple[int, int]:
+    """Measure ``value`` written out as a tree, each shared part counted wherever it appears.
+
+    Args:
+        value: Any value; containers (dicts, lists, tuples, sets, dict views) are walked.
+        limit: The size past which the walk stops.
+
+    Returns:
+        The expanded size in units (see :data:`VALUE_COST`), and how many distinct
+        containers were visited (the work of this measure).
+
+    Raises:
+        SizeLimitError: The size passes ``limit`` (``reason`` is ``'size'``), or containers
+            nest more than :data:`MAX_DEPTH` deep (``'depth'``; a value that contains itself).
+    """
+    memo: dict[int, tuple[int, int]] = {}  # id of a container -> (size, values)
+
+    def walk(node: Any, depth: int) -> tuple[int, int]:
+        kind = type(node)
+        if isinstance(node, dict):
+            items: Any = dict.items(node)
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            items = node
+        elif kind.__name__ in _VIEWS:
+            items = tuple(node)
+        else:
+            return VALUE_COST + _text_cost(node), 1
+        known = memo.get(id(node))
+        if known is not None:
+            return known
+        if depth >= MAX_DEPTH:
+            raise SizeLimitError("depth")
+        size, values = VALUE_COST, 1
+        nested = depth + 1
+        for item in items:
+            if type(item) is tuple and isinstance(node, dict):
+                key_size, key_values = walk(item[0], nested)
+                item_size, item_values = walk(item[1], nested)
+                item_size += key_size
+                item_values += key_values
+            else:
+                item_size, item_values = walk(item, nested)
+            size += item_size + INDENT_COST * item_values + 4
+            values += item_values
+            if size > limit:
+                raise SizeLimitError("size")
+        memo[id(node)] = (size, values)
+        return size, values
+
+    size = walk(value, 0)[0]
+    if size > limit:
+        raise SizeLimitError("size")
+    return size, len(memo)
