@@ -59,6 +59,7 @@ __all__ = [
     "UnsafeConfigError",
     "UnsafeYamlError",
     "UnsupportedFormatError",
+    "ValueSizeError",
     "did_you_mean",
     "execution_error_class",
     "located",
@@ -107,9 +108,20 @@ class CfgkitError(Exception):
         return (_restore, (_class_reference(type(self)), self.args, state))
 
 
+def _new_error(cls: Any, args: tuple[Any, ...]) -> Any:
+    """An instance of ``cls`` made without ``__init__`` (the builtin base may want other
+    arguments, as UnicodeDecodeError does)."""
+    try:
+        return cls.__new__(cls, *args)
+    except TypeError:
+        # MemoryError's own __new__ (it keeps a free list) refuses to make an instance of
+        # a subclass that is not its own; the plain exception layout is the same.
+        return BaseException.__new__(cls, *args)
+
+
 def _restore(reference: Any, args: tuple[Any, ...], state: dict[str, Any]) -> CfgkitError:
     cls = reference if isinstance(reference, type) else execution_error_class(reference[1])
-    error: CfgkitError = cls.__new__(cls, *args)
+    error: CfgkitError = _new_error(cls, args)
     error.args = args
     for field, value in state.items():
         # A read-only builtin field keeps its default.
@@ -256,6 +268,11 @@ class InheritanceCycleError(ConfigParsingError, RecursionError):
 
 class NestingError(ConfigError, RecursionError):
     """A value contains itself, or is nested deeper than the operation can follow."""
+
+
+class ValueSizeError(ConfigError, ValueError):
+    """A value would stand for more than the size limit once written out: ``{{ _base_.x }}``
+    references multiplying a big base value (shared parts count wherever they appear)."""
 
 
 class NotAMappingError(ConfigError, TypeError, AttributeError):
@@ -429,8 +446,7 @@ def located(error: BaseException, filename: str, lineno: Optional[int] = None) -
         return error
     cls = execution_error_class(type(error))
     message = f"{type(error).__name__}: {error}"
-    wrapped = cls.__new__(cls, message)
-    # Not through __init__: the builtin base may want other arguments (UnicodeDecodeError).
+    wrapped = _new_error(cls, (message,))
     wrapped.args = (message,)
     wrapped.message, wrapped.filename, wrapped.lineno, wrapped.key = message, filename, lineno, None
     for attribute in _COPIED_ATTRIBUTES:

@@ -509,25 +509,13 @@ class _Interpreter:
     do_AsyncFunctionDef = do_FunctionDef
 
     def do_ClassDef(self, node: ast.ClassDef) -> None:
-        """A class body runs when the class is defined: only a body with nothing to run
-        (a docstring, ``pass``, literal assignments, methods with literal defaults) and no
-        bases, keywords or decorators is read; anything else would load a different result
-        from a normal load's, so it is refused."""
-        if node.decorator_list:
-            raise _Refused(f"the decorator of `{node.name}` (a call)")
-        if node.bases or node.keywords:
-            raise _Refused(
-                f"the class `{node.name}` with bases or keywords (their code runs when it is "
-                "defined)"
-            )
-        for statement in node.body:
-            if not _inert_class_statement(statement):
-                self.line = statement.lineno
-                raise _Refused(
-                    f"the class body statement `{_describe(statement)}` (a class body runs "
-                    "when it is defined)"
-                )
-        self.bind(node.name, SafeFunction(node.name, node.lineno))
+        """Refused: a normal load runs the class body when the class is defined and keeps
+        the class itself in the config; safe mode cannot make a class without running
+        code, and any stand-in would load a different result."""
+        raise _Refused(
+            f"the class `{node.name}` (a normal load runs its body and keeps the class in the "
+            "config)"
+        )
 
     def annotation(self, node: Any, name: str) -> None:
         if node is None or isinstance(node, ast.Constant):
@@ -873,48 +861,6 @@ class _Interpreter:
 
         self.comprehension(node.generators, produce)
         return _check_size(result)
-
-
-def _inert_class_statement(statement: Any) -> bool:
-    """A statement of a class body that does nothing but bind a literal or a method."""
-    if isinstance(statement, ast.Pass):
-        return True
-    if isinstance(statement, ast.Expr):
-        return isinstance(statement.value, ast.Constant)
-    if isinstance(statement, ast.Assign):
-        return all(isinstance(t, ast.Name) for t in statement.targets) and _is_literal(
-            statement.value
-        )
-    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        arguments = statement.args
-        annotated = [
-            a.annotation
-            for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
-                      arguments.vararg, arguments.kwarg)
-            if a is not None and a.annotation is not None
-        ]  # fmt: skip
-        return (
-            not statement.decorator_list
-            and statement.returns is None
-            and not annotated
-            and all(
-                d is None or _is_literal(d) for d in (*arguments.defaults, *arguments.kw_defaults)
-            )
-        )
-    return False
-
-
-def _is_literal(node: Any) -> bool:
-    """A small literal, whose evaluation can neither fail nor do anything."""
-    if isinstance(node, ast.Constant):
-        return not isinstance(node.value, (str, bytes)) or len(node.value) <= MAX_ITEMS
-    if isinstance(node, (ast.Tuple, ast.List)):
-        return all(_is_literal(e) for e in node.elts)
-    if isinstance(node, ast.Set):
-        return all(isinstance(e, ast.Constant) for e in node.elts)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        return isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float)
-    return False
 
 
 def _missing_key(owner: dict[Any, Any], name: str) -> Any:

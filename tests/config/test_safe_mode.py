@@ -88,7 +88,7 @@ def test_attribute_walks_are_refused(tmp_path, marker, attack, construct):
     ("attack", "construct"),
     [
         ("def f():\n    " + TOUCH + "\nx = f()", "a call of `f`, defined in the config"),
-        ("class A:\n    pass\nx = A()", "a call of `A`, defined in the config"),
+        ("class A:\n    pass\nx = A()", "the class `A` (a normal load runs its body"),
         ("@open\ndef f():\n    pass", "the decorator of `f`"),
         ("x = (lambda: " + TOUCH + ")()", "the expression `lambda"),
         ("try:\n    x = 1\nexcept Exception:\n    pass", "the statement `try"),
@@ -113,7 +113,7 @@ def test_a_with_block_is_refused_before_anything_runs(tmp_path, marker):
 
 
 def test_functions_defined_but_not_called_are_left_out(tmp_path):
-    path = write(tmp_path, {"c.py": "def helper():\n    return 1\nclass K:\n    pass\nx = 1\n"})
+    path = write(tmp_path, {"c.py": "def helper():\n    return 1\nx = 1\n"})
     assert Config.fromfile(path, safe=True).to_dict() == {"x": 1}
 
 
