@@ -446,7 +446,7 @@ def located(error: BaseException, filename: str, lineno: Optional[int] = None) -
         return error
     cls = execution_error_class(type(error))
     message = f"{type(error).__name__}: {error}"
-    wrapped = _new_error(cls, (message,))
+    wrapped: ConfigExecutionError = _new_error(cls, (message,))
     wrapped.args = (message,)
     wrapped.message, wrapped.filename, wrapped.lineno, wrapped.key = message, filename, lineno, None
     for attribute in _COPIED_ATTRIBUTES:

@@ -195,26 +195,15 @@ class Config(MmenginePrivateHelpers):
             safe=safe,
         )
         if safe:
-            import_custom_modules = False
-        # A file in the parse cache and unchanged since is a classic config: no need to read it.
-        resolved = cached_resolution(path, options) if not lazy_import else None
-        if resolved is None:
-            raw = read_text(path)
-            extension = os.path.splitext(path)[1]
-            pure = lazy_import
-            if pure is None:
-                pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
-            if pure:
-                cfg = _load_pure_python(path, filename, format_python_code, safe)
-                return cfg._follow_references() if follow_references else cfg
-            check_extension(path, extension)
-            resolved = _resolving(path, lambda: resolve_file(path, options, raw=raw))
-        cfg = config_from_resolved(
-            resolved,
-            filename,
-            import_modules=import_custom_modules,
-            format_python_code=format_python_code,
-        )
+            from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
+
+            # Every file of the chain draws on one work budget.
+            with safe_python.load_budget():
+                cfg = _load_file(path, filename, options, lazy_import, False, format_python_code)
+        else:
+            cfg = _load_file(
+                path, filename, options, lazy_import, import_custom_modules, format_python_code
+            )
         return cfg._follow_references() if follow_references else cfg
 
     def _follow_references(self) -> Config:
@@ -650,12 +639,55 @@ def _resolving(where: str, load: Any) -> Any:
 LOADER_NAMES["Config"] = Config
 
 
+def _load_file(
+    path: str,
+    filename: str,
+    options: LoadOptions,
+    lazy_import: Optional[bool],
+    import_custom_modules: bool,
+    format_python_code: FormatStyle,
+) -> Config:
+    """Load ``path`` in the style ``lazy_import`` asks for (``None``: detected)."""
+    # A file in the parse cache and unchanged since is a classic config: no need to read it.
+    resolved = cached_resolution(path, options) if not lazy_import else None
+    if resolved is None:
+        raw = read_text(path)
+        extension = os.path.splitext(path)[1]
+        pure = lazy_import
+        if pure is None:
+            pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
+        if pure:
+            return _load_pure_python(path, filename, format_python_code, options.safe)
+        check_extension(path, extension)
+        if options.safe:
+            from cfgkit.config import safe_python  # lazy: only safe mode needs it
+
+            safe_python.measure_once()  # a classic chain leaves each file's result alone
+        resolved = _resolving(path, lambda: resolve_file(path, options, raw=raw))
+    if options.safe:
+        from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
+
+        # Bounded before the conversion, text output and dumps walk it (a merge of many
+        # bases, each in bounds, is checked as a whole here).
+        safe_python.check_result(resolved.tree, path)
+    return config_from_resolved(
+        resolved,
+        filename,
+        import_modules=import_custom_modules,
+        format_python_code=format_python_code,
+    )
+
+
 def _load_pure_python(
     path: str, filename: str, format_python_code: FormatStyle, safe: bool = False
 ) -> Config:
     """A pure-Python config (it ignores the variable and import flags, as in mmengine)."""
     with paused_gc():  # as resolve_file pauses it for classic chains
         loaded = _resolving(path, lambda: load_pure_python(path, source_name=filename, safe=safe))
+    if safe:
+        from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
+
+        safe_python.check_result(loaded.tree, path)
     log = Provenance(path, loaded.layers) if loaded.layers else None
     cfg = Config(
         to_config_tree(loaded.tree, (), log),

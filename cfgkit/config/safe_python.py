@@ -30,12 +30,13 @@ from cfgkit.config.config_dict import ConfigDict, deferred_building
 from cfgkit.config.lazy import LazyAttr, LazyObject
 from cfgkit.config.value_size import MAX_DEPTH, MAX_SIZE, SizeLimitError, expanded_size
 from cfgkit.errors import UnsafeConfigError, located
+from cfgkit.keys import BASE_KEY
 from cfgkit.lazy_modules import lazy_module, lazy_pattern
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
-    from typing import Any, Callable
+    from typing import Any, Callable, Optional
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit.lazy_modules
 
@@ -47,7 +48,10 @@ __all__ = [
     "MAX_SIZE",
     "MAX_STEPS",
     "SafeFunction",
+    "check_result",
     "evaluate",
+    "load_budget",
+    "measure_once",
     "run_module",
 ]
 
@@ -298,14 +302,15 @@ def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> 
     global _CONSTANT, _NAME
     _CONSTANT, _NAME = ast.Constant, ast.Name
     interpreter = _Interpreter(namespace, filename)
-    previous = getattr(_LOCAL, "interpreter", None)
-    _LOCAL.interpreter = interpreter
+    previous = _enter(interpreter)
     try:
         with deferred_building():  # a lazy reference read from a ConfigDict stays unbuilt
             interpreter.run(module.body)
-        interpreter.guarded(namespace, _check_total)
+        # `_base_` holds the bases, measured and charged when they were loaded.
+        kept = {k: v for k, v in namespace.items() if k != BASE_KEY}
+        interpreter.guarded(kept, _check_total)
     finally:
-        _LOCAL.interpreter = previous
+        _leave(interpreter, previous)
 
 
 def evaluate(expression: ast.expr, namespace: dict[str, Any], filename: str) -> Any:
@@ -313,14 +318,85 @@ def evaluate(expression: ast.expr, namespace: dict[str, Any], filename: str) -> 
     global _CONSTANT, _NAME
     _CONSTANT, _NAME = ast.Constant, ast.Name
     interpreter = _Interpreter(namespace, filename)
-    previous = getattr(_LOCAL, "interpreter", None)
-    _LOCAL.interpreter = interpreter
+    previous = _enter(interpreter)
     try:
         result = interpreter.guarded(expression, interpreter.value)
         interpreter.guarded(result, _check_total)
         return result
     finally:
-        _LOCAL.interpreter = previous
+        _leave(interpreter, previous)
+
+
+class _LoadBudget:
+    """The work budget every file of one load shares (see :func:`load_budget`), and the
+    expanded sizes of the trees its files kept, when those are never changed again."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.measured: Optional[dict[int, tuple[int, int, Any]]] = None
+
+
+def measure_once() -> None:
+    """Remember, for the rest of the load, the expanded size of every container measured
+    in a file's result, so that later files and the check of the whole result
+    (:func:`check_result`) walk only what is new.
+
+    Only for a classic chain: each file's result is left alone afterwards (merging copies
+    along the paths it changes, a file that reads ``_base_`` gets a copy of its bases). In a
+    pure-Python chain a file changes the values of the bases it imports in place, so a
+    remembered size could be stale there.
+    """
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is not None and budget.measured is None:
+        budget.measured = {}
+
+
+def _enter(interpreter: _Interpreter) -> Any:
+    """Make ``interpreter`` the one charged on this thread, continuing the load's budget."""
+    previous = getattr(_LOCAL, "interpreter", None)
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is not None:
+        interpreter.steps = budget.steps
+    _LOCAL.interpreter = interpreter
+    return previous
+
+
+def _leave(interpreter: _Interpreter, previous: Any) -> None:
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is not None:
+        budget.steps = interpreter.steps
+    _LOCAL.interpreter = previous
+
+
+class load_budget:
+    """Share one budget of :data:`MAX_STEPS` between every file a load interprets, so that
+    a chain of many bases, each just under a file's limit, is bounded as a whole.
+
+    Examples:
+        >>> with load_budget():  # doctest: +SKIP
+        ...     Config.fromfile('untrusted.py', safe=True)
+    """
+
+    def __enter__(self) -> None:
+        self.previous = getattr(_LOCAL, "budget", None)
+        if self.previous is None:  # a nested load (a base) continues the outer budget
+            _LOCAL.budget = _LoadBudget()
+
+    def __exit__(self, *exc_info: object) -> None:
+        _LOCAL.budget = self.previous
+
+
+def check_result(tree: Any, filename: str) -> None:
+    """Refuse a loaded tree whose expanded size or depth is past safe mode's bounds, before
+    the ``ConfigDict`` conversion and everything after it walk it.
+
+    Raises:
+        UnsafeConfigError: Naming ``filename``.
+    """
+    try:
+        _check_total(tree)
+    except _Refused as refused:
+        raise UnsafeConfigError(f"Safe mode does not load {refused}", filename=filename) from None
 
 
 # Expression node types to the interpreter's methods, filled as they are met.
@@ -722,7 +798,8 @@ class _Interpreter:
             value = str(value)
         elif node.conversion == ord("a"):
             value = ascii(value)
-        return _produced(format(value, spec))
+        text: str = _produced(format(value, spec))
+        return text
 
     def on_Subscript(self, node: ast.Subscript) -> Any:
         container = self.value(node.value)
@@ -1044,8 +1121,9 @@ def _check_total(result: Any) -> None:
     its copies; bytes and digits counted) and its depth are bounded, so every later step is
     linear in something bounded. Each container is visited once, so this is linear in the
     values the config built."""
+    budget = getattr(_LOCAL, "budget", None)
     try:
-        expanded_size(result)
+        size = expanded_size(result, memo=None if budget is None else budget.measured)[0]
     except SizeLimitError as error:
         if error.reason == "depth":
             raise _Refused(
@@ -1055,6 +1133,9 @@ def _check_total(result: Any) -> None:
             f"a config whose expanded size is more than {MAX_SIZE:,} (about a million values "
             "or 64 MB of text; shared parts counted wherever they appear)"
         ) from None
+    # What a file keeps is charged to the load's budget: the next file's conversion of
+    # its bases, merging and text output walk it again.
+    _charge(size // 16)
 
 
 def _check_container(value: Any, what: str) -> None:

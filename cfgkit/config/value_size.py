@@ -13,9 +13,12 @@ values. It stops as soon as the size passes the limit, and refuses nesting deepe
 
 from __future__ import annotations
 
+from functools import partial
+from operator import is_
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Optional
 
 __all__ = [
     "INDENT_COST",
@@ -33,6 +36,11 @@ MAX_DEPTH = 100  # levels of containers (real configs nest about 10 deep)
 
 _FLAT = {type(None): 4, bool: 5, float: 24, complex: 48, type(...): 8, range: 48, slice: 64}
 _VIEWS = frozenset({"dict_keys", "dict_values", "dict_items"})
+_CONTAINERS = (dict, list, tuple, set, frozenset)
+_IS_STR = partial(is_, str)
+# What a scalar item adds to its container: itself, its indentation, a separator.
+_ITEM = VALUE_COST + INDENT_COST + 4
+_SCALAR_ITEMS = {kind: _ITEM + cost for kind, cost in _FLAT.items()}
 
 
 class SizeLimitError(Exception):
@@ -50,7 +58,7 @@ def _text_cost(node: Any) -> int:
         # escapes of up to 10 characters.
         return 2 * len(node) + 2 if node.isprintable() else 10 * len(node) + 2
     if kind is int:
-        bits = node.bit_length()
+        bits: int = node.bit_length()
         # Digits, plus the quadratic work of converting a big integer to text.
         return bits // 3 + 2 + (bits // 30) ** 2 // 16
     if kind is bytes:
@@ -58,12 +66,17 @@ def _text_cost(node: Any) -> int:
     return _FLAT.get(kind, VALUE_COST)
 
 
-def expanded_size(value: Any, limit: int = MAX_SIZE) -> tuple[int, int]:
+def expanded_size(
+    value: Any, limit: int = MAX_SIZE, memo: Optional[dict[int, tuple[int, int, Any]]] = None
+) -> tuple[int, int]:
     """Measure ``value`` written out as a tree, each shared part counted wherever it appears.
 
     Args:
         value: Any value; containers (dicts, lists, tuples, sets, dict views) are walked.
         limit: The size past which the walk stops.
+        memo: The sizes of containers measured before (by id, each kept alive there so
+            that its id is not reused), shared between measures of values that are no
+            longer changed; by default a new one.
 
     Returns:
         The expanded size in units (see :data:`VALUE_COST`), and how many distinct
@@ -73,41 +86,65 @@ def expanded_size(value: Any, limit: int = MAX_SIZE) -> tuple[int, int]:
         SizeLimitError: The size passes ``limit`` (``reason`` is ``'size'``), or containers
             nest more than :data:`MAX_DEPTH` deep (``'depth'``; a value that contains itself).
     """
-    memo: dict[int, tuple[int, int]] = {}  # id of a container -> (size, values)
+    # A set can be shared with a later copy of the tree (the ConfigDict conversion keeps
+    # sets as they are) and changed there: a shared memo never holds one.
+    keep_sets = memo is None
+    if memo is None:
+        memo = {}  # id of a container -> (size, values, the container)
+    visited = len(memo)
 
     def walk(node: Any, depth: int) -> tuple[int, int]:
-        kind = type(node)
-        if isinstance(node, dict):
-            items: Any = dict.items(node)
-        elif isinstance(node, (list, tuple, set, frozenset)):
-            items = node
-        elif kind.__name__ in _VIEWS:
-            items = tuple(node)
-        else:
-            return VALUE_COST + _text_cost(node), 1
         known = memo.get(id(node))
         if known is not None:
-            return known
+            return known[0], known[1]
         if depth >= MAX_DEPTH:
             raise SizeLimitError("depth")
         size, values = VALUE_COST, 1
-        nested = depth + 1
-        for item in items:
-            if type(item) is tuple and isinstance(node, dict):
-                key_size, key_values = walk(item[0], nested)
-                item_size, item_values = walk(item[1], nested)
-                item_size += key_size
-                item_values += key_values
+        if isinstance(node, dict):
+            items: Any = dict.values(node)
+            keys = dict.keys(node)
+            if all(map(_IS_STR, map(type, keys))):  # the common case, counted at once
+                size += sum(map(len, keys)) * 10 + (_ITEM + 2) * len(keys)
+                values += len(keys)
             else:
+                items = (*keys, *items)
+        elif isinstance(node, _CONTAINERS):
+            items = node
+        else:
+            items = tuple(node)  # a dict view
+        nested = depth + 1
+        # The hot loop of a safe load: scalars are counted here, without a call each.
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                length = len(item)
+                # A short string is charged as if none of it were printable.
+                if length > 32:
+                    length = 2 * length if item.isprintable() else 10 * length
+                else:
+                    length *= 10
+                size += _ITEM + 2 + length
+                values += 1
+            elif kind in _SCALAR_ITEMS:
+                size += _SCALAR_ITEMS[kind]
+                values += 1
+            elif isinstance(item, _CONTAINERS) or kind.__name__ in _VIEWS:
                 item_size, item_values = walk(item, nested)
-            size += item_size + INDENT_COST * item_values + 4
-            values += item_values
+                size += item_size + INDENT_COST * item_values + 4
+                values += item_values
+            else:
+                size += _ITEM + _text_cost(item)
+                values += 1
             if size > limit:
                 raise SizeLimitError("size")
-        memo[id(node)] = (size, values)
+        if keep_sets or not isinstance(node, (set, frozenset)):
+            memo[id(node)] = (size, values, node)
         return size, values
 
-    size = walk(value, 0)[0]
+    if isinstance(value, _CONTAINERS) or type(value).__name__ in _VIEWS:
+        size = walk(value, 0)[0]
+    else:
+        size = VALUE_COST + _text_cost(value)
     if size > limit:
         raise SizeLimitError("size")
-    return size, len(memo)
+    return size, len(memo) - visited

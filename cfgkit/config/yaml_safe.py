@@ -7,6 +7,7 @@ in a config runs a command. Here such a tag is an error and nothing is construct
 from __future__ import annotations
 
 import contextlib
+import sys
 
 import yaml
 
@@ -65,10 +66,15 @@ def _construct_tuple(loader: Any, node: Any) -> tuple[Any, ...]:
 SafeTupleLoader.add_constructor(TUPLE_TAG, _construct_tuple)
 
 
+_NO_INT_LIMIT = not hasattr(sys, "get_int_max_str_digits")
+
+
 def _bounded_number(construct: Any) -> Any:
     def bounded(loader: Any, node: Any) -> Any:
-        if len(node.value) > MAX_NUMBER_CHARACTERS:
-            kind = "a base-60 number" if ":" in node.value else "a number"
+        text = node.value
+        # Python 3.11+ refuses long decimal integers itself (int_max_str_digits).
+        if len(text) > MAX_NUMBER_CHARACTERS and (":" in text or _NO_INT_LIMIT):
+            kind = "a base-60 number" if ":" in text else "a number"
             raise yaml.constructor.ConstructorError(
                 None,
                 None,

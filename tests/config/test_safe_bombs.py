@@ -275,3 +275,25 @@ def test_a_long_number_inside_a_yaml_set_is_refused_too(tmp_path):
     path = write(tmp_path, {"c.yaml": f"x: !!set\n  ? {digits}\n"})
     with pytest.raises(errors.DataSyntaxError, match="a base-60 number of more than 4,300"):
         Config.fromfile(path)
+
+
+def test_many_bases_each_in_bounds_are_bounded_as_a_whole(tmp_path):
+    files = {
+        f"b{i}.py": f"s{i} = '{i}' * 10**6\nx{i} = [s{i}] * 30\n" for i in range(20)
+    }  # each file about 60 MB written out: in bounds alone, 1.2 GB together
+    bases = ", ".join(f"'b{i}.py'" for i in range(20))
+    path = write(tmp_path, {**files, "attack.py": f"_base_ = [{bases}]\n"})
+    outcome = safe_load_outcome(path)
+    assert "UnsafeConfigError" in outcome.get("error", ()), outcome
+    assert "steps" in outcome["message"]
+    assert outcome["filename"].startswith(str(tmp_path / "b"))
+
+
+def test_a_merged_result_past_the_bound_is_refused_before_conversion(tmp_path):
+    files = {f"b{i}.py": f"s{i} = '{i}' * 10**6\nx{i} = [s{i}] * 17\n" for i in range(2)}
+    files["attack.py"] = "_base_ = ['b0.py', 'b1.py']\n"
+    path = write(tmp_path, files)
+    outcome = safe_load_outcome(path)
+    assert "UnsafeConfigError" in outcome.get("error", ()), outcome
+    assert outcome["filename"] == path
+    assert "Safe mode does not load a config whose expanded size" in outcome["message"]
