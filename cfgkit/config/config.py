@@ -194,6 +194,17 @@ class Config(MmenginePrivateHelpers):
             detect_style=lazy_import is None,
             safe=safe,
         )
+        if safe and os.environ.get("CFGKIT_SAFE_ISOLATE") == "1":
+            from cfgkit.config import safe_worker  # lazy: only isolated safe loads need it
+
+            # The backstop: the whole load in a worker process under memory and CPU limits.
+            tree = safe_worker.load_isolated(
+                path,
+                use_predefined_variables=use_predefined_variables,
+                use_environment_variables=use_environment_variables,
+                lazy_import=lazy_import,
+            )
+            return Config(tree, filename=filename, format_python_code=format_python_code)
         if safe:
             from cfgkit.config import safe_python  # lazy: only safe mode needs the interpreter
 

@@ -297,3 +297,47 @@ def test_a_merged_result_past_the_bound_is_refused_before_conversion(tmp_path):
     assert "UnsafeConfigError" in outcome.get("error", ()), outcome
     assert outcome["filename"] == path
     assert "Safe mode does not load a config whose expanded size" in outcome["message"]
+
+
+def test_the_isolated_worker_gives_the_same_values(tmp_path, monkeypatch):
+    files = {
+        "base.py": "x = dict(a=1, b=(1, 2), c={3}, d=10**30, e=float('inf'))\n",
+        "c.py": "_base_ = ['base.py']\nfrom mmdet.models import Net\nmodel = dict(type=Net)\n",
+    }
+    path = write(tmp_path, files)
+    expected = Config.fromfile(path, safe=True).to_dict()
+    monkeypatch.setenv("CFGKIT_SAFE_ISOLATE", "1")
+    assert Config.fromfile(path, safe=True).to_dict() == expected
+    refused = write(tmp_path, {"r.py": "x = open('/etc/passwd')\n"})
+    with pytest.raises(errors.UnsafeConfigError, match="the builtin `open`") as caught:
+        Config.fromfile(refused, safe=True)
+    assert (caught.value.filename, caught.value.lineno) == (refused, 1)
+    missing = write(tmp_path, {"k.py": "x = dict()['nope']\n"})
+    with pytest.raises(KeyError, match="nope") as caught:
+        Config.fromfile(missing, safe=True)
+    assert isinstance(caught.value, errors.ConfigError)
+
+
+def test_the_isolated_worker_is_killed_and_replaced(tmp_path, monkeypatch):
+    """A load the worker does not finish in time ends the worker, not the caller (as a bomb
+    nobody charged for would), and so does a crash; the next load starts a new worker."""
+    from cfgkit.config import safe_worker
+
+    monkeypatch.setenv("CFGKIT_SAFE_ISOLATE", "1")
+    monkeypatch.setattr(safe_worker, "WALL_SECONDS", 0.5)
+    slow = write(tmp_path, {"slow.py": "x = 0\nfor i in range(10**6):\n    x += 1\n"})
+    with pytest.raises(errors.UnsafeConfigError, match=r"did not finish within 0\.5 s") as caught:
+        Config.fromfile(slow, safe=True)
+    assert caught.value.filename == slow
+    monkeypatch.setattr(safe_worker, "WALL_SECONDS", 30)
+    fine = write(tmp_path, {"fine.py": "x = 1\n"})
+    assert Config.fromfile(fine, safe=True).to_dict() == {"x": 1}
+    import os
+    import signal
+
+    first = safe_worker.worker_process_id()
+    assert first is not None
+    os.kill(first, signal.SIGKILL)  # a crash between loads
+    os.waitpid(first, 0)
+    assert Config.fromfile(fine, safe=True).to_dict() == {"x": 1}
+    assert safe_worker.worker_process_id() not in (None, first)
