@@ -233,6 +233,9 @@ def _walked(what: str, *values: Any) -> int:
                 _charge(len(value) // BYTES_PER_STEP)
         elif kind is int and value.bit_length() <= 256:
             total += 80
+        elif kind is range:  # `x in range(...)` compares with every number unless x is an int
+            _charge(len(value) // 8)
+            total += len(value)
         else:
             try:
                 size, visited = expanded_size(value)
@@ -568,18 +571,14 @@ class _Interpreter:
 
     def do_FunctionDef(self, node: Any) -> None:
         """Bind what calling refuses; run what Python runs at definition time: the default
-        values (in order, as Python does), and the annotations that are names."""
+        values, in order. Annotations are not evaluated: a normal load compiles configs
+        with postponed annotations (``from __future__ import annotations``)."""
         if node.decorator_list:
             raise _Refused(f"the decorator of `{node.name}` (a call)")
         arguments = node.args
         for default in (*arguments.defaults, *arguments.kw_defaults):
             if default is not None:
                 self.value(default)
-        every = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
-        for argument in (*every, arguments.vararg, arguments.kwarg):
-            if argument is not None:
-                self.annotation(argument.annotation, node.name)
-        self.annotation(node.returns, node.name)
         self.bind(node.name, SafeFunction(node.name, node.lineno))
 
     do_AsyncFunctionDef = do_FunctionDef
@@ -592,14 +591,6 @@ class _Interpreter:
             f"the class `{node.name}` (a normal load runs its body and keeps the class in the "
             "config)"
         )
-
-    def annotation(self, node: Any, name: str) -> None:
-        if node is None or isinstance(node, ast.Constant):
-            return
-        if isinstance(node, (ast.Name, ast.Attribute)):
-            self.value(node)
-            return
-        raise _Refused(f"the annotation `{_describe(node)}` of `{name}` (it runs when defined)")
 
     def bind(self, name: str, value: Any) -> None:
         scope = self.scopes[-1] if self.scopes else self.namespace
@@ -725,6 +716,7 @@ class _Interpreter:
                 spread = self.value(item)
                 if not isinstance(spread, dict):
                     raise TypeError(f"'{type(spread).__name__}' object is not a mapping")
+                _charge(len(spread) // 8)
                 result.update(spread)
             else:
                 result[_hashed(self.value(key))] = self.value(item)
@@ -860,6 +852,7 @@ class _Interpreter:
                     raise TypeError("argument after ** must be a mapping")
                 if not all(isinstance(key, str) for key in value):
                     raise TypeError("keywords must be strings")
+                _charge(len(value) // 8)
                 kwargs.update(value)
             else:
                 kwargs[keyword.arg] = value

@@ -244,12 +244,6 @@ CLASS_BODIES = [
     pytest.param(
         "def f(x=open('/etc/passwd')):\n    pass\n", "the builtin `open`", 1, id="def-default"
     ),
-    pytest.param(
-        "def f(x: print('hi')):\n    pass\n",
-        "the annotation `print('hi')` of `f`",
-        1,
-        id="annotation",
-    ),
 ]
 
 
@@ -341,3 +335,32 @@ def test_the_isolated_worker_is_killed_and_replaced(tmp_path, monkeypatch):
     os.waitpid(first, 0)
     assert Config.fromfile(fine, safe=True).to_dict() == {"x": 1}
     assert safe_worker.worker_process_id() not in (None, first)
+
+
+@pytest.mark.parametrize(
+    ("attack", "match"),
+    [
+        pytest.param(
+            "d = {str(i): i for i in range(10**5)}\nfor i in range(10**6):\n    x = dict(**d)",
+            "steps",
+            id="keyword-spread",
+        ),
+        pytest.param(
+            "d = {str(i): i for i in range(10**5)}\nfor i in range(10**6):\n    x = {**d}",
+            "steps",
+            id="dict-spread",
+        ),
+        pytest.param(
+            "r = range(10**6)\nfor i in range(10**6):\n    x = 0.5 in r", "steps", id="in-range"
+        ),
+    ],
+)
+def test_spreads_and_scans_are_charged(tmp_path, attack, match):
+    refused_in_limits(tmp_path, attack, match)
+
+
+def test_annotations_are_not_evaluated_as_in_a_normal_load(tmp_path):
+    # A normal load compiles with postponed annotations: nothing in them runs.
+    text = "x: undefined_name = 1\ndef f(y: print('hi')) -> open('f'):\n    pass\n"
+    path = write(tmp_path, {"c.py": text})
+    assert Config.fromfile(path, safe=True).to_dict() == Config.fromfile(path).to_dict()
