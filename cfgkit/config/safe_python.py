@@ -123,7 +123,16 @@ def _sum(iterable: Any, /, start: Any = 0) -> Any:
 def _round(number: Any, ndigits: Any = None) -> Any:
     if isinstance(ndigits, int) and abs(ndigits) > MAX_NDIGITS:
         raise _Refused(f"round() to {ndigits} digits (more than {MAX_NDIGITS} either way)")
+    if isinstance(ndigits, int) and isinstance(number, int):
+        # Rounding an integer divides it by 10**-ndigits.
+        _charge((abs(ndigits) // 9 + 1) * (number.bit_length() // 30 + 1) // 64)
     return round(number) if ndigits is None else round(number, ndigits)
+
+
+def _divmod(left: Any, right: Any) -> Any:
+    if isinstance(left, int) and isinstance(right, int):
+        _charge_arithmetic("FloorDiv", left, right)
+    return divmod(left, right)
 
 
 def _sized_range(*args: Any) -> range:
@@ -144,6 +153,7 @@ _BUILTINS: dict[str, Any] = {
 _BUILTINS["range"] = _sized_range
 _BUILTINS["sum"] = _sum
 _BUILTINS["round"] = _round
+_BUILTINS["divmod"] = _divmod
 
 
 def _int(*args: Any, **kwargs: Any) -> int:
@@ -1153,6 +1163,8 @@ def _binary(operator: ast.operator, left: Any, right: Any, in_place: bool = Fals
     _check_data(right, "an operator on")
     kind = type(operator).__name__
     ints = isinstance(left, int) and isinstance(right, int)
+    if ints:
+        _charge_arithmetic(kind, left, right)
     if ints and kind == "Pow" and right > 0 and abs(left) > 1:
         too_big = abs(left).bit_length() * right > MAX_INT_BITS * 2
     elif ints and kind == "LShift":
@@ -1185,6 +1197,20 @@ def _binary(operator: ast.operator, left: Any, right: Any, in_place: bool = Fals
 
 
 _HASHED = (set, frozenset, dict)
+
+
+def _charge_arithmetic(kind: str, left: int, right: int) -> None:
+    """Charge big-integer arithmetic for its real cost, quadratic in the digits for a
+    product, a division or a power (about one step per 64 word operations)."""
+    left_words = left.bit_length() // 30 + 1
+    right_words = right.bit_length() // 30 + 1
+    if kind == "Pow" and right > 1 and abs(left) > 1:
+        result_words = min(left_words * right, 4 * MAX_INT_BITS // 30)
+        _charge(result_words * result_words // 64)
+    elif left_words > 32 or right_words > 32:
+        _charge(left_words * right_words // 64)
+
+
 _PERCENT_FIELD = lazy_pattern(r"%(?:\([^)]*\))?[-#0 +]*(\d*)(?:\.(\d*))?")
 
 

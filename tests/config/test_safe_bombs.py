@@ -120,6 +120,19 @@ ONE_CALL_UNBOUNDED = [
     ),
     pytest.param("x = [10**19000 + i for i in range(10**5)]", "steps", id="digits-adding-up"),
     pytest.param(
+        "x = 7**23000\ny = 3**11000\nfor i in range(10**6):\n    z = x % y",
+        "steps",
+        id="big-modulo",
+    ),
+    pytest.param(
+        "x = 7**23000\ny = 3**11000\nfor i in range(10**6):\n    z = divmod(x, y)",
+        "steps",
+        id="big-divmod",
+    ),
+    pytest.param(
+        "x = 7**23000\nfor i in range(10**6):\n    z = round(x, -19000)", "steps", id="big-round"
+    ),
+    pytest.param(
         "x = sorted([(i,) * 500 for i in range(2000)] * 60)",
         "passing a value whose expanded size",
         id="sorted",
