@@ -41,6 +41,17 @@ _IS_STR = partial(is_, str)
 # What a scalar item adds to its container: itself, its indentation, a separator.
 _ITEM = VALUE_COST + INDENT_COST + 4
 _SCALAR_ITEMS = {kind: _ITEM + cost for kind, cost in _FLAT.items()}
+_SMALL = 1 << 64  # integers within this cost no more than their item's share
+_SHORT = 24  # characters of a string that cost no more than their item's share
+
+
+def _long_text(text: str) -> int:
+    """What a string adds to its item's share: `repr` writes a printable character as
+    itself (a quote escaped: at most 2), others as escapes of up to 10 characters."""
+    length = len(text)
+    if length <= _SHORT:
+        return 0
+    return 2 * length if text.isprintable() else 10 * length
 
 
 class SizeLimitError(Exception):
@@ -93,50 +104,67 @@ def expanded_size(
         memo = {}  # id of a container -> (size, values, the container)
     visited = len(memo)
 
+    item_cost, indent_cost, flat = _ITEM, INDENT_COST, _FLAT
+    container_extra = INDENT_COST + 4 - _ITEM  # a container item's cost beyond a scalar's
+
     def walk(node: Any, depth: int) -> tuple[int, int]:
         known = memo.get(id(node))
         if known is not None:
             return known[0], known[1]
         if depth >= MAX_DEPTH:
             raise SizeLimitError("depth")
-        size, values = VALUE_COST, 1
         if isinstance(node, dict):
             items: Any = dict.values(node)
             keys = dict.keys(node)
             if all(map(_IS_STR, map(type, keys))):  # the common case, counted at once
-                size += sum(map(len, keys)) * 10 + (_ITEM + 2) * len(keys)
-                values += len(keys)
+                size = 10 * sum(map(len, keys)) + item_cost * len(keys)
+                values = len(keys)
             else:
                 items = (*keys, *items)
+                size = values = 0
         elif isinstance(node, _CONTAINERS):
             items = node
+            size = values = 0
         else:
             items = tuple(node)  # a dict view
+            size = values = 0
+        count = len(items)
+        size += VALUE_COST + item_cost * count  # each item as a short scalar, then the rest
+        values += 1 + count
+        if size > limit:
+            raise SizeLimitError("size")
         nested = depth + 1
-        # The hot loop of a safe load: scalars are counted here, without a call each.
+        # The hot loop of a safe load: a short string or a small number costs no more than
+        # its item's share counted above; only what is bigger is looked at (and the limit
+        # checked after it, so that a walk past the limit stops at once).
         for item in items:
             kind = type(item)
             if kind is str:
-                length = len(item)
-                # A short string is charged as if none of it were printable.
-                if length > 32:
-                    length = 2 * length if item.isprintable() else 10 * length
-                else:
-                    length *= 10
-                size += _ITEM + 2 + length
-                values += 1
-            elif kind in _SCALAR_ITEMS:
-                size += _SCALAR_ITEMS[kind]
-                values += 1
-            elif isinstance(item, _CONTAINERS) or kind.__name__ in _VIEWS:
+                if len(item) > _SHORT:
+                    size += _long_text(item)
+                    if size > limit:
+                        raise SizeLimitError("size")
+            elif kind is int:
+                if not -_SMALL < item < _SMALL:
+                    size += _text_cost(item)
+                    if size > limit:
+                        raise SizeLimitError("size")
+            elif (
+                kind is dict
+                or kind is list
+                or kind is tuple
+                or isinstance(item, _CONTAINERS)
+                or kind.__name__ in _VIEWS
+            ):
                 item_size, item_values = walk(item, nested)
-                size += item_size + INDENT_COST * item_values + 4
-                values += item_values
-            else:
-                size += _ITEM + _text_cost(item)
-                values += 1
-            if size > limit:
-                raise SizeLimitError("size")
+                size += item_size + indent_cost * item_values + container_extra
+                values += item_values - 1
+                if size > limit:
+                    raise SizeLimitError("size")
+            elif kind not in flat:
+                size += _text_cost(item)
+        if size > limit:
+            raise SizeLimitError("size")
         if keep_sets or not isinstance(node, (set, frozenset)):
             memo[id(node)] = (size, values, node)
         return size, values
