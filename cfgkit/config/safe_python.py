@@ -216,6 +216,8 @@ _STEPS_MESSAGE = (
 
 def _charge(steps: int) -> None:
     """Charge ``steps`` units of work to the running interpreter, before the work is done."""
+    if not steps:  # the common case: a small value
+        return
     interpreter = getattr(_LOCAL, "interpreter", None)
     if interpreter is not None:
         interpreter.steps += steps
