@@ -406,3 +406,25 @@ def test_break_continue_and_else_in_loops(tmp_path):
     safe = Config.fromfile(path, safe=True)
     assert safe.to_dict() == Config.fromfile(path).to_dict()
     assert (safe.seen, safe.n, safe.done) == ([0, 2, 3], 3, True)
+
+
+def test_parsed_trees_kept_in_the_process_never_change_results(tmp_path, monkeypatch):
+    """Safe mode keeps each file's syntax tree (like the compile cache keeps code): a second
+    load, and a load after the file changed, give what a load without it gives."""
+    import sys
+
+    from cfgkit.config import clear_cache
+
+    path = write(tmp_path, {"_base_/base.py": BASE, "c.py": ALLOWED})
+    monkeypatch.delenv("CFGKIT_NO_CACHE", raising=False)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    first = Config.fromfile(path, safe=True).to_dict()
+    clear_cache()
+    second = Config.fromfile(path, safe=True).to_dict()
+    monkeypatch.setenv("CFGKIT_NO_CACHE", "1")
+    clear_cache()
+    assert first == second == Config.fromfile(path, safe=True).to_dict()
+    monkeypatch.delenv("CFGKIT_NO_CACHE")
+    (tmp_path / "c.py").write_text(ALLOWED.replace("range(4)", "range(2)"), encoding="utf-8")
+    clear_cache()
+    assert Config.fromfile(path, safe=True).img_scale == (1333, 672)
