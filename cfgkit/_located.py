@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 
-from cfgkit.errors import ConfigError, ConfigExecutionError
+from cfgkit.errors import ConfigError, ConfigExecutionError, new_error
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -103,8 +103,8 @@ def located(
     cls = execution_error_class(type(error), family)
     if message is None:
         message = f"{type(error).__name__}: {error}"
-    wrapped = cls.__new__(cls, message)
     # Not through __init__: the builtin base may want other arguments (UnicodeDecodeError).
+    wrapped: ConfigExecutionError = new_error(cls, (message,))
     wrapped.args = (message,)
     wrapped.message, wrapped.filename, wrapped.lineno, wrapped.key = message, filename, lineno, None
     for attribute in _COPIED_ATTRIBUTES:

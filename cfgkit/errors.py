@@ -61,6 +61,7 @@ __all__ = [
     "UnsafeConfigError",
     "UnsafeYamlError",
     "UnsupportedFormatError",
+    "ValueSizeError",
     "did_you_mean",
 ]
 
@@ -112,9 +113,20 @@ class CfgkitError(Exception):
         return cls
 
 
+def new_error(cls: Any, args: tuple[Any, ...]) -> Any:
+    """An instance of ``cls`` made without ``__init__`` (the builtin base may want other
+    arguments, as UnicodeDecodeError does); for unpickling and for ``cfgkit._located``."""
+    try:
+        return cls.__new__(cls, *args)
+    except TypeError:
+        # MemoryError's own __new__ (it keeps a free list) refuses to make an instance of
+        # a subclass that is not its own; the plain exception layout is the same.
+        return BaseException.__new__(cls, *args)
+
+
 def _restore(reference: Any, args: tuple[Any, ...], state: dict[str, Any]) -> CfgkitError:
     cls = reference if isinstance(reference, type) else reference()
-    error: CfgkitError = cls.__new__(cls, *args)
+    error: CfgkitError = new_error(cls, args)
     error.args = args
     for field, value in state.items():
         # A read-only builtin field keeps its default.
@@ -257,6 +269,11 @@ class InheritanceCycleError(ConfigParsingError, RecursionError):
 
 class NestingError(ConfigError, RecursionError):
     """A value contains itself, or is nested deeper than the operation can follow."""
+
+
+class ValueSizeError(ConfigError, ValueError):
+    """A value would stand for more than the size limit once written out: ``{{ _base_.x }}``
+    references multiplying a big base value (shared parts count wherever they appear)."""
 
 
 class NotAMappingError(ConfigError, TypeError, AttributeError):

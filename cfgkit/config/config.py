@@ -251,27 +251,30 @@ class Config(MmenginePrivateHelpers):
             safe_roots=roots or (),
             provenance=provenance,
         )
+        if safe and os.environ.get("CFGKIT_SAFE_ISOLATE") == "1":
+            from cfgkit.config._load import safe_worker  # lazy: only isolated safe loads need it
+
+            # The backstop: the whole load in a worker process under memory and CPU limits.
+            tree = safe_worker.load_isolated(
+                path,
+                use_predefined_variables=use_predefined_variables,
+                use_environment_variables=use_environment_variables,
+                lazy_import=lazy_import,
+                safe_roots=roots or (),
+            )
+            return Config(tree, filename=filename, format_python_code=format_python_code)
         if safe:
-            import_custom_modules = False
-        # A file in the parse cache and unchanged since is a classic config: no need to read it.
-        resolved = cached_resolution(path, options) if not lazy_import else None
-        if resolved is None:
-            raw = read_text(path, roots=roots)
-            extension = os.path.splitext(path)[1]
-            pure = lazy_import
-            if pure is None:
-                pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
-            if pure:
-                cfg = _load_pure_python(path, filename, format_python_code, options)
-                return cfg._follow_references() if follow_references else cfg
-            check_extension(path, extension)
-            resolved = _resolving(path, lambda: resolve_file(path, options, raw=raw))
-        cfg = config_from_resolved(
-            resolved,
-            filename,
-            import_modules=import_custom_modules,
-            format_python_code=format_python_code,
-        )
+            from cfgkit.config._load import (
+                safe_python,  # lazy: only safe mode needs the interpreter
+            )
+
+            # Every file of the chain draws on one work budget.
+            with safe_python.load_budget():
+                cfg = _load_file(path, filename, options, lazy_import, False, format_python_code)
+        else:
+            cfg = _load_file(
+                path, filename, options, lazy_import, import_custom_modules, format_python_code
+            )
         return cfg._follow_references() if follow_references else cfg
 
     def _follow_references(self) -> Config:
@@ -741,6 +744,45 @@ def _safe_roots(path: str, safe: bool, safe_root: Any) -> Optional[tuple[str, ..
     return roots
 
 
+def _load_file(
+    path: str,
+    filename: str,
+    options: LoadOptions,
+    lazy_import: Optional[bool],
+    import_custom_modules: bool,
+    format_python_code: FormatStyle,
+) -> Config:
+    """Load ``path`` in the style ``lazy_import`` asks for (``None``: detected)."""
+    # A file in the parse cache and unchanged since is a classic config: no need to read it.
+    resolved = cached_resolution(path, options) if not lazy_import else None
+    if resolved is None:
+        raw = read_text(path, roots=options.safe_roots or None)
+        extension = os.path.splitext(path)[1]
+        pure = lazy_import
+        if pure is None:
+            pure = extension == PYTHON_EXTENSION and is_pure_python(raw, path)
+        if pure:
+            return _load_pure_python(path, filename, format_python_code, options)
+        check_extension(path, extension)
+        if options.safe:
+            from cfgkit.config._load import safe_python  # lazy: only safe mode needs it
+
+            safe_python.measure_once()  # a classic chain leaves each file's result alone
+        resolved = _resolving(path, lambda: resolve_file(path, options, raw=raw))
+    if options.safe:
+        from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
+
+        # Bounded before the conversion, text output and dumps walk it (a merge of many
+        # bases, each in bounds, is checked as a whole here).
+        safe_python.check_result(resolved.tree, path)
+    return config_from_resolved(
+        resolved,
+        filename,
+        import_modules=import_custom_modules,
+        format_python_code=format_python_code,
+    )
+
+
 def _load_pure_python(
     path: str,
     filename: str,
@@ -760,6 +802,10 @@ def _load_pure_python(
                 provenance=options.provenance,
             ),
         )
+    if options.safe:
+        from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
+
+        safe_python.check_result(loaded.tree, path)
     log = Provenance(path, loaded.layers) if loaded.layers else None
     cfg = Config(
         to_config_tree(loaded.tree, (), log),

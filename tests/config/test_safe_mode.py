@@ -88,7 +88,7 @@ def test_attribute_walks_are_refused(tmp_path, marker, attack, construct):
     ("attack", "construct"),
     [
         ("def f():\n    " + TOUCH + "\nx = f()", "a call of `f`, defined in the config"),
-        ("class A:\n    pass\nx = A()", "a call of `A`, defined in the config"),
+        ("class A:\n    pass\nx = A()", "the class `A` (a normal load runs its body"),
         ("@open\ndef f():\n    pass", "the decorator of `f`"),
         ("x = (lambda: " + TOUCH + ")()", "the expression `lambda"),
         ("try:\n    x = 1\nexcept Exception:\n    pass", "the statement `try"),
@@ -113,7 +113,7 @@ def test_a_with_block_is_refused_before_anything_runs(tmp_path, marker):
 
 
 def test_functions_defined_but_not_called_are_left_out(tmp_path):
-    path = write(tmp_path, {"c.py": "def helper():\n    return 1\nclass K:\n    pass\nx = 1\n"})
+    path = write(tmp_path, {"c.py": "def helper():\n    return 1\nx = 1\n"})
     assert Config.fromfile(path, safe=True).to_dict() == {"x": 1}
 
 
@@ -131,14 +131,14 @@ def test_functions_defined_but_not_called_are_left_out(tmp_path):
         ("while True:\n    pass", "steps"),
         ("x = [1]\nfor i in x:\n    x.append(i)", "steps"),
         ("x = 'ab'.center(10**12)", "str.center() to"),
-        ("x = f'{1:>1000000000}'", "too wide"),
-        ("x = '%1000000000d' % 1", "too wide"),
+        ("x = f'{1:>1000000000}'", "formatting text of more than 1,000,000 characters"),
+        ("x = '%1000000000d' % 1", "a `%` format to more than 1,000,000 characters"),
         ("x = '%*d' % (10**9, 1)", "`*` width"),
         ("x = 'a' * 10**6\nx = x.replace('a', x)", "str.replace()"),
         ("x = ('a' * 10**6,) * 10\ny = ''.join(x * 10)", "str.join()"),
         ("x = 10**5000\ny = x * x * x * x", "too big"),
-        ("x = [[0] * 10**6] * 10**6", "a config of more than 10,000,000 values"),
-        ("x = [1] * 10**6\ny = [x] * 20", "a config of more than"),
+        ("x = [[0] * 10**6] * 10**6", "a config whose expanded size is more than 64,000,000"),
+        ("x = [1] * 10**5\ny = [x] * 20", "a config whose expanded size is more than"),
         ("x = int('9' * 100000)", "int() of a string of more than 4300 digits"),
         ("x = bytes(10**10)", "the builtin `bytes`"),
     ],
@@ -406,3 +406,25 @@ def test_break_continue_and_else_in_loops(tmp_path):
     safe = Config.fromfile(path, safe=True)
     assert safe.to_dict() == Config.fromfile(path).to_dict()
     assert (safe.seen, safe.n, safe.done) == ([0, 2, 3], 3, True)
+
+
+def test_parsed_trees_kept_in_the_process_never_change_results(tmp_path, monkeypatch):
+    """Safe mode keeps each file's syntax tree (like the compile cache keeps code): a second
+    load, and a load after the file changed, give what a load without it gives."""
+    import sys
+
+    from cfgkit.config import clear_cache
+
+    path = write(tmp_path, {"_base_/base.py": BASE, "c.py": ALLOWED})
+    monkeypatch.delenv("CFGKIT_NO_CACHE", raising=False)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    first = Config.fromfile(path, safe=True).to_dict()
+    clear_cache()
+    second = Config.fromfile(path, safe=True).to_dict()
+    monkeypatch.setenv("CFGKIT_NO_CACHE", "1")
+    clear_cache()
+    assert first == second == Config.fromfile(path, safe=True).to_dict()
+    monkeypatch.delenv("CFGKIT_NO_CACHE")
+    (tmp_path / "c.py").write_text(ALLOWED.replace("range(4)", "range(2)"), encoding="utf-8")
+    clear_cache()
+    assert Config.fromfile(path, safe=True).img_scale == (1333, 672)

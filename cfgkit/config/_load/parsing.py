@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import sys
 import types
 
 from cfgkit._keys import BASE_KEY
@@ -291,7 +293,32 @@ def _names_nothing(code: types.CodeType) -> bool:
     )
 
 
+# Safe mode's counterpart of the compile cache: each file's syntax tree (never changed once
+# made: the interpreter only reads it), its `_base_` list and whether it reads `_base_`, by
+# path and text, for the files most recently parsed in this process; off when the compile
+# cache is (`CFGKIT_NO_CACHE`, `PYTHONDONTWRITEBYTECODE`).
+_SAFE_TREES: dict[tuple[str, str], tuple[Any, Any, bool]] = {}
+_SAFE_TREES_KEPT = 256
+
+
 def _parse_safely(text: str, filename: str) -> PythonConfig:
+    caching = not (os.environ.get("CFGKIT_NO_CACHE") or sys.dont_write_bytecode)
+    key = (filename, text)
+    kept = _SAFE_TREES.pop(key, None) if caching else None
+    if kept is None:
+        kept = _parse_tree_safely(text, filename)
+    if caching:
+        _SAFE_TREES[key] = kept  # the most recently used last
+        if len(_SAFE_TREES) > _SAFE_TREES_KEPT:
+            with contextlib.suppress(StopIteration, KeyError, RuntimeError):
+                del _SAFE_TREES[next(iter(_SAFE_TREES))]
+    tree, base_files, reads = kept
+    if isinstance(base_files, list):
+        base_files = list(base_files)  # the caller's own
+    return PythonConfig(filename, None, base_files, reads, False, tree)
+
+
+def _parse_tree_safely(text: str, filename: str) -> tuple[Any, Any, bool]:
     from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
 
     try:
@@ -312,7 +339,7 @@ def _parse_safely(text: str, filename: str) -> PythonConfig:
     reads = len(_BASE_READ_RE.findall(text)) if occurrences else 0
     if occurrences - reads > top_level_assignments:
         _strip_nested_base_assignments(tree)
-    return PythonConfig(filename, None, base_files, reads > 0, False, tree)
+    return tree, base_files, reads > 0
 
 
 def _is_literal(node: ast.expr) -> bool:

@@ -20,12 +20,16 @@ imported.
 
 from __future__ import annotations
 
+import _thread
 import builtins
 import copy
 import string
+import sys
 
-from cfgkit._lazy_modules import lazy_module
+from cfgkit._keys import BASE_KEY
+from cfgkit._lazy_modules import lazy_module, lazy_pattern
 from cfgkit._located import located
+from cfgkit.config._load.value_size import MAX_DEPTH, MAX_SIZE, SizeLimitError, expanded_size
 from cfgkit.config.config_dict import ConfigDict, deferred_building
 from cfgkit.config.lazy import LazyAttr, LazyObject
 from cfgkit.errors import UnsafeConfigError
@@ -33,25 +37,35 @@ from cfgkit.errors import UnsafeConfigError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
-    from typing import Any, Callable
+    from typing import Any, Callable, Optional
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
 
 __all__ = [
     "DROPPED",
+    "MAX_DEPTH",
     "MAX_INT_BITS",
     "MAX_ITEMS",
+    "MAX_SIZE",
     "MAX_STEPS",
     "SafeFunction",
+    "check_result",
     "evaluate",
+    "load_budget",
+    "measure_once",
     "run_module",
 ]
 
-MAX_STEPS = 5_000_000  # nodes evaluated and loop iterations, per file
+MAX_STEPS = 5_000_000  # units of work per file: nodes evaluated, loop iterations, and...
+BYTES_PER_STEP = 64  # ...one more for every 64 bytes (or size units) an operation touches
 MAX_ITEMS = 1_000_000  # characters of a string, items of a sequence or mapping
-MAX_VALUES = 10_000_000  # values in a file's result, a list shared in two places counted twice
 MAX_DIGITS = 4300  # of a string int() converts (Python 3.11's own limit; 3.9 has none)
 MAX_INT_BITS = 1 << 16  # bits of an integer (about 19,700 digits)
+MAX_NDIGITS = 20_000  # round()'s second argument, either way (10**MAX_NDIGITS is huge)
+# How many characters of a string search (`count`, `find`, `in`, `replace`, `split`) may
+# compare for each character searched: the needle's length, at most 100 where CPython's
+# search switches to a linear algorithm for long needles (3.10+).
+_SEARCH_FACTOR_CAP = 100 if sys.version_info >= (3, 10) else MAX_ITEMS
 
 
 class SafeFunction:
@@ -89,6 +103,39 @@ _MODULES = {"copy": _SafeModule("copy", {"deepcopy": _deepcopy, "copy": copy.cop
 DROPPED = (SafeFunction, _SafeModule, LazyModule)
 
 
+def _sum(iterable: Any, /, start: Any = 0) -> Any:
+    """``sum``, linear where the builtin is quadratic: sequences are joined once, not copied
+    at every item (``sum(lists, [])``)."""
+    items = list(iterable)
+    if not isinstance(start, (list, tuple)):
+        return sum(items, start)
+    kind = type(start)
+    joined = list(start)
+    for item in items:
+        if type(item) is not kind:
+            name = kind.__name__
+            raise TypeError(f'can only concatenate {name} (not "{type(item).__name__}") to {name}')
+        _charge(len(item) // 8)
+        joined.extend(item)
+        _check_size(joined)
+    return kind(joined)
+
+
+def _round(number: Any, ndigits: Any = None) -> Any:
+    if isinstance(ndigits, int) and abs(ndigits) > MAX_NDIGITS:
+        raise _Refused(f"round() to {ndigits} digits (more than {MAX_NDIGITS} either way)")
+    if isinstance(ndigits, int) and isinstance(number, int):
+        # Rounding an integer divides it by 10**-ndigits.
+        _charge((abs(ndigits) // 9 + 1) * (number.bit_length() // 30 + 1) // 64)
+    return round(number) if ndigits is None else round(number, ndigits)
+
+
+def _divmod(left: Any, right: Any) -> Any:
+    if isinstance(left, int) and isinstance(right, int):
+        _charge_arithmetic("FloorDiv", left, right)
+    return divmod(left, right)
+
+
 def _sized_range(*args: Any) -> range:
     result = range(*args)
     if len(result) > MAX_ITEMS:
@@ -105,6 +152,9 @@ _BUILTINS: dict[str, Any] = {
     )
 }  # fmt: skip
 _BUILTINS["range"] = _sized_range
+_BUILTINS["sum"] = _sum
+_BUILTINS["round"] = _round
+_BUILTINS["divmod"] = _divmod
 
 
 def _int(*args: Any, **kwargs: Any) -> int:
@@ -114,7 +164,15 @@ def _int(*args: Any, **kwargs: Any) -> int:
 
 
 _BUILTINS["int"] = _int
+# Builtins whose work is linear in the length of their arguments, never in what the items
+# hold (no comparison, hash or text of an item): their arguments are not walked.
+_SHALLOW_BUILTINS = frozenset(
+    id(_BUILTINS[name])
+    for name in ("len", "isinstance", "range", "enumerate", "zip", "reversed", "list", "tuple",
+                 "bool", "any", "all", "abs", "ord", "chr", "divmod", "int", "float", "round")
+)  # fmt: skip
 _CALLABLE_IDS = frozenset(id(f) for f in (*_BUILTINS.values(), _deepcopy, copy.copy))
+_SIZED = (str, bytes, list, tuple, dict, set, frozenset)
 _CONSTANTS = {"True": True, "False": False, "None": None, "Ellipsis": ...}
 
 
@@ -150,6 +208,94 @@ class _Refused(Exception):
     """A construct safe mode does not run; becomes an UnsafeConfigError with the line."""
 
 
+# The interpreter running on this thread, charged by the operations below for their work.
+_LOCAL = _thread._local()
+_STEPS_MESSAGE = (
+    f"more than {MAX_STEPS:,} steps (a runaway loop or comprehension, or much work on big values)"
+)
+
+
+def _charge(steps: int) -> None:
+    """Charge ``steps`` units of work to the running interpreter, before the work is done."""
+    if not steps:  # the common case: a small value
+        return
+    interpreter = getattr(_LOCAL, "interpreter", None)
+    if interpreter is not None:
+        interpreter.steps += steps
+        if interpreter.steps > MAX_STEPS:
+            raise _Refused(_STEPS_MESSAGE)
+
+
+_SCALARS = frozenset({bool, float, complex, type(None), type(...)})
+
+
+def _walked(what: str, *values: Any) -> int:
+    """Charge what walking ``values`` as trees costs (a comparison, a hash, ``str()``, a
+    deep copy, a merge), refusing values too big or deep to walk; return their size.
+
+    Shared parts count wherever they appear (``t = (t, t)`` 64 times is 2**64 values),
+    so a walk in C can never do more than this charged for."""
+    total = 0
+    for value in values:
+        kind = type(value)
+        if kind in _SCALARS:
+            total += 24
+        elif kind is str:
+            total += len(value) + 2
+            if len(value) > 256:
+                _charge(len(value) // BYTES_PER_STEP)
+        elif kind is int and value.bit_length() <= 256:
+            total += 80
+        elif kind is range:  # `x in range(...)` compares with every number unless x is an int
+            _charge(len(value) // 8)
+            total += len(value)
+        else:
+            try:
+                size, visited = expanded_size(value)
+            except SizeLimitError as error:
+                if error.reason == "depth":
+                    raise _Refused(
+                        f"{what} a value nested more than {MAX_DEPTH} deep (or that contains "
+                        "itself)"
+                    ) from None
+                raise _Refused(
+                    f"{what} a value whose expanded size is more than {MAX_SIZE:,} "
+                    "(shared parts counted wherever they appear)"
+                ) from None
+            _charge(visited + size // BYTES_PER_STEP)
+            total += size
+    return total
+
+
+def _hashed(key: Any) -> Any:
+    """A key about to be hashed: a tuple or frozenset is walked first (its hash walks it)."""
+    if type(key) in (tuple, frozenset):
+        _walked("hashing", key)
+    return key
+
+
+def _produced(value: Any) -> Any:
+    """A value an operation has just built: bounded (see :func:`_check_size`), and charged
+    by its own size (a slice, a concatenation, a string method's result), so that many
+    values each in bounds cannot add up to gigabytes."""
+    kind = type(value)
+    if kind is str or kind is bytes:
+        _charge(len(value) // BYTES_PER_STEP)
+    elif kind is int:
+        _charge(value.bit_length() // (8 * BYTES_PER_STEP))
+    elif kind is list or kind is tuple or kind is dict or kind is set or kind is frozenset:
+        _charge(len(value) // 8)
+    return _check_size(value)
+
+
+def _searched(owner: str, needle: Any) -> None:
+    """Charge a string search of ``needle`` in ``owner`` (which may compare many characters
+    for each one it passes)."""
+    if len(owner) > 256:
+        factor = min(len(needle), _SEARCH_FACTOR_CAP) if isinstance(needle, str) else 1
+        _charge(len(owner) * max(factor, 1) // BYTES_PER_STEP)
+
+
 class _Break(Exception):
     pass
 
@@ -172,9 +318,15 @@ def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> 
     global _CONSTANT, _NAME
     _CONSTANT, _NAME = ast.Constant, ast.Name
     interpreter = _Interpreter(namespace, filename)
-    with deferred_building():  # a lazy reference read from a ConfigDict stays unbuilt
-        interpreter.run(module.body)
-    interpreter.guarded(namespace, _check_total)
+    previous = _enter(interpreter)
+    try:
+        with deferred_building():  # a lazy reference read from a ConfigDict stays unbuilt
+            interpreter.run(module.body)
+        # `_base_` holds the bases, measured and charged when they were loaded.
+        kept = {k: v for k, v in namespace.items() if k != BASE_KEY}
+        interpreter.guarded(kept, _check_total)
+    finally:
+        _leave(interpreter, previous)
 
 
 def evaluate(expression: ast.expr, namespace: dict[str, Any], filename: str) -> Any:
@@ -182,7 +334,85 @@ def evaluate(expression: ast.expr, namespace: dict[str, Any], filename: str) -> 
     global _CONSTANT, _NAME
     _CONSTANT, _NAME = ast.Constant, ast.Name
     interpreter = _Interpreter(namespace, filename)
-    return interpreter.guarded(expression, interpreter.value)
+    previous = _enter(interpreter)
+    try:
+        result = interpreter.guarded(expression, interpreter.value)
+        interpreter.guarded(result, _check_total)
+        return result
+    finally:
+        _leave(interpreter, previous)
+
+
+class _LoadBudget:
+    """The work budget every file of one load shares (see :func:`load_budget`), and the
+    expanded sizes of the trees its files kept, when those are never changed again."""
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.measured: Optional[dict[int, tuple[int, int, Any]]] = None
+
+
+def measure_once() -> None:
+    """Remember, for the rest of the load, the expanded size of every container measured
+    in a file's result, so that later files and the check of the whole result
+    (:func:`check_result`) walk only what is new.
+
+    Only for a classic chain: each file's result is left alone afterwards (merging copies
+    along the paths it changes, a file that reads ``_base_`` gets a copy of its bases). In a
+    pure-Python chain a file changes the values of the bases it imports in place, so a
+    remembered size could be stale there.
+    """
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is not None and budget.measured is None:
+        budget.measured = {}
+
+
+def _enter(interpreter: _Interpreter) -> Any:
+    """Make ``interpreter`` the one charged on this thread, continuing the load's budget."""
+    previous = getattr(_LOCAL, "interpreter", None)
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is not None:
+        interpreter.steps = budget.steps
+    _LOCAL.interpreter = interpreter
+    return previous
+
+
+def _leave(interpreter: _Interpreter, previous: Any) -> None:
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is not None:
+        budget.steps = interpreter.steps
+    _LOCAL.interpreter = previous
+
+
+class load_budget:
+    """Share one budget of :data:`MAX_STEPS` between every file a load interprets, so that
+    a chain of many bases, each just under a file's limit, is bounded as a whole.
+
+    Examples:
+        >>> with load_budget():  # doctest: +SKIP
+        ...     Config.fromfile('untrusted.py', safe=True)
+    """
+
+    def __enter__(self) -> None:
+        self.previous = getattr(_LOCAL, "budget", None)
+        if self.previous is None:  # a nested load (a base) continues the outer budget
+            _LOCAL.budget = _LoadBudget()
+
+    def __exit__(self, *exc_info: object) -> None:
+        _LOCAL.budget = self.previous
+
+
+def check_result(tree: Any, filename: str) -> None:
+    """Refuse a loaded tree whose expanded size or depth is past safe mode's bounds, before
+    the ``ConfigDict`` conversion and everything after it walk it.
+
+    Raises:
+        UnsafeConfigError: Naming ``filename``.
+    """
+    try:
+        _check_total(tree)
+    except _Refused as refused:
+        raise UnsafeConfigError(f"Safe mode does not load {refused}", filename=filename) from None
 
 
 # Expression node types to the interpreter's methods, filled as they are met.
@@ -228,7 +458,7 @@ class _Interpreter:
     def step(self, node: Any) -> None:
         self.steps += 1
         if self.steps > MAX_STEPS:
-            raise _Refused(f"more than {MAX_STEPS:,} steps (a runaway loop or comprehension)")
+            raise _Refused(_STEPS_MESSAGE)
         if node is not None:
             self.line = node.lineno
 
@@ -317,7 +547,12 @@ class _Interpreter:
     def do_Assert(self, node: ast.Assert) -> None:
         if not self.value(node.test):
             message = self.value(node.msg) if node.msg is not None else None
-            raise AssertionError(*(() if message is None else (message,)))
+            if message is None:
+                raise AssertionError
+            # The message becomes text in the error: bounded like any other str().
+            if _walked("a message of", message) > MAX_ITEMS:
+                raise _Refused(f"an assert message of more than {MAX_ITEMS:,} characters")
+            raise AssertionError(message)
 
     def do_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -348,11 +583,31 @@ class _Interpreter:
                     self.namespace[name] = lazy
 
     def do_FunctionDef(self, node: Any) -> None:
+        """Bind what calling refuses; run what Python runs at definition time: the default
+        values, in order. Annotations are not evaluated: a normal load compiles configs
+        with postponed annotations (``from __future__ import annotations``)."""
         if node.decorator_list:
             raise _Refused(f"the decorator of `{node.name}` (a call)")
-        self.namespace[node.name] = SafeFunction(node.name, node.lineno)
+        arguments = node.args
+        for default in (*arguments.defaults, *arguments.kw_defaults):
+            if default is not None:
+                self.value(default)
+        self.bind(node.name, SafeFunction(node.name, node.lineno))
 
-    do_ClassDef = do_AsyncFunctionDef = do_FunctionDef
+    do_AsyncFunctionDef = do_FunctionDef
+
+    def do_ClassDef(self, node: ast.ClassDef) -> None:
+        """Refused: a normal load runs the class body when the class is defined and keeps
+        the class itself in the config; safe mode cannot make a class without running
+        code, and any stand-in would load a different result."""
+        raise _Refused(
+            f"the class `{node.name}` (a normal load runs its body and keeps the class in the "
+            "config)"
+        )
+
+    def bind(self, name: str, value: Any) -> None:
+        scope = self.scopes[-1] if self.scopes else self.namespace
+        scope[name] = value
 
     def where(self) -> str:
         return f"{self.filename}, line {self.line}"
@@ -401,12 +656,19 @@ class _Interpreter:
         elif isinstance(target, ast.Subscript):
             container = self.value(target.value)
             _check_container(container, "assignment to an item of")
-            container[self.subscript(target.slice)] = value
+            key = self.subscript(target.slice)
+            if isinstance(container, dict):
+                _hashed(key)
+                if isinstance(container, ConfigDict):  # converts the value, walking it
+                    _walked("storing", value)
+            container[key] = value
             _check_size(container)
         elif isinstance(target, ast.Attribute):
             owner = self.value(target.value)
             if not isinstance(owner, dict) or target.attr.startswith("__"):
                 raise _Refused(f"setting the attribute `{target.attr}` of {_kind(owner)}")
+            if isinstance(owner, ConfigDict):  # converts the value, walking it
+                _walked("storing", value)
             owner[target.attr] = value  # a ConfigDict's attributes are its keys
         else:
             raise _Refused(f"assigning to `{_describe(target)}`")
@@ -417,7 +679,7 @@ class _Interpreter:
         # The hot path of a load: step() inlined, constants and names answered directly.
         self.steps += 1
         if self.steps > MAX_STEPS:
-            raise _Refused(f"more than {MAX_STEPS:,} steps (a runaway loop or comprehension)")
+            raise _Refused(_STEPS_MESSAGE)
         self.line = node.lineno
         kind = type(node)
         if kind is _CONSTANT:
@@ -448,7 +710,7 @@ class _Interpreter:
         return tuple(self.elements(node.elts))
 
     def on_Set(self, node: ast.Set) -> Any:
-        return set(self.elements(node.elts))
+        return set(map(_hashed, self.elements(node.elts)))
 
     def elements(self, nodes: list[ast.expr]) -> list[Any]:
         items: list[Any] = []
@@ -467,9 +729,10 @@ class _Interpreter:
                 spread = self.value(item)
                 if not isinstance(spread, dict):
                     raise TypeError(f"'{type(spread).__name__}' object is not a mapping")
+                _charge(len(spread) // 8)
                 result.update(spread)
             else:
-                result[self.value(key)] = self.value(item)
+                result[_hashed(self.value(key))] = self.value(item)
         return _check_size(result)
 
     def on_BinOp(self, node: ast.BinOp) -> Any:
@@ -481,10 +744,10 @@ class _Interpreter:
         if isinstance(node.op, ast.Not):
             return not operand
         if isinstance(node.op, ast.USub):
-            return -operand
+            return _produced(-operand)
         if isinstance(node.op, ast.UAdd):
-            return +operand
-        return ~operand
+            return _produced(+operand)
+        return _produced(~operand)
 
     def on_BoolOp(self, node: ast.BoolOp) -> Any:
         result: Any = None
@@ -502,6 +765,7 @@ class _Interpreter:
             right = self.value(right_node)
             _check_data(left, "a comparison of")
             _check_data(right, "a comparison of")
+            _compared(operator, left, right)
             if not _compare(operator, left, right):
                 return False
             left = right
@@ -511,26 +775,45 @@ class _Interpreter:
         return self.value(node.body if self.value(node.test) else node.orelse)
 
     def on_JoinedStr(self, node: ast.JoinedStr) -> Any:
-        parts = [str(self.value(part)) for part in node.values]
-        return _check_size("".join(parts))
+        """An f-string: each field's width is charged before it is formatted, against what
+        is left of the whole string's bound (many fields each in bounds are not)."""
+        parts = []
+        total = 0
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                text = self.formatted(part, MAX_ITEMS - total)
+            else:
+                text = str(self.value(part))
+            total += len(text)
+            parts.append(text)
+        return _produced("".join(parts))
 
     def on_FormattedValue(self, node: ast.FormattedValue) -> Any:
+        return self.formatted(node, MAX_ITEMS)
+
+    def formatted(self, node: ast.FormattedValue, room: int) -> str:
         value = self.value(node.value)
         _check_data(value, "formatting")
+        spec = "" if node.format_spec is None else self.value(node.format_spec)
+        if _walked("formatting", value) + _spec_width(spec) > room:
+            raise _Refused(f"formatting text of more than {MAX_ITEMS:,} characters")
         if node.conversion == ord("r"):
             value = repr(value)
         elif node.conversion == ord("s"):
             value = str(value)
         elif node.conversion == ord("a"):
             value = ascii(value)
-        spec = "" if node.format_spec is None else self.value(node.format_spec)
-        _check_width(spec)
-        return format(value, spec)
+        text: str = _produced(format(value, spec))
+        return text
 
     def on_Subscript(self, node: ast.Subscript) -> Any:
         container = self.value(node.value)
         _check_data(container, "indexing")
         key = self.subscript(node.slice)
+        if isinstance(key, slice):
+            return _produced(container[key])
+        if isinstance(container, dict):
+            _hashed(key)
         return container[key]
 
     def subscript(self, node: Any) -> Any:
@@ -582,6 +865,7 @@ class _Interpreter:
                     raise TypeError("argument after ** must be a mapping")
                 if not all(isinstance(key, str) for key in value):
                     raise TypeError("keywords must be strings")
+                _charge(len(value) // 8)
                 kwargs.update(value)
             else:
                 kwargs[keyword.arg] = value
@@ -597,8 +881,14 @@ class _Interpreter:
         if id(function) in _CALLABLE_IDS:
             for value in (*args, *kwargs.values()):
                 _check_data(value, "passing")
+            if id(function) in _SHALLOW_BUILTINS:
+                _charge(sum(len(v) for v in args if isinstance(v, _SIZED)) // 8)
+            else:
+                _walked("passing", *args, *kwargs.values())
             result = function(*args, **kwargs)
-            return _check_size(result)
+            if any(result is a for a in args):
+                return result
+            return _produced(result)
         if isinstance(function, (LazyObject, LazyAttr)):
             raise _Refused(
                 f"a call of `{_describe(node.func)}`, an imported name (safe mode imports nothing)"
@@ -643,14 +933,14 @@ class _Interpreter:
 
     def on_SetComp(self, node: ast.SetComp) -> Any:
         result: set[Any] = set()
-        self.comprehension(node.generators, lambda: result.add(self.value(node.elt)))
+        self.comprehension(node.generators, lambda: result.add(_hashed(self.value(node.elt))))
         return _check_size(result)
 
     def on_DictComp(self, node: ast.DictComp) -> Any:
         result: dict[Any, Any] = {}
 
         def produce() -> None:
-            result[self.value(node.key)] = self.value(node.value)
+            result[_hashed(self.value(node.key))] = self.value(node.value)
 
         self.comprehension(node.generators, produce)
         return _check_size(result)
@@ -669,43 +959,87 @@ class _Method:
 
     def call(self, args: list[Any], kwargs: dict[str, Any]) -> Any:
         owner, name = self.owner, self.name
-        for value in (*args, *kwargs.values()):
+        values = (*args, *kwargs.values())
+        for value in values:
             _check_data(value, "passing")
+        # Every argument is read at least once (`extend`, `update`, `union`, `join`).
+        _charge(sum(len(v) for v in values if isinstance(v, _SIZED)) // 8)
         if isinstance(owner, str):
-            if name == "format":
-                _check_format(owner)
-                for value in (*args, *kwargs.values()):
-                    if not isinstance(
-                        value, (str, int, float, bool, type(None), list, tuple, dict)
-                    ):
-                        raise _Refused(f"formatting {_kind(value)} with str.format")
-            if name in _WIDTH_METHODS and args and isinstance(args[0], int) and args[0] > MAX_ITEMS:
-                raise _Refused(f"str.{name}() to {args[0]} characters")
-            if (
-                name == "replace"
-                and len(args) >= 2
-                and isinstance(args[0], str)
-                and isinstance(args[1], str)
-            ):
-                count = owner.count(args[0]) if args[0] else len(owner) + 1
-                if len(owner) + count * len(args[1]) > MAX_ITEMS:
-                    raise _Refused(f"str.replace() to more than {MAX_ITEMS} characters")
-            if name == "join" and args:
-                items = list(args[0])
-                if (
-                    sum(len(i) for i in items if isinstance(i, str)) + len(owner) * len(items)
-                    > MAX_ITEMS
-                ):
-                    raise _Refused(f"str.join() of more than {MAX_ITEMS} characters")
-                args = [items, *args[1:]]
+            args = self.checked_text(owner, name, args, kwargs)
+        elif name in _ITEM_METHODS:
+            # One item added, read or removed, or the container copied: only the item is
+            # hashed (a dict's or a set's key), nothing is compared.
+            if isinstance(owner, (dict, set)) and args:
+                _hashed(args[0])
+        elif name == "sort":
+            if "key" in kwargs:
+                raise _Refused("list.sort(key=...) (a call of a function)")
+            size = _walked("sorting", owner)
+            _charge(size * max(1, len(owner).bit_length()) // BYTES_PER_STEP)
+        else:
+            # Compares, hashes or merges what it is given with what the owner holds.
+            _walked("passing", owner, *values)
         if isinstance(owner, list) and name in ("extend", "insert", "append"):
             added = len(args[0]) if name == "extend" and hasattr(args[0], "__len__") else 1
             if len(owner) + added > MAX_ITEMS:
                 raise _Refused(f"a list of more than {MAX_ITEMS} items")
-        if isinstance(owner, list) and name == "sort" and "key" in kwargs:
-            raise _Refused("list.sort(key=...) (a call of a function)")
         result = getattr(owner, name)(*args, **kwargs)
-        return _check_size(result)
+        if isinstance(owner, (list, dict, set)):
+            _check_size(owner)  # `update` and friends grow it and return None
+        if result is None or result is owner or any(result is a for a in args):
+            return result
+        if name in _ITEM_METHODS and not isinstance(owner, str) and name != "copy":
+            return result  # an item the owner held, not a new value
+        return _produced(result)
+
+    @staticmethod
+    def checked_text(owner: str, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        """Charge a string method for the characters it reads and refuse one whose result
+        would be too big, before it runs; return the arguments to call it with."""
+        _charge(len(owner) // BYTES_PER_STEP)
+        if name == "format":
+            for value in (*args, *kwargs.values()):
+                if not isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)):
+                    raise _Refused(f"formatting {_kind(value)} with str.format")
+            if _format_size(owner, args, kwargs) > MAX_ITEMS:
+                raise _Refused(f"str.format() to more than {MAX_ITEMS:,} characters")
+        elif name in _WIDTH_METHODS:
+            sizes = [v for v in (*args, *kwargs.values()) if type(v) is int]
+            width = max(sizes, default=0)
+            tabs = owner.count("\t") if name == "expandtabs" else 1
+            if width > MAX_ITEMS or len(owner) + tabs * width > MAX_ITEMS:
+                raise _Refused(f"str.{name}() to more than {MAX_ITEMS:,} characters")
+        elif name in _SEARCH_METHODS and args:
+            _searched(owner, args[0])
+        if (
+            name == "replace"
+            and len(args) >= 2
+            and isinstance(args[0], str)
+            and isinstance(args[1], str)
+        ):
+            count = owner.count(args[0]) if args[0] else len(owner) + 1
+            if len(owner) + count * len(args[1]) > MAX_ITEMS:
+                raise _Refused(f"str.replace() to more than {MAX_ITEMS} characters")
+        if name == "join" and args:
+            items = list(args[0])
+            if (
+                sum(len(i) for i in items if isinstance(i, str)) + len(owner) * len(items)
+                > MAX_ITEMS
+            ):
+                raise _Refused(f"str.join() of more than {MAX_ITEMS} characters")
+            args = [items, *args[1:]]
+        return args
+
+
+# Methods that add, read or remove one item, or copy the container shallowly.
+_ITEM_METHODS = _words(
+    "append insert pop extend copy keys items values get setdefault clear add discard "
+    "popitem reverse bit_length is_integer"
+)
+_SEARCH_METHODS = _words(
+    "count find rfind index rindex replace split rsplit partition rpartition startswith "
+    "endswith removeprefix removesuffix strip lstrip rstrip"
+)
 
 
 def _check_format(text: str) -> None:
@@ -715,13 +1049,52 @@ def _check_format(text: str) -> None:
             raise _Refused(f"the format field `{{{field}}}` (an attribute or item walk)")
         if spec:
             _check_format(spec)
-            _check_width(spec)
 
 
-def _check_width(spec: str) -> None:
+def _format_size(template: str, args: list[Any], kwargs: dict[str, Any]) -> int:
+    """An upper bound of the length of ``template.format(*args, **kwargs)``, computed
+    before formatting: the literal text, each value's text, and each field's width and
+    precision, with the widths that come from arguments (``'{0:{1}}'``) looked up. A field
+    that names no argument counts nothing: formatting then fails as Python does."""
+    _check_format(template)
+    parser = string.Formatter()
+    automatic = [0]
+
+    def argument(field: str) -> Any:
+        if field == "":
+            index = automatic[0]
+            automatic[0] += 1
+            return args[index] if index < len(args) else ""
+        if field.isdigit():
+            return args[int(field)] if int(field) < len(args) else ""
+        return kwargs.get(field, "")
+
+    total = 0
+    for literal, field, spec, _ in parser.parse(template):
+        total += len(literal)
+        if field is None:
+            continue
+        total += _walked("formatting", argument(field))
+        if spec:
+            resolved = []
+            for inner_literal, inner_field, _, _ in parser.parse(spec):
+                resolved.append(inner_literal)
+                if inner_field is not None:
+                    inner = argument(inner_field)
+                    resolved.append(str(inner) if _walked("formatting", inner) < 4096 else "9" * 8)
+            total += _spec_width("".join(resolved))
+    return total
+
+
+def _spec_width(spec: str) -> int:
+    """What a format spec may add: the sum of every number in it (width, precision; a
+    digit used as the fill character counts too, a bound need not be tight)."""
+    if not spec:
+        return 0
     digits = "".join(c if c.isdigit() else " " for c in spec).split()
-    if any(len(d) > 7 or int(d) > MAX_ITEMS for d in digits):
-        raise _Refused(f"the format spec `{spec}` (too wide)")
+    if any(len(d) > 7 for d in digits):
+        return MAX_ITEMS + 1
+    return sum(int(d) for d in digits)
 
 
 _DATA_TYPES: tuple[type, ...] = (
@@ -748,30 +1121,27 @@ def _check_data(value: Any, what: str) -> None:
     raise _Refused(f"{what} {_kind(value)}")
 
 
-def _check_total(namespace: dict[str, Any]) -> None:
-    """Refuse a result that later steps (copies, dumps) would blow up: a list shared in many
-    places is as big as all its copies. Each container is visited once (its expanded size is
-    remembered), so this is linear in the values the config built."""
-    sizes: dict[int, int] = {}
-
-    def size(node: Any) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        items = dict.values(node) if isinstance(node, dict) else node
-        total = len(items)
-        for item in items:
-            if isinstance(item, _CONTAINERS):
-                total += size(item)
-                if total > MAX_VALUES:
-                    raise _Refused(f"a config of more than {MAX_VALUES:,} values")
-        sizes[id(node)] = total
-        return total
-
-    size(namespace)
-
-
-_CONTAINERS = (dict, list, tuple, set, frozenset)
+def _check_total(result: Any) -> None:
+    """Refuse a result that later steps (the ``ConfigDict`` conversion, text output, dumps,
+    diffs) would blow up: its expanded size (a list shared in many places is as big as all
+    its copies; bytes and digits counted) and its depth are bounded, so every later step is
+    linear in something bounded. Each container is visited once, so this is linear in the
+    values the config built."""
+    budget = getattr(_LOCAL, "budget", None)
+    try:
+        size = expanded_size(result, memo=None if budget is None else budget.measured)[0]
+    except SizeLimitError as error:
+        if error.reason == "depth":
+            raise _Refused(
+                f"a config whose values nest more than {MAX_DEPTH} deep (or contain themselves)"
+            ) from None
+        raise _Refused(
+            f"a config whose expanded size is more than {MAX_SIZE:,} (about a million values "
+            "or 64 MB of text; shared parts counted wherever they appear)"
+        ) from None
+    # What a file keeps is charged to the load's budget: the next file's conversion of
+    # its bases, merging and text output walk it again.
+    _charge(size // 16)
 
 
 def _check_container(value: Any, what: str) -> None:
@@ -796,6 +1166,8 @@ def _binary(operator: ast.operator, left: Any, right: Any, in_place: bool = Fals
     _check_data(right, "an operator on")
     kind = type(operator).__name__
     ints = isinstance(left, int) and isinstance(right, int)
+    if ints:
+        _charge_arithmetic(kind, left, right)
     if ints and kind == "Pow" and right > 0 and abs(left) > 1:
         too_big = abs(left).bit_length() * right > MAX_INT_BITS * 2
     elif ints and kind == "LShift":
@@ -810,16 +1182,52 @@ def _binary(operator: ast.operator, left: Any, right: Any, in_place: bool = Fals
     elif kind == "Mod" and isinstance(left, str):
         if "*" in left:
             raise _Refused("a `%` format with a `*` width")
-        _check_width(left)
+        if _percent_size(left) + _walked("formatting", right) > MAX_ITEMS:
+            raise _Refused(f"a `%` format to more than {MAX_ITEMS:,} characters")
+        too_big = False
+    elif isinstance(left, _HASHED) or isinstance(right, _HASHED):
+        _walked("an operator on", left, right)  # set and dict operators hash every item
         too_big = False
     else:
         too_big = False
     if too_big:
         raise _Refused(f"the operator {kind} on values whose result is too big to build")
     if in_place and isinstance(left, list) and kind == "Add":
+        _charge(len(right) // 8 if hasattr(right, "__len__") else 0)
         left += right  # `lst += [...]` extends the list itself, as in Python
-        return left
-    return _check_size(_OPERATORS[kind](left, right))
+        return _check_size(left)
+    return _produced(_OPERATORS[kind](left, right))
+
+
+_HASHED = (set, frozenset, dict)
+
+
+def _charge_arithmetic(kind: str, left: int, right: int) -> None:
+    """Charge big-integer arithmetic for its real cost, quadratic in the digits for a
+    product, a division or a power (about one step per 64 word operations)."""
+    left_words = left.bit_length() // 30 + 1
+    right_words = right.bit_length() // 30 + 1
+    if kind == "Pow" and right > 1 and abs(left) > 1:
+        result_words = min(left_words * right, 4 * MAX_INT_BITS // 30)
+        _charge(result_words * result_words // 64)
+    elif left_words > 32 or right_words > 32:
+        _charge(left_words * right_words // 64)
+
+
+_PERCENT_FIELD = lazy_pattern(r"%(?:\([^)]*\))?[-#0 +]*(\d*)(?:\.(\d*))?")
+
+
+def _percent_size(template: str) -> int:
+    """An upper bound of what ``template % values`` writes besides the values' text: the
+    template, and the width and precision of every conversion (``'%1000000d' * 3000``)."""
+    total = len(template)
+    for match in _PERCENT_FIELD.finditer(template):
+        for number in match.groups():
+            if number:
+                if len(number) > 7:
+                    return MAX_ITEMS + 1
+                total += int(number)
+    return total
 
 
 import operator as _operator  # noqa: E402 - the tables below only
@@ -836,6 +1244,24 @@ _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     "Gt": _operator.gt, "GtE": _operator.ge, "Is": _operator.is_, "IsNot": _operator.is_not,
     "In": lambda a, b: a in b, "NotIn": lambda a, b: a not in b,
 }  # fmt: skip
+
+
+def _compared(operator: ast.cmpop, left: Any, right: Any) -> None:
+    """Charge a comparison for the walk it does in C: ``==`` and ``<`` walk both sides,
+    ``in`` compares with every item of a sequence, hashes for a dict or set, searches a
+    string."""
+    kind = type(operator).__name__
+    if kind in ("Is", "IsNot"):
+        return
+    if kind in ("In", "NotIn"):
+        if isinstance(right, str):
+            _searched(right, left)
+        elif isinstance(right, (dict, set, frozenset)):
+            _hashed(left)
+        else:
+            _walked("comparing", left, right)
+        return
+    _walked("comparing", left, right)
 
 
 def _compare(operator: ast.cmpop, left: Any, right: Any) -> Any:

@@ -12,7 +12,8 @@ import os
 
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
 from cfgkit._records import NamedTuple
-from cfgkit.errors import BaseReferenceError, ConfigTypeError, MissingEnvVarError
+from cfgkit.config._load.value_size import MAX_SIZE, SizeLimitError, expanded_size
+from cfgkit.errors import BaseReferenceError, ConfigTypeError, MissingEnvVarError, ValueSizeError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -226,11 +227,18 @@ def resolve_base_references(
     Raises:
         BaseReferenceError: A reference names a key the bases do not have.
         ConfigTypeError: A dict key refers to a value that cannot be a key.
+        ValueSizeError: The references make the value stand for more than
+            :data:`~cfgkit.config._load.value_size.MAX_SIZE` (a big base value referred to in many
+            places): every later step (conversion, text, dumps) would expand it.
     """
     # Longest first, so that no placeholder is taken for the start of a longer one.
     names = sorted(references, key=len, reverse=True)
     pattern = re.compile('"?(' + "|".join(re.escape(name) for name in names) + ')"?')
-    return _Resolver(references, pattern, base, filename).resolve(value)
+    resolver = _Resolver(references, pattern, base, filename)
+    resolved = resolver.resolve(value)
+    if resolved is not value:
+        resolver.check_size(resolved)
+    return resolved
 
 
 class _Resolver:
@@ -245,6 +253,24 @@ class _Resolver:
         self.pattern = pattern
         self.base = base
         self.filename = filename
+        self.spliced: dict[str, str] = {}  # each string with placeholders, resolved once
+        self.written = 0  # characters of base values written into strings
+
+    def check_size(self, value: Any) -> None:
+        try:
+            expanded_size(value)
+        except SizeLimitError as error:
+            raise self.size_error(
+                "nest too deeply" if error.reason == "depth" else "stand for a value"
+            ) from None
+
+    def size_error(self, what: str) -> ValueSizeError:
+        return ValueSizeError(
+            f"The `{{{{ _base_.x }}}}` references of this file {what} of an expanded size of "
+            f"more than {MAX_SIZE:,} (about a million values or 64 MB of text, a value "
+            "counted wherever it appears)",
+            filename=self.filename,
+        )
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -253,7 +279,10 @@ class _Resolver:
             reference = self.references.get(value)
             if reference is not None:
                 return _look_up(self.base, reference, self.filename)
-            return self.pattern.sub(self._splice, value)
+            spliced = self.spliced.get(value)
+            if spliced is None:
+                spliced = self.spliced[value] = self.pattern.sub(self._splice, value)
+            return spliced
         if isinstance(value, dict):
             changed = False
             items = []
@@ -271,7 +300,13 @@ class _Resolver:
         return value
 
     def _splice(self, match: re.Match[str]) -> str:
-        return str(_look_up(self.base, self.references[match.group(1)], self.filename))
+        value = _look_up(self.base, self.references[match.group(1)], self.filename)
+        self.check_size(value)  # before str() walks it
+        text = str(value)
+        self.written += len(text)
+        if self.written > MAX_SIZE:
+            raise self.size_error("write into strings text")
+        return text
 
     def _key(self, key: Any) -> Any:
         if not isinstance(key, str) or _TOKEN not in key:

@@ -7,6 +7,7 @@ in a config runs a command. Here such a tag is an error and nothing is construct
 from __future__ import annotations
 
 import contextlib
+import sys
 
 import yaml
 
@@ -30,6 +31,9 @@ TUPLE_TAG = "tag:yaml.org,2002:python/tuple"
 # past this many, it is refused (a real config has a few thousand at most).
 MAX_EXPANDED_NODES = 1_000_000
 _PYTHON_TAG_PREFIX = "tag:yaml.org,2002:python/"
+# PyYAML reads an integer or a base-60 number (`1:30:00`) in time quadratic in its length;
+# longer ones are refused (Python itself converts at most 4,300 digits from text).
+MAX_NUMBER_CHARACTERS = 4300
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -60,6 +64,33 @@ def _construct_tuple(loader: Any, node: Any) -> tuple[Any, ...]:
 
 
 SafeTupleLoader.add_constructor(TUPLE_TAG, _construct_tuple)
+
+
+_NO_INT_LIMIT = not hasattr(sys, "get_int_max_str_digits")
+
+
+def _bounded_number(construct: Any) -> Any:
+    def bounded(loader: Any, node: Any) -> Any:
+        text = node.value
+        # Python 3.11+ refuses long decimal integers itself (int_max_str_digits).
+        if len(text) > MAX_NUMBER_CHARACTERS and (":" in text or _NO_INT_LIMIT):
+            kind = "a base-60 number" if ":" in text else "a number"
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"{kind} of more than {MAX_NUMBER_CHARACTERS:,} characters (reading it takes "
+                "time quadratic in its length)",
+                node.start_mark,
+            )
+        return construct(loader, node)
+
+    return bounded
+
+
+for _tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+    # Every way to an integer or a float (plain scalars, set members, !!omap values) goes
+    # through the loader's constructor for the tag.
+    SafeTupleLoader.add_constructor(_tag, _bounded_number(_BaseLoader.yaml_constructors[_tag]))
 
 
 def load_yaml(text: str, filename: str) -> Any:
