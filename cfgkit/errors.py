@@ -34,6 +34,7 @@ __all__ = [
     "ConfigTypeError",
     "CustomImportError",
     "DataSyntaxError",
+    "DropInError",
     "DumpError",
     "DuplicateBaseKeyError",
     "DuplicateScopeError",
@@ -483,3 +484,7 @@ class RegistryLookupError(RegistryError, RuntimeError):
 
 class TorchRequiredError(RegistryError, ImportError):
     """Building a ``torch.nn.Sequential`` from a list of configs needs PyTorch."""
+
+
+class DropInError(CfgkitError, RuntimeError):
+    """The mmengine drop-in (:mod:`cfgkit.mmengine_hook`) cannot do what it was asked."""
