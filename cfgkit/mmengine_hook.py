@@ -320,11 +320,21 @@ def _shape_problem(module: ModuleType) -> Optional[str]:
     if missing:
         return f"mmengine's Config has no {', '.join(missing)}"
     code = getattr(getattr(config, "__init__", None), "__code__", None)
-    names = set(code.co_consts) if code is not None else set()
+    names = _strings(code.co_consts) if code is not None else set()
     unset = [name for name in _CONFIG_STATE if name not in names]
     if unset:
         return f"mmengine's Config keeps no {', '.join(unset)}"
     return None
+
+
+def _strings(constants: tuple[Any, ...]) -> set[str]:
+    found: set[str] = set()
+    for constant in constants:
+        if isinstance(constant, str):
+            found.add(constant)
+        elif isinstance(constant, tuple):
+            found |= _strings(constant)
+    return found
 
 
 def _refuse(problem: str) -> None:
@@ -514,8 +524,3 @@ def __getattr__(name: str) -> Any:
     if name in globals():  # importing mmengine with the hook on made them
         return globals()[name]
     return _classes(found["Config"], found["ConfigDict"], found["DictAction"])[name]
-
-
-# A spawned worker of a hooked run imports this module to unpickle its config: it follows
-# the run's switch (the variable `cfgkit run` sets) as the .pth file would have.
-install_from_environment()

@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 __all__ = ["PTH_LINE", "PTH_NAME", "add_commands"]
 
 PTH_NAME = "cfgkit_mmengine.pth"
-# Read at every start-up of this interpreter: with the variable unset it only reads it (os is
-# imported by then); with it set, importing the hook module installs it from the variable.
+# Run at every start-up of this Python: with the variable unset it only reads it (site has
+# imported os already) and imports nothing; set, it installs the hook as the variable says.
 PTH_LINE = (
     f"import os; os.environ.get({mmengine_hook.ENV_VAR!r}, '') not in ('', '0') "
-    "and __import__('cfgkit.mmengine_hook')\n"
+    "and __import__('cfgkit.mmengine_hook').mmengine_hook.install_from_environment()\n"
 )
 
 
