@@ -657,3 +657,62 @@ def test_corpus_sample_through_the_hook_is_mmengines_byte_for_byte(mmengine_conf
     assert sum("text" in plain[path] for path in paths) >= 10
     for path in paths:
         assert hooked[path] == plain[path], path
+
+
+def test_mmengines_config_api_behaves_through_the_hook(config, tmp_path):
+    """What mmengine's own config tests check, through mmengine's names with the hook on."""
+    (tmp_path / "broken.py").write_text("model = dict(depth=50\n", encoding="utf-8")
+    found = results(
+        """
+        import argparse, json, sys
+        from pathlib import Path
+        import cfgkit.mmengine_hook as hook
+        hook.install()
+        from mmengine.config import Config, ConfigDict, DictAction
+        path, folder = sys.argv[1], Path(sys.argv[2])
+        cfg = Config.fromfile(path)
+        parser = argparse.ArgumentParser()
+        parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+        options = parser.parse_args(
+            ['--cfg-options', 'model.backbone.depth=18', 'train_pipeline.1.scale=(640,480)',
+             'extra=[1,2]']).cfg_options
+        cfg.merge_from_dict(options)
+        reloaded = {}
+        for suffix in ('py', 'json', 'yaml'):
+            cfg.dump(str(folder / f'out.{suffix}'))
+            reloaded[suffix] = Config.fromfile(str(folder / f'out.{suffix}')).to_dict()
+        errors = {}
+        for name, make in {'reserved': lambda: Config(dict(filename=1)),
+                           'syntax': lambda: Config.fromfile(str(folder / 'broken.py')),
+                           'missing': lambda: Config.fromfile(str(folder / 'nope.py')),
+                           'key': lambda: cfg.model['nope'],
+                           'attribute': lambda: cfg.model.nope}.items():
+            try:
+                make()
+            except Exception as error:
+                errors[name] = [c.__name__ for c in type(error).__mro__]
+        merged = Config._merge_a_into_b(dict(a=dict(b=2)), ConfigDict(a=dict(b=1, c=3)))
+        print(json.dumps({
+            'options': [cfg.model.backbone.depth, list(cfg.train_pipeline[1].scale), cfg.extra],
+            'reloaded': {k: v == cfg.to_dict() for k, v in reloaded.items()},
+            'yaml_tuple': type(reloaded['yaml']['model']['backbone']['out_indices']).__name__,
+            'errors': errors,
+            'merged': [type(merged).__module__, merged.to_dict()],
+            'diff': Config.diff(cfg, Config.fromfile(path)).count('depth'),
+            'string': Config.fromstring('a: [1, 2]', '.yaml').to_dict(),
+        }))
+        """,
+        str(config),
+        str(tmp_path),
+    )
+    assert found["options"] == [18, [640, 480], [1, 2]]
+    assert found["reloaded"] == {"py": True, "json": False, "yaml": True}  # JSON: tuples → lists
+    assert found["yaml_tuple"] == "tuple"
+    assert "KeyError" in found["errors"]["reserved"]
+    assert "SyntaxError" in found["errors"]["syntax"]
+    assert "FileNotFoundError" in found["errors"]["missing"]
+    assert "KeyError" in found["errors"]["key"]
+    assert "AttributeError" in found["errors"]["attribute"]
+    assert found["merged"] == ["cfgkit.mmengine_hook", {"a": {"b": 2, "c": 3}}]
+    assert found["diff"] == 2
+    assert found["string"] == {"a": [1, 2]}
