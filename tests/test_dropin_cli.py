@@ -169,3 +169,15 @@ def test_pth_line_warns_once_about_a_value_it_does_not_know(tmp_path):
     assert json.loads(done.stdout)["installed"]["requested"] is None
     assert done.stderr.count("RuntimeWarning") == 1
     assert "cfgkit: CFGKIT_MMENGINE='yes' is not 1, config or registry" in done.stderr
+
+
+def test_pth_line_is_quiet_when_cfgkit_is_gone(tmp_path):
+    # As after `pip uninstall cfgkit`, which leaves the file: the line names a package that
+    # cannot be found (an editable install's finder would still find cfgkit here).
+    line = PTH_LINE.replace("'cfgkit", "'cfgkit_uninstalled")
+    assert line.count("cfgkit_uninstalled") == 2
+    (tmp_path / PTH_NAME).write_text(line, encoding="utf-8")
+    done = python("-c", STARTUP, str(tmp_path), CFGKIT_MMENGINE="1")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert json.loads(done.stdout) == {"imported": [], "installed": None}

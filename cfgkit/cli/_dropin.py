@@ -18,9 +18,11 @@ __all__ = ["PTH_LINE", "PTH_NAME", "add_commands"]
 
 PTH_NAME = "cfgkit_mmengine.pth"
 # Run at every start-up of this Python: with the variable unset it only reads it (site has
-# imported os already) and imports nothing; set, it installs the hook as the variable says.
+# imported os already) and imports nothing; set, it installs the hook as the variable says,
+# if cfgkit can still be imported (`pip uninstall cfgkit` leaves this file behind).
 PTH_LINE = (
     f"import os; os.environ.get({mmengine_hook.ENV_VAR!r}, '') not in ('', '0') "
+    "and __import__('importlib.util').util.find_spec('cfgkit') is not None "
     "and __import__('cfgkit.mmengine_hook').mmengine_hook.install_from_environment()\n"
 )
 
