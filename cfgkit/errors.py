@@ -35,6 +35,7 @@ __all__ = [
     "CustomImportError",
     "CustomModuleError",
     "DataSyntaxError",
+    "DropInError",
     "DumpError",
     "DuplicateBaseKeyError",
     "DuplicateScopeError",
@@ -448,3 +449,7 @@ class NewKeyWarning(ConfigError, UserWarning):
     """An override created a key the config did not have (``model.backbone.dpeth=101``), so
     it changes no value the config had; ``merge_from_dict(..., new_keys='warn')`` and the
     ``cfgkit`` command say so."""
+
+
+class DropInError(CfgkitError, RuntimeError):
+    """The mmengine drop-in (:mod:`cfgkit.mmengine_hook`) cannot do what it was asked."""

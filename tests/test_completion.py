@@ -25,7 +25,19 @@ argcomplete = pytest.importorskip(
 
 ROOT = Path(__file__).parents[1]
 CONFIG = "tests/data/configs/py/inherit_and_override.py"
-SUBCOMMANDS = ["print", "dump", "explain", "diff", "registry", "check", "why", "completion", "lsp"]
+SUBCOMMANDS = [
+    "print",
+    "dump",
+    "explain",
+    "diff",
+    "registry",
+    "check",
+    "why",
+    "run",
+    "hook",
+    "completion",
+    "lsp",
+]
 
 
 def run_completion(line, cwd=ROOT, shell=None, env=None, python=(sys.executable, "-m", "cfgkit")):

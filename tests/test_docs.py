@@ -14,7 +14,7 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 INDENTED_BLOCK = re.compile(r"\n( +)```python\n(.*?)\n\1```", re.DOTALL)
 # Blocks that show a file's content rather than code to run.
-SHOWN_FILES = ("# configs/", "_base_ = ")
+SHOWN_FILES = ("# configs/", "# tools/", "_base_ = ")
 
 
 def blocks():

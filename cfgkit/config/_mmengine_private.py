@@ -22,7 +22,7 @@ from cfgkit.config._load.substitution import (
     substitute_predefined_variables,
 )
 from cfgkit.config._merge.merging import merge_into
-from cfgkit.config.config_dict import ConfigDict, to_config_tree
+from cfgkit.config.config_dict import ConfigDict, to_config_tree, tree_class
 from cfgkit.errors import ConfigParsingError, ConfigSyntaxError, MergeError
 
 TYPE_CHECKING = False
@@ -151,7 +151,7 @@ class MmenginePrivateHelpers:
     ) -> object:
         """Convert dicts to ``ConfigDict``, giving outermost typed dicts ``_scope_ = scope``."""
         if isinstance(cfg, dict):
-            converted = ConfigDict()
+            converted = tree_class()()
             outermost = has_scope and TYPE_KEY in cfg
             for key, value in dict.items(cfg):
                 item = MmenginePrivateHelpers._dict_to_config_dict(
@@ -181,7 +181,7 @@ class MmenginePrivateHelpers:
                 "the base is a list, which takes index keys only with allow_list_keys=True"
             )
         merged = merge_into(a, b, allow_list_keys=allow_list_keys)
-        return ConfigDict(merged) if isinstance(b, ConfigDict) else merged
+        return tree_class()(merged) if isinstance(b, ConfigDict) else merged
 
     @staticmethod
     def _is_lazy_import(filename: str) -> bool:

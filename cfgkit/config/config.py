@@ -45,6 +45,7 @@ from cfgkit.config.config_dict import (
     tag_locations,
     to_config_tree,
     to_plain_tree,
+    tree_class,
 )
 from cfgkit.config.lazy import LazyAttr as CfgkitLazyAttr
 from cfgkit.config.lazy import LazyObject as CfgkitLazyObject
@@ -134,9 +135,9 @@ class Config(MmenginePrivateHelpers):
         elif not isinstance(cfg_dict, dict):
             raise ConfigTypeError(f"cfg_dict must be a dict, but got {type(cfg_dict)}")
         _check_reserved(cfg_dict)
-        if not isinstance(cfg_dict, ConfigDict):
+        if not isinstance(cfg_dict, tree_class()):
             try:
-                cfg_dict = ConfigDict(cfg_dict)
+                cfg_dict = tree_class()(cfg_dict)
             except RecursionError:
                 raise nesting_error(cfg_dict) from None
         if cfg_text:
@@ -639,13 +640,13 @@ class Config(MmenginePrivateHelpers):
     def __setattr__(self, name: str, value: Any) -> None:
         _check_reserved((name,))
         if isinstance(value, dict):
-            value = ConfigDict(value)
+            value = tree_class()(value)
         setattr(self._cfg_dict, name, value)
 
     def __setitem__(self, name: Any, value: Any) -> None:
         _check_reserved((name,))
         if isinstance(value, dict):
-            value = ConfigDict(value)
+            value = tree_class()(value)
         self._cfg_dict[name] = value
 
     def __len__(self) -> int:

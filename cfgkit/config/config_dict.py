@@ -12,7 +12,7 @@ from addict import Dict
 from cfgkit._keys import DELETE_KEY
 from cfgkit._locations import LOCATION_ATTRIBUTE, PROVENANCE_ATTRIBUTE
 from cfgkit.config.lazy import LAZY_TYPES
-from cfgkit.errors import MissingAttributeError, MissingKeyError
+from cfgkit.errors import ConfigTypeError, MissingAttributeError, MissingKeyError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     #: What a conversion does to each leaf (``lazy_to_string``).
     LeafConverter = Callable[[object], object]
 
-# The public name; the conversions are the package's own (imported by name).
-__all__ = ["ConfigDict"]
+# The public names (the class, and the one class trees are built with); the conversions
+# are the package's own (imported by name).
+__all__ = ["ConfigDict", "tree_class", "use_tree_class"]
 
 # The attributes addict keeps on every instance; vars(ConfigDict()) shows exactly these.
 _ADDICT_STATE = (("__parent", None), ("__key", None), ("__frozen", False))
@@ -290,12 +291,39 @@ _STATE = dict(_ADDICT_STATE)
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 _CONVERTED_DICTS = frozenset({dict, ConfigDict, OrderedDict})
 _KEPT = _ATOMS | {ConfigDict}  # what `adopt` keeps as it is
+# The one class every config tree is built from (the mmengine drop-in swaps in a subclass).
+_tree_class: type[ConfigDict] = ConfigDict
+
+
+def tree_class() -> type[ConfigDict]:
+    """Return the class config trees are built from: ``ConfigDict``, or the one in use."""
+    return _tree_class
+
+
+def use_tree_class(cls: Optional[type[ConfigDict]] = None) -> None:
+    """Build every config tree from now on with ``cls``, a ``ConfigDict`` subclass.
+
+    The mmengine drop-in (:mod:`cfgkit.mmengine_hook`) uses it so that nested dicts are also
+    mmengine's ``ConfigDict``. ``None`` goes back to ``ConfigDict``.
+
+    Raises:
+        ConfigTypeError: ``cls`` is not a subclass of ``ConfigDict`` (also a ``TypeError``).
+    """
+    global _tree_class, _CONVERTED_DICTS, _KEPT
+    cls = ConfigDict if cls is None else cls
+    if not (isinstance(cls, type) and issubclass(cls, ConfigDict)):
+        raise ConfigTypeError(f"a config tree class must subclass ConfigDict, got {cls!r}")
+    _tree_class = cls
+    _CONVERTED_DICTS = frozenset({dict, ConfigDict, OrderedDict, cls})
+    _KEPT = _ATOMS | {ConfigDict, cls}
+
+
 # Sets an instance's whole `__dict__` in one step (addict's `__setattr__` refuses the name).
 _set_state = vars(Dict)["__dict__"].__set__
 
 
 def _tagged_node(path: KeyPath, provenance: object) -> ConfigDict:
-    node = _new_dict(ConfigDict)
+    node = _new_dict(_tree_class)
     # A Location is made from the key path only when asked for.
     state: dict[str, object]
     if provenance is None:
@@ -377,7 +405,7 @@ def _untagged(value: object) -> object:
     if kind in _ATOMS:
         return value
     if kind in _CONVERTED_DICTS:
-        node = _new_dict(ConfigDict)
+        node = _new_dict(_tree_class)
         _set_state(node, dict(_STATE))
         for key, item in dict.items(tree):
             _set_item(node, key, item if type(item) in _ATOMS else _untagged(item))
@@ -400,7 +428,7 @@ def adopt(value: object, path: KeyPath, provenance: object = None) -> Any:
     only what changed is converted and tagged.
     """
     kind = type(value)
-    if kind in _ATOMS or kind is ConfigDict:
+    if kind in _KEPT:
         return value
     # Dispatched on the exact type (the fast test), which narrows nothing for mypy.
     tree: Any = value
@@ -418,7 +446,7 @@ def adopt(value: object, path: KeyPath, provenance: object = None) -> Any:
             for index, item in enumerate(tree)
         ]
         return items if kind is list else tuple(items)
-    return ConfigDict._hook(value)
+    return _tree_class._hook(value)
 
 
 def tag_locations(value: object, path: KeyPath = (), provenance: object = None) -> None:

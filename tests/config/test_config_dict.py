@@ -8,7 +8,8 @@ from collections import OrderedDict
 
 import pytest
 
-from cfgkit import ConfigDict
+from cfgkit import Config, ConfigDict, errors
+from cfgkit.config.config_dict import tree_class, use_tree_class
 from cfgkit.errors import MissingAttributeError, MissingKeyError
 
 
@@ -150,3 +151,46 @@ def test_instance_state_matches_addict():
 
 def test_repr_is_the_dict_repr():
     assert repr(ConfigDict(a=1, b=dict(c=2))) == "{'a': 1, 'b': {'c': 2}}"
+
+
+class _TreeNode(ConfigDict):
+    """A ConfigDict subclass, as the mmengine drop-in makes one."""
+
+
+@pytest.fixture
+def tree_node_class():
+    use_tree_class(_TreeNode)
+    yield _TreeNode
+    use_tree_class(None)
+
+
+def test_trees_are_built_from_the_class_in_use(tree_node_class, tmp_path):
+    path = tmp_path / "tree.py"
+    path.write_text("model = dict(backbone=dict(depth=50), heads=[dict(n=1)])\n")
+    cfg = Config.fromfile(path)
+    cfg.merge_from_dict({"model.neck": {"type": "FPN"}})
+    cfg.extra = {"a": {"b": 1}}
+    built = Config({"x": {"y": 1}})
+    nodes = [cfg._cfg_dict, cfg.model, cfg.model.backbone, cfg.model.heads[0], cfg.model.neck]
+    nodes += [cfg.extra, cfg.extra.a, built._cfg_dict, built.x]
+    assert all(type(node) is tree_node_class for node in nodes)
+    assert tree_class() is tree_node_class
+    assert cfg.provenance("model.backbone.depth")[0].value == 50
+
+
+def test_trees_go_back_to_configdict():
+    use_tree_class(_TreeNode)
+    use_tree_class(None)
+    assert tree_class() is ConfigDict
+    assert type(Config({"x": {"y": 1}}).x) is ConfigDict
+
+
+@pytest.mark.parametrize(
+    "cls", [dict, "ConfigDict", None.__class__], ids=["dict", "str", "none-type"]
+)
+def test_tree_class_must_be_a_configdict(cls):
+    with pytest.raises(
+        errors.ConfigTypeError, match="a config tree class must subclass ConfigDict"
+    ):
+        use_tree_class(cls)
+    assert tree_class() is ConfigDict

@@ -136,7 +136,8 @@ BAD = Path(__file__).parents[1] / "data" / "configs" / "bad"
             "custom_import_missing.py",
             errors.CustomImportError,
             ImportError,
-            r"(?s)Failed to import custom modules.*cfgkit_no_such_module_xyz.*sys\.path"
+            r"(?s)^Failed to import custom modules from \{'imports': \['cfgkit_no_such_module_xyz'"
+            r".*\n'cfgkit_no_such_module_xyz' \(No module named.*sys\.path"
             r".*custom_import_missing\.py",
             id="custom-import-missing",
         ),

@@ -23,6 +23,7 @@ def import_modules(
     *,
     allow_failed: bool = False,
     key: Optional[str] = CUSTOM_IMPORTS_KEY,
+    listed: object = None,
 ) -> None:
     """Import each module in ``names``, turning any failure into a located error.
 
@@ -31,6 +32,8 @@ def import_modules(
         filename: The config that lists them, named in errors.
         allow_failed: Warn and go on when an import fails with an ``ImportError``.
         key: The config key that lists them (None for modules named on the command line).
+        listed: What the config wrote (its ``custom_imports``), named first in the error as
+            mmengine does; ``names`` when None.
 
     Raises:
         ConfigTypeError: A name is not a string.
@@ -53,8 +56,10 @@ def import_modules(
                 warnings.warn(f"{name} failed to import and is ignored.", UserWarning, stacklevel=3)
                 continue
             search_path = "".join(f"\n    {p}" for p in sys.path)
+            # The first line is mmengine's own, which its users and tests match.
             raise CustomImportError(
-                f"Failed to import custom modules: {name!r} ({error}). The current sys.path "
+                f"Failed to import custom modules from {listed if listed is not None else names}"
+                f"\n{name!r} ({error}). The current sys.path "
                 f"is: {search_path}\nYou should set `PYTHONPATH` to make `sys.path` include the "
                 "directory which contains your custom module",
                 filename=filename,
@@ -118,4 +123,4 @@ def import_custom_modules(custom_imports: object, filename: Optional[str] = None
             filename=filename,
             key=f"{CUSTOM_IMPORTS_KEY}.imports",
         )
-    import_modules(imports, filename, allow_failed=allow_failed)
+    import_modules(imports, filename, allow_failed=allow_failed, listed=custom_imports)
