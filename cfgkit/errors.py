@@ -46,6 +46,7 @@ __all__ = [
     "MissingTypeError",
     "NestingError",
     "NotAMappingError",
+    "RebaseError",
     "NotRegisteredError",
     "PackageNotFoundError",
     "RegistryArgumentError",
@@ -347,6 +348,10 @@ class MissingAttributeError(ConfigError, AttributeError):
 
 class DumpError(ConfigError, TypeError):
     """A config cannot be written in the asked format so that it loads back the same."""
+
+
+class RebaseError(ConfigError, ValueError):
+    """A config cannot be written as a child of the given bases that loads back the same."""
 
 
 class CustomImportError(ConfigError, ImportError):

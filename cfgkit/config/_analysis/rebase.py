@@ -1,0 +1,702 @@
+"""Rebase: the shortest classic child config that, with given bases, loads to a given config.
+
+The child is the difference between the config (its resolved tree) and what its bases give,
+written as mmengine merges it back:
+
+- a dict that only gains or changes keys is a partial dict, merged into the base's;
+- a dict that loses keys, or replaces a value of another type, carries ``_delete_=True``
+  and is written whole; what it keeps unchanged from the base is written as a reference to
+  the base (``bbox_head=_base_.model.roi_head.bbox_head``) rather than copied;
+- any other value (a list, a tuple, a scalar) replaces the base's, so it is written whole;
+  with ``selectors=True`` a list of dicts is written as cfgkit's list selectors instead,
+  when that is shorter (cfgkit only: mmengine rejects a dict over a list);
+- a key that a file of the chain binds to a variable (``pipeline=train_pipeline``,
+  :func:`~cfgkit.config._analysis.references.bindings_in`) is written as that variable
+  when the child writes the variable and the result is the same: the copy then follows the
+  child's value, where a literal would leave the reader to see that they are one value.
+
+Every choice is checked on values (``merge_into`` and exact comparison), never assumed, and
+the text is loaded back and compared before it is returned. Nothing is imported: the config
+is loaded with ``custom_imports`` left as written.
+"""
+
+from __future__ import annotations
+
+import os
+
+from cfgkit._key_paths import dotted
+from cfgkit._keys import BASE_KEY, DELETE_KEY
+from cfgkit._lazy_modules import lazy_module
+from cfgkit._locations import PROVENANCE_ATTRIBUTE
+from cfgkit.config._analysis.references import bindings_in
+from cfgkit.config._load.files import PYTHON_EXTENSION, read_text
+from cfgkit.config._load.inheritance import LoadOptions, locate_base, resolve_text
+from cfgkit.config._load.parsing import load_data, parse_tree
+from cfgkit.config._load.pure_python import is_pure_python
+from cfgkit.config._load.substitution import substitute_predefined_variables
+from cfgkit.config._merge.merging import merge_into
+from cfgkit.config._merge.selectors import parse_selector
+from cfgkit.config._output.formatting import is_python_name, leaf_text
+from cfgkit.config.config import Config
+from cfgkit.config.config_dict import ConfigDict, to_plain_tree
+from cfgkit.config.lazy import LAZY_TYPES
+from cfgkit.errors import RebaseError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import ast
+    from typing import Any, Iterable, Optional, Sequence, Union
+
+    from cfgkit._key_paths import KeyPath
+else:
+    ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
+
+__all__ = ["PACKAGE_SEPARATOR", "rebase"]
+
+PACKAGE_SEPARATOR = "::"
+WIDTH = 79
+INDENT = 4
+DEFAULT_NAME = "rebased.py"
+_SAME: Any = object()  # what a diff returns when the base already gives the value
+# Keys a ConfigDict answers as attributes of its own: `_base_.<key>` would not read them.
+_ATTRIBUTES = frozenset(dir(ConfigDict)) | {"scope", "lazy"}
+
+
+class _Ref:
+    """An expression written as it is (a variable, ``_base_.x``), with the value it has."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, text: str, value: Any) -> None:
+        self.text = text
+        self.value = value
+
+
+class _NeedsParent(Exception):
+    """A dict keeps a ``_delete_`` key that a merge at its level would pop: the dict above
+    must replace its base instead (there, nested values are not merged)."""
+
+    def __init__(self, path: KeyPath) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+def rebase(
+    config: Union[str, os.PathLike[str], Config],
+    onto: Optional[Sequence[str]] = None,
+    *,
+    filename: Union[str, os.PathLike[str], None] = None,
+    selectors: bool = False,
+    check: bool = True,
+    safe: bool = False,
+) -> str:
+    """Write the shortest classic child config of ``onto`` that loads to ``config``.
+
+    Args:
+        config: A config file (any format, any style cfgkit loads; ``custom_imports`` are
+            not imported) or a loaded :class:`Config` (after ``merge_from_dict``, say).
+        onto: The bases: paths (relative to the current directory) or ``pkg::path``
+            entries. Default: the config's own ``_base_`` list.
+        filename: Where the child will be written: its ``_base_`` paths are written
+            relative to that folder. Default: ``rebased.py`` in the current directory.
+        selectors: Write changed lists of dicts with cfgkit's list selectors where that is
+            shorter (the child then loads in cfgkit only).
+        check: Load the text back (as ``filename``) and compare it with the config.
+        safe: Load Python configs without running them (``docs/safe-mode.md``).
+
+    Returns:
+        The child config's text.
+
+    Raises:
+        RebaseError: A value no child can give (a lazy import of a pure-Python config, a
+            top-level key the bases have and the config does not), a pure-Python config
+            without ``onto``, or a child that does not load back the same (also a
+            ``ValueError``).
+        DumpError: A value has no Python text that loads back to it (names the key).
+        ConfigError: The config or a base cannot be loaded.
+
+    Examples:
+        >>> print(rebase('configs/flat.py', ['configs/_base_/toy.py']))  # doctest: +SKIP
+        _base_ = './_base_/toy.py'
+        <BLANKLINE>
+        model = dict(backbone=dict(depth=101))
+    """
+    cfg = config if isinstance(config, Config) else _load(os.fspath(config), safe)
+    out = os.path.abspath(
+        os.fspath(filename) if filename is not None else os.path.join(os.getcwd(), DEFAULT_NAME)
+    )
+    if onto is None:
+        entries = _own_bases(cfg)
+        origin = os.path.abspath(os.fspath(cfg.filename or out))
+        located = [_located(entry, origin) for entry in entries]
+    else:
+        located = [_located(os.fspath(entry), None) for entry in onto]
+    written = [_written(entry, path, out) for entry, path in located]
+    options = LoadOptions(safe=safe)
+    header = _base_statement(written)
+    bases = resolve_text(header + "\n", out, PYTHON_EXTENSION, options)
+    target = _target_tree(cfg)
+    log = cfg._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
+    layers = [*bases.layers.flatten(), *(log.layers if log is not None else ())]
+    writer = _Writer(target, to_plain_tree(bases.tree), _hints(layers), selectors)
+    text = header + "\n\n" + writer.text() if writer.child or writer.removed else header + "\n"
+    if check:
+        loaded = resolve_text(text, out, PYTHON_EXTENSION, options).tree
+        difference = _first_difference(to_plain_tree(loaded), target)
+        if difference is not None:
+            key, detail = difference
+            raise RebaseError(
+                f"the child config does not load back to the config ({detail})",
+                filename=out,
+                key=key or None,
+            )
+    return text
+
+
+def _load(path: str, safe: bool) -> Config:
+    return Config.fromfile(path, import_custom_modules=False, safe=safe)
+
+
+# --- bases ------------------------------------------------------------------------------------
+
+
+def _own_bases(cfg: Config) -> list[str]:
+    """The config's ``_base_`` entries as its file writes them."""
+    if cfg.filename is None:
+        return []
+    path = os.path.abspath(os.path.expanduser(os.fspath(cfg.filename)))
+    if not os.path.isfile(path):
+        return []
+    raw = read_text(path)
+    extension = os.path.splitext(path)[1]
+    if extension == PYTHON_EXTENSION:
+        if is_pure_python(raw, path):
+            raise RebaseError(
+                "a pure-Python config inherits with imports, which a classic child cannot: "
+                "give classic bases to rebase onto (onto=..., --onto)",
+                filename=path,
+            )
+        entries = _python_bases(substitute_predefined_variables(raw, path), path)
+    else:
+        entries = load_data(substitute_predefined_variables(raw, path), path, extension).get(
+            BASE_KEY, []
+        )
+    return [entries] if isinstance(entries, str) else list(entries)
+
+
+def _python_bases(text: str, path: str) -> Any:
+    for node in parse_tree(text, path).body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == BASE_KEY
+        ):
+            try:
+                return ast.literal_eval(node.value)
+            except ValueError:  # `'a' + '.py'`: mmengine evaluates it, without the config
+                expression = ast.fix_missing_locations(ast.Expression(body=node.value))
+                return eval(compile(expression, path, "eval"), {})
+    return []
+
+
+def _located(entry: str, origin: Optional[str]) -> tuple[str, str]:
+    """The entry and the absolute path it names (from ``origin``'s folder, else the current
+    directory); a ``pkg::`` entry is kept as written."""
+    if PACKAGE_SEPARATOR in entry:
+        return entry, locate_base(entry, origin or os.path.join(os.getcwd(), DEFAULT_NAME))[0]
+    if origin is None:
+        return entry, os.path.abspath(os.path.expanduser(entry))
+    return entry, locate_base(entry, origin)[0]
+
+
+def _written(entry: str, path: str, out: str) -> str:
+    """A base as the user writes it in a file at ``out``: ``pkg::`` as it is, else relative."""
+    if PACKAGE_SEPARATOR in entry:
+        return entry
+    relative = os.path.relpath(path, os.path.dirname(out)).replace(os.sep, "/")
+    return relative if relative.startswith("../") else "./" + relative
+
+
+def _base_statement(entries: list[str]) -> str:
+    if len(entries) == 1:
+        return f"{BASE_KEY} = {leaf_text(entries[0])}"
+    flat = f"{BASE_KEY} = [{', '.join(leaf_text(e) for e in entries)}]"
+    if len(flat) <= WIDTH:
+        return flat
+    inner = "".join(f"    {leaf_text(e)},\n" for e in entries)
+    return f"{BASE_KEY} = [\n{inner}]"
+
+
+# --- the config -------------------------------------------------------------------------------
+
+
+def _target_tree(cfg: Config) -> dict[Any, Any]:
+    """The config's plain tree; lazy imports (which no classic child gives) are an error."""
+    names = cfg._imported_names
+    tree: dict[Any, Any] = to_plain_tree(
+        {k: v for k, v in dict.items(cfg._cfg_dict) if k not in names}
+    )
+    stack: list[tuple[KeyPath, Any]] = [((), tree)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(((*path, k), v) for k, v in node.items())
+        elif isinstance(node, (list, tuple)):
+            stack.extend(((*path, i), v) for i, v in enumerate(node))
+        elif isinstance(node, LAZY_TYPES):
+            raise RebaseError(
+                f"the value is a lazy import ({node}) of a pure-Python config, which a classic "
+                "child config cannot write",
+                filename=cfg.filename,
+                key=dotted(path),
+            )
+    return tree
+
+
+_binding_cache: dict[str, list[tuple[KeyPath, str]]] = {}
+
+
+def _hints(layers: Iterable[Any]) -> dict[KeyPath, list[str]]:
+    """Key paths to the variables some file of either chain binds them to."""
+    hints: dict[KeyPath, list[str]] = {}
+    for layer in layers:
+        if layer.extension != PYTHON_EXTENSION:
+            continue
+        found = _binding_cache.get(layer.text)
+        if found is None:
+            found = [(b.path, b.variable) for b in bindings_in(layer.text)]
+            if len(_binding_cache) > 4096:
+                _binding_cache.clear()
+            _binding_cache[layer.text] = found
+        for path, variable in found:
+            known = hints.setdefault(path, [])
+            if variable not in known:
+                known.append(variable)
+    return hints
+
+
+# --- comparing --------------------------------------------------------------------------------
+
+
+def _same(first: Any, second: Any) -> bool:
+    """Equal as loaded configs are compared: dicts by keys (order aside), sequences of the
+    same type element by element, leaves by ``==`` and exact type (NaN equals NaN)."""
+    if first is second:
+        return True
+    if isinstance(first, dict) and isinstance(second, dict):
+        return len(first) == len(second) and all(
+            key in second and _same(value, dict.__getitem__(second, key))
+            for key, value in dict.items(first)
+        )
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, (list, tuple)):
+        return len(first) == len(second) and all(map(_same, first, second))
+    if isinstance(first, float) and first != first and second != second:
+        return True
+    try:
+        return bool(first == second)
+    except Exception:  # values without a truth value for ==
+        return False
+
+
+def _first_difference(
+    loaded: Any, target: Any, path: KeyPath = ()
+) -> Optional[tuple[str, str]]:
+    """The first key path where ``loaded`` differs from ``target``, and how."""
+    if isinstance(loaded, dict) and isinstance(target, dict):
+        for key in target:
+            if key not in loaded:
+                return dotted((*path, key)), "the key is missing"
+            found = _first_difference(loaded[key], target[key], (*path, key))
+            if found is not None:
+                return found
+        for key in loaded:
+            if key not in target:
+                return dotted((*path, key)), "the key is not in the config"
+        return None
+    if (
+        isinstance(loaded, (list, tuple))
+        and type(loaded) is type(target)
+        and len(loaded) == len(target)
+    ):
+        for index, (first, second) in enumerate(zip(loaded, target)):
+            found = _first_difference(first, second, (*path, index))
+            if found is not None:
+                return found
+        return None
+    if _same(loaded, target):
+        return None
+    return dotted(path), f"{_short(loaded)} instead of {_short(target)}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _value(node: Any) -> Any:
+    """What the written ``node`` evaluates to (references replaced by their values)."""
+    if isinstance(node, _Ref):
+        return node.value
+    if isinstance(node, dict):
+        return {k: _value(v) for k, v in node.items()}
+    if isinstance(node, (list, tuple)):
+        return type(node)(_value(v) for v in node)
+    return node
+
+
+def _leaves(node: Any) -> int:
+    """How many values the written ``node`` spells out (a reference is one)."""
+    if isinstance(node, dict):
+        return sum(_leaves(v) for k, v in node.items() if k != DELETE_KEY) or 1
+    if isinstance(node, (list, tuple)):
+        return sum(_leaves(v) for v in node) or 1
+    return 1
+
+
+# --- the difference ---------------------------------------------------------------------------
+
+
+def _at(tree: Any, path: KeyPath) -> Any:
+    node = tree
+    for key in path:
+        node = node[key]
+    return node
+
+
+def _base_reference(path: KeyPath, private: bool = False) -> Optional[str]:
+    """``_base_.model['type']``-style text reading ``path`` from the bases (None for a
+    ``_private`` key unless asked: ``_scope_`` is not worth a reference)."""
+    text = BASE_KEY
+    for key in path:
+        if isinstance(key, str) and is_python_name(key) and key not in _ATTRIBUTES:
+            if key.startswith("_") and not private:
+                return None
+            text += f".{key}"
+        elif isinstance(key, (str, int)) and not isinstance(key, bool):
+            text += f"[{key!r}]"
+        else:
+            return None
+    return text
+
+
+def _selector_key(key: Any) -> bool:
+    return isinstance(key, str) and key[:1] in ("[", "~") and parse_selector(key) is not None
+
+
+class _Writer:
+    """The child of ``base`` that gives ``target``, and its text."""
+
+    def __init__(
+        self,
+        target: dict[Any, Any],
+        base: dict[Any, Any],
+        hints: dict[KeyPath, list[str]],
+        selectors: bool,
+    ) -> None:
+        self.target = target
+        self.base = base
+        self.hints = hints
+        self.selectors = selectors
+        self.child: dict[Any, Any] = {}
+        self.needs: dict[Any, set[Any]] = {}  # top-level key -> the variables it reads
+        # A child cannot delete a key of its bases by merging; it can delete it from them
+        # (`del _base_.tta_model`), which mmengine keeps.
+        self.removed = [key for key in base if key not in target]
+        for key, value in target.items():
+            if key in base:
+                try:
+                    written = self._diff(value, base[key], (key,))
+                except _NeedsParent as needed:
+                    raise RebaseError(
+                        f"the config keeps a {DELETE_KEY!r} key in a dict the bases have, "
+                        "which merging always removes",
+                        key=dotted(needed.path),
+                    ) from None
+                if written is not _SAME:
+                    self.child[key] = written
+            else:
+                self.child[key] = self._whole(value, None, (key,))
+        for key in list(self.child):
+            self.needs[key] = set()
+            self.child[key] = self._follow(self.child[key], (key,), key in base)
+
+    # pass 1: what differs
+
+    def _diff(self, target: Any, base: Any, path: KeyPath) -> Any:
+        if _same(target, base):
+            return _SAME
+        if isinstance(target, dict):
+            if isinstance(base, dict) and self._mergeable(target, base):
+                written: dict[Any, Any] = {}
+                try:
+                    for key, value in target.items():
+                        here = (*path, key)
+                        if key in base:
+                            part = self._diff(value, base[key], here)
+                            if part is not _SAME:
+                                written[key] = part
+                        else:
+                            written[key] = self._whole(value, None, here)
+                    return written
+                except _NeedsParent:
+                    pass  # replace this dict whole instead: nested values are not merged
+            if DELETE_KEY in target:
+                raise _NeedsParent(path)
+            replaced = self._whole(target, base if isinstance(base, dict) else None, path)
+            return {DELETE_KEY: True, **replaced}
+        if self.selectors and isinstance(target, list) and isinstance(base, list):
+            edits = self._selected(target, base, path)
+            if edits is not None:
+                return edits
+        return self._whole(target, None, path)
+
+    @staticmethod
+    def _mergeable(target: dict[Any, Any], base: dict[Any, Any]) -> bool:
+        """Whether a partial dict merged into ``base`` can give ``target``: no key goes, and
+        no key would be read as a merge instruction (``_delete_``, a list selector)."""
+        if DELETE_KEY in target or any(key not in target for key in base):
+            return False
+        return not any(_selector_key(key) for key in target if key not in base)
+
+    def _whole(self, target: Any, base: Any, path: KeyPath) -> Any:
+        """``target`` written whole; under a dict that replaces ``base``, what it keeps
+        unchanged is a reference to the base."""
+        if isinstance(target, dict):
+            written: dict[Any, Any] = {}
+            for key, value in target.items():
+                here = (*path, key)
+                kept = base.get(key, _SAME) if isinstance(base, dict) else _SAME
+                if kept is not _SAME and value and isinstance(value, (dict, list, tuple)):
+                    reference = _base_reference(here)
+                    if reference is not None and _same(value, kept):
+                        written[key] = _Ref(reference, kept)
+                        continue
+                written[key] = self._whole(value, kept if isinstance(kept, dict) else None, here)
+            return written
+        if isinstance(target, (list, tuple)):
+            return type(target)(self._whole(v, None, (*path, i)) for i, v in enumerate(target))
+        return target
+
+    def _selected(self, target: list[Any], base: list[Any], path: KeyPath) -> Any:
+        """The list as selector edits of ``base`` (elements edited in place, then elements
+        appended), when that is shorter than the list; else None."""
+        if not all(isinstance(e, dict) for e in base) or len(target) < len(base):
+            return None
+        edits: dict[str, Any] = {}
+        for index, (element, old) in enumerate(zip(target, base)):
+            if _same(element, old):
+                continue
+            kind = old.get("type")
+            if not isinstance(kind, str) or not isinstance(element, dict):
+                return None
+            key = f"[type={kind}]"
+            selector = parse_selector(key)
+            if selector is None or sum(selector.matches(e) for e in base) != 1:
+                return None
+            if not selector.matches(old):
+                return None
+            try:
+                edits[key] = self._diff(element, old, (*path, index))
+            except _NeedsParent:
+                return None
+        extra = target[len(base) :]
+        if len(extra) > 1:
+            return None  # a dict has one `[+]` key: it appends one element
+        if extra:
+            edits["[+]"] = self._whole(extra[0], None, (*path, len(base)))
+        if not edits or _leaves(edits) >= _leaves(target):
+            return None
+        try:
+            merged = merge_into({"list": _value(edits)}, {"list": base})["list"]
+        except Exception:  # a selector cfgkit reads differently: write the list whole
+            return None
+        return edits if _same(merged, target) else None
+
+    # pass 2: variables
+
+    def _follow(self, node: Any, path: KeyPath, merged: bool) -> Any:
+        """``node`` (written at ``path``, merged into the base's value there or not) with
+        each value a file binds to a variable written as that variable, where it gives the
+        same value."""
+        for variable in self.hints.get(path, ()):
+            if self._reads(node, path, merged, variable):
+                self.needs[path[0]].add(variable)
+                return _Ref(variable, _value(self.child[variable]))
+        if isinstance(node, _Ref):
+            return node
+        if isinstance(node, dict):
+            if any(_selector_key(key) for key in node):
+                return node
+            base = _at_or_none(self.base, path) if merged and not node.get(DELETE_KEY) else None
+            return {
+                key: value
+                if key == DELETE_KEY
+                else self._follow(value, (*path, key), isinstance(base, dict) and key in base)
+                for key, value in node.items()
+            }
+        if isinstance(node, (list, tuple)):
+            return type(node)(self._follow(v, (*path, i), False) for i, v in enumerate(node))
+        return node
+
+    def _reads(self, node: Any, path: KeyPath, merged: bool, variable: str) -> bool:
+        if variable not in self.child or path == (variable,) or not is_python_name(variable):
+            return False
+        if self._depends(variable, path[0]):
+            return False
+        value = _value(self.child[variable])
+        expected = _at(self.target, path)
+        if merged:
+            try:
+                value = merge_into({"v": value}, {"v": _at(self.base, path)})["v"]
+            except Exception:  # the variable's value does not merge there
+                return False
+        return _same(value, expected)
+
+    def _depends(self, key: Any, on: Any) -> bool:
+        """Whether the top-level ``key`` reads ``on``, directly or not (or is it)."""
+        seen: set[Any] = set()
+        pending = [key]
+        while pending:
+            current = pending.pop()
+            if current == on:
+                return True
+            if current not in seen:
+                seen.add(current)
+                pending.extend(self.needs.get(current, ()))
+        return False
+
+    # the text
+
+    def order(self) -> list[Any]:
+        """Top-level keys in the bases' order, new ones after in the config's; a variable
+        before the keys that read it."""
+        keys = [k for k in self.base if k in self.child]
+        keys += [k for k in self.target if k in self.child and k not in self.base]
+        placed: list[Any] = []
+        done: set[Any] = set()
+
+        def place(key: Any) -> None:
+            if key in done:
+                return
+            done.add(key)
+            for needed in sorted(self.needs.get(key, ()), key=keys.index):
+                place(needed)
+            placed.append(key)
+
+        for key in keys:
+            place(key)
+        return placed
+
+    def text(self) -> str:
+        statements = []
+        for key in self.removed:
+            reference = _base_reference((key,), private=True)
+            if reference is None:
+                raise RebaseError(
+                    f"the bases define the top-level key {key!r} and the config does not have "
+                    "it, and no statement can delete a key of this type from them",
+                    key=str(key),
+                )
+            statements.append(f"del {reference}")
+        for key in self.order():
+            target = key if is_python_name(key) else f"globals()[{leaf_text(key, (key,))}]"
+            statements.append(f"{target} = {_block(self.child[key], 0, len(target) + 3, 0, (key,))}")
+        lines: list[str] = []
+        for index, statement in enumerate(statements):
+            previous = statements[index - 1] if index else ""
+            if index and (
+                "\n" in statement
+                or "\n" in previous
+                or previous.startswith("del ") != statement.startswith("del ")
+            ):
+                lines.append("")
+            lines.append(statement)
+        return "\n".join(lines) + "\n"
+
+
+def _at_or_none(tree: Any, path: KeyPath) -> Any:
+    try:
+        return _at(tree, path)
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+
+def _key_text(key: Any, path: KeyPath) -> str:
+    return leaf_text(key, path)
+
+
+def _flat(node: Any, path: KeyPath) -> str:
+    if isinstance(node, _Ref):
+        return node.text
+    if isinstance(node, dict):
+        if not node:
+            return "dict()"
+        if all(is_python_name(k) for k in node):
+            items = (f"{k}={_flat(v, (*path, k))}" for k, v in node.items())
+            return "dict(" + ", ".join(items) + ")"
+        pairs = (f"{_key_text(k, path)}: {_flat(v, (*path, k))}" for k, v in node.items())
+        return "{" + ", ".join(pairs) + "}"
+    if isinstance(node, list):
+        return "[" + ", ".join(_flat(v, (*path, i)) for i, v in enumerate(node)) + "]"
+    if isinstance(node, tuple):
+        items = [_flat(v, (*path, i)) for i, v in enumerate(node)]
+        return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
+    return leaf_text(node, path)
+
+
+def _block(node: Any, indent: int, used: int, tail: int, path: KeyPath) -> str:
+    """``node`` starting ``used`` columns into a line indented by ``indent``, followed by
+    ``tail`` closing characters: on one line when it fits, else one item a line (a dict's
+    closing bracket after its last item, a list's on a line of its own, as OpenMMLab's
+    configs write them)."""
+    flat = _flat(node, path)
+    if (
+        used + len(flat) + tail <= WIDTH
+        or isinstance(node, _Ref)
+        or not isinstance(node, (dict, list, tuple))
+        or not node
+    ):
+        return flat
+    inner = " " * (indent + INDENT)
+    if isinstance(node, dict):
+        named = all(is_python_name(k) for k in node)
+        opening, closing = ("dict(", ")") if named else ("{", "}")
+        lines = []
+        items = list(node.items())
+        for number, (key, value) in enumerate(items):
+            prefix = f"{key}=" if named else f"{_key_text(key, path)}: "
+            last = number == len(items) - 1
+            body = _block(
+                value,
+                indent + INDENT,
+                len(inner) + len(prefix),
+                tail + 1 if last else 1,
+                (*path, key),
+            )
+            lines.append(f"{inner}{prefix}{body}")
+        return opening + "\n" + ",\n".join(lines) + closing
+    opening, closing = ("[", "]") if isinstance(node, list) else ("(", ")")
+    comma = "," if isinstance(node, tuple) and len(node) == 1 else ""
+    if not any(isinstance(v, (dict, _Ref)) for v in node):
+        # Values without dicts (scales, means, class names) fill their lines.
+        texts = [_flat(v, (*path, i)) for i, v in enumerate(node)]
+        if all(len(inner) + len(t) + 1 <= WIDTH for t in texts):
+            filled = [inner + texts[0]]
+            for item in texts[1:]:
+                if len(filled[-1]) + len(item) + 3 <= WIDTH:
+                    filled[-1] += ", " + item
+                else:
+                    filled[-1] += ","
+                    filled.append(inner + item)
+            return opening + "\n" + "\n".join(filled) + comma + "\n" + " " * indent + closing
+    lines = [
+        f"{inner}{_block(v, indent + INDENT, len(inner), 1, (*path, i))}"
+        for i, v in enumerate(node)
+    ]
+    return opening + "\n" + ",\n".join(lines) + comma + "\n" + " " * indent + closing
+
