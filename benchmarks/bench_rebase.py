@@ -26,12 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from cfgkit import Config  # noqa: E402
-from cfgkit._key_paths import leaf_paths  # noqa: E402
-from cfgkit._locations import PROVENANCE_ATTRIBUTE  # noqa: E402
-from cfgkit.config import rebase  # noqa: E402
-from cfgkit.config._load.pure_python import is_pure_python  # noqa: E402
-from tests.compat.corpus import WHEELS, ensure_corpus  # noqa: E402
+from cfgkit import Config
+from cfgkit._key_paths import leaf_paths
+from cfgkit._locations import PROVENANCE_ATTRIBUTE
+from cfgkit.config import rebase
+from cfgkit.config._load.pure_python import is_pure_python
+from tests.compat.corpus import WHEELS, ensure_corpus
 
 BASE_PATTERN = "_base_"
 
@@ -175,7 +175,8 @@ def run(args: argparse.Namespace, site: Path, scratch: Path, mmengine: object) -
     if times:
         times.sort()
         p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-        print(f"time per config: median {1000 * statistics.median(times):.1f} ms, p95 {1000 * p95:.1f} ms")
+        median = 1000 * statistics.median(times)
+        print(f"time per config: median {median:.1f} ms, p95 {1000 * p95:.1f} ms")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Usage:
     cfgkit explain CONFIG [KEY] [--cfg-options KEY=VALUE ...]
     cfgkit registry [MODULE ...]
     cfgkit check CONFIG ... [--scan PKG_OR_DIR ...] [--import MODULE ...] [--format F]
+    cfgkit rebase CONFIG [--onto BASE ...] [-o OUT] [--selectors] [--no-check]
 
 Errors go to stderr as one message naming the file and line (``--debug`` shows the
 traceback); the exit status is 2 for usage and config errors.
@@ -19,7 +20,7 @@ import os
 import sys
 import traceback
 
-from cfgkit.cli import _check, _registry, _show
+from cfgkit.cli import _check, _rebase, _registry, _show
 from cfgkit.cli._common import USAGE_ERROR, describe
 
 TYPE_CHECKING = False
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main", "main_entry"]
 
 # Each module adds its subcommands (`add_commands`), in the order `cfgkit --help` lists them.
-_COMMANDS = (_show, _registry, _check)
+_COMMANDS = (_show, _registry, _check, _rebase)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -233,9 +233,12 @@ def _base_statement(entries: list[str]) -> str:
 def _target_tree(cfg: Config) -> dict[Any, Any]:
     """The config's plain tree; lazy imports (which no classic child gives) are an error."""
     names = cfg._imported_names
-    tree: dict[Any, Any] = to_plain_tree(
-        {k: v for k, v in dict.items(cfg._cfg_dict) if k not in names}
-    )
+    kept: dict[Any, Any] = {}
+    items: Any = dict.items(cfg._cfg_dict)  # as stored: lazy imports are not built
+    for key, value in items:
+        if key not in names:
+            kept[key] = value
+    tree: dict[Any, Any] = to_plain_tree(kept)
     stack: list[tuple[KeyPath, Any]] = [((), tree)]
     while stack:
         path, node = stack.pop()
@@ -300,9 +303,7 @@ def _same(first: Any, second: Any) -> bool:
         return False
 
 
-def _first_difference(
-    loaded: Any, target: Any, path: KeyPath = ()
-) -> Optional[tuple[str, str]]:
+def _first_difference(loaded: Any, target: Any, path: KeyPath = ()) -> Optional[tuple[str, str]]:
     """The first key path where ``loaded`` differs from ``target``, and how."""
     if isinstance(loaded, dict) and isinstance(target, dict):
         for key in target:
@@ -602,7 +603,9 @@ class _Writer:
             statements.append(f"del {reference}")
         for key in self.order():
             target = key if is_python_name(key) else f"globals()[{leaf_text(key, (key,))}]"
-            statements.append(f"{target} = {_block(self.child[key], 0, len(target) + 3, 0, (key,))}")
+            statements.append(
+                f"{target} = {_block(self.child[key], 0, len(target) + 3, 0, (key,))}"
+            )
         lines: list[str] = []
         for index, statement in enumerate(statements):
             previous = statements[index - 1] if index else ""
@@ -637,8 +640,8 @@ def _flat(node: Any, path: KeyPath) -> str:
         if not node:
             return "dict()"
         if all(is_python_name(k) for k in node):
-            items = (f"{k}={_flat(v, (*path, k))}" for k, v in node.items())
-            return "dict(" + ", ".join(items) + ")"
+            named = (f"{k}={_flat(v, (*path, k))}" for k, v in node.items())
+            return "dict(" + ", ".join(named) + ")"
         pairs = (f"{_key_text(k, path)}: {_flat(v, (*path, k))}" for k, v in node.items())
         return "{" + ", ".join(pairs) + "}"
     if isinstance(node, list):
@@ -699,4 +702,3 @@ def _block(node: Any, indent: int, used: int, tail: int, path: KeyPath) -> str:
         for i, v in enumerate(node)
     ]
     return opening + "\n" + ",\n".join(lines) + comma + "\n" + " " * indent + closing
-
