@@ -232,8 +232,7 @@ def test_long_values_are_laid_out_as_openmmlab_configs(tmp_path):
         "    backbone=dict(\n"
         "        depth=101,\n"
         "        init_cfg=dict(\n"
-        "            type='Pretrained',\n"
-        "            checkpoint='torchvision://resnet101')))\n"
+        "            type='Pretrained', checkpoint='torchvision://resnet101')))\n"
         "\n"
         "train_pipeline = [\n"
         "    dict(\n"
@@ -259,8 +258,7 @@ def test_selectors_edit_a_list_of_dicts_by_type(tmp_path):
     text = rebased(tmp_path, config, out="x.py", selectors=True)
     assert text.endswith(
         "train_pipeline = {\n"
-        "    '[type=Resize]': dict(scale=(640, 480)),\n"
-        "    '[+]': dict(type='Extra')}\n"
+        "    '[type=Resize]': dict(scale=(640, 480)), '[+]': dict(type='Extra')}\n"
     )
 
 

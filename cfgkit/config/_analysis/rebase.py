@@ -669,8 +669,11 @@ def _block(node: Any, indent: int, used: int, tail: int, path: KeyPath) -> str:
     if isinstance(node, dict):
         named = all(is_python_name(k) for k in node)
         opening, closing = ("dict(", ")") if named else ("{", "}")
-        lines = []
         items = list(node.items())
+        inside = flat[len(opening) : -len(closing)]
+        if "\n" not in inside and len(inner) + len(inside) + 1 + tail <= WIDTH:
+            return f"{opening}\n{inner}{inside}{closing}"  # the items fit on the next line
+        lines = []
         for number, (key, value) in enumerate(items):
             prefix = f"{key}=" if named else f"{_key_text(key, path)}: "
             last = number == len(items) - 1
