@@ -139,7 +139,8 @@ def rebase(
     log = cfg._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
     layers = [*bases.layers.flatten(), *(log.layers if log is not None else ())]
     writer = _Writer(target, to_plain_tree(bases.tree), _hints(layers), selectors)
-    text = header + "\n\n" + writer.text() if writer.child or writer.removed else header + "\n"
+    changed = writer.child or writer.removed or writer.deleted
+    text = header + "\n\n" + writer.text() if changed else header + "\n"
     if check:
         loaded = resolve_text(text, out, PYTHON_EXTENSION, options).tree
         difference = _first_difference(to_plain_tree(loaded), target)
@@ -213,7 +214,10 @@ def _written(entry: str, path: str, out: str) -> str:
     """A base as the user writes it in a file at ``out``: ``pkg::`` as it is, else relative."""
     if PACKAGE_SEPARATOR in entry:
         return entry
-    relative = os.path.relpath(path, os.path.dirname(out)).replace(os.sep, "/")
+    folder = os.path.dirname(out)
+    if os.path.dirname(os.path.commonpath([path, folder])) == os.path.commonpath([path, folder]):
+        return path.replace(os.sep, "/")  # nothing in common but the root: absolute
+    relative = os.path.relpath(path, folder).replace(os.sep, "/")
     return relative if relative.startswith("../") else "./" + relative
 
 
@@ -405,6 +409,7 @@ class _Writer:
         # A child cannot delete a key of its bases by merging; it can delete it from them
         # (`del _base_.tta_model`), which mmengine keeps.
         self.removed = [key for key in base if key not in target]
+        self.deleted: list[KeyPath] = []  # keys deleted from the bases' dicts, kept partial
         for key, value in target.items():
             if key in base:
                 try:
@@ -429,7 +434,9 @@ class _Writer:
         if _same(target, base):
             return _SAME
         if isinstance(target, dict):
-            if isinstance(base, dict) and self._mergeable(target, base):
+            if isinstance(base, dict) and self._mergeable(target, base, path):
+                deleted = len(self.deleted)
+                self.deleted.extend((*path, key) for key in base if key not in target)
                 written: dict[Any, Any] = {}
                 try:
                     for key, value in target.items():
@@ -440,9 +447,10 @@ class _Writer:
                                 written[key] = part
                         else:
                             written[key] = self._whole(value, None, here)
-                    return written
+                    return written if written else _SAME  # only deletions
                 except _NeedsParent:
-                    pass  # replace this dict whole instead: nested values are not merged
+                    # Replace this dict whole instead: nested values are not merged.
+                    del self.deleted[deleted:]
             if DELETE_KEY in target:
                 raise _NeedsParent(path)
             replaced = self._whole(target, base if isinstance(base, dict) else None, path)
@@ -454,12 +462,26 @@ class _Writer:
         return self._whole(target, None, path)
 
     @staticmethod
-    def _mergeable(target: dict[Any, Any], base: dict[Any, Any]) -> bool:
-        """Whether a partial dict merged into ``base`` can give ``target``: no key goes, and
-        no key would be read as a merge instruction (``_delete_``, a list selector)."""
-        if DELETE_KEY in target or any(key not in target for key in base):
+    def _mergeable(target: dict[Any, Any], base: dict[Any, Any], path: KeyPath) -> bool:
+        """Whether a partial dict merged into ``base`` can give ``target``: no key would be
+        read as a merge instruction (``_delete_``, a list selector), and the keys that go
+        are few enough to delete from the bases (``del _base_.model.roi_head.mask_head``):
+        the dict keeps most of its base's values unchanged, it is not in a list, and each
+        key that goes can be named. A dict that keeps less is a replacement
+        (``_delete_=True``), as a new optimizer is."""
+        if DELETE_KEY in target:
             return False
-        return not any(_selector_key(key) for key in target if key not in base)
+        if any(_selector_key(key) for key in target if key not in base):
+            return False
+        gone = [key for key in base if key not in target]
+        if not gone:
+            return True
+        if any(isinstance(key, int) for key in path):
+            return False
+        if any(_base_reference((*path, key), private=True) is None for key in gone):
+            return False
+        kept = sum(1 for key, value in base.items() if key in target and _same(value, target[key]))
+        return 2 * kept > len(base)
 
     def _whole(self, target: Any, base: Any, path: KeyPath) -> Any:
         """``target`` written whole; under a dict that replaces ``base``, what it keeps
@@ -591,7 +613,7 @@ class _Writer:
         return placed
 
     def text(self) -> str:
-        statements = []
+        statements = [f"del {_base_reference(path, private=True)}" for path in self.deleted]
         for key in self.removed:
             reference = _base_reference((key,), private=True)
             if reference is None:
