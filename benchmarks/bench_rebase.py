@@ -2,77 +2,40 @@
 
 For each classic ``.py`` config with a ``_base_`` (mmdet 3.3.0 and mmpretrain 1.2.0, copied
 to a scratch folder so that the rebased child is written beside its original): rebase it,
-write the child beside it, load both with mmengine 0.10.7 (when installed) and with cfgkit,
+write the child beside it, load both with mmengine 0.10.7 (cfgkit with ``--no-mmengine``)
 and compare their ``to_dict()`` (order aside, types exact). Reports the pass rate, how many
-leaf values the rebased child writes against the official one, and the time per config.
+leaf values the rebased child sets against the official one, lines, and the time per config.
 
-    python benchmarks/bench_rebase.py [--limit N] [--every K] [--flat]
+    python benchmarks/bench_rebase.py [--every K] [--offset I] [--limit N] [--flat]
 
 ``--flat`` rebases each config's flat dump (``cfgkit dump X.py flat.py``) onto X's bases
-instead, and compares with X.
+instead, and compares with X (leaves and lines against X's).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from cfgkit import Config
-from cfgkit._key_paths import leaf_paths
-from cfgkit._locations import PROVENANCE_ATTRIBUTE
 from cfgkit.config import rebase
-from cfgkit.config._load.pure_python import is_pure_python
 from tests.compat.corpus import WHEELS, ensure_corpus
-
-BASE_PATTERN = "_base_"
-
-
-def children(configs: Path) -> list[Path]:
-    """Every classic ``.py`` config under ``configs`` that names a ``_base_``."""
-    found = []
-    for path in sorted(configs.rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        if BASE_PATTERN not in text or is_pure_python(text, str(path)):
-            continue
-        if any(line.startswith("_base_") for line in text.splitlines()):
-            found.append(path)
-    return found
-
-
-def own_leaves(path: str) -> int:
-    """How many leaf values the file itself writes (its provenance layers' trees)."""
-    cfg = Config.fromfile(path, import_custom_modules=False, lazy_import=False)
-    log = cfg._cfg_dict.__dict__[PROVENANCE_ATTRIBUTE]
-    real = os.path.abspath(path)
-    return sum(
-        sum(1 for _ in leaf_paths(layer.tree)) if layer.tree else 0
-        for layer in log.layers
-        if layer.filename == real
-    )
-
-
-def same(first: object, second: object) -> bool:
-    from cfgkit.config._analysis.rebase import _same
-
-    return _same(first, second)
-
-
-def quiet(load, path):  # type: ignore[no-untyped-def]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return load(str(path), import_custom_modules=False, lazy_import=False).to_dict()
-        except Exception as error:
-            return error
+from tests.compat.rebasing import (
+    children,
+    edits_bases_in_place,
+    own_bases,
+    own_leaves,
+    quiet_load,
+    same,
+)
 
 
 def main() -> None:
@@ -87,10 +50,10 @@ def main() -> None:
     if site is None:
         sys.exit(reason)
     sys.path.insert(0, str(site))
-    mmengine = None
+    mmengine: Any = None
     if not args.no_mmengine:
         try:
-            from mmengine.config import Config as mmengine  # type: ignore[no-redef]
+            from mmengine.config import Config as mmengine
         except ImportError:
             mmengine = None
     scratch = Path(tempfile.mkdtemp(prefix="rebase-"))
@@ -100,76 +63,92 @@ def main() -> None:
         shutil.rmtree(scratch)
 
 
-def run(args: argparse.Namespace, site: Path, scratch: Path, mmengine: object) -> None:
+def run(args: argparse.Namespace, site: Path, scratch: Path, mmengine: Any) -> None:
     files = []
     for package in WHEELS:
-        source = site / package / ".mim" / "configs"
         copy = scratch / package / "configs"
-        shutil.copytree(source, copy)
+        shutil.copytree(site / package / ".mim" / "configs", copy)
         files.extend(children(copy))
     files = files[args.offset :: args.every]
     if args.limit:
         files = files[: args.limit]
-    times, shorter, equal, failures, compared, skipped = [], [], 0, [], 0, 0
-    lines_ours, lines_theirs = 0, 0
+    loader = mmengine.fromfile if mmengine is not None else Config.fromfile
+    times: list[float] = []
+    fewer: list[int] = []
+    failures: list[str] = []
+    in_place: list[tuple[Path, int, int]] = []
+    equal = compared = skipped = 0
+    lines_ours = lines_theirs = 0
     for path in files:
+        name = path.relative_to(scratch)
         original = str(path)
-        out = str(path.with_name(path.stem + "_rebased.py"))
-        expected = quiet(mmengine.fromfile, original) if mmengine else None  # type: ignore[attr-defined]
+        out = path.with_name(path.stem + "_rebased.py")
+        expected = quiet_load(loader, original)
         if isinstance(expected, Exception):
             skipped += 1
             continue
-        source = original
-        onto = None
+        source, onto = original, None
         if args.flat:
             source = str(path.with_name(path.stem + "_flat.py"))
             Config.fromfile(original, import_custom_modules=False).dump(source)
-            from cfgkit.config._analysis.rebase import _own_bases
-
-            base_cfg = Config.fromfile(original, import_custom_modules=False)
-            onto = [
-                e if "::" in e else os.path.join(os.path.dirname(original), e)
-                for e in _own_bases(base_cfg)
-            ]
+            onto = own_bases(path)
         start = time.perf_counter()
         try:
             text = rebase(source, onto, filename=out)
         except Exception as error:
-            failures.append(f"{path.relative_to(scratch)}: rebase raised {error!r}")
+            failures.append(f"{name}: rebase raised {error!r}")
             continue
         times.append(time.perf_counter() - start)
-        Path(out).write_text(text, encoding="utf-8")
-        if mmengine is not None:
-            actual = quiet(mmengine.fromfile, out)  # type: ignore[attr-defined]
-        else:
-            expected = quiet(Config.fromfile, original)
-            actual = quiet(Config.fromfile, out)
+        out.write_text(text, encoding="utf-8")
+        actual = quiet_load(loader, out)
         compared += 1
         if isinstance(actual, Exception) or not same(actual, expected):
-            failures.append(f"{path.relative_to(scratch)}: loads differently ({actual!r:.200})")
+            failures.append(f"{name}: loads differently ({actual!r:.200})")
             continue
-        ours, theirs = own_leaves(out), own_leaves(original)
+        ours, theirs = own_leaves(str(out)), own_leaves(original)
         lines_ours += text.count("\n")
-        lines_theirs += Path(source).read_text(encoding="utf-8").count("\n")
-        if ours > theirs:
-            failures.append(f"{path.relative_to(scratch)}: {ours} leaves > {theirs}")
+        lines_theirs += Path(original).read_text(encoding="utf-8").count("\n")
+        if edits_bases_in_place(Path(original).read_text(encoding="utf-8")):
+            in_place.append((name, ours, theirs))
+        elif ours > theirs:
+            failures.append(f"{name}: sets {ours} leaves, the official {theirs}")
         elif ours < theirs:
-            shorter.append(theirs - ours)
+            fewer.append(theirs - ours)
         else:
             equal += 1
+    report(files, skipped, compared, failures, equal, fewer, lines_ours, lines_theirs, times)
+    more = [(name, ours, theirs) for name, ours, theirs in in_place if ours > theirs]
+    print(
+        f"configs that edit their bases in place (leaves not compared): {len(in_place)}, "
+        f"of which the child sets more leaves: {len(more)}"
+    )
+    for name, ours, theirs in more:
+        print(f"  {name}: {ours} > {theirs}")
+
+
+def report(
+    files: list[Path],
+    skipped: int,
+    compared: int,
+    failures: list[str],
+    equal: int,
+    fewer: list[int],
+    lines_ours: int,
+    lines_theirs: int,
+    times: list[float],
+) -> None:
     for failure in failures[:30]:
         print("FAIL", failure)
     ok = compared - len(failures)
     print(f"configs: {len(files)}, mmengine cannot load: {skipped}, compared: {compared}")
-    print(f"equal values and no more leaves: {ok}/{compared} ({100 * ok / max(compared, 1):.2f}%)")
-    print(f"same number of leaves: {equal}; fewer: {len(shorter)}")
-    if shorter:
-        shorter.sort()
+    print(f"equal, and no more leaves: {ok}/{compared} ({100 * ok / max(compared, 1):.2f}%)")
+    print(f"as many leaves as the official: {equal}; fewer: {len(fewer)}")
+    if fewer:
+        fewer.sort()
         print(
-            "  fewer by: median "
-            f"{statistics.median(shorter)}, max {shorter[-1]}, total {sum(shorter)}; "
-            f"by 1: {shorter.count(1)}, 2-5: {sum(2 <= s <= 5 for s in shorter)}, "
-            f"6-20: {sum(6 <= s <= 20 for s in shorter)}, >20: {sum(s > 20 for s in shorter)}"
+            f"  fewer by: median {statistics.median(fewer)}, max {fewer[-1]}, total "
+            f"{sum(fewer)}; by 1: {fewer.count(1)}, 2-5: {sum(2 <= s <= 5 for s in fewer)}, "
+            f"6-20: {sum(6 <= s <= 20 for s in fewer)}, over 20: {sum(s > 20 for s in fewer)}"
         )
     print(f"lines: rebased {lines_ours}, originals {lines_theirs}")
     if times:
