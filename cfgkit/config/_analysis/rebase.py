@@ -109,7 +109,7 @@ def rebase(
 
     Raises:
         RebaseError: A value no child can give (a lazy import of a pure-Python config, a
-            top-level key the bases have and the config does not), a pure-Python config
+            ``_delete_`` key kept in a top-level dict the bases have), a pure-Python config
             without ``onto``, or a child that does not load back the same (also a
             ``ValueError``).
         DumpError: A value has no Python text that loads back to it (names the key).
@@ -466,7 +466,7 @@ class _Writer:
         """Whether a partial dict merged into ``base`` can give ``target``: no key would be
         read as a merge instruction (``_delete_``, a list selector), and the keys that go
         are few enough to delete from the bases (``del _base_.model.roi_head.mask_head``):
-        the dict keeps most of its base's values unchanged, it is not in a list, and each
+        the dict keeps at least half of its base's values, it is not in a list, and each
         key that goes can be named. A dict that keeps less is a replacement
         (``_delete_=True``), as a new optimizer is."""
         if DELETE_KEY in target:
@@ -481,7 +481,7 @@ class _Writer:
         if any(_base_reference((*path, key), private=True) is None for key in gone):
             return False
         kept = sum(1 for key, value in base.items() if key in target and _same(value, target[key]))
-        return 2 * kept > len(base)
+        return 2 * kept >= len(base)
 
     def _whole(self, target: Any, base: Any, path: KeyPath) -> Any:
         """``target`` written whole; under a dict that replaces ``base``, what it keeps
