@@ -74,6 +74,15 @@ def test_base_paths_are_written_from_the_folder_of_the_child(tmp_path):
     assert text.startswith("_base_ = '../../_base_/base.py'\n")
 
 
+def test_package_bases_are_written_as_they_are(tmp_path, fake_package):
+    config = write(
+        tmp_path,
+        {"child.py": "_base_ = 'fakepkg::_base_/net.py'\nmodel = dict(backbone=dict(depth=5))\n"},
+    )
+    text = rebased(tmp_path, config, out="elsewhere/x.py")
+    assert text == ("_base_ = 'fakepkg::_base_/net.py'\n\nmodel = dict(backbone=dict(depth=5))\n")
+
+
 def test_onto_paths_are_relative_to_the_current_directory(tmp_path, monkeypatch):
     config = project(tmp_path, "_base_ = './_base_/base.py'\nmodel = dict(type='Other')\n")
     monkeypatch.chdir(tmp_path / "_base_")
