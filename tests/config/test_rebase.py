@@ -200,6 +200,16 @@ def test_a_json_dump_is_rebased_with_the_lists_json_gives(tmp_path):
     assert "classes = ['a', 'b', 'c']" in text  # JSON has no tuples
 
 
+def test_a_yaml_child_is_rebased_onto_its_own_bases(tmp_path):
+    config = project(
+        tmp_path,
+        "_base_: ./_base_/base.py\nmodel:\n  backbone:\n    depth: 18\n",
+        name="child.yaml",
+    )
+    text = rebased(tmp_path, config, out="x.py")
+    assert text == "_base_ = './_base_/base.py'\n\nmodel = dict(backbone=dict(depth=18))\n"
+
+
 def test_a_config_with_options_is_rebased_with_them(tmp_path):
     config = project(tmp_path, "_base_ = './_base_/base.py'\n")
     cfg = Config.fromfile(config)
