@@ -194,7 +194,8 @@ def _python_bases(text: str, path: str) -> Any:
         ):
             try:
                 return ast.literal_eval(node.value)
-            except ValueError:  # `'a' + '.py'`: mmengine evaluates it, without the config
+            except (ValueError, TypeError, SyntaxError):
+                # `'a' + '.py'`: mmengine evaluates it (loading the config already did)
                 expression = ast.fix_missing_locations(ast.Expression(body=node.value))
                 return eval(compile(expression, path, "eval"), {})
     return []
