@@ -210,6 +210,16 @@ def test_a_yaml_child_is_rebased_onto_its_own_bases(tmp_path):
     assert text == "_base_ = './_base_/base.py'\n\nmodel = dict(backbone=dict(depth=18))\n"
 
 
+def test_keys_are_written_in_the_bases_order(tmp_path):
+    base = project(tmp_path, "x = 1\n", name="unused.py").replace("unused.py", "_base_/base.py")
+    tree = Config.fromfile(base).to_dict()
+    tree["model"] = dict(reversed(list(tree["model"].items())))
+    tree["model"]["backbone"]["depth"] = 18
+    tree["model"]["type"] = "Net2"
+    text = rebased(tmp_path, Config(tree), [base], out="x.py")
+    assert text.endswith("model = dict(type='Net2', backbone=dict(depth=18))\n")
+
+
 def test_a_config_with_options_is_rebased_with_them(tmp_path):
     config = project(tmp_path, "_base_ = './_base_/base.py'\n")
     cfg = Config.fromfile(config)

@@ -439,9 +439,12 @@ class _Writer:
                 deleted = len(self.deleted)
                 self.deleted.extend((*path, key) for key in base if key not in target)
                 written: dict[Any, Any] = {}
+                # The merge keeps the base's order: write its keys in it, new ones after.
+                keys = [key for key in base if key in target]
+                keys += [key for key in target if key not in base]
                 try:
-                    for key, value in target.items():
-                        here = (*path, key)
+                    for key in keys:
+                        here, value = (*path, key), target[key]
                         if key in base:
                             part = self._diff(value, base[key], here)
                             if part is not _SAME:
