@@ -77,7 +77,7 @@ def run(args: argparse.Namespace, site: Path, scratch: Path, mmengine: Any) -> N
     fewer: list[int] = []
     failures: list[str] = []
     in_place: list[tuple[Path, int, int]] = []
-    equal = compared = skipped = 0
+    equal = compared = skipped = longer = 0
     lines_ours = lines_theirs = 0
     for path in files:
         name = path.relative_to(scratch)
@@ -106,8 +106,11 @@ def run(args: argparse.Namespace, site: Path, scratch: Path, mmengine: Any) -> N
             failures.append(f"{name}: loads differently ({actual!r:.200})")
             continue
         ours, theirs = own_leaves(str(out)), own_leaves(original)
-        lines_ours += text.count("\n")
-        lines_theirs += Path(original).read_text(encoding="utf-8").count("\n")
+        ours_lines = text.count("\n")
+        theirs_lines = Path(original).read_text(encoding="utf-8").count("\n")
+        lines_ours += ours_lines
+        lines_theirs += theirs_lines
+        longer += ours_lines > theirs_lines
         if edits_bases_in_place(Path(original).read_text(encoding="utf-8")):
             in_place.append((name, ours, theirs))
         elif ours > theirs:
@@ -117,6 +120,7 @@ def run(args: argparse.Namespace, site: Path, scratch: Path, mmengine: Any) -> N
         else:
             equal += 1
     report(files, skipped, compared, failures, equal, fewer, lines_ours, lines_theirs, times)
+    print(f"children with more lines than the original: {longer}")
     more = [(name, ours, theirs) for name, ours, theirs in in_place if ours > theirs]
     print(
         f"configs that edit their bases in place (leaves not compared): {len(in_place)}, "
