@@ -156,6 +156,16 @@ def test_a_copy_of_a_changed_variable_is_written_as_the_variable(tmp_path):
     )
 
 
+def test_a_flat_copy_of_a_value_the_child_writes_is_written_as_its_name(tmp_path):
+    cfg = Config({"p": [dict(type="A", x=1), dict(type="B", y=2)], "d": dict(a=0)})
+    cfg.d = dict(one=dict(pipeline=cfg.to_dict()["p"]), two=dict(pipeline=cfg.to_dict()["p"]))
+    text = rebased(tmp_path, cfg, [], out="x.py")
+    assert text == (
+        "_base_ = []\n\np = [dict(type='A', x=1), dict(type='B', y=2)]\n"
+        "d = dict(one=dict(pipeline=p), two=dict(pipeline=p))\n"
+    )
+
+
 def test_a_stale_copy_the_config_keeps_is_not_written(tmp_path):
     config = project(tmp_path, "_base_ = './_base_/base.py'\nclasses = ('x', 'y')\n")
     text = rebased(tmp_path, config, out="x.py")

@@ -364,6 +364,15 @@ def _leaves(node: Any) -> int:
 # --- the difference ---------------------------------------------------------------------------
 
 
+# A container this large, equal to a top-level value the child writes whole, is written as
+# that value's name; smaller ones (`dict(type='BN')`) are clearer spelled out.
+_SHARED_LEAVES = 4
+
+
+def _fingerprint(value: Any) -> str:
+    return repr(value)
+
+
 def _at(tree: Any, path: KeyPath) -> Any:
     node = tree
     for key in path:
@@ -425,6 +434,13 @@ class _Writer:
                     self.child[key] = written
             else:
                 self.child[key] = self._whole(value, None, (key,))
+        # Values the child writes whole at the top level, by what they are: a copy of one
+        # elsewhere (a flat config's pipeline in each dataset) is written as its name.
+        self.shared: dict[str, list[Any]] = {}
+        for key, written in self.child.items():
+            value = target[key]
+            if isinstance(value, (dict, list, tuple)) and _same(_value(written), value):
+                self.shared.setdefault(_fingerprint(value), []).append(key)
         for key in list(self.child):
             self.needs[key] = set()
             self.child[key] = self._follow(self.child[key], (key,), key in base)
@@ -553,6 +569,11 @@ class _Writer:
                 return _Ref(variable, _value(self.child[variable]))
         if isinstance(node, _Ref):
             return node
+        if isinstance(node, (dict, list, tuple)) and _leaves(node) >= _SHARED_LEAVES:
+            for variable in self.shared.get(_fingerprint(_at(self.target, path)), ()):
+                if self._reads(node, path, merged, variable):
+                    self.needs[path[0]].add(variable)
+                    return _Ref(variable, _value(self.child[variable]))
         if isinstance(node, dict):
             if any(_selector_key(key) for key in node):
                 return node
