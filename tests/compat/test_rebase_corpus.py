@@ -96,6 +96,8 @@ def test_flat_dumps_rebased_onto_their_bases_give_the_config(configs, mmengine_c
         out.write_text(rebase(str(flat), own_bases(path), filename=out), encoding="utf-8")
         if not same(quiet_load(mmengine_config.fromfile, out), expected):
             problems.append(f"{path.name}: mmengine loads the child differently")
+        elif edits_bases_in_place(path.read_text(encoding="utf-8")):
+            continue
         elif own_leaves(str(out)) > own_leaves(str(path)):
             problems.append(f"{path.name}: the child sets more leaves than the config")
     assert not problems, "\n".join(problems)
