@@ -43,9 +43,9 @@ def add_commands(commands: Commands) -> None:
         help="write a config as the shortest child config of given bases",
         description="Write a classic child config whose _base_ is BASE ... (default: "
         "CONFIG's own) and whose load equals CONFIG's resolved config: only what differs "
-        "from the bases, dicts as partial dicts, _delete_=True only where keys go or a type "
-        "changes. Nothing is imported (custom_imports are left as written). See "
-        "docs/rebase.md.",
+        "from the bases, dicts as partial dicts, `del _base_.key` for a few keys that go, "
+        "_delete_=True for a dict that is replaced. Nothing is imported (custom_imports are "
+        "left as written). See docs/rebase.md.",
     )
     rebase_parser.add_argument("config", help="a .py, .json, .yaml or .yml config")
     rebase_parser.add_argument(
