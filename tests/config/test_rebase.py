@@ -375,6 +375,12 @@ def test_a_nested_delete_key_is_kept_by_replacing_the_dict_above(tmp_path):
     assert "model = dict(\n    _delete_=True," in text
 
 
+def test_a_top_level_key_no_statement_can_delete_is_an_error(tmp_path):
+    base = write(tmp_path, {"odd.yaml": "1.5: a\nx: 1\n"})
+    with pytest.raises(RebaseError, match=r"top-level key 1\.5 .*no statement can delete"):
+        rebase(Config({"x": 1}), [base], filename=tmp_path / "x.py")
+
+
 def test_a_missing_base_is_an_error(tmp_path):
     config = project(tmp_path, "_base_ = './_base_/base.py'\n")
     with pytest.raises(ConfigFileNotFoundError, match=r"nope\.py"):
