@@ -166,6 +166,20 @@ def test_a_flat_copy_of_a_value_the_child_writes_is_written_as_its_name(tmp_path
     )
 
 
+def test_a_copy_of_a_value_the_bases_give_is_written_as_a_reference(tmp_path):
+    config = project(
+        tmp_path,
+        """\
+        _base_ = './_base_/base.py'
+        val_pipeline = [
+            dict(type='Load'), dict(type='Resize', scale=(1333, 800)), dict(type='Pack')
+        ]
+        """,
+    )
+    text = rebased(tmp_path, config, out="x.py")
+    assert text.endswith("\nval_pipeline = _base_.train_pipeline\n")
+
+
 def test_a_stale_copy_the_config_keeps_is_not_written(tmp_path):
     config = project(tmp_path, "_base_ = './_base_/base.py'\nclasses = ('x', 'y')\n")
     text = rebased(tmp_path, config, out="x.py")

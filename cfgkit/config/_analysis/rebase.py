@@ -441,6 +441,16 @@ class _Writer:
             value = target[key]
             if isinstance(value, (dict, list, tuple)) and _same(_value(written), value):
                 self.shared.setdefault(_fingerprint(value), []).append(key)
+        # Likewise top-level values the child inherits unchanged (`pipeline=_base_.train_pipeline`).
+        self.inherited: dict[str, list[Any]] = {}
+        for key, value in base.items():
+            if (
+                key not in self.child
+                and isinstance(value, (dict, list, tuple))
+                and _base_reference((key,)) == f"{BASE_KEY}.{key}"
+                and _same(target.get(key, _SAME), value)
+            ):
+                self.inherited.setdefault(_fingerprint(value), []).append(key)
         for key in list(self.child):
             self.needs[key] = set()
             self.child[key] = self._follow(self.child[key], (key,), key in base)
@@ -570,10 +580,15 @@ class _Writer:
         if isinstance(node, _Ref):
             return node
         if isinstance(node, (dict, list, tuple)) and _leaves(node) >= _SHARED_LEAVES:
-            for variable in self.shared.get(_fingerprint(_at(self.target, path)), ()):
+            fingerprint = _fingerprint(_at(self.target, path))
+            for variable in self.shared.get(fingerprint, ()):
                 if self._reads(node, path, merged, variable):
                     self.needs[path[0]].add(variable)
                     return _Ref(variable, _value(self.child[variable]))
+            for key in self.inherited.get(fingerprint, ()):
+                value = self.base[key]
+                if self._gives(value, path, merged):
+                    return _Ref(f"{BASE_KEY}.{key}", value)
         if isinstance(node, dict):
             if any(_selector_key(key) for key in node):
                 return node
@@ -593,14 +608,16 @@ class _Writer:
             return False
         if self._depends(variable, path[0]):
             return False
-        value = _value(self.child[variable])
-        expected = _at(self.target, path)
+        return self._gives(_value(self.child[variable]), path, merged)
+
+    def _gives(self, value: Any, path: KeyPath, merged: bool) -> bool:
+        """Whether writing ``value`` at ``path`` gives the config's value there."""
         if merged:
             try:
                 value = merge_into({"v": value}, {"v": _at(self.base, path)})["v"]
-            except Exception:  # the variable's value does not merge there
+            except Exception:  # the value does not merge there
                 return False
-        return _same(value, expected)
+        return _same(value, _at(self.target, path))
 
     def _depends(self, key: Any, on: Any) -> bool:
         """Whether the top-level ``key`` reads ``on``, directly or not (or is it)."""
