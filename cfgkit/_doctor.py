@@ -26,7 +26,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath
 
 __all__ = ["diagnosis", "explain_missing"]
 

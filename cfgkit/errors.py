@@ -51,6 +51,7 @@ __all__ = [
     "NotAMappingError",
     "NotRegisteredError",
     "PackageNotFoundError",
+    "RebaseError",
     "RegistryArgumentError",
     "RegistryError",
     "RegistryLookupError",
@@ -354,6 +355,10 @@ class MissingAttributeError(ConfigError, AttributeError):
 
 class DumpError(ConfigError, TypeError):
     """A config cannot be written in the asked format so that it loads back the same."""
+
+
+class RebaseError(ConfigError, ValueError):
+    """A config cannot be written as a child of the given bases that loads back the same."""
 
 
 class CustomImportError(ConfigError, ImportError):

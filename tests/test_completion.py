@@ -25,18 +25,10 @@ argcomplete = pytest.importorskip(
 
 ROOT = Path(__file__).parents[1]
 CONFIG = "tests/data/configs/py/inherit_and_override.py"
+# In the order `cfgkit --help` lists them.
 SUBCOMMANDS = [
-    "print",
-    "dump",
-    "explain",
-    "diff",
-    "registry",
-    "check",
-    "why",
-    "run",
-    "hook",
-    "completion",
-    "lsp",
+    *("print", "dump", "explain", "diff", "registry", "check", "why", "rebase"),
+    *("run", "hook", "completion", "lsp"),
 ]
 
 

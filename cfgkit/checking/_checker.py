@@ -24,7 +24,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional, Sequence
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath
     from cfgkit.config import Config
     from cfgkit.index import Index
     from cfgkit.registry.registry import Registry

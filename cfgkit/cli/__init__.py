@@ -12,6 +12,7 @@ Usage:
     cfgkit why NAME [CONFIG] [--registry R] [--scope S] [--scan PKG_OR_DIR ...]
     cfgkit run [--registry] [--style yapf|cfgkit] SCRIPT [ARGS ...]
     cfgkit hook [--enable | --disable]
+    cfgkit rebase CONFIG [--onto BASE ...] [-o OUT] [--selectors] [--no-check]
 
 Errors go to stderr as one message naming the file and line (``--debug`` shows the
 traceback); the exit status is 2 for usage and config errors.
@@ -25,7 +26,7 @@ import sys
 import traceback
 
 from cfgkit import __version__
-from cfgkit.cli import _check, _completion, _dropin, _lsp, _registry, _show, _why
+from cfgkit.cli import _check, _completion, _dropin, _lsp, _rebase, _registry, _show, _why
 from cfgkit.cli._common import USAGE_ERROR, describe
 
 TYPE_CHECKING = False
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main", "main_entry"]
 
 # Each module adds its subcommands (`add_commands`), in the order `cfgkit --help` lists them.
-_COMMANDS = (_show, _registry, _check, _why, _dropin, _completion, _lsp)
+_COMMANDS = (_show, _registry, _check, _why, _rebase, _dropin, _completion, _lsp)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import Optional
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath
     from cfgkit.cli._common import Commands
     from cfgkit.config import Config
     from cfgkit.config._analysis.references import StaleReference

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import argparse
     from typing import Any, Iterator, Optional
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath
     from cfgkit.cli._common import Commands
     from cfgkit.config import Config
 

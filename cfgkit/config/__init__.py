@@ -12,9 +12,18 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from cfgkit.config._analysis.rebase import rebase
     from cfgkit.config._merge.overrides import DictAction
 
-__all__ = ["Config", "ConfigDict", "DictAction", "clear_cache", "project_roots", "read_base"]
+__all__ = [
+    "Config",
+    "ConfigDict",
+    "DictAction",
+    "clear_cache",
+    "project_roots",
+    "read_base",
+    "rebase",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +31,8 @@ def __getattr__(name: str) -> Any:
         from cfgkit.config._merge.overrides import DictAction
 
         return DictAction
+    if name == "rebase":  # lazy: only `cfgkit rebase` and its callers need it
+        from cfgkit.config._analysis.rebase import rebase
+
+        return rebase
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

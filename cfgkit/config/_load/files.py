@@ -29,7 +29,9 @@ from cfgkit.errors import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Mapping, Optional, Sequence
+    from typing import Mapping, Optional, Sequence, Union
+
+    PathOrPaths = Union[str, os.PathLike[str], Sequence[Union[str, os.PathLike[str]]]]
 
 __all__ = [
     "MAX_BASES_PER_LOAD",
@@ -380,7 +382,7 @@ def outside_roots_error(
     )
 
 
-def safe_roots(entry: str, extra: Optional[Sequence[str]] = None) -> tuple[str, ...]:
+def safe_roots(entry: str, extra: Optional[PathOrPaths] = None) -> tuple[str, ...]:
     """The real paths of the folders a safe load of ``entry`` may read: its folder and
     ``extra``.
 

@@ -44,6 +44,8 @@ __all__ = [
     "format_python",
     "format_raw",
     "format_yapf",
+    "is_python_name",
+    "leaf_text",
 ]
 
 WIDTH = 79
@@ -186,6 +188,20 @@ def _leaf(leaf: object, path: KeyPath) -> str:
         f"cannot write a value of type {kind.__module__}.{kind.__qualname__} to a config file",
         key=_dotted(path),
     )
+
+
+def leaf_text(value: object, path: KeyPath = ()) -> str:
+    """Return the Python text of a value that is not a dict, list or tuple.
+
+    Raises:
+        DumpError: The value has no text that loads back to it (the error names ``path``).
+    """
+    return _leaf(value, path)
+
+
+def is_python_name(key: object) -> bool:
+    """Tell whether ``key`` can be written as a keyword argument or a variable name."""
+    return _is_name(key)
 
 
 def _key(key: object, path: KeyPath) -> str:
