@@ -37,7 +37,9 @@ from cfgkit.errors import UnsafeConfigError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
-    from typing import Any, Callable, Optional
+    from typing import Any, Callable, Iterator, Optional, Union
+
+    from cfgkit._contracts import T, ValueT
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
 
@@ -88,12 +90,12 @@ class LazyModule(LazyObject):
 class _SafeModule:
     """A standard-library module safe mode offers (``copy``), with its allowed functions."""
 
-    def __init__(self, name: str, functions: dict[str, Callable[..., Any]]) -> None:
+    def __init__(self, name: str, functions: dict[str, Callable[..., object]]) -> None:
         self.name = name
         self.functions = functions
 
 
-def _deepcopy(value: Any, memo: Any = None) -> Any:
+def _deepcopy(value: object, memo: object = None) -> object:
     return copy.deepcopy(value)
 
 
@@ -103,12 +105,12 @@ _MODULES = {"copy": _SafeModule("copy", {"deepcopy": _deepcopy, "copy": copy.cop
 DROPPED = (SafeFunction, _SafeModule, LazyModule)
 
 
-def _sum(iterable: Any, /, start: Any = 0) -> Any:
+def _sum(iterable: object, /, start: object = 0) -> object:
     """``sum``, linear where the builtin is quadratic: sequences are joined once, not copied
     at every item (``sum(lists, [])``)."""
-    items = list(iterable)
+    items: list[Any] = list(iterable)  # type: ignore[call-overload]  # list() checks it
     if not isinstance(start, (list, tuple)):
-        return sum(items, start)
+        return sum(items, start)  # type: ignore[call-overload]  # sum() checks start
     kind = type(start)
     joined = list(start)
     for item in items:
@@ -121,23 +123,24 @@ def _sum(iterable: Any, /, start: Any = 0) -> Any:
     return kind(joined)
 
 
-def _round(number: Any, ndigits: Any = None) -> Any:
+def _round(number: object, ndigits: object = None) -> object:
     if isinstance(ndigits, int) and abs(ndigits) > MAX_NDIGITS:
         raise _Refused(f"round() to {ndigits} digits (more than {MAX_NDIGITS} either way)")
     if isinstance(ndigits, int) and isinstance(number, int):
         # Rounding an integer divides it by 10**-ndigits.
         _charge((abs(ndigits) // 9 + 1) * (number.bit_length() // 30 + 1) // 64)
-    return round(number) if ndigits is None else round(number, ndigits)
+    # round() checks its arguments' types, as in a normal load.
+    return round(number) if ndigits is None else round(number, ndigits)  # type: ignore[call-overload]
 
 
-def _divmod(left: Any, right: Any) -> Any:
+def _divmod(left: object, right: object) -> object:
     if isinstance(left, int) and isinstance(right, int):
         _charge_arithmetic("FloorDiv", left, right)
-    return divmod(left, right)
+    return divmod(left, right)  # type: ignore[operator]  # divmod() checks them
 
 
-def _sized_range(*args: Any) -> range:
-    result = range(*args)
+def _sized_range(*args: object) -> range:
+    result: range = range(*args)  # type: ignore[call-overload]  # range() checks them
     if len(result) > MAX_ITEMS:
         raise _Refused(f"range() of {len(result)} numbers (more than {MAX_ITEMS})")
     return result
@@ -157,10 +160,10 @@ _BUILTINS["round"] = _round
 _BUILTINS["divmod"] = _divmod
 
 
-def _int(*args: Any, **kwargs: Any) -> int:
+def _int(*args: object, **kwargs: object) -> int:
     if args and isinstance(args[0], (str, bytes)) and len(args[0]) > MAX_DIGITS:
         raise _Refused(f"int() of a string of more than {MAX_DIGITS} digits")
-    return int(*args, **kwargs)
+    return int(*args, **kwargs)  # type: ignore[call-overload, no-any-return]  # int() checks
 
 
 _BUILTINS["int"] = _int
@@ -229,14 +232,15 @@ def _charge(steps: int) -> None:
 _SCALARS = frozenset({bool, float, complex, type(None), type(...)})
 
 
-def _walked(what: str, *values: Any) -> int:
+def _walked(what: str, *values: object) -> int:
     """Charge what walking ``values`` as trees costs (a comparison, a hash, ``str()``, a
     deep copy, a merge), refusing values too big or deep to walk; return their size.
 
     Shared parts count wherever they appear (``t = (t, t)`` 64 times is 2**64 values),
     so a walk in C can never do more than this charged for."""
     total = 0
-    for value in values:
+    walked: tuple[Any, ...] = values  # narrowed by the exact-type tests (the fast path)
+    for value in walked:
         kind = type(value)
         if kind in _SCALARS:
             total += 24
@@ -267,17 +271,18 @@ def _walked(what: str, *values: Any) -> int:
     return total
 
 
-def _hashed(key: Any) -> Any:
+def _hashed(key: T) -> T:
     """A key about to be hashed: a tuple or frozenset is walked first (its hash walks it)."""
     if type(key) in (tuple, frozenset):
         _walked("hashing", key)
     return key
 
 
-def _produced(value: Any) -> Any:
+def _produced(result: T) -> T:
     """A value an operation has just built: bounded (see :func:`_check_size`), and charged
     by its own size (a slice, a concatenation, a string method's result), so that many
     values each in bounds cannot add up to gigabytes."""
+    value: Any = result  # narrowed by the exact-type tests below (the fast path)
     kind = type(value)
     if kind is str or kind is bytes:
         _charge(len(value) // BYTES_PER_STEP)
@@ -285,10 +290,10 @@ def _produced(value: Any) -> Any:
         _charge(value.bit_length() // (8 * BYTES_PER_STEP))
     elif kind is list or kind is tuple or kind is dict or kind is set or kind is frozenset:
         _charge(len(value) // 8)
-    return _check_size(value)
+    return _check_size(result)
 
 
-def _searched(owner: str, needle: Any) -> None:
+def _searched(owner: str, needle: object) -> None:
     """Charge a string search of ``needle`` in ``owner`` (which may compare many characters
     for each one it passes)."""
     if len(owner) > 256:
@@ -308,7 +313,7 @@ _CONSTANT: Any = None  # ast.Constant and ast.Name, set on first use (ast is imp
 _NAME: Any = None
 
 
-def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> None:
+def run_module(module: ast.Module, namespace: dict[str, object], filename: str) -> None:
     """Run a config module's statements in ``namespace``, as ``exec`` would.
 
     Raises:
@@ -329,7 +334,7 @@ def run_module(module: ast.Module, namespace: dict[str, Any], filename: str) -> 
         _leave(interpreter, previous)
 
 
-def evaluate(expression: ast.expr, namespace: dict[str, Any], filename: str) -> Any:
+def evaluate(expression: ast.expr, namespace: dict[str, object], filename: str) -> object:
     """Evaluate one expression (a ``_base_`` list) in ``namespace``."""
     global _CONSTANT, _NAME
     _CONSTANT, _NAME = ast.Constant, ast.Name
@@ -349,7 +354,7 @@ class _LoadBudget:
 
     def __init__(self) -> None:
         self.steps = 0
-        self.measured: Optional[dict[int, tuple[int, int, Any]]] = None
+        self.measured: Optional[dict[int, tuple[int, int, object]]] = None
 
 
 def measure_once() -> None:
@@ -367,7 +372,7 @@ def measure_once() -> None:
         budget.measured = {}
 
 
-def _enter(interpreter: _Interpreter) -> Any:
+def _enter(interpreter: _Interpreter) -> Optional[_Interpreter]:
     """Make ``interpreter`` the one charged on this thread, continuing the load's budget."""
     previous = getattr(_LOCAL, "interpreter", None)
     budget = getattr(_LOCAL, "budget", None)
@@ -377,7 +382,7 @@ def _enter(interpreter: _Interpreter) -> Any:
     return previous
 
 
-def _leave(interpreter: _Interpreter, previous: Any) -> None:
+def _leave(interpreter: _Interpreter, previous: Optional[_Interpreter]) -> None:
     budget = getattr(_LOCAL, "budget", None)
     if budget is not None:
         budget.steps = interpreter.steps
@@ -402,7 +407,7 @@ class load_budget:
         _LOCAL.budget = self.previous
 
 
-def check_result(tree: Any, filename: str) -> None:
+def check_result(tree: object, filename: str) -> None:
     """Refuse a loaded tree whose expanded size or depth is past safe mode's bounds, before
     the ``ConfigDict`` conversion and everything after it walk it.
 
@@ -420,11 +425,11 @@ _EXPRESSION_HANDLERS: dict[type, Callable[..., Any]] = {}
 
 
 class _Interpreter:
-    def __init__(self, namespace: dict[str, Any], filename: str) -> None:
+    def __init__(self, namespace: dict[str, object], filename: str) -> None:
         self.namespace = namespace
         self.filename = filename
         self.steps = 0
-        self.scopes: list[dict[str, Any]] = []  # comprehension variables, innermost last
+        self.scopes: list[dict[str, object]] = []  # comprehension variables, innermost last
         self.line = 0
 
     # -- running ------------------------------------------------------------------------
@@ -433,7 +438,7 @@ class _Interpreter:
         for statement in statements:
             self.guarded(statement, self.statement)
 
-    def guarded(self, node: Any, action: Callable[[Any], Any]) -> Any:
+    def guarded(self, node: T, action: Callable[[T], ValueT]) -> ValueT:
         try:
             return action(node)
         except (_Break, _Continue):
@@ -455,7 +460,7 @@ class _Interpreter:
                 raise
             raise located(error, self.filename, self.line) from error
 
-    def step(self, node: Any) -> None:
+    def step(self, node: Union[ast.stmt, ast.expr, None]) -> None:
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise _Refused(_STEPS_MESSAGE)
@@ -496,7 +501,7 @@ class _Interpreter:
                     self.missing(target.id)
                 del self.namespace[target.id]
             elif isinstance(target, ast.Subscript):
-                container = self.value(target.value)
+                container: Any = self.value(target.value)  # a dict or a list, checked next
                 _check_container(container, "del")
                 del container[self.subscript(target.slice)]
             elif isinstance(target, ast.Attribute):
@@ -582,7 +587,7 @@ class _Interpreter:
                     lazy = LazyObject(module, alias.name, self.where(), inert=True)
                     self.namespace[name] = lazy
 
-    def do_FunctionDef(self, node: Any) -> None:
+    def do_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
         """Bind what calling refuses; run what Python runs at definition time: the default
         values, in order. Annotations are not evaluated: a normal load compiles configs
         with postponed annotations (``from __future__ import annotations``)."""
@@ -605,7 +610,7 @@ class _Interpreter:
             "config)"
         )
 
-    def bind(self, name: str, value: Any) -> None:
+    def bind(self, name: str, value: object) -> None:
         scope = self.scopes[-1] if self.scopes else self.namespace
         scope[name] = value
 
@@ -614,7 +619,7 @@ class _Interpreter:
 
     # -- names and stores ---------------------------------------------------------------
 
-    def missing(self, name: str) -> Any:
+    def missing(self, name: str) -> object:
         if name == "__name__":
             # What `exec` gives a config, whose namespace has no `__name__`: the builtins
             # module's, so `if __name__ == '__main__':` blocks in configs are skipped.
@@ -625,7 +630,7 @@ class _Interpreter:
             raise _Refused(f"the builtin `{name}`")
         raise NameError(f"name '{name}' is not defined")
 
-    def load(self, name: str) -> Any:
+    def load(self, name: str) -> object:
         for scope in reversed(self.scopes):
             if name in scope:
                 return scope[name]
@@ -637,7 +642,7 @@ class _Interpreter:
             return _CONSTANTS[name]
         return self.missing(name)
 
-    def store(self, target: ast.expr, value: Any) -> None:
+    def store(self, target: ast.expr, value: object) -> None:
         if isinstance(target, ast.Name):
             scope = self.scopes[-1] if self.scopes else self.namespace
             scope[target.id] = value
@@ -654,7 +659,7 @@ class _Interpreter:
             for element, item in zip(target.elts, items):
                 self.store(element.value if isinstance(element, ast.Starred) else element, item)
         elif isinstance(target, ast.Subscript):
-            container = self.value(target.value)
+            container: Any = self.value(target.value)  # a dict or a list, checked next
             _check_container(container, "assignment to an item of")
             key = self.subscript(target.slice)
             if isinstance(container, dict):
@@ -675,7 +680,7 @@ class _Interpreter:
 
     # -- expressions --------------------------------------------------------------------
 
-    def value(self, node: ast.expr) -> Any:
+    def value(self, node: ast.expr) -> object:
         # The hot path of a load: step() inlined, constants and names answered directly.
         self.steps += 1
         if self.steps > MAX_STEPS:
@@ -697,23 +702,23 @@ class _Interpreter:
             _EXPRESSION_HANDLERS[type(node)] = handler
         return handler(self, node)
 
-    def on_Constant(self, node: ast.Constant) -> Any:
+    def on_Constant(self, node: ast.Constant) -> object:
         return node.value
 
-    def on_Name(self, node: ast.Name) -> Any:
+    def on_Name(self, node: ast.Name) -> object:
         return self.load(node.id)
 
-    def on_List(self, node: ast.List) -> Any:
+    def on_List(self, node: ast.List) -> object:
         return _check_size(self.elements(node.elts))
 
-    def on_Tuple(self, node: ast.Tuple) -> Any:
+    def on_Tuple(self, node: ast.Tuple) -> object:
         return tuple(self.elements(node.elts))
 
-    def on_Set(self, node: ast.Set) -> Any:
+    def on_Set(self, node: ast.Set) -> object:
         return set(map(_hashed, self.elements(node.elts)))
 
-    def elements(self, nodes: list[ast.expr]) -> list[Any]:
-        items: list[Any] = []
+    def elements(self, nodes: list[ast.expr]) -> list[object]:
+        items: list[object] = []
         for element in nodes:
             if isinstance(element, ast.Starred):
                 items.extend(self.iterate(self.value(element.value)))
@@ -722,8 +727,8 @@ class _Interpreter:
             _check_size(items)
         return items
 
-    def on_Dict(self, node: ast.Dict) -> Any:
-        result: dict[Any, Any] = {}
+    def on_Dict(self, node: ast.Dict) -> object:
+        result: dict[object, object] = {}
         for key, item in zip(node.keys, node.values):
             if key is None:
                 spread = self.value(item)
@@ -735,11 +740,11 @@ class _Interpreter:
                 result[_hashed(self.value(key))] = self.value(item)
         return _check_size(result)
 
-    def on_BinOp(self, node: ast.BinOp) -> Any:
+    def on_BinOp(self, node: ast.BinOp) -> object:
         return _binary(node.op, self.value(node.left), self.value(node.right))
 
-    def on_UnaryOp(self, node: ast.UnaryOp) -> Any:
-        operand = self.value(node.operand)
+    def on_UnaryOp(self, node: ast.UnaryOp) -> object:
+        operand: Any = self.value(node.operand)  # data, checked next; the operator checks it
         _check_data(operand, "an operator on")
         if isinstance(node.op, ast.Not):
             return not operand
@@ -749,8 +754,8 @@ class _Interpreter:
             return _produced(+operand)
         return _produced(~operand)
 
-    def on_BoolOp(self, node: ast.BoolOp) -> Any:
-        result: Any = None
+    def on_BoolOp(self, node: ast.BoolOp) -> object:
+        result: object = None
         for operand in node.values:
             result = self.value(operand)
             if isinstance(node.op, ast.And) and not result:
@@ -759,7 +764,7 @@ class _Interpreter:
                 return result
         return result
 
-    def on_Compare(self, node: ast.Compare) -> Any:
+    def on_Compare(self, node: ast.Compare) -> object:
         left = self.value(node.left)
         for operator, right_node in zip(node.ops, node.comparators):
             right = self.value(right_node)
@@ -771,10 +776,10 @@ class _Interpreter:
             left = right
         return True
 
-    def on_IfExp(self, node: ast.IfExp) -> Any:
+    def on_IfExp(self, node: ast.IfExp) -> object:
         return self.value(node.body if self.value(node.test) else node.orelse)
 
-    def on_JoinedStr(self, node: ast.JoinedStr) -> Any:
+    def on_JoinedStr(self, node: ast.JoinedStr) -> str:
         """An f-string: each field's width is charged before it is formatted, against what
         is left of the whole string's bound (many fields each in bounds are not)."""
         parts = []
@@ -788,13 +793,13 @@ class _Interpreter:
             parts.append(text)
         return _produced("".join(parts))
 
-    def on_FormattedValue(self, node: ast.FormattedValue) -> Any:
+    def on_FormattedValue(self, node: ast.FormattedValue) -> object:
         return self.formatted(node, MAX_ITEMS)
 
     def formatted(self, node: ast.FormattedValue, room: int) -> str:
         value = self.value(node.value)
         _check_data(value, "formatting")
-        spec = "" if node.format_spec is None else self.value(node.format_spec)
+        spec = "" if node.format_spec is None else str(self.value(node.format_spec))  # a str
         if _walked("formatting", value) + _spec_width(spec) > room:
             raise _Refused(f"formatting text of more than {MAX_ITEMS:,} characters")
         if node.conversion == ord("r"):
@@ -806,8 +811,8 @@ class _Interpreter:
         text: str = _produced(format(value, spec))
         return text
 
-    def on_Subscript(self, node: ast.Subscript) -> Any:
-        container = self.value(node.value)
+    def on_Subscript(self, node: ast.Subscript) -> object:
+        container: Any = self.value(node.value)  # data, checked next; indexing checks it
         _check_data(container, "indexing")
         key = self.subscript(node.slice)
         if isinstance(key, slice):
@@ -816,7 +821,7 @@ class _Interpreter:
             _hashed(key)
         return container[key]
 
-    def subscript(self, node: Any) -> Any:
+    def subscript(self, node: ast.expr) -> object:
         if isinstance(node, ast.Slice):
             parts = [
                 None if p is None else self.value(p) for p in (node.lower, node.upper, node.step)
@@ -824,10 +829,10 @@ class _Interpreter:
             return slice(*parts)
         return self.value(node)
 
-    def on_Slice(self, node: ast.Slice) -> Any:
+    def on_Slice(self, node: ast.Slice) -> object:
         return self.subscript(node)
 
-    def on_Attribute(self, node: ast.Attribute) -> Any:
+    def on_Attribute(self, node: ast.Attribute) -> object:
         owner = self.value(node.value)
         name = node.attr
         if name.startswith("_") and not isinstance(owner, dict):
@@ -849,15 +854,15 @@ class _Interpreter:
             return _missing_key(owner, name)
         raise _Refused(f"the attribute `{name}` of {_kind(owner)}")
 
-    def on_Call(self, node: ast.Call) -> Any:
+    def on_Call(self, node: ast.Call) -> object:
         function = self.value(node.func)
-        args: list[Any] = []
+        args: list[object] = []
         for argument in node.args:
             if isinstance(argument, ast.Starred):
                 args.extend(self.iterate(self.value(argument.value)))
             else:
                 args.append(self.value(argument))
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, object] = {}
         for keyword in node.keywords:
             value = self.value(keyword.value)
             if keyword.arg is None:
@@ -873,7 +878,9 @@ class _Interpreter:
             return kwargs  # `dict(a=1, ...)`, most of every config: the keywords are the dict
         return self.call(function, args, kwargs, node)
 
-    def call(self, function: Any, args: list[Any], kwargs: dict[str, Any], node: Any) -> Any:
+    def call(
+        self, function: object, args: list[object], kwargs: dict[str, object], node: ast.Call
+    ) -> object:
         if isinstance(function, _Method):
             return function.call(args, kwargs)
         if isinstance(function, SafeFunction):
@@ -885,7 +892,8 @@ class _Interpreter:
                 _charge(sum(len(v) for v in args if isinstance(v, _SIZED)) // 8)
             else:
                 _walked("passing", *args, *kwargs.values())
-            result = function(*args, **kwargs)
+            builtin: Any = function  # one of the allow-listed callables (by id)
+            result = builtin(*args, **kwargs)
             if any(result is a for a in args):
                 return result
             return _produced(result)
@@ -895,9 +903,10 @@ class _Interpreter:
             )
         raise _Refused(f"a call of `{_describe(node.func)}` ({_kind(function)})")
 
-    def iterate(self, value: Any) -> Any:
+    def iterate(self, value: object) -> Iterator[object]:
         _check_data(value, "iterating over")
-        for item in value:
+        items: Any = value  # data, checked above; iterating raises a TypeError as in Python
+        for item in items:
             self.step(None)
             yield item
 
@@ -924,20 +933,20 @@ class _Interpreter:
             if all(self.value(condition) for condition in generator.ifs):
                 self.loop(generators, index + 1, produce)
 
-    def on_ListComp(self, node: ast.ListComp) -> Any:
-        result: list[Any] = []
+    def on_ListComp(self, node: ast.ListComp) -> object:
+        result: list[object] = []
         self.comprehension(node.generators, lambda: result.append(self.value(node.elt)))
         return _check_size(result)
 
     on_GeneratorExp = on_ListComp
 
-    def on_SetComp(self, node: ast.SetComp) -> Any:
-        result: set[Any] = set()
+    def on_SetComp(self, node: ast.SetComp) -> object:
+        result: set[object] = set()
         self.comprehension(node.generators, lambda: result.add(_hashed(self.value(node.elt))))
         return _check_size(result)
 
-    def on_DictComp(self, node: ast.DictComp) -> Any:
-        result: dict[Any, Any] = {}
+    def on_DictComp(self, node: ast.DictComp) -> object:
+        result: dict[object, object] = {}
 
         def produce() -> None:
             result[_hashed(self.value(node.key))] = self.value(node.value)
@@ -946,18 +955,18 @@ class _Interpreter:
         return _check_size(result)
 
 
-def _missing_key(owner: dict[Any, Any], name: str) -> Any:
+def _missing_key(owner: dict[object, object], name: str) -> object:
     raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{name}'")
 
 
 class _Method:
     """A bound method from the allow-list, with the size checks it needs."""
 
-    def __init__(self, owner: Any, name: str) -> None:
-        self.owner = owner
+    def __init__(self, owner: object, name: str) -> None:
+        self.owner: Any = owner  # an instance of one of _METHODS' types
         self.name = name
 
-    def call(self, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    def call(self, args: list[object], kwargs: dict[str, object]) -> object:
         owner, name = self.owner, self.name
         values = (*args, *kwargs.values())
         for value in values:
@@ -993,7 +1002,9 @@ class _Method:
         return _produced(result)
 
     @staticmethod
-    def checked_text(owner: str, name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    def checked_text(
+        owner: str, name: str, args: list[object], kwargs: dict[str, object]
+    ) -> list[object]:
         """Charge a string method for the characters it reads and refuse one whose result
         would be too big, before it runs; return the arguments to call it with."""
         _charge(len(owner) // BYTES_PER_STEP)
@@ -1021,7 +1032,7 @@ class _Method:
             if len(owner) + count * len(args[1]) > MAX_ITEMS:
                 raise _Refused(f"str.replace() to more than {MAX_ITEMS} characters")
         if name == "join" and args:
-            items = list(args[0])
+            items = list(args[0])  # type: ignore[call-overload]  # join() needs an iterable
             if (
                 sum(len(i) for i in items if isinstance(i, str)) + len(owner) * len(items)
                 > MAX_ITEMS
@@ -1051,7 +1062,7 @@ def _check_format(text: str) -> None:
             _check_format(spec)
 
 
-def _format_size(template: str, args: list[Any], kwargs: dict[str, Any]) -> int:
+def _format_size(template: str, args: list[object], kwargs: dict[str, object]) -> int:
     """An upper bound of the length of ``template.format(*args, **kwargs)``, computed
     before formatting: the literal text, each value's text, and each field's width and
     precision, with the widths that come from arguments (``'{0:{1}}'``) looked up. A field
@@ -1060,7 +1071,7 @@ def _format_size(template: str, args: list[Any], kwargs: dict[str, Any]) -> int:
     parser = string.Formatter()
     automatic = [0]
 
-    def argument(field: str) -> Any:
+    def argument(field: str) -> object:
         if field == "":
             index = automatic[0]
             automatic[0] += 1
@@ -1109,7 +1120,7 @@ _VIEW_TYPES = frozenset(
 )  # fmt: skip
 
 
-def _check_data(value: Any, what: str) -> None:
+def _check_data(value: object, what: str) -> None:
     """Only data (and lazy references, dict views, enumerate/zip results) flow into operators
     and builtins: no object whose own methods would run."""
     if isinstance(value, (*_DATA_TYPES, LazyObject, LazyAttr)):
@@ -1121,7 +1132,7 @@ def _check_data(value: Any, what: str) -> None:
     raise _Refused(f"{what} {_kind(value)}")
 
 
-def _check_total(result: Any) -> None:
+def _check_total(result: object) -> None:
     """Refuse a result that later steps (the ``ConfigDict`` conversion, text output, dumps,
     diffs) would blow up: its expanded size (a list shared in many places is as big as all
     its copies; bytes and digits counted) and its depth are bounded, so every later step is
@@ -1144,12 +1155,12 @@ def _check_total(result: Any) -> None:
     _charge(size // 16)
 
 
-def _check_container(value: Any, what: str) -> None:
+def _check_container(value: object, what: str) -> None:
     if not isinstance(value, (dict, list)):
         raise _Refused(f"{what} {_kind(value)}")
 
 
-def _check_size(value: Any) -> Any:
+def _check_size(value: T) -> T:
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
         raise _Refused(f"an integer of more than {MAX_INT_BITS} bits")
     if (
@@ -1160,8 +1171,12 @@ def _check_size(value: Any) -> Any:
     return value
 
 
-def _binary(operator: ast.operator, left: Any, right: Any, in_place: bool = False) -> Any:
+def _binary(
+    operator: ast.operator, first: object, second: object, in_place: bool = False
+) -> object:
     """``left <op> right``, refused when the result would be too big to build."""
+    left: Any = first  # data, checked next; Python's operator checks the rest
+    right: Any = second
     _check_data(left, "an operator on")
     _check_data(right, "an operator on")
     kind = type(operator).__name__
@@ -1246,7 +1261,7 @@ _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
 }  # fmt: skip
 
 
-def _compared(operator: ast.cmpop, left: Any, right: Any) -> None:
+def _compared(operator: ast.cmpop, left: object, right: object) -> None:
     """Charge a comparison for the walk it does in C: ``==`` and ``<`` walk both sides,
     ``in`` compares with every item of a sequence, hashes for a dict or set, searches a
     string."""
@@ -1264,11 +1279,11 @@ def _compared(operator: ast.cmpop, left: Any, right: Any) -> None:
     _walked("comparing", left, right)
 
 
-def _compare(operator: ast.cmpop, left: Any, right: Any) -> Any:
+def _compare(operator: ast.cmpop, left: object, right: object) -> object:
     return _COMPARISONS[type(operator).__name__](left, right)
 
 
-def _kind(value: Any) -> str:
+def _kind(value: object) -> str:
     if isinstance(value, SafeFunction):
         return f"`{value.name}` (defined in the config)"
     if isinstance(value, (LazyObject, LazyAttr)):
@@ -1278,7 +1293,7 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _describe(node: Any) -> str:
+def _describe(node: ast.AST) -> str:
     try:
         text = ast.unparse(node)
     except Exception:  # a node unparse cannot write

@@ -37,7 +37,7 @@ from cfgkit.config.lazy import LazyAttr, LazyObject
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional, Sequence
+    from typing import IO, Any, Iterable, Mapping, Optional, Sequence
 
 __all__ = [
     "CPU_SECONDS",
@@ -65,22 +65,23 @@ def isolation_requested() -> bool:
 # -- encoding: plain trees only ------------------------------------------------------------
 
 
-def _encode(value: Any, depth: int = 0) -> Any:
+def _encode(value: object, depth: int = 0) -> object:
     if depth > MAX_DEPTH + 2:
         raise ValueError("nested too deeply to send")
     kind = type(value)
     if kind is str or kind is bool or value is None:
         return value
-    if kind is int:
+    if isinstance(value, int) and kind is int:
         return value if abs(value) < 1 << 53 else {"int": hex(value)}
-    if kind is float:
+    if isinstance(value, float) and kind is float:
         return value if math.isfinite(value) else {"float": repr(value)}
     nested = depth + 1
     if isinstance(value, dict):
         return {"dict": [[_encode(k, nested), _encode(v, nested)] for k, v in value.items()]}
     for tag, container in _CONTAINER_TAGS.items():
         if kind is container:
-            return {tag: [_encode(item, nested) for item in value]}
+            items: Iterable[object] = value  # type: ignore[assignment]  # kind is a container
+            return {tag: [_encode(item, nested) for item in items]}
     if isinstance(value, LazyObject):
         module = value._module if isinstance(value._module, str) else list(value._module)
         return {"lazy": [module, value._imported, value.location]}
@@ -97,7 +98,7 @@ _CONTAINER_TAGS: dict[str, type] = {
 }
 
 
-def _decode(value: Any, depth: int = 0) -> Any:
+def _decode(value: object, depth: int = 0) -> object:
     if depth > MAX_DEPTH + 2:
         raise ValueError("nested too deeply")
     if value is None or type(value) in (str, bool, int, float):
@@ -128,7 +129,7 @@ def _decode(value: Any, depth: int = 0) -> Any:
     raise ValueError(f"an unknown tag {tag!r}")
 
 
-def _error_reply(error: BaseException) -> dict[str, Any]:
+def _error_reply(error: BaseException) -> dict[str, object]:
     return {
         "error": {
             "classes": [cls.__name__ for cls in type(error).__mro__],
@@ -165,7 +166,7 @@ def _rebuild_error(reply: dict[str, Any], path: str) -> errors.CfgkitError:
 # -- the worker ----------------------------------------------------------------------------
 
 
-def _read_message(stream: Any, limit: int) -> Optional[Any]:
+def _read_message(stream: IO[bytes], limit: int) -> object:
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         return None
@@ -178,7 +179,7 @@ def _read_message(stream: Any, limit: int) -> Optional[Any]:
     return json.loads(data)
 
 
-def _write_message(stream: Any, message: Any) -> None:
+def _write_message(stream: IO[bytes], message: object) -> None:
     data = json.dumps(message, allow_nan=False).encode("utf-8")
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
@@ -193,7 +194,7 @@ def serve() -> None:
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing a load prints may corrupt the replies
     while True:
-        request = _read_message(requests, 1 << 20)
+        request: Any = _read_message(requests, 1 << 20)  # the parent's {"path", "options"}
         if request is None:
             return
         usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -202,7 +203,7 @@ def serve() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (spent + CPU_SECONDS, hard))
         try:
             cfg = Config.fromfile(request["path"], safe=True, **request["options"])
-            reply: dict[str, Any] = {"tree": _encode(cfg.to_dict())}
+            reply: dict[str, object] = {"tree": _encode(cfg.to_dict())}
         except errors.CfgkitError as error:
             reply = _error_reply(error)
         except (MemoryError, RecursionError, ValueError) as error:
@@ -233,14 +234,17 @@ class _Worker:
             env=environment,
         )
 
-    def load(self, path: str, options: dict[str, Any]) -> Any:
-        _write_message(self.process.stdin, {"path": path, "options": options})
-        reply: list[Any] = []
+    def load(self, path: str, options: Mapping[str, object]) -> object:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None  # both opened as pipes
+        assert stdout is not None
+        _write_message(stdin, {"path": path, "options": options})
+        reply: list[object] = []
         failure: list[BaseException] = []
 
         def read() -> None:
             try:
-                reply.append(_read_message(self.process.stdout, MAX_REPLY))
+                reply.append(_read_message(stdout, MAX_REPLY))
             except Exception as error:  # a malformed reply
                 failure.append(error)
 
@@ -307,7 +311,7 @@ def load_isolated(
     use_environment_variables: bool = True,
     lazy_import: Optional[bool] = None,
     safe_roots: Sequence[str] = (),
-) -> dict[str, Any]:
+) -> dict[object, object]:
     """Load ``path`` with ``safe=True`` in the limited worker and return its plain tree.
 
     Args:

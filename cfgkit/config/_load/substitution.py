@@ -203,11 +203,11 @@ class _QuoteScanner:
 
 
 def resolve_base_references(
-    value: Any,
+    value: object,
     references: Mapping[str, BaseReference],
-    base: Mapping[str, Any],
+    base: Mapping[str, object],
     filename: str,
-) -> Any:
+) -> Any:  # the tree the caller gave, resolved in place of it (a dict stays a dict)
     """Replace placeholders left by :func:`substitute_base_references` with base values.
 
     A string equal to a placeholder becomes the referenced value itself (any type); a
@@ -246,7 +246,7 @@ class _Resolver:
         self,
         references: Mapping[str, BaseReference],
         pattern: re.Pattern[str],
-        base: Mapping[str, Any],
+        base: Mapping[str, object],
         filename: str,
     ) -> None:
         self.references = references
@@ -256,7 +256,7 @@ class _Resolver:
         self.spliced: dict[str, str] = {}  # each string with placeholders, resolved once
         self.written = 0  # characters of base values written into strings
 
-    def check_size(self, value: Any) -> None:
+    def check_size(self, value: object) -> None:
         try:
             expanded_size(value)
         except SizeLimitError as error:
@@ -272,7 +272,7 @@ class _Resolver:
             filename=self.filename,
         )
 
-    def resolve(self, value: Any) -> Any:
+    def resolve(self, value: object) -> object:
         if isinstance(value, str):
             if _TOKEN not in value:
                 return value
@@ -293,10 +293,10 @@ class _Resolver:
                 items.append((new_key, new))
             return dict(items) if changed else value
         if isinstance(value, (list, tuple)):
-            items = [self.resolve(item) for item in value]
-            if all(new is old for new, old in zip(items, value)):
+            elements = [self.resolve(item) for item in value]
+            if all(new is old for new, old in zip(elements, value)):
                 return value
-            return type(value)(items)
+            return type(value)(elements)
         return value
 
     def _splice(self, match: re.Match[str]) -> str:
@@ -308,7 +308,7 @@ class _Resolver:
             raise self.size_error("write into strings text")
         return text
 
-    def _key(self, key: Any) -> Any:
+    def _key(self, key: object) -> object:
         if not isinstance(key, str) or _TOKEN not in key:
             return key
         resolved = self.resolve(key)
@@ -326,8 +326,8 @@ class _Resolver:
         return resolved
 
 
-def _look_up(base: Mapping[str, Any], reference: BaseReference, filename: str) -> Any:
-    node: Any = base
+def _look_up(base: Mapping[str, object], reference: BaseReference, filename: str) -> object:
+    node: object = base
     for part in reference.path.split("."):
         if isinstance(node, dict) and part in node:
             node = dict.__getitem__(node, part)

@@ -15,7 +15,13 @@ from cfgkit.errors import DataSyntaxError, NestingError, UnsafeYamlError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Optional
+    from typing import Any, Callable, Optional, Union
+
+    from yaml.constructor import BaseConstructor, SafeConstructor
+    from yaml.representer import BaseRepresenter
+
+    #: A constructor of a scalar, as the loader's ``yaml_constructors`` hold them.
+    _Construct = Callable[[BaseConstructor, yaml.ScalarNode], object]
 
 __all__ = [
     "TUPLE_TAG",
@@ -44,10 +50,13 @@ class _ResolvedOnce:
     depends only on the value and how it was written: PyYAML's path resolvers, the one way
     it could depend on more, are not registered on these classes."""
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+    def resolve(
+        self, kind: type[yaml.Node], value: object, implicit: Union[bool, tuple[bool, bool]]
+    ) -> str:
+        # super() is the loader's or dumper's resolver, which mypy cannot see from a mixin.
         if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)  # type: ignore[misc]
-        resolved = self.__dict__.setdefault("_resolved", {})
+            return super().resolve(kind, value, implicit)  # type: ignore[misc, no-any-return]
+        resolved: dict[tuple[object, object], str] = self.__dict__.setdefault("_resolved", {})
         key = (value, implicit)
         tag = resolved.get(key)
         if tag is None:
@@ -59,7 +68,7 @@ class SafeTupleLoader(_ResolvedOnce, _BaseLoader):  # type: ignore[misc]
     """PyYAML's safe loader (the C one when available) that also builds tuples."""
 
 
-def _construct_tuple(loader: Any, node: Any) -> tuple[Any, ...]:
+def _construct_tuple(loader: BaseConstructor, node: yaml.SequenceNode) -> tuple[object, ...]:
     return tuple(loader.construct_sequence(node, deep=True))
 
 
@@ -69,8 +78,8 @@ SafeTupleLoader.add_constructor(TUPLE_TAG, _construct_tuple)
 _NO_INT_LIMIT = not hasattr(sys, "get_int_max_str_digits")
 
 
-def _bounded_number(construct: Any) -> Any:
-    def bounded(loader: Any, node: Any) -> Any:
+def _bounded_number(construct: _Construct) -> _Construct:
+    def bounded(loader: BaseConstructor, node: yaml.ScalarNode) -> object:
         text = node.value
         # Python 3.11+ refuses long decimal integers itself (int_max_str_digits).
         if len(text) > MAX_NUMBER_CHARACTERS and (":" in text or _NO_INT_LIMIT):
@@ -93,7 +102,7 @@ for _tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
     SafeTupleLoader.add_constructor(_tag, _bounded_number(_BaseLoader.yaml_constructors[_tag]))
 
 
-def load_yaml(text: str, filename: str) -> Any:
+def load_yaml(text: str, filename: str) -> object:
     """Parse YAML text with :class:`SafeTupleLoader`.
 
     Args:
@@ -163,13 +172,13 @@ class _Constructor:
 
     __slots__ = ("built", "loader", "scalars")
 
-    def __init__(self, loader: Any) -> None:
+    def __init__(self, loader: SafeConstructor) -> None:
         self.loader = loader
         constructors = loader.yaml_constructors
         self.scalars = {tag: constructors[tag] for tag in _SCALAR_TAGS}
-        self.built: dict[int, Any] = {}
+        self.built: dict[int, object] = {}  # by id of a node: a list, tuple or dict
 
-    def construct(self, node: Any) -> Any:
+    def construct(self, node: yaml.Node) -> object:
         kind = type(node)
         tag = node.tag
         if kind is yaml.ScalarNode:
@@ -179,7 +188,7 @@ class _Constructor:
             if scalar is not None:
                 return scalar(self.loader, node)
         elif kind is yaml.MappingNode and tag == _MAP_TAG:
-            return self._mapping(node)
+            return self._mapping(node)  # type: ignore[arg-type]  # kind is yaml.MappingNode
         elif kind is yaml.SequenceNode and tag in (_SEQ_TAG, TUPLE_TAG):
             built = self.built.get(id(node))
             if built is not None:
@@ -190,10 +199,10 @@ class _Constructor:
             return built
         return self.loader.construct_object(node, deep=True)
 
-    def _mapping(self, node: Any) -> dict[Any, Any]:
-        built: Optional[dict[Any, Any]] = self.built.get(id(node))
-        if built is not None:
-            return built
+    def _mapping(self, node: yaml.MappingNode) -> dict[object, object]:
+        known = self.built.get(id(node))  # a mapping node's id is only ever built as a dict
+        if isinstance(known, dict):
+            return known
         if any(key.tag in _FLATTENED_KEY_TAGS for key, _ in node.value):
             self.loader.flatten_mapping(node)
         built = self.built[id(node)] = {}
@@ -213,14 +222,14 @@ class _Constructor:
         return built
 
 
-def _check_expansion(root: Any, filename: str) -> None:
+def _check_expansion(root: yaml.Node, filename: str) -> None:
     """Refuse a node graph whose aliases stand for too many values, or that contains itself.
 
     Each distinct node is counted once, with memoised sizes, so this is linear in the text.
     """
     sizes: dict[int, int] = {}
     on_path: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         key = id(node)
@@ -251,7 +260,7 @@ def _check_expansion(root: Any, filename: str) -> None:
         stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
 
 
-def _children(node: Any) -> list[Any]:
+def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     if isinstance(node, yaml.SequenceNode):
@@ -271,7 +280,8 @@ class SafeTupleDumper(_ResolvedOnce, _BaseDumper):  # type: ignore[misc]
     of each scalar is resolved once per distinct value (the emitter asks twice per scalar).
     """
 
-    def represent_data(self, data: Any) -> Any:
+    def represent_data(self, value: object) -> yaml.Node:
+        data: Any = value  # narrowed by the exact-type tests below (the dumper's fast path)
         kind = type(data)
         if kind is str:
             # Double-quoted when it holds "{{" or "<<", so that the caller can escape it.
@@ -282,17 +292,18 @@ class SafeTupleDumper(_ResolvedOnce, _BaseDumper):  # type: ignore[misc]
         if kind is bool:
             return yaml.ScalarNode(_BOOL_TAG, "true" if data else "false", style=self.default_style)
         if kind is dict or kind is list:
-            node = self.represented_objects.get(id(data))
+            node: Optional[yaml.Node] = self.represented_objects.get(id(data))
             if node is not None:  # met before: written as an alias
                 return node
             self.object_keeper.append(data)
             if kind is dict:
                 return self._mapping(data)
             return self._sequence(data)
-        return super().represent_data(data)
+        other: yaml.Node = super().represent_data(data)  # PyYAML's representers
+        return other
 
-    def _mapping(self, data: dict[Any, Any]) -> Any:
-        pairs: list[Any] = []
+    def _mapping(self, data: dict[object, object]) -> yaml.MappingNode:
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
         node = yaml.MappingNode(_MAP_TAG, pairs)
         self.represented_objects[id(data)] = node
         items = list(data.items())
@@ -310,8 +321,8 @@ class SafeTupleDumper(_ResolvedOnce, _BaseDumper):  # type: ignore[misc]
         node.flow_style = plain if flow is None else flow
         return node
 
-    def _sequence(self, data: list[Any]) -> Any:
-        items: list[Any] = []
+    def _sequence(self, data: list[object]) -> yaml.SequenceNode:
+        items: list[yaml.Node] = []
         node = yaml.SequenceNode(_SEQ_TAG, items)
         self.represented_objects[id(data)] = node
         plain = True
@@ -325,22 +336,22 @@ class SafeTupleDumper(_ResolvedOnce, _BaseDumper):  # type: ignore[misc]
         return node
 
 
-def _is_plain(node: Any) -> bool:
+def _is_plain(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and not node.style
 
 
-def _represent_tuple(dumper: Any, data: tuple[Any, ...]) -> Any:
+def _represent_tuple(dumper: BaseRepresenter, data: tuple[object, ...]) -> yaml.SequenceNode:
     return dumper.represent_sequence(TUPLE_TAG, data)
 
 
-def _represent_str(dumper: Any, data: str) -> Any:
+def _represent_str(dumper: BaseRepresenter, data: str) -> yaml.ScalarNode:
     # A string holding "{{" or "<<" is written double-quoted so that the caller can escape
     # the marker (loading reads "{{ ... }}" in the raw text as a reference).
     style = '"' if "{{" in data or "<<" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
-def _represent_int(dumper: Any, data: int) -> Any:
+def _represent_int(dumper: BaseRepresenter, data: int) -> yaml.ScalarNode:
     # Decimal text of a huge int exceeds Python's int_max_str_digits; YAML's hex form does not.
     text = hex(data) if data.bit_length() > LONG_INT_BITS else str(data)
     return dumper.represent_scalar("tag:yaml.org,2002:int", text)
@@ -353,7 +364,7 @@ SafeTupleDumper.add_representer(int, _represent_int)
 SafeTupleDumper.add_representer(str, _represent_str)
 
 
-def dump_yaml(data: Any, sort_keys: bool = True) -> str:
+def dump_yaml(data: object, sort_keys: bool = True) -> str:
     """Write ``data`` as YAML in PyYAML's default block style, keys sorted (as mmengine).
 
     Args:
@@ -367,6 +378,6 @@ def dump_yaml(data: Any, sort_keys: bool = True) -> str:
     return text
 
 
-def compose_yaml(text: str) -> Any:
+def compose_yaml(text: str) -> Optional[yaml.Node]:
     """Return PyYAML's node tree of ``text`` (with marks: lines and columns), or None."""
     return yaml.compose(text, Loader=SafeTupleLoader)
