@@ -247,3 +247,10 @@ def test_no_color_set_but_empty_keeps_colour(project):
             [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
         )
         assert ("\033[33m" in result.stdout) is coloured, result.stderr
+
+
+def test_a_folder_given_as_a_config_says_it_is_a_folder(project, capsys):
+    (project / "configs").mkdir()
+    status, out, err = run(capsys, "print", "configs")
+    assert (status, out) == (2, "")
+    assert err == 'cfgkit print: error: "configs" is a folder, not a config file\n'

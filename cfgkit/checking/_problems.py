@@ -165,7 +165,10 @@ def once(problems: list[Problem]) -> list[Problem]:
 def _where(cfg: Config, path: KeyPath) -> tuple[Optional[str], Optional[int]]:
     """The file and line that last wrote ``path`` (a key or a dict), or ``--cfg-options``
     when an option wrote it last: a problem an option caused is the option's."""
-    records = cfg.provenance(path)
+    try:
+        records = cfg.provenance(path)
+    except (KeyError, AttributeError, IndexError):  # a key the config does not have
+        return None, None
     for record in reversed(records):
         if record.action != "delete":
             if record.filename is None and record.layer == LAYER_OPTIONS:

@@ -127,10 +127,12 @@ def test_a_config_name_that_cannot_be_a_path_is_a_missing_file(name):
         Config.fromfile(name)
 
 
-def test_a_folder_named_as_a_base_is_a_missing_file(tmp_path):
+def test_a_folder_named_as_a_base_is_a_missing_file_that_says_it_is_a_folder(tmp_path):
     (tmp_path / "folder.py").mkdir()
     child = write_files(tmp_path, {"child.py": "_base_ = ['folder.py']\n"})
-    with pytest.raises(errors.ConfigFileNotFoundError, match=r"folder\.py\" does not exist"):
+    # Still a FileNotFoundError, as in mmengine; the message says what the path is.
+    match = r"folder\.py\" is a folder, not a config file, which is a _base_ of .*child\.py"
+    with pytest.raises(errors.ConfigFileNotFoundError, match=match):
         Config.fromfile(child)
 
 

@@ -173,3 +173,14 @@ def test_a_slow_step_shows_a_progress_line_on_a_terminal_and_erases_it():
     with progress(piped, "check: reading", after=0):
         time.sleep(0.05)
     assert piped.getvalue() == ""
+
+
+def test_a_config_without_a_default_scope_still_hears_of_a_missing_dependency(installed, capsys):
+    (installed / "configs/noscope.py").write_text("model = dict(type='Nope')\n")
+    status, out, err = run(capsys, "configs/noscope.py")
+    assert err == ""
+    assert status in (0, 1)
+    said = [line for line in out if "requires mmcv" in line]
+    # Nothing in the config wrote `default_scope`: the warning names no file or line.
+    assert said
+    assert said[0].startswith("default_scope: warning: childpkg requires mmcv")

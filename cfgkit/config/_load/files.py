@@ -254,7 +254,7 @@ def _read_bytes(
         status = os.fstat(descriptor)
         if stat.S_ISDIR(status.st_mode):
             raise ConfigFileNotFoundError(
-                f'file "{filename}" does not exist{wanted} (it is a folder)', filename=where
+                f'"{filename}" is a folder, not a config file{wanted}', filename=where
             )
         if not stat.S_ISREG(status.st_mode):
             raise ConfigFileError(
