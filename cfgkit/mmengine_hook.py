@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from cfgkit._contracts import KeyT, ValueT
     from cfgkit.config.config import FormatStyle, PathLike
 
     # (namespace, name, original, replacement)
@@ -482,7 +483,7 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, ty
 
         def __init__(
             self,
-            cfg_dict: Optional[dict[str, object]] = None,
+            cfg_dict: Optional[dict[KeyT, ValueT]] = None,
             cfg_text: Optional[str] = None,
             filename: Optional[PathLike] = None,
             env_variables: Optional[dict[str, str]] = None,
