@@ -13,7 +13,22 @@ import errno
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ClassVar, Iterable, Optional
+    from typing import Callable, ClassVar, Iterable, Optional, TypedDict, TypeVar, Union
+
+    from typing_extensions import Unpack
+
+    # Here, not in cfgkit._contracts: errors imports nothing of cfgkit.
+    class Location(TypedDict, total=False):
+        """Where a :class:`ConfigError` is: the keywords its subclasses pass on."""
+
+        filename: Optional[str]
+        lineno: Optional[int]
+        key: Optional[str]
+
+    #: The class :func:`new_error` is asked for, and so what it returns.
+    ErrorT = TypeVar("ErrorT", bound=BaseException)
+    #: How pickle finds an error class again: the class, or a call that makes it.
+    PickleReference = Union[type["CfgkitError"], Callable[[], type["CfgkitError"]]]
 
 __all__ = [
     "AlreadyRegisteredError",
@@ -74,7 +89,7 @@ _BUILTIN_FIELDS = (
 )  # fmt: skip
 
 
-def did_you_mean(name: Any, candidates: Iterable[Any], *, cutoff: float = 0.6) -> str:
+def did_you_mean(name: object, candidates: Iterable[object], *, cutoff: float = 0.6) -> str:
     """Return ``"Did you mean 'x'?"`` for the names close to ``name``, or ``''``.
 
     The one spelling helper of cfgkit: missing keys, unknown types and keywords use it.
@@ -101,7 +116,7 @@ class CfgkitError(Exception):
     processes).
     """
 
-    def __reduce__(self) -> Any:
+    def __reduce__(self) -> tuple[object, ...]:
         state = dict(self.__dict__)
         for field in _BUILTIN_FIELDS:
             if field not in state and hasattr(self, field):
@@ -109,13 +124,13 @@ class CfgkitError(Exception):
         return (_restore, (type(self).pickle_reference(), self.args, state))
 
     @classmethod
-    def pickle_reference(cls) -> Any:
+    def pickle_reference(cls) -> PickleReference:
         """How pickle finds the class again: the class itself, or, for a class made at run
         time, a picklable call that makes it again."""
         return cls
 
 
-def new_error(cls: Any, args: tuple[Any, ...]) -> Any:
+def new_error(cls: type[ErrorT], args: tuple[object, ...]) -> ErrorT:
     """An instance of ``cls`` made without ``__init__`` (the builtin base may want other
     arguments, as UnicodeDecodeError does); for unpickling and for ``cfgkit._located``."""
     try:
@@ -126,7 +141,9 @@ def new_error(cls: Any, args: tuple[Any, ...]) -> Any:
         return BaseException.__new__(cls, *args)
 
 
-def _restore(reference: Any, args: tuple[Any, ...], state: dict[str, Any]) -> CfgkitError:
+def _restore(
+    reference: PickleReference, args: tuple[object, ...], state: dict[str, object]
+) -> CfgkitError:
     cls = reference if isinstance(reference, type) else reference()
     error: CfgkitError = new_error(cls, args)
     error.args = args
@@ -183,7 +200,9 @@ class ConfigError(CfgkitError):
 class ConfigFileError(ConfigError, OSError):
     """A config file cannot be read (an ``OSError``: permissions, an I/O error)."""
 
-    def __init__(self, message: str, *, error_number: Optional[int] = None, **location: Any):
+    def __init__(
+        self, message: str, *, error_number: Optional[int] = None, **location: Unpack[Location]
+    ):
         super().__init__(message, **location)
         self.errno = error_number
         self.strerror = message
@@ -192,7 +211,7 @@ class ConfigFileError(ConfigError, OSError):
 class ConfigFileNotFoundError(ConfigFileError, FileNotFoundError):
     """A config file, or a base it names, does not exist."""
 
-    def __init__(self, message: str, **location: Any) -> None:
+    def __init__(self, message: str, **location: Unpack[Location]) -> None:
         super().__init__(message, error_number=errno.ENOENT, **location)
 
 
@@ -216,7 +235,7 @@ class ConfigSyntaxError(ConfigError, SyntaxError):
         *,
         offset: Optional[int] = None,
         text: Optional[str] = None,
-        **location: Any,
+        **location: Unpack[Location],
     ) -> None:
         super().__init__(message, **location)
         self.msg = message
@@ -231,7 +250,9 @@ class ConfigDecodeError(ConfigError, ValueError):
 class ConfigEncodingError(ConfigDecodeError, UnicodeDecodeError):
     """A config file is not valid UTF-8 (a ``UnicodeDecodeError`` naming the file and line)."""
 
-    def __init__(self, message: str, *, error: UnicodeDecodeError, **location: Any) -> None:
+    def __init__(
+        self, message: str, *, error: UnicodeDecodeError, **location: Unpack[Location]
+    ) -> None:
         # Keep a window of the bytes around the bad one, not the whole file.
         first = max(error.start - 40, 0)
         window = error.object[first : error.end + 40]
@@ -326,7 +347,7 @@ class MissingKeyError(ConfigKeyError):
     computed only when it is shown.
     """
 
-    def __init__(self, missing: Any, available: Iterable[Any] = ()) -> None:
+    def __init__(self, missing: object, available: Iterable[object] = ()) -> None:
         super().__init__(repr(missing))
         self.args = (missing,)
         self.missing = missing
@@ -343,7 +364,7 @@ class MissingAttributeError(ConfigError, AttributeError):
     checks stay cheap.
     """
 
-    def __init__(self, owner: str, attribute: str, available: Iterable[Any] = ()) -> None:
+    def __init__(self, owner: str, attribute: str, available: Iterable[object] = ()) -> None:
         super().__init__(f"'{owner}' object has no attribute '{attribute}'")
         self.owner = owner
         self.attribute = attribute

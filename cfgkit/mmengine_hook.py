@@ -40,11 +40,29 @@ from cfgkit.registry.scope import init_default_scope as cfgkit_init_default_scop
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from argparse import ArgumentParser
+    from importlib.abc import Loader
+    from importlib.machinery import ModuleSpec
     from types import ModuleType
-    from typing import Any, Dict, Optional, Tuple
+    from typing import Dict, Mapping, Optional, Sequence, Tuple, TypedDict, Union
+
+    from typing_extensions import Unpack
+
+    from cfgkit._contracts import KeyT, ValueT
+    from cfgkit.config.config import FormatStyle, PathLike
 
     # (namespace, name, original, replacement)
-    Swap = Tuple[Dict[str, Any], str, Any, Any]
+    Swap = Tuple[Dict[str, object], str, object, object]
+
+    class FromfileOptions(TypedDict, total=False):
+        """The keywords of cfgkit's ``Config.fromfile`` that mmengine's has not."""
+
+        follow_references: bool
+        safe: bool
+        safe_root: Union[PathLike, Sequence[PathLike], None]
+        texts: Optional[Mapping[str, str]]
+        provenance: bool
+
 
 __all__ = [
     "ENV_VAR",
@@ -63,7 +81,7 @@ TESTED_VERSIONS = ((0, 10),)
 _CONFIG_MODULE = "mmengine.config.config"
 _REGISTRY_PACKAGE = "mmengine.registry"
 # What the hook swaps in each mmengine.registry module, as (name, cfgkit's object).
-_REGISTRY_SWAPS: dict[str, tuple[tuple[str, Any], ...]] = {
+_REGISTRY_SWAPS: dict[str, tuple[tuple[str, object], ...]] = {
     "mmengine.registry.default_scope": (("DefaultScope", CfgkitDefaultScope),),
     "mmengine.registry.registry": (("Registry", CfgkitRegistry),),
     "mmengine.registry.build_functions": (
@@ -91,7 +109,7 @@ class _State:
 
     requested = False
     registry = False
-    style: Any = "yapf"
+    style: FormatStyle = "yapf"
     config_done = False
     registry_done = False
     late = False
@@ -101,7 +119,7 @@ class _State:
     version: Optional[str] = None
     # Every binding the hook changed, to undo it.
     swapped: list[Swap] = []  # noqa: RUF012 - one per process
-    finder: Any = None
+    finder: Optional[_Finder] = None
 
 
 _state = _State()
@@ -169,7 +187,7 @@ def install_from_environment() -> None:
         warnings.warn(f"cfgkit: {error}", RuntimeWarning, stacklevel=2)
 
 
-def installed() -> dict[str, Any]:
+def installed() -> dict[str, Union[bool, str, None]]:
     """Return what the hook did in this process.
 
     Returns:
@@ -217,7 +235,7 @@ def _restore(swapped: list[Swap]) -> None:
         namespace[name] = original
 
 
-def _rebind(by_identity: dict[int, tuple[Any, Any]], swapped: Optional[list[Swap]]) -> int:
+def _rebind(by_identity: dict[int, tuple[object, object]], swapped: Optional[list[Swap]]) -> int:
     """Rebind every module global (outside cfgkit) that is a key's object to its value;
     return how many were rebound. ``by_identity``: ``{id(old): (old, new)}``."""
     count = 0
@@ -241,7 +259,12 @@ def _rebind(by_identity: dict[int, tuple[Any, Any]], swapped: Optional[list[Swap
 class _Finder:
     """Finds mmengine's modules as usual, and patches them right after they run."""
 
-    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+    def find_spec(
+        self,
+        fullname: str,
+        path: Optional[Sequence[str]] = None,
+        target: Optional[ModuleType] = None,
+    ) -> Optional[ModuleSpec]:
         if fullname != _CONFIG_MODULE and not (_state.registry and fullname in _REGISTRY_SWAPS):
             return None
         from importlib.machinery import PathFinder  # lazy: only when mmengine loads
@@ -256,10 +279,10 @@ class _Finder:
 class _PatchingLoader:
     """mmengine's own loader, then the patch (never instead of mmengine's code)."""
 
-    def __init__(self, loader: Any) -> None:
+    def __init__(self, loader: Loader) -> None:
         self.loader = loader
 
-    def create_module(self, spec: Any) -> Any:
+    def create_module(self, spec: ModuleSpec) -> Optional[ModuleType]:
         return self.loader.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
@@ -269,7 +292,7 @@ class _PatchingLoader:
         elif _state.config_done and module.__name__ in _REGISTRY_SWAPS:
             _patch_registry(module)
 
-    def __getattr__(self, name: str) -> Any:  # get_source, get_filename, ... for tracebacks
+    def __getattr__(self, name: str) -> object:  # get_source, get_filename, ... for tracebacks
         return getattr(self.loader, name)
 
 
@@ -327,7 +350,7 @@ def _shape_problem(module: ModuleType) -> Optional[str]:
     return None
 
 
-def _strings(constants: tuple[Any, ...]) -> set[str]:
+def _strings(constants: tuple[object, ...]) -> set[str]:
     found: set[str] = set()
     for constant in constants:
         if isinstance(constant, str):
@@ -372,7 +395,9 @@ def _patch_config(module: ModuleType) -> None:
     _state.config_done = True
 
 
-def _swap(namespace: dict[str, Any], replacements: dict[str, Any], swapped: list[Swap]) -> None:
+def _swap(
+    namespace: dict[str, object], replacements: Mapping[str, object], swapped: list[Swap]
+) -> None:
     for name, replacement in replacements.items():
         if name in namespace and namespace[name] is not replacement:
             swapped.append((namespace, name, namespace[name], replacement))
@@ -380,7 +405,7 @@ def _swap(namespace: dict[str, Any], replacements: dict[str, Any], swapped: list
 
 
 def _rebind_everywhere(
-    originals: dict[str, Any], classes: dict[str, Any], swapped: list[Swap]
+    originals: dict[str, object], classes: dict[str, type], swapped: list[Swap]
 ) -> None:
     """Late install: every module global that names an original now names cfgkit's class."""
     count = _rebind({id(o): (o, classes[name]) for name, o in originals.items()}, swapped)
@@ -412,12 +437,12 @@ def _patch_registry(module: ModuleType) -> None:
 # --- the classes ------------------------------------------------------------------------
 
 
-def _style(format_python_code: Any) -> Any:
+def _style(format_python_code: FormatStyle) -> FormatStyle:
     """mmengine's ``format_python_code=True`` means yapf; the hook's style decides."""
     return _state.style if format_python_code is True else format_python_code
 
 
-def _announce(cfg: Any) -> None:
+def _announce(cfg: CfgkitConfig) -> None:
     """Say once per process, in mmengine's log, that cfgkit loaded the config."""
     if _state.announced:
         return
@@ -437,12 +462,12 @@ def _announce(cfg: Any) -> None:
     )
 
 
-def _adopted(cfg: Any, cls: type) -> Any:
+def _adopted(cfg: CfgkitConfig, cls: type[CfgkitConfig]) -> CfgkitConfig:
     object.__setattr__(cfg, "__class__", cls)  # Config.__setattr__ would set a key
     return cfg
 
 
-def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, Any]:
+def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, type]:
     """The three classes, made once per process against mmengine's originals."""
     made = globals().get("Config")
     if made is not None:
@@ -458,11 +483,11 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, An
 
         def __init__(
             self,
-            cfg_dict: Any = None,
-            cfg_text: Any = None,
-            filename: Any = None,
-            env_variables: Any = None,
-            format_python_code: Any = True,
+            cfg_dict: Optional[dict[KeyT, ValueT]] = None,
+            cfg_text: Optional[str] = None,
+            filename: Optional[PathLike] = None,
+            env_variables: Optional[dict[str, str]] = None,
+            format_python_code: FormatStyle = True,
         ) -> None:
             super().__init__(
                 cfg_dict, cfg_text, filename, env_variables, _style(format_python_code)
@@ -470,14 +495,14 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, An
 
         @staticmethod
         def fromfile(  # type: ignore[override]
-            filename: Any,
+            filename: PathLike,
             use_predefined_variables: bool = True,
             import_custom_modules: bool = True,
             use_environment_variables: bool = True,
             lazy_import: Optional[bool] = None,
-            format_python_code: Any = True,
-            **options: Any,
-        ) -> Any:
+            format_python_code: FormatStyle = True,
+            **options: Unpack[FromfileOptions],
+        ) -> CfgkitConfig:
             cfg = CfgkitConfig.fromfile(
                 filename,
                 use_predefined_variables,
@@ -491,13 +516,15 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, An
             return _adopted(cfg, Config)
 
         @staticmethod
-        def fromstring(cfg_str: str, file_format: str) -> Any:
+        def fromstring(cfg_str: str, file_format: str) -> CfgkitConfig:
             cfg = CfgkitConfig.fromstring(cfg_str, file_format)
             object.__setattr__(cfg, "_format_python_code", _style(True))
             return _adopted(cfg, Config)
 
         @staticmethod
-        def auto_argparser(description: Optional[str] = None) -> Any:
+        def auto_argparser(
+            description: Optional[str] = None,
+        ) -> tuple[ArgumentParser, CfgkitConfig]:
             parser, cfg = CfgkitConfig.auto_argparser(description)
             object.__setattr__(cfg, "_format_python_code", _style(True))
             return parser, _adopted(cfg, Config)
@@ -505,7 +532,7 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, An
     class DictAction(CfgkitDictAction, dict_action):  # type: ignore[misc]
         """cfgkit's ``DictAction`` (list selectors in ``--cfg-options``) that is also mmengine's."""
 
-    classes: dict[str, Any] = {}
+    classes: dict[str, type] = {}
     for cls in (Config, ConfigDict, DictAction):
         cls.__module__ = __name__
         cls.__qualname__ = cls.__name__
@@ -513,7 +540,7 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, An
     return classes
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> type:
     """``Config``, ``ConfigDict``, ``DictAction``: made on first use (unpickling in a process
     without the hook included), against mmengine's originals."""
     if name not in ("Config", "ConfigDict", "DictAction"):
@@ -522,5 +549,6 @@ def __getattr__(name: str) -> Any:
 
     found = {key: vars(module)[key] for key in ("Config", "ConfigDict", "DictAction")}
     if name in globals():  # importing mmengine with the hook on made them
-        return globals()[name]
+        made: type = globals()[name]
+        return made
     return _classes(found["Config"], found["ConfigDict"], found["DictAction"])[name]

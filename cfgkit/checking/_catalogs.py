@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import typing
-from typing import Any, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from cfgkit._doctor import diagnosis
 from cfgkit._key_paths import dotted
@@ -36,7 +36,7 @@ from cfgkit.index._why import Cause, diagnose, either, project_root
 from cfgkit.registry.registry import Registry, all_registries
 
 if typing.TYPE_CHECKING:
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath
     from cfgkit.config import Config
     from cfgkit.index import Index, Registration
 
@@ -66,8 +66,8 @@ class Signature(NamedTuple):
     accepted: list[str]
     takes_any: bool
     required: list[str]
-    hints: dict[str, Any]
-    defaults: dict[str, Any]
+    hints: dict[str, object]
+    defaults: dict[str, object]
 
 
 class Catalog:
@@ -435,7 +435,7 @@ def _importable_path(key: str, scopes: Iterable[str]) -> bool:
         return False
 
 
-def runtime_signature(target: Any) -> Optional[Signature]:
+def runtime_signature(target: Callable[..., object]) -> Optional[Signature]:
     try:
         signature = inspect.signature(target)
     except (TypeError, ValueError):
@@ -459,7 +459,7 @@ def runtime_signature(target: Any) -> Optional[Signature]:
     return Signature(label, accepted, takes_any, required, _hints(target), defaults)
 
 
-def _hints(target: Any) -> dict[str, Any]:
+def _hints(target: Callable[..., object]) -> dict[str, object]:
     function = vars(target).get("__init__", target) if isinstance(target, type) else target
     try:
         return typing.get_type_hints(function)

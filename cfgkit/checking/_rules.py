@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import typing
-from typing import Any, Sequence
+from typing import Sequence
 
 from cfgkit._keys import DELETE_KEY, SCOPE_KEY, TYPE_KEY
 from cfgkit._openmmlab import OPS_NAMES, builder_arguments, builder_keys
@@ -15,7 +15,7 @@ from cfgkit.config.lazy import LAZY_TYPES
 from cfgkit.errors import did_you_mean
 
 if typing.TYPE_CHECKING:
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import KeyPath
     from cfgkit.config import Config
 
 __all__ = ["check_dict"]
@@ -28,7 +28,7 @@ _SIMPLE_TYPES = (int, float, str, bool)
 def check_dict(
     cfg: Config,
     path: KeyPath,
-    node: dict[str, Any],
+    node: dict[str, object],
     catalogs: Sequence[Catalog],
     popped: frozenset[str] = frozenset(),
     picked: bool = False,
@@ -79,7 +79,7 @@ def _lower_case(kind: str) -> bool:
 def _check_arguments(
     cfg: Config,
     path: KeyPath,
-    node: dict[str, Any],
+    node: dict[str, object],
     signatures: Sequence[Signature],
     popped: frozenset[str] = frozenset(),
 ) -> list[Problem]:
@@ -141,11 +141,13 @@ def _check_arguments(
     return problems
 
 
-def _annotation_text(annotation: Any) -> str:
+def _annotation_text(annotation: object) -> str:
     return annotation.__name__ if isinstance(annotation, type) else repr(annotation)
 
 
-def _contradicts(value: Any, annotation: Any, default: Any = inspect.Parameter.empty) -> bool:
+def _contradicts(
+    value: object, annotation: object, default: object = inspect.Parameter.empty
+) -> bool:
     """Tell whether ``value`` plainly contradicts a simple annotation (else: no opinion)."""
     if value is None:
         # `x: int = None` is common; only a parameter that cannot be None is contradicted.
@@ -177,7 +179,7 @@ def _contradicts(value: Any, annotation: Any, default: Any = inspect.Parameter.e
     return False
 
 
-def _is_simple(annotation: Any) -> bool:
+def _is_simple(annotation: object) -> bool:
     if annotation in _SIMPLE_TYPES:
         return True
     origin = typing.get_origin(annotation)
@@ -189,7 +191,7 @@ def _is_simple(annotation: Any) -> bool:
     return False
 
 
-def _allows_none(annotation: Any) -> bool:
+def _allows_none(annotation: object) -> bool:
     return typing.get_origin(annotation) is typing.Union and type(None) in typing.get_args(
         annotation
     )

@@ -8,9 +8,9 @@ from cfgkit._openmmlab import FOREIGN_PREFIX, NOT_REGISTRY_KEYS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, Iterator, Optional
+    from typing import Any, Iterable, Iterator, Mapping, Optional
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import ConfigValue, KeyPath
     from cfgkit.config import Config
     from cfgkit.index import Index
 
@@ -39,7 +39,9 @@ def custom_imports(cfg: Optional[Config]) -> list[str]:
     return [n for n in names if isinstance(n, str)] if isinstance(names, (list, tuple)) else []
 
 
-def typed_dicts(tree: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+def typed_dicts(tree: ConfigValue, path: KeyPath = ()) -> Iterator[tuple[KeyPath, dict[str, Any]]]:
+    # The dict's values stay Any until _checker (not typed in this round) narrows its
+    # node[SCOPE_KEY] read; the values are ConfigValue.
     if isinstance(tree, dict):
         if path and path[-1] in NOT_REGISTRY_KEYS:
             return
@@ -55,7 +57,7 @@ def typed_dicts(tree: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
             yield from typed_dicts(value, (*path, index))
 
 
-def scopes_used(tree: Any, index: Optional[Index]) -> set[Optional[str]]:
+def scopes_used(tree: ConfigValue, index: Optional[Index]) -> set[Optional[str]]:
     """The scopes a config names besides its default: ``_scope_`` values, and the scopes
     of ``scope.Name`` types."""
     if index is None:
@@ -81,7 +83,7 @@ def first(values: Iterable[Optional[str]]) -> Optional[str]:
     return next((v for v in values if v), None)
 
 
-def enclosing(path: KeyPath, kinds: dict[KeyPath, Any]) -> Optional[tuple[KeyPath, str]]:
+def enclosing(path: KeyPath, kinds: Mapping[KeyPath, ConfigValue]) -> Optional[tuple[KeyPath, str]]:
     """The nearest typed dict above ``path`` and the key of it that holds ``path``."""
     for cut in range(len(path) - 1, -1, -1):
         if path[:cut] in kinds:

@@ -62,7 +62,13 @@ from cfgkit.errors import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from argparse import ArgumentParser
-    from typing import Any, Iterator, Mapping, Optional, Sequence, Union
+    from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
+
+    from mmengine.config import Config as MmengineConfig
+
+    from cfgkit._contracts import ConfigTree, KeyPart, KeyT, T, ValueT
+    from cfgkit.config._merge.selectors import Selected
+    from cfgkit.config.config_dict import LeafConverter
 
     PathLike = Union[str, os.PathLike[str]]
     FormatStyle = Union[bool, str]
@@ -74,7 +80,7 @@ STRING_FILENAME = "<string>"
 YAPF = "yapf"
 
 
-def nesting_error(value: Any, where: Optional[str] = None) -> NestingError:
+def nesting_error(value: object, where: Optional[str] = None) -> NestingError:
     """The error for a value that recursion could not walk, naming the key at fault."""
     problem = nesting_problem(value)
     key, what = (shortened(problem[0]), problem[1]) if problem else (None, "is nested too deeply")
@@ -123,7 +129,7 @@ class Config(MmenginePrivateHelpers):
 
     def __init__(
         self,
-        cfg_dict: Optional[dict[Any, Any]] = None,
+        cfg_dict: Optional[dict[KeyT, ValueT]] = None,
         cfg_text: Union[str, ChainText, None] = None,
         filename: Optional[PathLike] = None,
         env_variables: Optional[dict[str, str]] = None,
@@ -136,8 +142,11 @@ class Config(MmenginePrivateHelpers):
             raise ConfigTypeError(f"cfg_dict must be a dict, but got {type(cfg_dict)}")
         _check_reserved(cfg_dict)
         if not isinstance(cfg_dict, tree_class()):
+            # mypy does not solve ConfigDict.__init__'s TypeVars in a call through
+            # type[ConfigDict] (tree_class()); the argument is this dict.
+            given: Any = cfg_dict
             try:
-                cfg_dict = tree_class()(cfg_dict)
+                cfg_dict = tree_class()(given)
             except RecursionError:
                 raise nesting_error(cfg_dict) from None
         if cfg_text:
@@ -384,7 +393,7 @@ class Config(MmenginePrivateHelpers):
             return format_yapf(tree)
         return format_python(tree) if style else format_raw(tree)
 
-    def dump(self, file: Optional[PathLike] = None) -> Any:
+    def dump(self, file: Optional[PathLike] = None) -> Union[str, bytes, None]:
         """Write the config to ``file``, or return it as text when ``file`` is None.
 
         The format follows the extension: ``.py`` (:attr:`pretty_text`), ``.json``,
@@ -411,7 +420,8 @@ class Config(MmenginePrivateHelpers):
             source = self.filename
             if source is None or source.endswith(PYTHON_EXTENSION):
                 return self.pretty_text
-            return dump_text(tree, source.rsplit(".", 1)[-1])
+            text: Union[str, bytes] = dump_text(tree, source.rsplit(".", 1)[-1])
+            return text
         path = os.fspath(file)
         file_format = path.rsplit(".", 1)[-1]
         content = dump_text(tree, file_format, self.pretty_text if file_format == "py" else None)
@@ -424,7 +434,7 @@ class Config(MmenginePrivateHelpers):
         return None
 
     def merge_from_dict(
-        self, options: dict[str, Any], allow_list_keys: bool = True, new_keys: str = "allow"
+        self, options: Mapping[str, object], allow_list_keys: bool = True, new_keys: str = "allow"
     ) -> None:
         """Merge ``options`` (dotted keys, as ``--cfg-options`` gives them) into the config.
 
@@ -460,7 +470,7 @@ class Config(MmenginePrivateHelpers):
         _check_reserved(expanded)
         current = self._cfg_dict
         log = current.__dict__.get(PROVENANCE_ATTRIBUTE)
-        selected: list[Any] = []
+        selected: Selected = []
         try:
             merged = merge_into(
                 expanded, current, allow_list_keys=allow_list_keys, selected=selected
@@ -478,7 +488,7 @@ class Config(MmenginePrivateHelpers):
         if log is not None and log.follow_references:
             self._follow(log)
 
-    def provenance(self, key: Union[str, Sequence[Any]]) -> list[Record]:
+    def provenance(self, key: Union[str, Sequence[KeyPart]]) -> list[Record]:
         """Return where the value of ``key`` came from: every value it took, oldest first.
 
         Each record has the value, the file and line that set it, the layer (``'base'``,
@@ -564,7 +574,7 @@ class Config(MmenginePrivateHelpers):
         add_args(parser, cfg)
         return parser, cfg
 
-    def to_dict(self, keep_imported: bool = False) -> dict[Any, Any]:
+    def to_dict(self, keep_imported: bool = False) -> ConfigTree:
         """Return the config as a plain nested ``dict`` (lists and tuples keep their type).
 
         Args:
@@ -578,12 +588,12 @@ class Config(MmenginePrivateHelpers):
         """
         return self._plain(lazy_to_string, keep_imported)
 
-    def _to_lazy_dict(self, keep_imported: bool = False) -> dict[Any, Any]:
+    def _to_lazy_dict(self, keep_imported: bool = False) -> ConfigTree:
         return self._plain(None, keep_imported)
 
-    def _plain(self, convert_leaf: Any, keep_imported: bool) -> dict[Any, Any]:
+    def _plain(self, convert_leaf: Optional[LeafConverter], keep_imported: bool) -> ConfigTree:
         try:
-            tree: dict[Any, Any] = to_plain_tree(self._cfg_dict, convert_leaf)
+            tree: ConfigTree = to_plain_tree(self._cfg_dict, convert_leaf)
         except RecursionError:
             raise nesting_error(self._cfg_dict, self.filename) from None
         if not keep_imported:
@@ -591,7 +601,7 @@ class Config(MmenginePrivateHelpers):
                 tree.pop(name, None)
         return tree
 
-    def to_mmengine(self) -> Any:
+    def to_mmengine(self) -> MmengineConfig:
         """Return this config as an ``mmengine.config.Config`` (mmengine must be installed).
 
         For code that checks ``isinstance(cfg, mmengine.config.Config)`` (mmengine's
@@ -605,7 +615,7 @@ class Config(MmenginePrivateHelpers):
         from mmengine.config import Config as MmengineConfig  # lazy: optional, heavy
         from mmengine.config.lazy import LazyAttr, LazyObject
 
-        def convert(value: Any) -> Any:
+        def convert(value: object) -> object:
             if isinstance(value, dict):
                 return {k: convert(v) for k, v in value.items()}
             if isinstance(value, (list, tuple)):
@@ -627,23 +637,23 @@ class Config(MmenginePrivateHelpers):
         object.__setattr__(cfg, "_imported_names", set(self._imported_names))
         return cfg
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # the user's value, as mmengine's
         try:
             cfg_dict = self.__dict__["_cfg_dict"]
         except KeyError:  # not initialised yet (copy and pickle protocols look things up)
             raise AttributeError(name) from None
         return getattr(cfg_dict, name)
 
-    def __getitem__(self, name: Any) -> Any:
+    def __getitem__(self, name: KeyPart) -> Any:  # the user's value, as mmengine's
         return self._cfg_dict[name]
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         _check_reserved((name,))
         if isinstance(value, dict):
             value = tree_class()(value)
         setattr(self._cfg_dict, name, value)
 
-    def __setitem__(self, name: Any, value: Any) -> None:
+    def __setitem__(self, name: KeyPart, value: object) -> None:
         _check_reserved((name,))
         if isinstance(value, dict):
             value = tree_class()(value)
@@ -652,7 +662,7 @@ class Config(MmenginePrivateHelpers):
     def __len__(self) -> int:
         return len(self._cfg_dict)
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[str]:
         return iter(self._cfg_dict)
 
     def __repr__(self) -> str:
@@ -663,10 +673,11 @@ class Config(MmenginePrivateHelpers):
         "_imported_names",
     )  # fmt: skip
 
-    def __getstate__(self) -> tuple[Any, ...]:
+    def __getstate__(self) -> tuple[object, ...]:
         self.text  # noqa: B018 - a pickle holds the text itself, not the chain it is made of
         return tuple(self.__dict__[name] for name in Config._STATE)
 
+    # Any: mmcv's Config keeps a 3-tuple of its own (a narrower override needs this).
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.__dict__.update(zip(Config._STATE, state))
 
@@ -683,7 +694,7 @@ class Config(MmenginePrivateHelpers):
 
     copy = __copy__
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Config:
+    def __deepcopy__(self, memo: dict[int, object]) -> Config:
         other = type(self).__new__(type(self))
         memo[id(self)] = other
         for key, value in self.__dict__.items():
@@ -704,16 +715,16 @@ def _refuse_or_warn(found: list[NewKey], new_keys: str) -> None:
         warnings.warn(new.message, NewKeyWarning, stacklevel=3)
 
 
-def _check_reserved(keys: Any) -> None:
+def _check_reserved(keys: Iterable[object]) -> None:
     for key in keys:
         if key in RESERVED_KEYS:
             raise ReservedKeyError(
                 f"{key} is reserved for config file; Config has a property of that name",
-                key=key,
+                key=str(key),
             )
 
 
-def _resolving(where: str, load: Any) -> Any:
+def _resolving(where: str, load: Callable[[], T]) -> T:
     """Run ``load()``, turning a RecursionError no check caught into a located error."""
     try:
         return load()
@@ -731,7 +742,9 @@ def _resolving(where: str, load: Any) -> Any:
 LOADER_NAMES["Config"] = Config
 
 
-def _safe_roots(path: str, safe: bool, safe_root: Any) -> Optional[tuple[str, ...]]:
+def _safe_roots(
+    path: str, safe: bool, safe_root: Union[PathLike, Sequence[PathLike], None]
+) -> Optional[tuple[str, ...]]:
     """The real paths of the folders a safe load may read (None for a normal load)."""
     if not safe:
         if safe_root is not None:
@@ -739,7 +752,9 @@ def _safe_roots(path: str, safe: bool, safe_root: Any) -> Optional[tuple[str, ..
                 "safe_root= widens what a safe load may read: pass safe=True with it"
             )
         return None
-    roots = safe_roots(path, safe_root)
+    # files.safe_roots takes a path or paths (its annotation says Sequence[str] only).
+    extra: Any = safe_root
+    roots = safe_roots(path, extra)
     if not inside_roots(path, roots):
         raise outside_roots_error(path, roots, None)
     return roots

@@ -28,7 +28,20 @@ from cfgkit.index._summary import summarise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, Iterator, Optional, Sequence
+    from typing import Any, Iterable, Iterator, Optional, Sequence, Union
+
+    from cfgkit.index._summary import (
+        Argument,
+        ClassDefinition,
+        Parameters,
+        RegistryDefinition,
+        Summary,
+    )
+
+    # A class found in the index: (module, name, its definition).
+    ClassFound = tuple[str, str, ClassDefinition]
+    # What a registration builds: (module, expression), ('params', parameters), or None.
+    Target = Optional[tuple[Optional[str], Union[str, Parameters, None]]]
 
 __all__ = ["Index", "Registration", "StaticRegistry"]
 
@@ -66,7 +79,7 @@ class Registration(NamedTuple):
     target: Any
 
 
-def _identity(entry: Any) -> Any:
+def _identity(entry: Optional[tuple[str, str, object]]) -> Optional[tuple[str, str]]:
     return None if entry is None else (entry[0], entry[1])
 
 
@@ -97,8 +110,8 @@ class Index:
         self.registrations: dict[str, dict[str, list[Registration]]] = {}
         # Registrations whose names are only known at run time: (name prefix, module, line).
         self.dynamic: dict[str, list[tuple[str, str, int]]] = {}
-        self._signatures: dict[Any, Any] = {}
-        self._class_lists: dict[Any, list[tuple[str, str, Any]]] = {}
+        self._signatures: dict[tuple[object, ...], Optional[Parameters]] = {}
+        self._class_lists: dict[tuple[object, ...], list[ClassFound]] = {}
         self._requirements: Optional[dict[str, set[str]]] = None
         self._missing: Optional[list[tuple[str, str, str]]] = None
 
@@ -235,7 +248,7 @@ class Index:
             return folder + ".py", False
         return None, False
 
-    def modules(self) -> Iterator[tuple[str, str, Any]]:
+    def modules(self) -> Iterator[tuple[str, str, Optional[Summary]]]:
         """``(module, file name, summary)`` of every scanned module."""
         for name, info in list(self._modules.items()):
             yield name, info.filename, info.summary
@@ -353,7 +366,9 @@ class Index:
             self._registry(where, name, definition, info.filename if info else "")
         return key
 
-    def _registry(self, module: str, name: str, definition: Any, filename: str) -> None:
+    def _registry(
+        self, module: str, name: str, definition: RegistryDefinition, filename: str
+    ) -> None:
         key = f"{module}:{name}"
         if key in self.registries:
             return
@@ -365,7 +380,9 @@ class Index:
         if parent_key is not None and parent_key != key:
             self.registries[key] = self.registries[key]._replace(parent=parent_key)
 
-    def _register(self, registry: str, name: str, filename: str, lineno: int, target: Any) -> None:
+    def _register(
+        self, registry: str, name: str, filename: str, lineno: int, target: Target
+    ) -> None:
         entry = Registration(name, registry, filename, lineno, target)
         self.registrations.setdefault(registry, {}).setdefault(name, []).append(entry)
 
@@ -390,8 +407,8 @@ class Index:
         module: str,
         info: _Module,
         function: str,
-        positional: list[Any],
-        keywords: dict[str, Any],
+        positional: list[Argument],
+        keywords: dict[str, Argument],
         lineno: int,
         decorated: Optional[str],
     ) -> None:
@@ -453,13 +470,14 @@ class Index:
 
     # -- signatures ---------------------------------------------------------------------------
 
-    def parameters(self, registration: Registration) -> Any:
+    def parameters(self, registration: Registration) -> Optional[Parameters]:
         """``(names, required, takes_any)`` of what ``registration`` builds, or None."""
         target = registration.target
         if target is None:
             return None
         if target[0] == "params":
-            return target[1]
+            given: Parameters = target[1]
+            return given
         key = tuple(target)
         if key not in self._signatures:
             self._signatures[key] = None  # a cycle of bases is unknown
@@ -492,18 +510,19 @@ class Index:
                 return Registration(found[1], "", filename, found[2][1], (module, expression))
         return None
 
-    def _parameters_of(self, module: str, expression: str) -> Any:
+    def _parameters_of(self, module: str, expression: str) -> Optional[Parameters]:
         found = self.definition(module, expression, scanned_only=True)
         if found is None:
             return None
         _, _, definition = found
         if definition[0] == "function":
-            return definition[2]
+            parameters: Optional[Parameters] = definition[2]
+            return parameters
         if definition[0] == "class":
             return self._constructor(found)
         return None
 
-    def _constructor(self, found: tuple[str, str, Any]) -> Any:
+    def _constructor(self, found: ClassFound) -> Optional[Parameters]:
         """The parameters of the first ``__init__`` in the class's method resolution order
         (C3, as Python computes it), or None when a class before it cannot be read."""
         order = self._mro(found, 0)
@@ -521,7 +540,7 @@ class Index:
         # for such a class is built some other way (FlamingoLMAdapter.extend_init): unknown.
         return None
 
-    def _mro(self, found: tuple[str, str, Any], depth: int) -> Optional[list[Any]]:
+    def _mro(self, found: ClassFound, depth: int) -> Optional[list[Optional[ClassFound]]]:
         """C3 linearisation of a class; a base that cannot be read is a ``None`` leaf."""
         if depth > _MAX_DEPTH:
             return None
@@ -542,7 +561,7 @@ class Index:
             sequences.append(linear)
             direct.append(parent)
         sequences.append(direct)
-        result = [found]
+        result: list[Optional[ClassFound]] = [found]
         identity = _identity
         while True:
             sequences = [s for s in sequences if s]
@@ -582,7 +601,7 @@ class Index:
                     return True
         return False
 
-    def _classes(self, registration: Registration) -> list[tuple[str, str, Any]]:
+    def _classes(self, registration: Registration) -> list[ClassFound]:
         """The readable classes up the bases of what ``registration`` builds (kept until
         the next scan changes what can be read)."""
         target = registration.target
@@ -593,7 +612,7 @@ class Index:
         if cached is not None:
             return cached
         found = self.definition(target[0], target[1], scanned_only=True)
-        classes: list[tuple[str, str, Any]] = []
+        classes: list[ClassFound] = []
         if found is not None and found[2][0] == "class":
             classes = [entry for entry in self._mro(found, 0) or [found] if entry is not None]
         self._class_lists[key] = classes

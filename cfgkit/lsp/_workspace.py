@@ -36,7 +36,7 @@ from cfgkit.lsp._document import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Optional, Union
+    from typing import Any, Callable, Iterable, Optional, Union
 
     from cfgkit.index import Index, Registration
 
@@ -123,7 +123,7 @@ class _Loaded(NamedTuple):
     cfg: Optional[Config]
     error: Optional[BaseException]
     chain: tuple[str, ...]  # the file and its bases, as the server reads them
-    stamps: tuple[Any, ...]  # each chain file's text given, or its stamp on disk
+    stamps: tuple[object, ...]  # each chain file's text given, or its stamp on disk
     tree: Any
     problems: list[Optional[list[Problem]]]  # [None] until checked (one-element holder)
 
@@ -251,8 +251,8 @@ class Workspace:
                     pending.append(found)
         return tuple(seen)
 
-    def _stamps(self, chain: tuple[str, ...]) -> tuple[Any, ...]:
-        stamps: list[Any] = []
+    def _stamps(self, chain: tuple[str, ...]) -> tuple[object, ...]:
+        stamps: list[object] = []
         for name in chain:
             given = self.texts.get(name)
             if given is not None:
@@ -512,7 +512,7 @@ class Workspace:
         return scope
 
     def registrations(
-        self, loaded: _Loaded, path: KeyPath, name: Any
+        self, loaded: _Loaded, path: KeyPath, name: object
     ) -> Optional[list[Registration]]:
         """What a build of ``type=name`` at ``path`` finds: ``Index.find`` in its scope,
         those of the registries that build at ``path`` first."""
@@ -578,7 +578,9 @@ class Workspace:
                 return filename[len(folder) :]
         return filename
 
-    def _definition_node(self, filename: str, lineno: int) -> tuple[Any, Any]:
+    def _definition_node(
+        self, filename: str, lineno: int
+    ) -> tuple[Optional[Union[ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef]], ast.Module]:
         """The ``class`` or ``def`` statement at ``lineno`` of a source file, and its tree."""
         module = self._sources.fetch(filename)
         if module is None:
@@ -596,7 +598,9 @@ class Workspace:
                 return node, module
         return None, module
 
-    def _arguments(self, index: Index, where: tuple[str, int, Any], depth: int = 0) -> Any:
+    def _arguments(
+        self, index: Index, where: tuple[str, int, Any], depth: int = 0
+    ) -> Optional[list[tuple[str, Optional[str]]]]:
         """``[(name, default text or None)]`` of what is called: a function's parameters, or
         the first ``__init__`` up a class's bases (self left out); None when unknown."""
         if depth > 10:
@@ -883,7 +887,7 @@ def _records(cfg: Config, path: KeyPath) -> list[Any]:
         return []
 
 
-def _child(node: Any, part: Any) -> Any:
+def _child(node: object, part: object) -> object:
     if isinstance(node, dict):
         return node.get(part)
     if isinstance(node, (list, tuple)) and isinstance(part, int) and -len(node) <= part < len(node):
@@ -891,7 +895,7 @@ def _child(node: Any, part: Any) -> Any:
     return None
 
 
-def _child_path(node: Any, path: KeyPath) -> Any:
+def _child_path(node: object, path: KeyPath) -> object:
     for part in path:
         node = _child(node, part)
     return node
@@ -901,7 +905,7 @@ def _dotted(path: KeyPath) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _short(value: Any, limit: int = 80) -> str:
+def _short(value: object, limit: int = 80) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -930,7 +934,9 @@ def _first_paragraph(doc: str) -> str:
     return doc.strip().split("\n\n", 1)[0].strip()
 
 
-def _parameters(node: Union[ast.FunctionDef, ast.AsyncFunctionDef], method: bool) -> list[Any]:
+def _parameters(
+    node: Union[ast.FunctionDef, ast.AsyncFunctionDef], method: bool
+) -> list[tuple[str, Optional[str]]]:
     arguments = node.args
     positional = [*arguments.posonlyargs, *arguments.args]
     if method and positional:
@@ -953,7 +959,7 @@ def _unparse(node: Optional[ast.expr]) -> Optional[str]:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _render(arguments: Any) -> str:
+def _render(arguments: Optional[Iterable[tuple[str, Optional[str]]]]) -> str:
     if arguments is None:
         return "..."
     shown = [name if default is None else f"{name}={default}" for name, default in arguments]

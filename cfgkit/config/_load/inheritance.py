@@ -65,8 +65,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Generator, Mapping, Optional
 
+    from cfgkit._contracts import ConfigTree, KeyT
     from cfgkit.config._load.files import Stamp
-    from cfgkit.config._load.substitution import EnvRead
+    from cfgkit.config._load.parsing import PythonConfig
+    from cfgkit.config._load.substitution import BaseReference, EnvRead
+    from cfgkit.config._merge.selectors import Selected
 
     # A file being resolved: it yields (base path, options, requested by) and is sent the
     # resolved base; it returns its own result.
@@ -349,7 +352,7 @@ def _steps(
             layers.append(SourceLayer(filename, extension, edits, passes.text, raw))
     child, deprecations = _own_values(child, passes.references, target, filename, raw, options)
     # The bases' trees hold no `__` keys already: only the file's own are left out.
-    selected: list[Any] = []
+    selected: Selected = []
     tree = merge_into(child, target, filename=filename, selected=selected)
     if options.provenance:
         layers.append(_layer(child, selected, filename, extension, passes.text, raw))
@@ -373,7 +376,7 @@ class _TextPasses(NamedTuple):
     text: str
     env_variables: dict[str, str]
     env_reads: tuple[EnvRead, ...]
-    references: Any
+    references: dict[str, BaseReference]
 
 
 def _text_passes(raw: str, filename: str, options: LoadOptions) -> _TextPasses:
@@ -391,7 +394,7 @@ def _text_passes(raw: str, filename: str, options: LoadOptions) -> _TextPasses:
 
 def _parsed(
     text: str, filename: str, extension: str, options: LoadOptions
-) -> tuple[Optional[dict[str, Any]], Any, Any]:
+) -> tuple[Optional[ConfigTree], Optional[PythonConfig], object]:
     """The file parsed: its values when they can be had before its bases (data files, and
     Python that does not read `_base_`), the compiled Python, and its `_base_` entries."""
     if extension != PYTHON_EXTENSION:
@@ -406,8 +409,8 @@ def _parsed(
 
 
 def _evaluated(
-    child: Optional[dict[str, Any]], python: Any, base_tree: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
+    child: Optional[ConfigTree], python: Optional[PythonConfig], base_tree: ConfigTree
+) -> tuple[ConfigTree, ConfigTree]:
     """The file's values and the tree they merge into: run now if it reads `_base_` (on a
     private copy of the bases when it may change them in place, as mmengine keeps those
     changes)."""
@@ -415,20 +418,22 @@ def _evaluated(
         return child, base_tree
     target = base_tree
     namespace: Any = ConfigDict()
-    if python.reads_bases:
+    # Not None: only Python that reads `_base_` is left to run after its bases.
+    code: Any = python
+    if code.reads_bases:
         namespace = target = to_config_tree(base_tree)
-    child, _ = run_python(python, namespace)
+    child, _ = run_python(code, namespace)
     return child, target
 
 
 def _own_values(
-    child: dict[str, Any],
-    references: Any,
-    target: dict[str, Any],
+    child: ConfigTree,
+    references: dict[str, BaseReference],
+    target: ConfigTree,
     filename: str,
     raw: str,
     options: LoadOptions,
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[ConfigTree, list[str]]:
     """What the file itself gives: reserved keys refused, its ``_deprecation_`` taken out,
     ``{{ _base_.x }}`` resolved, ``_base_`` and ``__`` names left out, copies separated."""
     _check_reserved(child, filename, raw)
@@ -441,12 +446,12 @@ def _own_values(
     if any(isinstance(k, str) and k.startswith("__") for k in child):  # from JSON or YAML
         child = {k: v for k, v in child.items() if not (isinstance(k, str) and k.startswith("__"))}
     if options.separate_copies:
-        child = _separate_copies(child, _dict_ids(target))
+        child = _separate_dict(child, _dict_ids(target))
     return child, deprecations
 
 
 def _layer(
-    child: dict[str, Any], selected: list[Any], filename: str, extension: str, text: str, raw: str
+    child: ConfigTree, selected: Selected, filename: str, extension: str, text: str, raw: str
 ) -> SourceLayer:
     """What the file wrote, for provenance (a list selector's edits credited by index)."""
     if selected:
@@ -477,8 +482,8 @@ class _Bases:
     """The merged bases of one file, with what the file's result inherits from them."""
 
     def __init__(self) -> None:
-        self.tree: dict[str, Any] = {}
-        self.trees: list[tuple[str, dict[str, Any]]] = []  # (file, tree) of each base
+        self.tree: ConfigTree = {}
+        self.trees: list[tuple[str, ConfigTree]] = []  # (file, tree) of each base
         # Ropes of the bases, joined into this file's own without copying.
         self.order: list[object] = []
         self.sources: list[object] = []
@@ -515,7 +520,7 @@ class _Bases:
         self.env_variables.update(base.env_variables)
 
 
-def _dict_ids(tree: Any) -> set[int]:
+def _dict_ids(tree: object) -> set[int]:
     """The ids of every dict in ``tree``."""
     found: set[int] = set()
     stack = [tree]
@@ -531,18 +536,23 @@ def _dict_ids(tree: Any) -> set[int]:
     return found
 
 
-def _separate_copies(value: Any, shared: set[int]) -> Any:
+def _separate_copies(value: object, shared: set[int]) -> object:
     """``value`` with a new dict for every place it holds a dict not in ``shared``."""
     if isinstance(value, dict):
-        if id(value) in shared:
-            return value
-        return {k: _separate_copies(v, shared) for k, v in dict.items(value)}
+        return _separate_dict(value, shared)
     if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
         return type(value)(_separate_copies(v, shared) for v in value)
     return value
 
 
-def _with_scope(tree: dict[str, Any], scope: str) -> dict[str, Any]:
+def _separate_dict(value: dict[KeyT, object], shared: set[int]) -> dict[KeyT, object]:
+    """:func:`_separate_copies` of a dict (itself when in ``shared``), typed as a dict."""
+    if id(value) in shared:
+        return value
+    return {k: _separate_copies(v, shared) for k, v in dict.items(value)}
+
+
+def _with_scope(tree: ConfigTree, scope: str) -> ConfigTree:
     """Copy a package base's tree, giving the outermost dicts with a ``type`` ``_scope_``.
 
     As mmengine does it: walking the tree in order, the first time a dict object is met as
@@ -553,24 +563,28 @@ def _with_scope(tree: dict[str, Any], scope: str) -> dict[str, Any]:
     """
     marked: set[int] = set()
 
-    def copy(value: Any, open_: bool) -> Any:
+    # A nested dict may have keys that are not strings (it reaches here as the dict[Any,
+    # Any] of an isinstance); only `type` and `_scope_` are read or added.
+    def copy_dict(value: ConfigTree, open_: bool) -> ConfigTree:
+        if open_ and TYPE_KEY in value:
+            open_ = False
+            if value.get(SCOPE_KEY) is None:
+                marked.add(id(value))
+        items = dict.copy(value)
+        if id(value) in marked:
+            items[SCOPE_KEY] = scope
+        for key, item in items.items():
+            items[key] = copy(item, open_)
+        return items
+
+    def copy(value: object, open_: bool) -> object:
         if isinstance(value, dict):
-            if open_ and TYPE_KEY in value:
-                open_ = False
-                if value.get(SCOPE_KEY) is None:
-                    marked.add(id(value))
-            items = dict.copy(value)
-            if id(value) in marked:
-                items[SCOPE_KEY] = scope
-            for key, item in items.items():
-                items[key] = copy(item, open_)
-            return items
+            return copy_dict(value, open_)
         if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
             return type(value)(copy(item, open_) for item in value)
         return value
 
-    result: dict[str, Any] = copy(tree, True)
-    return result
+    return copy_dict(tree, True)
 
 
 def _style_error(filename: str, requested_by: str) -> ConfigParsingError:
@@ -586,7 +600,7 @@ def _style_error(filename: str, requested_by: str) -> ConfigParsingError:
     )
 
 
-def _base_list(entries: Any, filename: str) -> list[str]:
+def _base_list(entries: object, filename: str) -> list[str]:
     if isinstance(entries, str):
         return [entries]
     if isinstance(entries, list) and all(isinstance(e, str) for e in entries):
@@ -653,7 +667,7 @@ def locate_base(entry: str, filename: str) -> tuple[str, Optional[str]]:
 
 
 def _duplicate_error(
-    duplicates: list[str], trees: list[tuple[str, dict[str, Any]]], base: str, filename: str
+    duplicates: list[str], trees: list[tuple[str, ConfigTree]], base: str, filename: str
 ) -> ConfigKeyError:
     first = next(owner for owner, tree in trees if duplicates[0] in tree)
     listed = ", ".join(repr(k) for k in duplicates)
@@ -666,7 +680,7 @@ def _duplicate_error(
     )
 
 
-def _check_reserved(child: Mapping[str, Any], filename: str, raw: str) -> None:
+def _check_reserved(child: Mapping[str, object], filename: str, raw: str) -> None:
     for name in RESERVED_KEYS:
         if name in child:
             raise ReservedKeyError(
@@ -677,7 +691,7 @@ def _check_reserved(child: Mapping[str, Any], filename: str, raw: str) -> None:
             )
 
 
-def _deprecation_message(info: Any, filename: str) -> str:
+def _deprecation_message(info: object, filename: str) -> str:
     message = f"The config file {filename} will be deprecated in the future."
     if isinstance(info, dict):
         if "expected" in info:

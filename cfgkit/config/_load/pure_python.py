@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     import ast
     from typing import Any, Optional
 
-    from cfgkit._key_paths import KeyPath
+    from cfgkit._contracts import ConfigTree, KeyPath
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
 
@@ -375,8 +375,8 @@ def _written_paths(statements: list[ast.stmt]) -> list[KeyPath]:
 def _own_layer(
     filename: str,
     text: str,
-    inherited: dict[str, Any],
-    tree: dict[str, Any],
+    inherited: ConfigTree,
+    tree: ConfigTree,
     imported: set[str],
     written: list[KeyPath],
 ) -> SourceLayer:
@@ -388,7 +388,7 @@ def _own_layer(
     return SourceLayer(filename, PYTHON_EXTENSION, own, text, text, result)
 
 
-def _credit(own: dict[str, Any], result: dict[str, Any], path: KeyPath) -> None:
+def _credit(own: ConfigTree, result: ConfigTree, path: KeyPath) -> None:
     """Put the value ``result`` holds at ``path`` into ``own`` (dicts made along the way)."""
     value: Any = result
     for key in path:
@@ -398,7 +398,8 @@ def _credit(own: dict[str, Any], result: dict[str, Any], path: KeyPath) -> None:
             value = value[key]
         else:
             return  # deleted since, or written through a name that is not a key
-    node = own
+    # Nested dicts of a config may have keys of any hashable type, as the path's parts.
+    node: Any = own
     for key in path[:-1]:
         child = node.get(key) if isinstance(node, dict) else None
         if not isinstance(child, dict):
@@ -450,7 +451,7 @@ def _bind_base(
     node: ast.stmt,
     filename: str,
     chain: tuple[str, ...],
-    namespace: dict[str, Any],
+    namespace: dict[str, object],
     imported: set[str],
     load: _Load,
 ) -> _Base:
@@ -502,7 +503,7 @@ def _bind_base(
 def _transform(
     statement: ast.stmt,
     filename: str,
-    namespace: dict[str, Any],
+    namespace: dict[str, object],
     imported: set[str],
     safe: bool = False,
 ) -> list[ast.stmt]:
@@ -544,7 +545,7 @@ def _transform(
         # such imports share one lazy object.
         top = alias.name.split(".")[0]
         holder = f"__cfgkit_module_{top}__"
-        previous = namespace.get(holder)
+        previous: Any = namespace.get(holder)  # None, or the LazyObject bound below
         modules = [*previous._module, alias.name] if previous is not None else [alias.name]
         namespace[holder] = LazyObject(modules, location=location, inert=safe)
         imported.add(top)
@@ -553,7 +554,7 @@ def _transform(
 
 
 def _bind(
-    name: str, value: Any, statement: ast.stmt, namespace: dict[str, Any], imported: set[str]
+    name: str, value: object, statement: ast.stmt, namespace: dict[str, object], imported: set[str]
 ) -> ast.stmt:
     """``name = value`` as a statement in the place of an import, so that the names a
     config binds come in the order mmengine binds them."""
@@ -570,7 +571,7 @@ def _lazy_imports(
     statement: ast.ImportFrom,
     module: str,
     filename: str,
-    namespace: dict[str, Any],
+    namespace: dict[str, object],
     imported: set[str],
     safe: bool = False,
 ) -> list[ast.stmt]:
