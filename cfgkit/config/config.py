@@ -33,8 +33,6 @@ from cfgkit.config._load.loader_names import LOADER_NAMES
 from cfgkit.config._load.parsing import paused_gc
 from cfgkit.config._load.pure_python import is_pure_python, load_pure_python
 from cfgkit.config._merge.merging import expand_dotted_keys, merge_into
-from cfgkit.config._merge.new_keys import NewKey
-from cfgkit.config._merge.new_keys import new_keys as new_key_list
 from cfgkit.config._merge.selectors import credited
 from cfgkit.config._mmengine_private import MmenginePrivateHelpers
 from cfgkit.config._output.formatting import dump_text, format_python, format_raw, format_yapf
@@ -67,6 +65,7 @@ if TYPE_CHECKING:
     from mmengine.config import Config as MmengineConfig
 
     from cfgkit._contracts import ConfigTree, KeyPart, KeyT, T, ValueT
+    from cfgkit.config._merge.new_keys import NewKey
     from cfgkit.config._merge.selectors import Selected
     from cfgkit.config.config_dict import LeafConverter
 
@@ -480,6 +479,9 @@ class Config(MmenginePrivateHelpers):
         except RecursionError:
             raise nesting_error(expanded, "merge_from_dict") from None
         if new_keys != "allow":
+            # lazy: only a merge that asks about new keys compares the trees (import cost)
+            from cfgkit.config._merge.new_keys import new_keys as new_key_list
+
             _refuse_or_warn(new_key_list(current, merged, expanded), new_keys)
         if log is not None:
             recorded = credited(expanded, selected) if selected else expanded

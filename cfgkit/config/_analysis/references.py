@@ -28,7 +28,6 @@ import os
 from cfgkit._key_paths import dotted, leaf_paths
 from cfgkit._keys import DELETE_KEY, SCOPE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
-from cfgkit._openmmlab import read_by_runner
 from cfgkit._records import NamedTuple
 from cfgkit.config._analysis.provenance import touch
 from cfgkit.config._analysis.source_lines import target_path
@@ -493,6 +492,8 @@ def _stale(
     if not _equal(results.at(index, path), seen):
         return None  # the file's own result does not confirm the binding
     filename, lineno, changed_by = _last_change(variable, index, log, events)
+    from cfgkit._openmmlab import read_by_runner  # lazy: only a stale copy needs it
+
     runner = read_by_runner(path[0])
     return StaleReference(
         key=dotted(path),

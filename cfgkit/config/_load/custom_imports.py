@@ -7,7 +7,6 @@ import sys
 import warnings
 
 from cfgkit._keys import CUSTOM_IMPORTS_KEY
-from cfgkit._located import located
 from cfgkit.errors import ConfigTypeError, CustomImportError, CustomModuleError
 
 TYPE_CHECKING = False
@@ -68,6 +67,8 @@ def import_modules(
         except (Exception, SystemExit) as error:
             # mmengine lets the module's own exception through: keep its type (a ValueError
             # stays a ValueError), located.
+            from cfgkit._located import located  # lazy: only an error needs it
+
             wrapped = located(
                 error,
                 filename or "",

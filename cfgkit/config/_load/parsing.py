@@ -15,7 +15,6 @@ import types
 
 from cfgkit._keys import BASE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
-from cfgkit._located import located
 from cfgkit._records import NamedTuple
 from cfgkit.config._load import compile_cache
 from cfgkit.config._load.loader_names import loader_builtins
@@ -278,6 +277,8 @@ def _compile_reader(
     try:
         base_files = eval(expression, {})
     except Exception as error:
+        from cfgkit._located import located  # lazy: only an error needs it
+
         raise located(error, filename)  # noqa: B904 - the original is its __cause__
     # A value that names nothing is the same every time: it is cached with the code.
     if _names_nothing(expression):
@@ -361,6 +362,8 @@ def _evaluate_base_files(node: ast.Assign, filename: str) -> object:
     try:
         return eval(compile(expression, filename, "eval"), {})
     except Exception as error:
+        from cfgkit._located import located  # lazy: only an error needs it
+
         raise located(error, filename)  # noqa: B904 - the original is its __cause__
 
 
@@ -409,6 +412,8 @@ def run_python(config: PythonConfig, bases: object) -> tuple[dict[str, object], 
         try:
             exec(config.code, namespace)  # type: ignore[arg-type]  # code is set unless safe
         except (Exception, SystemExit) as error:
+            from cfgkit._located import located  # lazy: only an error needs it
+
             raise located(error, config.filename)  # noqa: B904 - the original is its __cause__
         dropped = _DROPPED_VALUE_TYPES
     assigned = namespace[BASE_KEY]

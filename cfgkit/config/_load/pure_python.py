@@ -24,7 +24,6 @@ import types
 
 from cfgkit._keys import BASE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
-from cfgkit._located import located
 from cfgkit._records import NamedTuple
 from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
 from cfgkit.config._analysis.source_lines import target_path
@@ -326,6 +325,8 @@ def _load_file(
             try:
                 exec(code, namespace)
             except (Exception, SystemExit) as error:
+                from cfgkit._located import located  # lazy: only an error needs it
+
                 raise located(error, filename)  # noqa: B904 - the original is its __cause__
     tree = {
         key: value

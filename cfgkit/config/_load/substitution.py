@@ -12,7 +12,6 @@ import os
 
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
 from cfgkit._records import NamedTuple
-from cfgkit.config._load.value_size import MAX_SIZE, SizeLimitError, expanded_size
 from cfgkit.errors import BaseReferenceError, ConfigTypeError, MissingEnvVarError, ValueSizeError
 
 TYPE_CHECKING = False
@@ -255,11 +254,15 @@ class _Resolver:
         self.filename = filename
         self.spliced: dict[str, str] = {}  # each string with placeholders, resolved once
         self.written = 0  # characters of base values written into strings
+        # lazy: only a config with `{{ _base_.x }}` references measures sizes (import cost)
+        from cfgkit.config._load import value_size
+
+        self.sizes = value_size
 
     def check_size(self, value: object) -> None:
         try:
-            expanded_size(value)
-        except SizeLimitError as error:
+            self.sizes.expanded_size(value)
+        except self.sizes.SizeLimitError as error:
             raise self.size_error(
                 "nest too deeply" if error.reason == "depth" else "stand for a value"
             ) from None
@@ -267,7 +270,7 @@ class _Resolver:
     def size_error(self, what: str) -> ValueSizeError:
         return ValueSizeError(
             f"The `{{{{ _base_.x }}}}` references of this file {what} of an expanded size of "
-            f"more than {MAX_SIZE:,} (about a million values or 64 MB of text, a value "
+            f"more than {self.sizes.MAX_SIZE:,} (about a million values or 64 MB of text, a value "
             "counted wherever it appears)",
             filename=self.filename,
         )
@@ -304,7 +307,7 @@ class _Resolver:
         self.check_size(value)  # before str() walks it
         text = str(value)
         self.written += len(text)
-        if self.written > MAX_SIZE:
+        if self.written > self.sizes.MAX_SIZE:
             raise self.size_error("write into strings text")
         return text
 
