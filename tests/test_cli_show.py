@@ -254,3 +254,11 @@ def test_a_folder_given_as_a_config_says_it_is_a_folder(project, capsys):
     status, out, err = run(capsys, "print", "configs")
     assert (status, out) == (2, "")
     assert err == 'cfgkit print: error: "configs" is a folder, not a config file\n'
+
+
+def test_a_config_argument_with_a_double_colon_that_names_no_package_is_a_missing_file(
+    project, capsys
+):
+    status, out, err = run(capsys, "print", "nopkg::x.py")
+    assert (status, out) == (2, "")
+    assert err == 'cfgkit print: error: file "nopkg::x.py" does not exist\n'

@@ -7,12 +7,13 @@ The wheels are downloaded once into ``.cache/openmmlab`` (ignored by git; overri
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 WHEELS = {"mmdet": "3.3.0", "mmpretrain": "1.2.0"}
 CONFIG_SUFFIXES = (".py", ".json", ".yaml", ".yml")
@@ -177,3 +178,35 @@ def config_files(site: Path) -> list[Path]:
         folder = site / package / ".mim" / "configs"
         files.extend(p for p in folder.rglob("*") if p.suffix in CONFIG_SUFFIXES)
     return sorted(files)
+
+
+def site_and_sources() -> tuple[Path, Path]:
+    """The unpacked wheels and mmengine's and mmcv's sources, or skip the test with why."""
+    import pytest
+
+    site, reason = ensure_corpus()
+    if site is None:
+        pytest.skip(reason)
+    sources, reason = ensure_sources()
+    if sources is None:
+        pytest.skip(reason)
+    return site, sources
+
+
+@contextlib.contextmanager
+def corpus_on_path() -> Iterator[tuple[Path, list[str]]]:
+    """Yield the site folder and the static index's search path (sources, site), with the
+    site on ``sys.path`` (for ``pkg::`` bases; read, never imported) and the index cache
+    beside the downloads; both are put back after."""
+    site, sources = site_and_sources()
+    saved = os.environ.get("CFGKIT_CACHE_DIR")
+    os.environ["CFGKIT_CACHE_DIR"] = str(sources.parent / "cache")
+    sys.path.insert(0, str(site))
+    try:
+        yield site, [str(sources), str(site)]
+    finally:
+        sys.path.remove(str(site))
+        if saved is None:
+            del os.environ["CFGKIT_CACHE_DIR"]
+        else:
+            os.environ["CFGKIT_CACHE_DIR"] = saved

@@ -11,11 +11,9 @@ imported).
 from __future__ import annotations
 
 import ast
-import os
 import random
 import re
 import shutil
-import sys
 import warnings
 from pathlib import Path
 
@@ -24,7 +22,7 @@ import pytest
 from cfgkit import Config, check
 from cfgkit.checking import static_index
 from cfgkit.config import clear_cache
-from tests.compat.corpus import config_files, ensure_corpus, ensure_sources
+from tests.compat.corpus import config_files, corpus_on_path
 
 pytestmark = [pytest.mark.corpus]
 
@@ -73,25 +71,8 @@ KNOWN_ERRORS = {
 
 @pytest.fixture(scope="module")
 def corpus():
-    site, reason = ensure_corpus()
-    if site is None:
-        pytest.skip(reason)
-    sources, reason = ensure_sources()
-    if sources is None:
-        pytest.skip(reason)
-    # The configs' `pkg::` bases are found on sys.path (the packages are read, not imported);
-    # the index cache lives beside the downloads.
-    sys.path.insert(0, str(site))
-    saved = os.environ.get("CFGKIT_CACHE_DIR")
-    os.environ["CFGKIT_CACHE_DIR"] = str(sources.parent / "cache")
-    try:
-        yield site, [str(sources), str(site)]
-    finally:
-        sys.path.remove(str(site))
-        if saved is None:
-            del os.environ["CFGKIT_CACHE_DIR"]
-        else:
-            os.environ["CFGKIT_CACHE_DIR"] = saved
+    with corpus_on_path() as found:
+        yield found
 
 
 def name_of(site, path):

@@ -4,7 +4,6 @@ registries, with its cost on a warm index cache, and in ``cfgkit check``."""
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
@@ -13,7 +12,7 @@ import pytest
 from cfgkit import Config, errors
 from cfgkit.checking import check, static_index
 from cfgkit.registry import Registry
-from tests.compat.corpus import ensure_corpus, ensure_sources
+from tests.compat.corpus import corpus_on_path
 
 pytestmark = [pytest.mark.corpus]
 
@@ -22,23 +21,8 @@ SCOPE_FIX = "default_scope = 'mmdet'  # or type='mmdet.Mask2Former'"
 
 @pytest.fixture(scope="module")
 def mmdet_site():
-    site, reason = ensure_corpus()
-    if site is None:
-        pytest.skip(reason)
-    sources, reason = ensure_sources()
-    if sources is None:
-        pytest.skip(reason)
-    saved = os.environ.get("CFGKIT_CACHE_DIR")
-    os.environ["CFGKIT_CACHE_DIR"] = str(sources.parent / "cache")  # the corpus tests' cache
-    sys.path.insert(0, str(site))
-    try:
-        yield site, [str(sources), str(site)]
-    finally:
-        sys.path.remove(str(site))
-        if saved is None:
-            del os.environ["CFGKIT_CACHE_DIR"]
-        else:
-            os.environ["CFGKIT_CACHE_DIR"] = saved
+    with corpus_on_path() as found:
+        yield found
 
 
 def test_a_build_in_mmengines_scope_names_mmdet_within_a_second(mmdet_site):

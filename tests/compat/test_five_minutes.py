@@ -14,7 +14,7 @@ import pytest
 
 from cfgkit.cli import main
 from cfgkit.config import clear_cache
-from tests.compat.corpus import ensure_corpus, ensure_sources
+from tests.compat.corpus import site_and_sources
 
 pytestmark = [pytest.mark.corpus]
 
@@ -30,12 +30,7 @@ def commands():
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    site, why = ensure_corpus()
-    if site is None:
-        pytest.skip(why)
-    sources, why = ensure_sources()
-    if sources is None:
-        pytest.skip(why)
+    site, sources = site_and_sources()
     (config,) = CONFIG.findall(PAGE.read_text(encoding="utf-8"))
     (tmp_path / "faster_rcnn_r101_voc.py").write_text(config, encoding="utf-8")
     (tmp_path / "mmcv-2.1.0").mkdir()

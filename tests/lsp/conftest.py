@@ -9,7 +9,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.compat.corpus import ensure_corpus, ensure_sources
+from tests.compat.corpus import site_and_sources
 from tests.lsp.client import Client
 
 
@@ -25,13 +25,7 @@ def needs_pygls() -> None:
 def corpus_paths() -> tuple[Path, Path]:
     """The unpacked mmdet and mmpretrain wheels, and mmengine's and mmcv's sources."""
     needs_pygls()
-    site, reason = ensure_corpus()
-    if site is None:
-        pytest.skip(reason)
-    sources, reason = ensure_sources()
-    if sources is None:
-        pytest.skip(reason)
-    return site, sources
+    return site_and_sources()
 
 
 @pytest.fixture(scope="module")
