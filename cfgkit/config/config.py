@@ -10,7 +10,6 @@ from cfgkit._key_paths import nesting_problem, normalise_path, parse_key, shorte
 from cfgkit._keys import CUSTOM_IMPORTS_KEY, RESERVED_KEYS
 from cfgkit._locations import PROVENANCE_ATTRIBUTE
 from cfgkit.config._analysis.provenance import LAYER_CODE, Provenance, Record
-from cfgkit.config._analysis.references import StaleReference, follow, stale_references
 from cfgkit.config._load.custom_imports import import_custom_modules
 from cfgkit.config._load.files import (
     PYTHON_EXTENSION,
@@ -35,7 +34,6 @@ from cfgkit.config._load.pure_python import is_pure_python, load_pure_python
 from cfgkit.config._merge.merging import expand_dotted_keys, merge_into
 from cfgkit.config._merge.selectors import credited
 from cfgkit.config._mmengine_private import MmenginePrivateHelpers
-from cfgkit.config._output.formatting import dump_text, format_python, format_raw, format_yapf
 from cfgkit.config.config_dict import (
     ConfigDict,
     adopt,
@@ -65,6 +63,7 @@ if TYPE_CHECKING:
     from mmengine.config import Config as MmengineConfig
 
     from cfgkit._contracts import ConfigTree, KeyPart, KeyT, T, ValueT
+    from cfgkit.config._analysis.references import StaleReference
     from cfgkit.config._merge.new_keys import NewKey
     from cfgkit.config._merge.selectors import Selected
     from cfgkit.config.config_dict import LeafConverter
@@ -295,6 +294,8 @@ class Config(MmenginePrivateHelpers):
         return self
 
     def _follow(self, log: Provenance) -> None:
+        from cfgkit.config._analysis.references import follow  # lazy: only when following
+
         cfg_dict = follow(log, self._cfg_dict, self._imported_names)
         if cfg_dict is not self._cfg_dict:
             object.__setattr__(self, "_cfg_dict", cfg_dict)
@@ -315,6 +316,8 @@ class Config(MmenginePrivateHelpers):
             >>> [s.key for s in cfg.stale_references()]  # doctest: +SKIP
             ['model.decode_head.norm_cfg', 'model.auxiliary_head.norm_cfg']
         """
+        from cfgkit.config._analysis.references import stale_references  # lazy: asked for
+
         log = self._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
         if log is None:
             return []
@@ -386,11 +389,13 @@ class Config(MmenginePrivateHelpers):
             DumpError: A key or value cannot be written so that it loads back; the message
                 names its key path.
         """
+        from cfgkit.config._output import formatting  # lazy: only text out needs it
+
         tree = self.to_dict()
         style = self._format_python_code
         if style == YAPF:
-            return format_yapf(tree)
-        return format_python(tree) if style else format_raw(tree)
+            return formatting.format_yapf(tree)
+        return formatting.format_python(tree) if style else formatting.format_raw(tree)
 
     def dump(self, file: Optional[PathLike] = None) -> Union[str, bytes, None]:
         """Write the config to ``file``, or return it as text when ``file`` is None.
@@ -414,6 +419,8 @@ class Config(MmenginePrivateHelpers):
             >>> Config(dict(a=1, b=(2, 3))).dump()
             'a = 1\nb = (2, 3)\n'
         """
+        from cfgkit.config._output.formatting import dump_text  # lazy: only text out needs it
+
         tree = self.to_dict()
         if file is None:
             source = self.filename
@@ -546,6 +553,8 @@ class Config(MmenginePrivateHelpers):
         return unified_diff_text(first._mmengine_text(), second._mmengine_text())
 
     def _mmengine_text(self) -> str:
+        from cfgkit.config._output.formatting import format_raw, format_yapf  # lazy: a diff
+
         tree = self.to_dict()
         return format_yapf(tree) if self._format_python_code else format_raw(tree)
 
