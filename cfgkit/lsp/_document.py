@@ -98,9 +98,6 @@ class Document(NamedTuple):
                 best = site
         return best
 
-    def key_sites(self) -> list[Site]:
-        return [s for s in self.sites if s.kind == "key"]
-
 
 def parse_document(text: str, extension: str = ".py") -> Document:
     """Read a config's text into a :class:`Document` (empty sites when it is not Python or
