@@ -16,6 +16,7 @@ import ast
 import os
 import re
 import stat
+import sys
 import threading
 import warnings
 from collections import OrderedDict
@@ -176,8 +177,6 @@ class Workspace:
 
     @property
     def search_path(self) -> list[str]:
-        import sys  # lazy: only for the path
-
         return [*self.settings.path, *sys.path]
 
     # -- buffers -----------------------------------------------------------------------------
@@ -389,14 +388,10 @@ class Workspace:
             if theirs is None:
                 return None
             everything.extend(p for p in theirs if p.filename == filename)
-        seen: set[Any] = set()
+        unique: dict[Any, Problem] = {}
         for problem in everything:
-            key = (problem.lineno, problem.key, problem.message)
-            if key in seen:
-                continue
-            seen.add(key)
-            found.append(self._diagnostic(problem, document))
-        return found
+            unique.setdefault((problem.lineno, problem.key, problem.message), problem)
+        return found + [self._diagnostic(p, document) for p in unique.values()]
 
     def _load_error(self, filename: str, loaded: _Loaded, document: Document) -> Diagnostic:
         error = loaded.error
