@@ -431,9 +431,5 @@ def _closed(head: str) -> tuple[str, Optional[str]]:
         elif char in ")]}" and stack and stack[-1] == char:
             stack.pop()
         index += 1
-    typed = None
-    tail = ""
-    if quote is not None:
-        typed = head[start:]
-        tail = quote
-    return head + tail + "".join(reversed(stack)), typed
+    typed = head[start:] if quote is not None else None
+    return head + (quote or "") + "".join(reversed(stack)), typed
