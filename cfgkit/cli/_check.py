@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import traceback
 
@@ -50,9 +49,7 @@ def _check(args: argparse.Namespace) -> int:
     """Check each config: 2 if one cannot be loaded, else 1 if there are errors, else 3 if
     a config's types could not be checked (its scope's package is not installed), else 0."""
     static = bool(args.scan) or not args.imports
-    import_modules_here(args.imports)
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())  # as python -m finds modules: the current folder first
+    import_modules_here(args.imports)  # and the current folder first on sys.path
     indexes: dict[Any, Any] = {}
     seen: set[Problem] = set()
     found: list[Problem] = []

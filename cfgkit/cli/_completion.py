@@ -416,8 +416,6 @@ def _current_value(tree: dict[Hashable, object], key: str) -> list[str]:
     """``KEY=VALUE`` with the key's value written as an option that reads back to it (same
     types: ``'50'`` stays unoffered, it would read back as 50); nothing for other values."""
     for text, value in _leaves(tree, key):
-        if text != key + "=":
-            continue
         written = _written(value)
         if written is None or len(written) > MAX_VALUE_LENGTH:
             return []

@@ -54,16 +54,10 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pth_folder(args: argparse.Namespace) -> str:
-    if args.dir:
-        return str(args.dir)
+def _hook(args: argparse.Namespace) -> int:
     import sysconfig  # lazy: only hook needs it
 
-    return sysconfig.get_paths()["purelib"]
-
-
-def _hook(args: argparse.Namespace) -> int:
-    path = os.path.join(_pth_folder(args), PTH_NAME)
+    path = os.path.join(str(args.dir) if args.dir else sysconfig.get_paths()["purelib"], PTH_NAME)
     if args.enable:
         with open(path, "w", encoding="utf-8") as file:
             file.write(PTH_LINE)

@@ -34,11 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["add_commands"]
 
 
-def _stale_copies(cfg: Config) -> dict[KeyPath, StaleReference]:
-    """The stale copies of a config by key path (none when they were followed)."""
-    return {stale.path: stale for stale in cfg.stale_references()}
-
-
 def _say_stale(args: argparse.Namespace, cfg: Config) -> None:
     """One warning line per stale copy a runner reads, naming the flag that follows it."""
     for stale in cfg.stale_references():
@@ -52,7 +47,7 @@ def _say_stale(args: argparse.Namespace, cfg: Config) -> None:
 
 def _explain(args: argparse.Namespace) -> int:
     cfg = load(args)
-    stale = _stale_copies(cfg)
+    stale = {s.path: s for s in cfg.stale_references()}  # by key path; none when followed
     out = sys.stdout
     if args.key is not None:
         path = find_key(cfg._cfg_dict, args.key)

@@ -53,7 +53,7 @@ def _why(args: argparse.Namespace) -> int:
     if project is not None:
         out.write(f"project scanned: {short_path(project)}\n")
     if cfg is not None and args.registry is None:
-        return _at_config(cfg, index, name, out)
+        return _at_config(cfg, index, name, bare, out)
     return _in_scope(index, name, scope, args.registry, project, out)
 
 
@@ -128,10 +128,9 @@ def _typed(tree: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
             yield from _typed(value, (*path, number))
 
 
-def _at_config(cfg: Config, index: Index, name: str, out: Any) -> int:
-    """For each dict of the config whose type is ``name``: found by its build, or why not
-    (``check``'s verdict at that key)."""
-    bare = name.partition(".")[2] if "." in name else name
+def _at_config(cfg: Config, index: Index, name: str, bare: str, out: Any) -> int:
+    """For each dict of the config whose type is ``name`` (or ``bare``, without its scope):
+    found by its build, or why not (``check``'s verdict at that key)."""
     paths = [
         p
         for p, node in _typed(cfg.to_dict())

@@ -87,19 +87,14 @@ class Document(NamedTuple):
     error: str = ""
 
     def at(self, line: int, column: int, kinds: tuple[str, ...] = ()) -> Optional[Site]:
-        """The innermost site at a position (of one of ``kinds``, when given)."""
-        best: Optional[Site] = None
-        for site in self.sites:
-            if kinds and site.kind not in kinds:
-                continue
-            if site.span.contains(line, column) and (
-                best is None or site.span.size() <= best.span.size()
-            ):
-                best = site
-        return best
-
-    def key_sites(self) -> list[Site]:
-        return [s for s in self.sites if s.kind == "key"]
+        """The innermost site at a position (of one of ``kinds``, when given; the last
+        written of those as small)."""
+        found = [
+            s
+            for s in self.sites
+            if (not kinds or s.kind in kinds) and s.span.contains(line, column)
+        ]
+        return min(reversed(found), key=lambda s: s.span.size(), default=None)
 
 
 def parse_document(text: str, extension: str = ".py") -> Document:
@@ -236,13 +231,7 @@ class _Reader:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             span = self.span(node, inner=True)
             self.sites.append(Site("string", path, span, node.value))
-            for match in _REFERENCE.finditer(node.value):
-                if span.line == span.end_line:
-                    start = span.column + match.start(1)
-                    reference = Span(span.line, start, span.line, start + len(match.group(1)))
-                    self.sites.append(
-                        Site("reference", tuple(match.group(1).split(".")), reference)
-                    )
+            self.template_references(node.value, span)
             return
         self.references(node, depth + 1)
 
@@ -256,17 +245,16 @@ class _Reader:
                 if path and path[0] == BASE and len(path) > 1 and _outermost(child, node):
                     self.sites.append(Site("reference", path[1:], self.span(child)))
             elif isinstance(child, ast.Constant) and isinstance(child.value, str):
-                for match in _REFERENCE.finditer(child.value):
-                    span = self.span(child, inner=True)
-                    if span.line == span.end_line:
-                        start = span.column + match.start(1)
-                        self.sites.append(
-                            Site(
-                                "reference",
-                                tuple(match.group(1).split(".")),
-                                Span(span.line, start, span.line, start + len(match.group(1))),
-                            )
-                        )
+                self.template_references(child.value, self.span(child, inner=True))
+
+    def template_references(self, text: str, span: Span) -> None:
+        """Each ``{{ _base_.x }}`` of a string written on one line at ``span``."""
+        if span.line != span.end_line:
+            return
+        for match in _REFERENCE.finditer(text):
+            start = span.column + match.start(1)
+            where = Span(span.line, start, span.line, start + len(match.group(1)))
+            self.sites.append(Site("reference", tuple(match.group(1).split(".")), where))
 
 
 def _outermost(node: ast.Attribute, root: ast.AST) -> bool:
@@ -443,9 +431,5 @@ def _closed(head: str) -> tuple[str, Optional[str]]:
         elif char in ")]}" and stack and stack[-1] == char:
             stack.pop()
         index += 1
-    typed = None
-    tail = ""
-    if quote is not None:
-        typed = head[start:]
-        tail = quote
-    return head + tail + "".join(reversed(stack)), typed
+    typed = head[start:] if quote is not None else None
+    return head + (quote or "") + "".join(reversed(stack)), typed

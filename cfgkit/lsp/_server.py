@@ -183,58 +183,50 @@ def create_server() -> CfgkitServer:
             roots = [root] if root else []
         server.configure(params.initialization_options, roots)
 
-    def changed(uri: str) -> None:
-        filename = _path(uri)
-        if filename is None or not filename.endswith(CONFIG_SUFFIXES):
+    def about_file(feature: str, options: Any = None) -> Callable[[Any], Any]:
+        """Register a handler of a notification or request about one file, called with its
+        path and the params (None is the answer when the URI names no file, or it fails)."""
+
+        def register(handler: Callable[[str, Any], Any]) -> Callable[[str, Any], Any]:
+            def answer(params: Any) -> Any:
+                filename = _path(params.text_document.uri)
+                return None if filename is None else handler(filename, params)
+
+            answer.__name__ = handler.__name__
+            server.feature(feature, options)(_guarded(server, None)(answer))
+            return handler
+
+        return register
+
+    @about_file(types.TEXT_DOCUMENT_DID_OPEN)
+    @about_file(types.TEXT_DOCUMENT_DID_CHANGE)
+    @about_file(types.TEXT_DOCUMENT_DID_SAVE)
+    def changed(filename: str, params: Any) -> None:
+        if not filename.endswith(CONFIG_SUFFIXES):
             return
-        server.analysis.open(filename, server.workspace.get_text_document(uri).source)
+        server.analysis.open(
+            filename, server.workspace.get_text_document(params.text_document.uri).source
+        )
         server.publish_soon()
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    @_guarded(server, None)
-    def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        changed(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    @_guarded(server, None)
-    def did_change(params: types.DidChangeTextDocumentParams) -> None:
-        changed(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    @_guarded(server, None)
-    def did_save(params: types.DidSaveTextDocumentParams) -> None:
-        changed(params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    @_guarded(server, None)
-    def did_close(params: types.DidCloseTextDocumentParams) -> None:
-        filename = _path(params.text_document.uri)
-        if filename is None:
-            return
+    @about_file(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(filename: str, params: types.DidCloseTextDocumentParams) -> None:
         server.analysis.close(filename)
         server.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
         server.publish_soon()
 
-    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    @_guarded(server, None)
-    def definition(params: types.DefinitionParams) -> Optional[list[types.Location]]:
-        filename = _path(params.text_document.uri)
-        if filename is None:
-            return None
+    @about_file(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(filename: str, params: types.DefinitionParams) -> Optional[list[types.Location]]:
         position = params.position
         found = server.analysis.definition(filename, position.line, position.character)
         return [
             types.Location(uri=from_fs_path(f.filename) or "", range=_range(f.span)) for f in found
         ] or None
 
-    @server.feature(types.TEXT_DOCUMENT_HOVER)
-    @_guarded(server, None)
-    def hover(params: types.HoverParams) -> Optional[types.Hover]:
-        filename = _path(params.text_document.uri)
-        if filename is None:
-            return None
+    @about_file(types.TEXT_DOCUMENT_HOVER)
+    def hover(filename: str, params: types.HoverParams) -> Optional[types.Hover]:
         found = server.analysis.hover(filename, params.position.line, params.position.character)
         if found is None:
             return None
@@ -244,33 +236,21 @@ def create_server() -> CfgkitServer:
             range=_range(span),
         )
 
-    @server.feature(
+    @about_file(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=["'", '"', "/", ":", "(", ",", "="]),
     )
-    @_guarded(server, None)
-    def completion(params: types.CompletionParams) -> Optional[types.CompletionList]:
-        filename = _path(params.text_document.uri)
-        if filename is None:
-            return None
+    def completion(filename: str, params: types.CompletionParams) -> types.CompletionList:
         position = params.position
         found = server.analysis.completion(filename, position.line, position.character)
         return types.CompletionList(is_incomplete=False, items=[_item(c) for c in found])
 
-    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    @_guarded(server, None)
-    def symbols(params: types.DocumentSymbolParams) -> Optional[list[types.DocumentSymbol]]:
-        filename = _path(params.text_document.uri)
-        if filename is None:
-            return None
+    @about_file(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def symbols(filename: str, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
         return [_symbol(s) for s in server.analysis.symbols(filename)]
 
-    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
-    @_guarded(server, None)
-    def inlay_hints(params: types.InlayHintParams) -> Optional[list[types.InlayHint]]:
-        filename = _path(params.text_document.uri)
-        if filename is None:
-            return None
+    @about_file(types.TEXT_DOCUMENT_INLAY_HINT)
+    def inlay_hints(filename: str, params: types.InlayHintParams) -> list[types.InlayHint]:
         found = server.analysis.hints(filename, params.range.start.line, params.range.end.line)
         return [
             types.InlayHint(

@@ -16,10 +16,12 @@ import ast
 import os
 import re
 import stat
+import sys
 import threading
 import warnings
 from collections import OrderedDict
 
+from cfgkit._key_paths import dotted
 from cfgkit._openmmlab import builders, stem
 from cfgkit._records import NamedTuple
 from cfgkit.checking import Problem, check, static_index
@@ -175,8 +177,6 @@ class Workspace:
 
     @property
     def search_path(self) -> list[str]:
-        import sys  # lazy: only for the path
-
         return [*self.settings.path, *sys.path]
 
     # -- buffers -----------------------------------------------------------------------------
@@ -215,25 +215,22 @@ class Workspace:
         """The file a ``_base_`` entry names (relative, ``~``, or ``pkg::path``), if found."""
         if "::" in entry:
             package, _, relative = entry.partition("::")
-            folder = self.package_folder(package)
-            if folder is None:
-                return None
-            root = os.path.join(folder, ".mim", "configs")
-            if not os.path.isdir(root):
-                root = os.path.join(folder, "configs")
-            return os.path.normpath(os.path.join(root, relative))
+            root = self.configs_folder(package)
+            return None if root is None else os.path.normpath(os.path.join(root, relative))
         if entry.startswith("~"):
             entry = os.path.expanduser(entry)
         return os.path.normpath(os.path.join(os.path.dirname(filename), entry))
 
-    def package_folder(self, package: str) -> Optional[str]:
-        """An installed package's folder, found on the search path without importing it."""
+    def configs_folder(self, package: str) -> Optional[str]:
+        """The configs folder of an installed package (``.mim/configs``, else ``configs``),
+        its package found on the search path without importing it."""
         if not package.isidentifier():
             return None
         for folder in self.search_path:
-            candidate = os.path.join(folder or ".", package)
+            candidate = os.path.abspath(os.path.join(folder or ".", package))
             if os.path.isfile(os.path.join(candidate, "__init__.py")):
-                return os.path.abspath(candidate)
+                root = os.path.join(candidate, ".mim", "configs")
+                return root if os.path.isdir(root) else os.path.join(candidate, "configs")
         return None
 
     def chain(self, filename: str) -> tuple[str, ...]:
@@ -251,20 +248,30 @@ class Workspace:
                     pending.append(found)
         return tuple(seen)
 
-    def _stamps(self, chain: tuple[str, ...]) -> tuple[object, ...]:
+    def _stamps(self, chain: tuple[str, ...]) -> tuple[tuple[object, ...], Optional[str]]:
+        """Each chain file's text given, or its stamp on disk (None when missing); and why
+        the first file that must not be read is so (a device, a pipe, too large), or None:
+        the loader reads whole files, and a config must not make the server read forever."""
         stamps: list[object] = []
+        unreadable: Optional[str] = None
         for name in chain:
             given = self.texts.get(name)
             if given is not None:
                 stamps.append(given)
-                continue
-            try:
-                stat = os.stat(name)
-            except OSError:
-                stamps.append(None)
-                continue
-            stamps.append((stat.st_size, stat.st_mtime_ns, stat.st_ino))
-        return tuple(stamps)
+                size = len(given)
+            else:
+                try:
+                    status = os.stat(name)
+                except OSError:  # missing: the loader says so
+                    stamps.append(None)
+                    continue
+                stamps.append((status.st_size, status.st_mtime_ns, status.st_ino))
+                size = status.st_size
+                if not stat.S_ISREG(status.st_mode):
+                    unreadable = unreadable or f"{name} is not a regular file: not read"
+            if size > MAX_TEXT:
+                unreadable = unreadable or f"{name} is larger than {MAX_TEXT} characters: not read"
+        return tuple(stamps), unreadable
 
     def loaded(self, filename: str, fresh: bool = True) -> _Loaded:
         """``filename`` loaded as an entry config, with the buffers standing for their files
@@ -274,13 +281,12 @@ class Workspace:
         if not fresh and found is not None and found.cfg is not None:
             return found
         chain = self.chain(filename)
-        stamps = self._stamps(chain)
+        stamps, unreadable = self._stamps(chain)
         if found is not None and found.chain == chain and found.stamps == stamps:
             return found
         cfg: Optional[Config] = None
         error: Optional[BaseException] = None
         tree: Any = None
-        unreadable = _unreadable(chain, self.texts)
         if unreadable is not None:
             error = ValueError(unreadable)
         else:
@@ -382,14 +388,10 @@ class Workspace:
             if theirs is None:
                 return None
             everything.extend(p for p in theirs if p.filename == filename)
-        seen: set[Any] = set()
+        unique: dict[Any, Problem] = {}
         for problem in everything:
-            key = (problem.lineno, problem.key, problem.message)
-            if key in seen:
-                continue
-            seen.add(key)
-            found.append(self._diagnostic(problem, document))
-        return found
+            unique.setdefault((problem.lineno, problem.key, problem.message), problem)
+        return found + [self._diagnostic(p, document) for p in unique.values()]
 
     def _load_error(self, filename: str, loaded: _Loaded, document: Document) -> Diagnostic:
         error = loaded.error
@@ -445,18 +447,12 @@ class Workspace:
         if loaded.cfg is None:
             return []
         if site.kind == "string" and site.path and site.path[-1] == TYPE:
-            found = []
-            for registration in self.registrations(loaded, site.path[:-1], site.value) or ():
-                where = self.target(loaded, registration)
-                if where is not None:
-                    found.append(Location(where[0], Span(where[1] - 1, 0, where[1] - 1, 0)))
-            return found
-        if site.kind == "reference":
-            record = self._before(loaded.cfg, site.path, filename, bases_only=True)
-        elif site.kind == "key":
-            record = self._before(loaded.cfg, site.path, filename, bases_only=False)
-        else:
+            registrations = self.registrations(loaded, site.path[:-1], site.value) or ()
+            places = [self.target(loaded, registration)[:2] for registration in registrations]
+            return [Location(file, Span(line - 1, 0, line - 1, 0)) for file, line in places]
+        if site.kind == "string":
             return []
+        record = self._before(loaded.cfg, site.path, filename, bases_only=site.kind == "reference")
         if record is None or not record.filename:
             return []
         line_number = (record.lineno or 1) - 1
@@ -493,20 +489,17 @@ class Workspace:
         parts = filename.split(os.sep)
         for number in range(len(parts) - 1, 0, -1):
             if parts[number] == "configs":
-                package = parts[number - 2] if parts[number - 1] == ".mim" else parts[number - 1]
-                folder = os.sep.join(parts[: number - (2 if parts[number - 1] == ".mim" else 1)])
-                if os.path.isfile(os.path.join(folder, package, "__init__.py")):
-                    return package
+                at = number - 2 if parts[number - 1] == ".mim" else number - 1
+                if os.path.isfile(os.path.join(os.sep.join(parts[:at]), parts[at], "__init__.py")):
+                    return parts[at]
         return None
 
     def scope_at(self, loaded: _Loaded, path: KeyPath) -> Optional[str]:
         """The scope the dict at ``path`` is built in: the default scope, or the nearest
         ``_scope_`` on the way."""
         scope = self.default_scope(loaded)
-        node = loaded.tree
-        for part in ((), *[(p,) for p in path]):
-            if part:
-                node = _child(node, part[0])
+        for end in range(len(path) + 1):
+            node = _child_path(loaded.tree, path[:end])
             if isinstance(node, dict) and isinstance(node.get("_scope_"), str):
                 scope = node["_scope_"] or scope
         return scope
@@ -516,9 +509,9 @@ class Workspace:
     ) -> Optional[list[Registration]]:
         """What a build of ``type=name`` at ``path`` finds: ``Index.find`` in its scope,
         those of the registries that build at ``path`` first."""
-        if not isinstance(name, str) or loaded.cfg is None:
+        if not isinstance(name, str):
             return None
-        index = self.index_for(loaded.cfg, scope=self.default_scope(loaded))
+        index = self.index_of(loaded)
         if index is None:
             return None
         found = index.find(name, self.scope_at(loaded, path)) or []
@@ -531,7 +524,7 @@ class Workspace:
         ]
         return preferred or found
 
-    def target(self, loaded: _Loaded, registration: Registration) -> Optional[tuple[str, int, Any]]:
+    def target(self, loaded: _Loaded, registration: Registration) -> tuple[str, int, Any]:
         """``(file, line, definition)`` of the class or function a registration builds."""
         index = self.index_of(loaded)
         target = registration.target
@@ -554,10 +547,10 @@ class Workspace:
         index = self.index_of(loaded)
         where = self.target(loaded, registration)
         signature, doc = registration.name, ""
-        if where is not None and index is not None:
-            node, _ = self._definition_node(where[0], where[1])
+        if index is not None:
+            node = self._definition_node(where[0], where[1])
             if node is not None:
-                doc = _first_paragraph(ast.get_docstring(node) or "")
+                doc = (ast.get_docstring(node) or "").strip().split("\n\n", 1)[0].strip()
                 arguments = self._arguments(index, where)
                 kind = "class" if isinstance(node, ast.ClassDef) else "def"
                 signature = f"{kind} {node.name}({_render(arguments)})"
@@ -580,8 +573,8 @@ class Workspace:
 
     def _definition_node(
         self, filename: str, lineno: int
-    ) -> tuple[Optional[Union[ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef]], ast.Module]:
-        """The ``class`` or ``def`` statement at ``lineno`` of a source file, and its tree."""
+    ) -> Optional[Union[ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef]]:
+        """The ``class`` or ``def`` statement at ``lineno`` of a source file."""
         module = self._sources.fetch(filename)
         if module is None:
             try:
@@ -595,8 +588,8 @@ class Workspace:
                 isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
                 and node.lineno == lineno
             ):
-                return node, module
-        return None, module
+                return node
+        return None
 
     def _arguments(
         self, index: Index, where: tuple[str, int, Any], depth: int = 0
@@ -605,7 +598,7 @@ class Workspace:
         the first ``__init__`` up a class's bases (self left out); None when unknown."""
         if depth > 10:
             return None
-        node, _ = self._definition_node(where[0], where[1])
+        node = self._definition_node(where[0], where[1])
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return _parameters(node, method=False)
         if not isinstance(node, ast.ClassDef):
@@ -657,9 +650,9 @@ class Workspace:
         path = site.path
         records = _records(loaded.cfg, path)
         if not records:
-            return f"`{_dotted(path)}` is not in the final config", site.span
+            return f"`{dotted(path)}` is not in the final config", site.span
         value = _child_path(loaded.tree, path)
-        lines = [f"**{_dotted(path)}** = `{_short(value)}`", ""]
+        lines = [f"**{dotted(path)}** = `{_short(value)}`", ""]
         steps = []
         for record in records:
             here = record.filename == filename
@@ -756,9 +749,9 @@ class Workspace:
         kind = node.get(TYPE) if isinstance(node, dict) else None
         index = self.index_of(loaded)
         for registration in (self.registrations(loaded, context.path, kind) or [])[:1]:
-            where = self.target(loaded, registration)
-            if where is None or index is None:
+            if index is None:
                 continue
+            where = self.target(loaded, registration)
             arguments = self._arguments(index, where)
             if arguments is None:
                 known = index.parameters(registration)
@@ -779,13 +772,9 @@ class Workspace:
         replace = Span(line, column - len(typed), line, column)
         if "::" in typed:
             package, _, relative = typed.partition("::")
-            folder = self.package_folder(package)
-            if folder is None:
+            root, lead = self.configs_folder(package), f"{package}::"
+            if root is None:
                 return []
-            root = os.path.join(folder, ".mim", "configs")
-            if not os.path.isdir(root):
-                root = os.path.join(folder, "configs")
-            lead = f"{package}::"
         else:
             root, relative, lead = os.path.dirname(filename), typed, ""
         directory, _, _ = relative.rpartition("/")
@@ -838,8 +827,8 @@ class Workspace:
         if loaded.cfg is None:
             return []
         found = []
-        for site in document.key_sites():
-            if not first <= site.span.line <= last or site.value_span is None:
+        for site in document.sites:
+            if site.kind != "key" or not first <= site.span.line <= last or not site.value_span:
                 continue
             records = _records(loaded.cfg, site.path)
             own = [i for i, r in enumerate(records) if r.filename == filename]
@@ -858,26 +847,6 @@ class Workspace:
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def _unreadable(chain: tuple[str, ...], texts: dict[str, str]) -> Optional[str]:
-    """Why a file of the chain must not be read (a device, a pipe, too large), or None: the
-    loader reads whole files, and a config must not make the server read forever."""
-    for name in chain:
-        given = texts.get(name)
-        if given is not None:
-            size = len(given)
-        else:
-            try:
-                status = os.stat(name)
-            except OSError:
-                continue  # missing: the loader says so
-            if not stat.S_ISREG(status.st_mode):
-                return f"{name} is not a regular file: not read"
-            size = status.st_size
-        if size > MAX_TEXT:
-            return f"{name} is larger than {MAX_TEXT} characters: not read"
-    return None
 
 
 def _records(cfg: Config, path: KeyPath) -> list[Any]:
@@ -899,10 +868,6 @@ def _child_path(node: object, path: KeyPath) -> object:
     for part in path:
         node = _child(node, part)
     return node
-
-
-def _dotted(path: KeyPath) -> str:
-    return ".".join(str(p) for p in path)
 
 
 def _short(value: object, limit: int = 80) -> str:
@@ -928,10 +893,6 @@ def _line_span(document: Document, line: int) -> Span:
     text = document.lines[line] if 0 <= line < len(document.lines) else ""
     start = len(text) - len(text.lstrip())
     return Span(line, start, line, len(text.rstrip()) or start)
-
-
-def _first_paragraph(doc: str) -> str:
-    return doc.strip().split("\n\n", 1)[0].strip()
 
 
 def _parameters(
