@@ -200,16 +200,10 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
         raise _syntax_error(error.msg, filename, error) from None
     except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse
         raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
-    base_files: object = []
-    literal = True  # a `_base_` list written as a literal can be cached with the code
-    top_level_assignments = 0
-    for index, node in enumerate(tree.body):
-        if isinstance(node, ast.Assign) and _assigns_base(node):
-            if top_level_assignments == 0:
-                base_files = _evaluate_base_files(node, filename)
-                literal = _is_literal(node.value)
-            top_level_assignments += 1
-            tree.body[index] = ast.copy_location(ast.Pass(), node)
+    first, top_level_assignments = _take_base_assignments(tree)
+    base_files = [] if first is None else _evaluate_base_files(first, filename)
+    # A `_base_` list written as a literal can be cached with the code.
+    literal = first is None or _is_literal(first.value)
     if occurrences - reads > top_level_assignments:
         _strip_nested_base_assignments(tree)
     code = compile(tree, filename, "exec")
@@ -322,25 +316,27 @@ def _parse_safely(text: str, filename: str) -> PythonConfig:
 def _parse_tree_safely(text: str, filename: str) -> tuple[Any, Any, bool]:
     from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
 
-    try:
-        tree = parse_tree(text, filename)
-    except SyntaxError as error:
-        raise _syntax_error(error.msg, filename, error) from None
-    except (ValueError, RecursionError, MemoryError) as error:
-        raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
-    base_files: object = []
-    top_level_assignments = 0
-    for index, node in enumerate(tree.body):
-        if isinstance(node, ast.Assign) and _assigns_base(node):
-            if top_level_assignments == 0:
-                base_files = safe_python.evaluate(node.value, {}, filename)
-            top_level_assignments += 1
-            tree.body[index] = ast.copy_location(ast.Pass(), node)
+    tree = parse_python(text, filename)
+    first, top_level_assignments = _take_base_assignments(tree)
+    base_files = [] if first is None else safe_python.evaluate(first.value, {}, filename)
     occurrences = len(_BASE_NAME_RE.findall(text)) if BASE_KEY in text else 0
     reads = len(_BASE_READ_RE.findall(text)) if occurrences else 0
     if occurrences - reads > top_level_assignments:
         _strip_nested_base_assignments(tree)
     return tree, base_files, reads > 0
+
+
+def _take_base_assignments(tree: ast.Module) -> tuple[Optional[ast.Assign], int]:
+    """Replace each top-level ``_base_ = ...`` with ``pass`` (as mmengine removes them);
+    return the first (whose value lists the bases) and how many there were."""
+    first = None
+    count = 0
+    for index, node in enumerate(tree.body):
+        if isinstance(node, ast.Assign) and _assigns_base(node):
+            first = first or node
+            count += 1
+            tree.body[index] = ast.copy_location(ast.Pass(), node)
+    return first, count
 
 
 def _is_literal(node: ast.expr) -> bool:
