@@ -28,6 +28,7 @@ from cfgkit._key_paths import dotted
 from cfgkit._keys import BASE_KEY, DELETE_KEY
 from cfgkit._lazy_modules import lazy_module
 from cfgkit._locations import PROVENANCE_ATTRIBUTE
+from cfgkit.config._analysis.provenance import same_value
 from cfgkit.config._analysis.references import bindings_in
 from cfgkit.config._load.files import PYTHON_EXTENSION, project_roots, read_text, safe_roots
 from cfgkit.config._load.inheritance import LoadOptions, locate_base, resolve_text
@@ -130,10 +131,13 @@ def rebase(
     )
     source = config.filename if isinstance(config, Config) else os.fspath(config)
     roots = _roots(source, out, safe_root) if safe else ()
-    cfg = config if isinstance(config, Config) else _load(os.fspath(config), roots)
+    if not isinstance(config, Config):
+        config = Config.fromfile(
+            os.fspath(config), import_custom_modules=False, safe=safe, safe_root=roots or None
+        )
     if onto is None:
-        entries = _own_bases(cfg)
-        origin = os.path.abspath(os.fspath(cfg.filename or out))
+        entries = _own_bases(config)
+        origin = os.path.abspath(os.fspath(config.filename or out))
         located = [_located(entry, origin) for entry in entries]
     else:
         located = [_located(os.fspath(entry), None) for entry in onto]
@@ -141,8 +145,8 @@ def rebase(
     options = LoadOptions(safe=safe, safe_roots=roots)
     header = _base_statement(written)
     bases = resolve_text(header + "\n", out, PYTHON_EXTENSION, options)
-    target = _target_tree(cfg)
-    log = cfg._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
+    target = _target_tree(config)
+    log = config._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
     layers = [*bases.layers.flatten(), *(log.layers if log is not None else ())]
     writer = _Writer(target, to_plain_tree(bases.tree), _hints(layers), selectors)
     changed = writer.child or writer.removed or writer.deleted
@@ -158,12 +162,6 @@ def rebase(
                 key=key or None,
             )
     return text
-
-
-def _load(path: str, roots: tuple[str, ...]) -> Config:
-    if not roots:
-        return Config.fromfile(path, import_custom_modules=False)
-    return Config.fromfile(path, import_custom_modules=False, safe=True, safe_root=roots)
 
 
 def _roots(
@@ -259,12 +257,8 @@ def _base_statement(entries: list[str]) -> str:
 
 def _target_tree(cfg: Config) -> dict[Hashable, object]:
     """The config's plain tree; lazy imports (which no classic child gives) are an error."""
-    names = cfg._imported_names
-    kept: dict[Any, Any] = {}
     items: Any = dict.items(cfg._cfg_dict)  # as stored: lazy imports are not built
-    for key, value in items:
-        if key not in names:
-            kept[key] = value
+    kept = {key: value for key, value in items if key not in cfg._imported_names}
     tree: dict[Any, Any] = to_plain_tree(kept)
     stack: list[tuple[KeyPath, Any]] = [((), tree)]
     while stack:
@@ -324,10 +318,7 @@ def _same(first: object, second: object) -> bool:
         return len(first) == len(second) and all(map(_same, first, second))
     if isinstance(first, float) and first != first and second != second:
         return True
-    try:
-        return bool(first == second)
-    except Exception:  # values without a truth value for ==
-        return False
+    return same_value(first, second)
 
 
 def _first_difference(
@@ -418,10 +409,6 @@ def _base_reference(path: KeyPath, private: bool = False) -> Optional[str]:
         else:
             return None
     return text
-
-
-def _selector_key(key: object) -> bool:
-    return isinstance(key, str) and key[:1] in ("[", "~") and parse_selector(key) is not None
 
 
 class _Writer:
@@ -528,7 +515,7 @@ class _Writer:
         (``_delete_=True``), as a new optimizer is."""
         if DELETE_KEY in target:
             return False
-        if any(_selector_key(key) for key in target if key not in base):
+        if any(parse_selector(key) is not None for key in target if key not in base):
             return False
         gone = [key for key in base if key not in target]
         if not gone:
@@ -617,7 +604,7 @@ class _Writer:
                 if self._gives(value, path, merged):
                     return _Ref(f"{BASE_KEY}.{key}", value)
         if isinstance(node, dict):
-            if any(_selector_key(key) for key in node):
+            if any(parse_selector(key) is not None for key in node):
                 return node
             base = _at_or_none(self.base, path) if merged and not node.get(DELETE_KEY) else None
             return {
@@ -720,10 +707,6 @@ def _at_or_none(tree: object, path: KeyPath) -> object:
 # --- formatting -------------------------------------------------------------------------------
 
 
-def _key_text(key: object, path: KeyPath) -> str:
-    return leaf_text(key, path)
-
-
 def _flat(node: object, path: KeyPath) -> str:
     if isinstance(node, _Ref):
         return node.text
@@ -733,7 +716,7 @@ def _flat(node: object, path: KeyPath) -> str:
         if all(is_python_name(k) for k in node):
             named = (f"{k}={_flat(v, (*path, k))}" for k, v in node.items())
             return "dict(" + ", ".join(named) + ")"
-        pairs = (f"{_key_text(k, path)}: {_flat(v, (*path, k))}" for k, v in node.items())
+        pairs = (f"{leaf_text(k, path)}: {_flat(v, (*path, k))}" for k, v in node.items())
         return "{" + ", ".join(pairs) + "}"
     if isinstance(node, list):
         return "[" + ", ".join(_flat(v, (*path, i)) for i, v in enumerate(node)) + "]"
@@ -766,7 +749,7 @@ def _block(node: object, indent: int, used: int, tail: int, path: KeyPath) -> st
             return f"{opening}\n{inner}{inside}{closing}"  # the items fit on the next line
         lines = []
         for number, (key, value) in enumerate(items):
-            prefix = f"{key}=" if named else f"{_key_text(key, path)}: "
+            prefix = f"{key}=" if named else f"{leaf_text(key, path)}: "
             last = number == len(items) - 1
             body = _block(
                 value,

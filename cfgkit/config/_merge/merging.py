@@ -261,15 +261,13 @@ _MISSING = object()
 def _writable(
     node: dict[Hashable, object],
     key: Hashable,
-    child: dict[KeyT, object],
+    child: dict[Hashable, object],
     made: dict[int, dict[Hashable, object]],
 ) -> dict[Hashable, object]:
     """``node[key]`` as a dict of the expansion's own (``child`` copied unless it is one)."""
     own = made.get(id(child))  # `child` itself when it is one: `made` keeps it alive
     if own is None:
-        items = dict.items(child)
-        own = {}
-        own.update(items)
+        own = shallow_copy(child)
         made[id(own)] = own
         node[key] = own
     return own
