@@ -22,6 +22,7 @@ is loaded with ``custom_imports`` left as written.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from cfgkit._key_paths import dotted
@@ -136,12 +137,11 @@ def rebase(
             os.fspath(config), import_custom_modules=False, safe=safe, safe_root=roots or None
         )
     if onto is None:
-        entries = _own_bases(config)
         origin = os.path.abspath(os.fspath(config.filename or out))
-        located = [_located(entry, origin) for entry in entries]
+        entries: list[tuple[str, Optional[str]]] = [(e, origin) for e in _own_bases(config)]
     else:
-        located = [_located(os.fspath(entry), None) for entry in onto]
-    written = [_written(entry, path, out) for entry, path in located]
+        entries = [(os.fspath(entry), None) for entry in onto]
+    written = [_written(entry, _located(entry, start), out) for entry, start in entries]
     options = LoadOptions(safe=safe, safe_roots=roots)
     header = _base_statement(written)
     bases = resolve_text(header + "\n", out, PYTHON_EXTENSION, options)
@@ -221,14 +221,14 @@ def _python_bases(text: str, path: str) -> object:
     return []
 
 
-def _located(entry: str, origin: Optional[str]) -> tuple[str, str]:
-    """The entry and the absolute path it names (from ``origin``'s folder, else the current
-    directory); a ``pkg::`` entry is kept as written."""
+def _located(entry: str, origin: Optional[str]) -> str:
+    """The absolute path a base entry names (from ``origin``'s folder, else the current
+    directory)."""
     if PACKAGE_SEPARATOR in entry:
-        return entry, locate_base(entry, origin or os.path.join(os.getcwd(), DEFAULT_NAME))[0]
+        return locate_base(entry, origin or os.path.join(os.getcwd(), DEFAULT_NAME))[0]
     if origin is None:
-        return entry, os.path.abspath(os.path.expanduser(entry))
-    return entry, locate_base(entry, origin)[0]
+        return os.path.abspath(os.path.expanduser(entry))
+    return locate_base(entry, origin)[0]
 
 
 def _written(entry: str, path: str, out: str) -> str:
@@ -277,7 +277,9 @@ def _target_tree(cfg: Config) -> dict[Hashable, object]:
     return tree
 
 
-_binding_cache: dict[str, list[tuple[KeyPath, str]]] = {}
+@functools.lru_cache(maxsize=4096)
+def _bindings(text: str) -> list[tuple[KeyPath, str]]:
+    return [(binding.path, binding.variable) for binding in bindings_in(text)]
 
 
 def _hints(layers: Iterable[Any]) -> dict[KeyPath, list[str]]:
@@ -286,13 +288,7 @@ def _hints(layers: Iterable[Any]) -> dict[KeyPath, list[str]]:
     for layer in layers:
         if layer.extension != PYTHON_EXTENSION:
             continue
-        found = _binding_cache.get(layer.text)
-        if found is None:
-            found = [(b.path, b.variable) for b in bindings_in(layer.text)]
-            if len(_binding_cache) > 4096:
-                _binding_cache.clear()
-            _binding_cache[layer.text] = found
-        for path, variable in found:
+        for path, variable in _bindings(layer.text):
             known = hints.setdefault(path, [])
             if variable not in known:
                 known.append(variable)
@@ -588,7 +584,7 @@ class _Writer:
         each value a file binds to a variable written as that variable, where it gives the
         same value."""
         for variable in self.hints.get(path, ()):
-            if self._reads(node, path, merged, variable):
+            if self._reads(path, merged, variable):
                 self.needs[path[0]].add(variable)
                 return _Ref(variable, _value(self.child[variable]))
         if isinstance(node, _Ref):
@@ -596,7 +592,7 @@ class _Writer:
         if isinstance(node, (dict, list, tuple)) and _leaves(node) >= _SHARED_LEAVES:
             fingerprint = _fingerprint(_at(self.target, path))
             for variable in self.shared.get(fingerprint, ()):
-                if self._reads(node, path, merged, variable):
+                if self._reads(path, merged, variable):
                     self.needs[path[0]].add(variable)
                     return _Ref(variable, _value(self.child[variable]))
             for key in self.inherited.get(fingerprint, ()):
@@ -606,7 +602,8 @@ class _Writer:
         if isinstance(node, dict):
             if any(parse_selector(key) is not None for key in node):
                 return node
-            base = _at_or_none(self.base, path) if merged and not node.get(DELETE_KEY) else None
+            # Merged: the bases have the path (their value there has each key merged below).
+            base = _at(self.base, path) if merged and not node.get(DELETE_KEY) else None
             return {
                 key: value
                 if key == DELETE_KEY
@@ -617,7 +614,7 @@ class _Writer:
             return type(node)(self._follow(v, (*path, i), False) for i, v in enumerate(node))
         return node
 
-    def _reads(self, node: object, path: KeyPath, merged: bool, variable: str) -> bool:
+    def _reads(self, path: KeyPath, merged: bool, variable: str) -> bool:
         if variable not in self.child or path == (variable,) or not is_python_name(variable):
             return False
         if self._depends(variable, path[0]):
@@ -695,13 +692,6 @@ class _Writer:
                 lines.append("")
             lines.append(statement)
         return "\n".join(lines) + "\n"
-
-
-def _at_or_none(tree: object, path: KeyPath) -> object:
-    try:
-        return _at(tree, path)
-    except (KeyError, IndexError, TypeError):
-        return None
 
 
 # --- formatting -------------------------------------------------------------------------------

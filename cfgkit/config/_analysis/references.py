@@ -427,11 +427,10 @@ def stale_references(
             continue
         if index + 1 < len(layers) and layers[index + 1].filename == layer.filename:
             continue  # the file's last layer (after its `_base_` edits) answers for it
-        variables = {v for v in later[index] if isinstance(v, str) and v not in skipped}
-        variables = {v for v in variables if v in root}
-        if not variables:
-            continue
-        variables &= _used_names(layer.text)
+        names = [v for v in later[index] if isinstance(v, str) and v not in skipped]
+        variables = {v for v in names if v in root}
+        if variables:  # only then are the file's words read
+            variables &= _used_names(layer.text)
         if not variables:
             continue
         for binding in bindings_in(layer.text):
@@ -528,7 +527,7 @@ def follow(log: Provenance, root: ConfigTree, hidden: Iterable[str] = ()) -> Con
     if not stale:
         return root
     changes = [(reference.path, to_plain_tree(reference.expected)) for reference in stale]
-    tree = adopt(_replaced(root, changes), (), log)
+    tree: ConfigTree = adopt(_replaced(root, changes), (), log)
     for reference in stale:
         note = f"follows `{reference.variable}` bound at {_shown(reference.bound_filename)}"
         note += f":{reference.bound_lineno}"
@@ -537,8 +536,7 @@ def follow(log: Provenance, root: ConfigTree, hidden: Iterable[str] = ()) -> Con
         log.record_follow(
             reference.path, reference.expected, note, reference.filename, reference.lineno
         )
-    result: ConfigTree = tree
-    return result
+    return tree
 
 
 def _replaced(node: object, changes: list[tuple[KeyPath, object]], depth: int = 0) -> object:
