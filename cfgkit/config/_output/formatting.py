@@ -115,10 +115,6 @@ def _split_literal(text: AnyStr) -> str:
     return " ".join(repr(piece) for piece in pieces)
 
 
-def _int(value: int) -> str:
-    return hex(value) if value.bit_length() > LONG_INT_BITS else repr(value)
-
-
 def _float(value: float) -> str:
     if math.isfinite(value):
         return repr(value)
@@ -159,7 +155,7 @@ def leaf_text(leaf: object, path: KeyPath = ()) -> str:
     if kind is str or kind is bytes:
         return _split_literal(value)
     if kind is int:
-        return _int(value)
+        return hex(value) if value.bit_length() > LONG_INT_BITS else repr(value)
     if kind is bool or value is None or kind is range:
         return repr(value)
     if kind is float:
