@@ -15,8 +15,7 @@ __all__ = ["for_terminal", "github_data", "github_property"]
 # Unicode line and paragraph separators some viewers break lines at.
 _CONTROLS = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
 _ESCAPES = {code: repr(chr(code))[1:-1] for code in _CONTROLS}
-_KEEP_NEWLINES = {**_ESCAPES, ord("\n"): None}
-del _KEEP_NEWLINES[ord("\n")]
+_KEEP_NEWLINES = {code: escape for code, escape in _ESCAPES.items() if code != ord("\n")}
 
 
 def for_terminal(text: str, keep_newlines: bool = False) -> str:

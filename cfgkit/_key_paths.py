@@ -12,20 +12,13 @@ from cfgkit.errors import ConfigIndexError, ConfigKeyError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterator, Optional, Sequence, Tuple
+    from typing import Any, Iterator, Optional, Sequence
 
     from typing_extensions import TypeGuard
 
-    from cfgkit import _contracts as contracts
-    from cfgkit._contracts import KeyPart
-
-    # The loose form, for the modules that still import it from here while they are being
-    # edited elsewhere (their code indexes dicts of str with key path parts); typed code
-    # uses cfgkit._contracts.KeyPath, and this goes when they do.
-    KeyPath = Tuple[Any, ...]
+    from cfgkit._contracts import KeyPart, KeyPath
 
 __all__ = [
-    "KeyPath",
     "dotted",
     "is_index",
     "leaf_paths",
@@ -38,12 +31,12 @@ __all__ = [
 ]
 
 
-def dotted(path: contracts.KeyPath) -> str:
+def dotted(path: KeyPath) -> str:
     """The key path written with dots (``model.backbone``, ``train_pipeline.2``)."""
     return ".".join(str(part) for part in path)
 
 
-def shortened(path: contracts.KeyPath, keep: int = 8) -> str:
+def shortened(path: KeyPath, keep: int = 8) -> str:
     """The dotted path, its middle left out when it is long: ``a.0.0.0.0.0.…(201 keys).0``."""
     if len(path) <= keep + 2:
         return dotted(path)
@@ -60,7 +53,7 @@ def is_index(part: object) -> TypeGuard[int | str]:
     return digits.isdigit()
 
 
-def parse_key(key: KeyPart | Sequence[KeyPart]) -> contracts.KeyPath:
+def parse_key(key: KeyPart | Sequence[KeyPart]) -> KeyPath:
     """``'train_pipeline.2.scale'`` -> ``('train_pipeline', 2, 'scale')`` (indexes as ints).
 
     A tuple or list is taken as the path itself (for keys that hold dots).
@@ -73,7 +66,7 @@ def parse_key(key: KeyPart | Sequence[KeyPart]) -> contracts.KeyPath:
 
 
 def list_index(
-    part: KeyPart, items: Sequence[object], path: contracts.KeyPath, filename: Optional[str] = None
+    part: KeyPart, items: Sequence[object], path: KeyPath, filename: Optional[str] = None
 ) -> int:
     """Return the position ``part`` names in the list ``items``.
 
@@ -112,7 +105,7 @@ def list_index(
     return position
 
 
-def normalise_path(tree: object, path: contracts.KeyPath) -> tuple[contracts.KeyPath, object]:
+def normalise_path(tree: object, path: KeyPath) -> tuple[KeyPath, object]:
     """Follow ``path`` into a config as attribute access would; return the path with every
     list index made a plain position (``-1`` becomes the last index) and the value there.
 
@@ -139,14 +132,12 @@ def normalise_path(tree: object, path: contracts.KeyPath) -> tuple[contracts.Key
     return tuple(parts), node
 
 
-def value_at(tree: object, path: contracts.KeyPath) -> object:
+def value_at(tree: object, path: KeyPath) -> object:
     """The value at ``path`` (see :func:`normalise_path`, which raises the same errors)."""
     return normalise_path(tree, path)[1]
 
 
-def leaf_paths(
-    tree: object, path: contracts.KeyPath = ()
-) -> Iterator[tuple[contracts.KeyPath, object]]:
+def leaf_paths(tree: object, path: KeyPath = ()) -> Iterator[tuple[KeyPath, object]]:
     """Yield ``(path, value)`` for every leaf of a config.
 
     Dicts are descended into, and so are lists and tuples that hold a dict (pipelines); a
@@ -162,14 +153,14 @@ def leaf_paths(
         yield path, tree
 
 
-def nesting_problem(value: object, limit: int = 200) -> Optional[tuple[contracts.KeyPath, str]]:
+def nesting_problem(value: object, limit: int = 200) -> Optional[tuple[KeyPath, str]]:
     """Find why a value cannot be walked recursively: a container that contains itself, or
     nesting deeper than ``limit``. Iterative, so it works where recursion failed.
 
     Returns:
         ``(key path, description)`` of the first problem, or None.
     """
-    stack: list[tuple[object, contracts.KeyPath, frozenset[int]]] = [(value, (), frozenset())]
+    stack: list[tuple[object, KeyPath, frozenset[int]]] = [(value, (), frozenset())]
     while stack:
         node, path, above = stack.pop()
         if isinstance(node, dict):

@@ -102,6 +102,8 @@ _CONFIG_STATE = (
     "_imported_names",
 )  # fmt: skip
 _CONFIG_METHODS = ("fromfile", "fromstring", "merge_from_dict", "to_dict", "__getstate__")
+# The classes the hook makes, each subclassing cfgkit's and mmengine's class of that name.
+_CLASSES = ("Config", "ConfigDict", "DictAction")
 
 
 class _State:
@@ -220,14 +222,11 @@ def uninstall() -> None:
     _restore(swapped)
     # Modules that imported mmengine's names after the swap hold cfgkit's: give them back.
     _rebind({id(new): (new, original) for _, _, original, new in swapped}, swapped=None)
-    _state.swapped = []
     use_tree_class(None)
-    fresh = _State()
-    fresh.announced = _state.announced
-    for name in ("requested", "registry", "style", "config_done", "registry_done", "late"):
-        setattr(_state, name, getattr(fresh, name))
-    _state.refused = _state.not_rebound = _state.version = None
-    _state.finder = None
+    announced = _state.announced  # the log says it once per process, hook or not
+    vars(_state).clear()  # back to the class's defaults
+    _state.announced = announced
+    _state.swapped = []  # its own list: the class's default is shared
 
 
 def _restore(swapped: list[Swap]) -> None:
@@ -330,9 +329,7 @@ def _shape_problem(module: ModuleType) -> Optional[str]:
     """Why mmengine's config classes are not what the hook relies on, or None."""
     from argparse import Action  # lazy: mmengine imported argparse already
 
-    config, config_dict, dict_action = (
-        getattr(module, name, None) for name in ("Config", "ConfigDict", "DictAction")
-    )
+    config, config_dict, dict_action = (getattr(module, name, None) for name in _CLASSES)
     if not (isinstance(config, type) and isinstance(config_dict, type)):
         return "mmengine.config.config has no Config or ConfigDict class"
     if not (isinstance(dict_action, type) and issubclass(dict_action, Action)):
@@ -380,8 +377,8 @@ def _patch_config(module: ModuleType) -> None:
         return
     swapped: list[Swap] = []
     try:
-        originals = {name: vars(module)[name] for name in ("Config", "ConfigDict", "DictAction")}
-        classes = _classes(originals["Config"], originals["ConfigDict"], originals["DictAction"])
+        originals = {name: vars(module)[name] for name in _CLASSES}
+        classes = _classes(*originals.values())
         _swap(vars(module), classes, swapped)
         if _state.late:
             _rebind_everywhere(originals, classes, swapped)
@@ -473,7 +470,7 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, ty
     if made is not None:
         if made.__bases__[1] is not config:
             raise DropInError("mmengine's Config changed since the hook's classes were made")
-        return {name: globals()[name] for name in ("Config", "ConfigDict", "DictAction")}
+        return {name: globals()[name] for name in _CLASSES}
 
     class ConfigDict(CfgkitConfigDict, config_dict):  # type: ignore[misc]
         """cfgkit's ``ConfigDict`` that is also mmengine's (the drop-in's tree class)."""
@@ -543,12 +540,11 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, ty
 def __getattr__(name: str) -> type:
     """``Config``, ``ConfigDict``, ``DictAction``: made on first use (unpickling in a process
     without the hook included), against mmengine's originals."""
-    if name not in ("Config", "ConfigDict", "DictAction"):
+    if name not in _CLASSES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import mmengine.config.config as module  # lazy: only a process that uses mmengine
 
-    found = {key: vars(module)[key] for key in ("Config", "ConfigDict", "DictAction")}
     if name in globals():  # importing mmengine with the hook on made them
         made: type = globals()[name]
         return made
-    return _classes(found["Config"], found["ConfigDict"], found["DictAction"])[name]
+    return _classes(*(vars(module)[key] for key in _CLASSES))[name]

@@ -100,22 +100,16 @@ class LazyObject(_Lazy):
                 "load the config without safe=True to build it",
                 filename=(self.location or "").split(", line")[0] or None,
             )
-        if not isinstance(self._module, str):
-            try:
+        try:
+            if not isinstance(self._module, str):  # `import a.b; import a.c` binds `a`
                 for name in self._module:
                     importlib.import_module(name)
-                return importlib.import_module(self.module)
-            except Exception as error:
-                raise type(error)(
-                    f"Failed to import {self.module} in {self.location} for {error}"
-                ) from error
-        try:
-            found = importlib.import_module(self._module)
+            found = importlib.import_module(self.module)
         except Exception as error:
             raise type(error)(
-                f"Failed to import {self._module} in {self.location} for {error}"
+                f"Failed to import {self.module} in {self.location} for {error}"
             ) from error
-        if self._imported is None:
+        if self._imported is None or not isinstance(self._module, str):
             return found
         if not hasattr(found, self._imported):
             raise ImportError(

@@ -9,6 +9,7 @@ removes the key gives one record. Line numbers are looked up only then.
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 
@@ -225,10 +226,8 @@ class Provenance:
 
     def copied(self) -> Provenance:
         """A log for a copy of the config: the same layers, its own list of later changes."""
-        other = Provenance(self.filename, self.layers)
+        other = copy.copy(self)  # the layers and their line maps are shared
         other.events = list(self.events)
-        other.follow_references = self.follow_references
-        other._lines = self._lines
         return other
 
     def line_of(self, index: int, path: KeyPath) -> Optional[int]:

@@ -22,12 +22,14 @@ is loaded with ``custom_imports`` left as written.
 
 from __future__ import annotations
 
+import functools
 import os
 
 from cfgkit._key_paths import dotted
 from cfgkit._keys import BASE_KEY, DELETE_KEY
 from cfgkit._lazy_modules import lazy_module
 from cfgkit._locations import PROVENANCE_ATTRIBUTE
+from cfgkit.config._analysis.provenance import same_value
 from cfgkit.config._analysis.references import bindings_in
 from cfgkit.config._load.files import PYTHON_EXTENSION, project_roots, read_text, safe_roots
 from cfgkit.config._load.inheritance import LoadOptions, locate_base, resolve_text
@@ -130,19 +132,21 @@ def rebase(
     )
     source = config.filename if isinstance(config, Config) else os.fspath(config)
     roots = _roots(source, out, safe_root) if safe else ()
-    cfg = config if isinstance(config, Config) else _load(os.fspath(config), roots)
+    if not isinstance(config, Config):
+        config = Config.fromfile(
+            os.fspath(config), import_custom_modules=False, safe=safe, safe_root=roots or None
+        )
     if onto is None:
-        entries = _own_bases(cfg)
-        origin = os.path.abspath(os.fspath(cfg.filename or out))
-        located = [_located(entry, origin) for entry in entries]
+        origin = os.path.abspath(os.fspath(config.filename or out))
+        entries: list[tuple[str, Optional[str]]] = [(e, origin) for e in _own_bases(config)]
     else:
-        located = [_located(os.fspath(entry), None) for entry in onto]
-    written = [_written(entry, path, out) for entry, path in located]
+        entries = [(os.fspath(entry), None) for entry in onto]
+    written = [_written(entry, _located(entry, start), out) for entry, start in entries]
     options = LoadOptions(safe=safe, safe_roots=roots)
     header = _base_statement(written)
     bases = resolve_text(header + "\n", out, PYTHON_EXTENSION, options)
-    target = _target_tree(cfg)
-    log = cfg._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
+    target = _target_tree(config)
+    log = config._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
     layers = [*bases.layers.flatten(), *(log.layers if log is not None else ())]
     writer = _Writer(target, to_plain_tree(bases.tree), _hints(layers), selectors)
     changed = writer.child or writer.removed or writer.deleted
@@ -158,12 +162,6 @@ def rebase(
                 key=key or None,
             )
     return text
-
-
-def _load(path: str, roots: tuple[str, ...]) -> Config:
-    if not roots:
-        return Config.fromfile(path, import_custom_modules=False)
-    return Config.fromfile(path, import_custom_modules=False, safe=True, safe_root=roots)
 
 
 def _roots(
@@ -223,14 +221,14 @@ def _python_bases(text: str, path: str) -> object:
     return []
 
 
-def _located(entry: str, origin: Optional[str]) -> tuple[str, str]:
-    """The entry and the absolute path it names (from ``origin``'s folder, else the current
-    directory); a ``pkg::`` entry is kept as written."""
+def _located(entry: str, origin: Optional[str]) -> str:
+    """The absolute path a base entry names (from ``origin``'s folder, else the current
+    directory)."""
     if PACKAGE_SEPARATOR in entry:
-        return entry, locate_base(entry, origin or os.path.join(os.getcwd(), DEFAULT_NAME))[0]
+        return locate_base(entry, origin or os.path.join(os.getcwd(), DEFAULT_NAME))[0]
     if origin is None:
-        return entry, os.path.abspath(os.path.expanduser(entry))
-    return entry, locate_base(entry, origin)[0]
+        return os.path.abspath(os.path.expanduser(entry))
+    return locate_base(entry, origin)[0]
 
 
 def _written(entry: str, path: str, out: str) -> str:
@@ -259,12 +257,8 @@ def _base_statement(entries: list[str]) -> str:
 
 def _target_tree(cfg: Config) -> dict[Hashable, object]:
     """The config's plain tree; lazy imports (which no classic child gives) are an error."""
-    names = cfg._imported_names
-    kept: dict[Any, Any] = {}
     items: Any = dict.items(cfg._cfg_dict)  # as stored: lazy imports are not built
-    for key, value in items:
-        if key not in names:
-            kept[key] = value
+    kept = {key: value for key, value in items if key not in cfg._imported_names}
     tree: dict[Any, Any] = to_plain_tree(kept)
     stack: list[tuple[KeyPath, Any]] = [((), tree)]
     while stack:
@@ -283,7 +277,9 @@ def _target_tree(cfg: Config) -> dict[Hashable, object]:
     return tree
 
 
-_binding_cache: dict[str, list[tuple[KeyPath, str]]] = {}
+@functools.lru_cache(maxsize=4096)
+def _bindings(text: str) -> list[tuple[KeyPath, str]]:
+    return [(binding.path, binding.variable) for binding in bindings_in(text)]
 
 
 def _hints(layers: Iterable[Any]) -> dict[KeyPath, list[str]]:
@@ -292,13 +288,7 @@ def _hints(layers: Iterable[Any]) -> dict[KeyPath, list[str]]:
     for layer in layers:
         if layer.extension != PYTHON_EXTENSION:
             continue
-        found = _binding_cache.get(layer.text)
-        if found is None:
-            found = [(b.path, b.variable) for b in bindings_in(layer.text)]
-            if len(_binding_cache) > 4096:
-                _binding_cache.clear()
-            _binding_cache[layer.text] = found
-        for path, variable in found:
+        for path, variable in _bindings(layer.text):
             known = hints.setdefault(path, [])
             if variable not in known:
                 known.append(variable)
@@ -324,10 +314,7 @@ def _same(first: object, second: object) -> bool:
         return len(first) == len(second) and all(map(_same, first, second))
     if isinstance(first, float) and first != first and second != second:
         return True
-    try:
-        return bool(first == second)
-    except Exception:  # values without a truth value for ==
-        return False
+    return same_value(first, second)
 
 
 def _first_difference(
@@ -418,10 +405,6 @@ def _base_reference(path: KeyPath, private: bool = False) -> Optional[str]:
         else:
             return None
     return text
-
-
-def _selector_key(key: object) -> bool:
-    return isinstance(key, str) and key[:1] in ("[", "~") and parse_selector(key) is not None
 
 
 class _Writer:
@@ -528,7 +511,7 @@ class _Writer:
         (``_delete_=True``), as a new optimizer is."""
         if DELETE_KEY in target:
             return False
-        if any(_selector_key(key) for key in target if key not in base):
+        if any(parse_selector(key) is not None for key in target if key not in base):
             return False
         gone = [key for key in base if key not in target]
         if not gone:
@@ -601,7 +584,7 @@ class _Writer:
         each value a file binds to a variable written as that variable, where it gives the
         same value."""
         for variable in self.hints.get(path, ()):
-            if self._reads(node, path, merged, variable):
+            if self._reads(path, merged, variable):
                 self.needs[path[0]].add(variable)
                 return _Ref(variable, _value(self.child[variable]))
         if isinstance(node, _Ref):
@@ -609,7 +592,7 @@ class _Writer:
         if isinstance(node, (dict, list, tuple)) and _leaves(node) >= _SHARED_LEAVES:
             fingerprint = _fingerprint(_at(self.target, path))
             for variable in self.shared.get(fingerprint, ()):
-                if self._reads(node, path, merged, variable):
+                if self._reads(path, merged, variable):
                     self.needs[path[0]].add(variable)
                     return _Ref(variable, _value(self.child[variable]))
             for key in self.inherited.get(fingerprint, ()):
@@ -617,9 +600,10 @@ class _Writer:
                 if self._gives(value, path, merged):
                     return _Ref(f"{BASE_KEY}.{key}", value)
         if isinstance(node, dict):
-            if any(_selector_key(key) for key in node):
+            if any(parse_selector(key) is not None for key in node):
                 return node
-            base = _at_or_none(self.base, path) if merged and not node.get(DELETE_KEY) else None
+            # Merged: the bases have the path (their value there has each key merged below).
+            base = _at(self.base, path) if merged and not node.get(DELETE_KEY) else None
             return {
                 key: value
                 if key == DELETE_KEY
@@ -630,7 +614,7 @@ class _Writer:
             return type(node)(self._follow(v, (*path, i), False) for i, v in enumerate(node))
         return node
 
-    def _reads(self, node: object, path: KeyPath, merged: bool, variable: str) -> bool:
+    def _reads(self, path: KeyPath, merged: bool, variable: str) -> bool:
         if variable not in self.child or path == (variable,) or not is_python_name(variable):
             return False
         if self._depends(variable, path[0]):
@@ -710,18 +694,7 @@ class _Writer:
         return "\n".join(lines) + "\n"
 
 
-def _at_or_none(tree: object, path: KeyPath) -> object:
-    try:
-        return _at(tree, path)
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
 # --- formatting -------------------------------------------------------------------------------
-
-
-def _key_text(key: object, path: KeyPath) -> str:
-    return leaf_text(key, path)
 
 
 def _flat(node: object, path: KeyPath) -> str:
@@ -733,7 +706,7 @@ def _flat(node: object, path: KeyPath) -> str:
         if all(is_python_name(k) for k in node):
             named = (f"{k}={_flat(v, (*path, k))}" for k, v in node.items())
             return "dict(" + ", ".join(named) + ")"
-        pairs = (f"{_key_text(k, path)}: {_flat(v, (*path, k))}" for k, v in node.items())
+        pairs = (f"{leaf_text(k, path)}: {_flat(v, (*path, k))}" for k, v in node.items())
         return "{" + ", ".join(pairs) + "}"
     if isinstance(node, list):
         return "[" + ", ".join(_flat(v, (*path, i)) for i, v in enumerate(node)) + "]"
@@ -766,7 +739,7 @@ def _block(node: object, indent: int, used: int, tail: int, path: KeyPath) -> st
             return f"{opening}\n{inner}{inside}{closing}"  # the items fit on the next line
         lines = []
         for number, (key, value) in enumerate(items):
-            prefix = f"{key}=" if named else f"{_key_text(key, path)}: "
+            prefix = f"{key}=" if named else f"{leaf_text(key, path)}: "
             last = number == len(items) - 1
             body = _block(
                 value,

@@ -29,8 +29,8 @@ from cfgkit._key_paths import dotted, leaf_paths
 from cfgkit._keys import DELETE_KEY, SCOPE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
 from cfgkit._records import NamedTuple
-from cfgkit.config._analysis.provenance import touch
-from cfgkit.config._analysis.source_lines import target_path
+from cfgkit.config._analysis.provenance import same_value, touch
+from cfgkit.config._analysis.source_lines import target_path, written_items
 from cfgkit.config._load.parsing import parse_tree
 from cfgkit.config._merge.merging import merge_into, shallow_copy
 from cfgkit.config.config_dict import adopt, to_plain_tree
@@ -39,14 +39,13 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
     import re
-    from typing import Any, Iterable, Optional, Union
+    from typing import Any, Iterable, Optional
 
     from cfgkit._contracts import ConfigTree, KeyPart, KeyPath
     from cfgkit.config._analysis.provenance import Provenance, SourceLayer, _Event
 
     # A binding found below a name: (path below it, variable, line).
     Entry = tuple[KeyPath, str, int]
-    Named = Union[ast.ExceptHandler, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
     re = lazy_module("re")  # lazy: see cfgkit._lazy_modules
@@ -173,9 +172,7 @@ def bindings_in(text: str) -> list[Binding]:
 def _local_names(statements: Iterable[ast.stmt]) -> set[str]:
     """Names that are not plain variables: loop, comprehension, ``with``, ``except`` and
     walrus targets, imports, functions and classes."""
-    global _NAMED_STATEMENTS
-    if not _NAMED_STATEMENTS:
-        _NAMED_STATEMENTS = (ast.ExceptHandler, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    named = (ast.ExceptHandler, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     names: set[str] = set()
     for statement in statements:
         for node in ast.walk(statement):
@@ -183,7 +180,7 @@ def _local_names(statements: Iterable[ast.stmt]) -> set[str]:
                 names.update(_stored_names(node.target))
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
                 names.update(_stored_names(node.optional_vars))
-            elif isinstance(node, _NAMED_STATEMENTS) and node.name:
+            elif isinstance(node, named) and node.name:
                 names.add(node.name)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
@@ -192,9 +189,6 @@ def _local_names(statements: Iterable[ast.stmt]) -> set[str]:
             elif isinstance(node, (ast.Global, ast.Nonlocal)):
                 names.update(node.names)
     return names
-
-
-_NAMED_STATEMENTS: tuple[type[Named], ...] = ()  # set on first use: ast is imported lazily
 
 
 def _stored_names(target: ast.expr) -> list[str]:
@@ -297,26 +291,12 @@ class _Finder:
             # `pipeline=train_pipeline`: what the name binds below it is bound here too.
             found.extend((below, var, value.lineno) for below, var, _ in self.entries(value.id))
             return found
-        found = []
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
-            if value.func.id == "dict":
-                for keyword in value.keywords:
-                    if keyword.arg is not None:  # `**spread` is built by code
-                        found.extend(_under(keyword.arg, self.collect(keyword.value)))
-        elif isinstance(value, ast.Dict):
-            for key, item in zip(value.keys, value.values):
-                if isinstance(key, ast.Constant) and isinstance(key.value, (str, int)):
-                    found.extend(_under(key.value, self.collect(item)))
-        elif isinstance(value, (ast.List, ast.Tuple)):
-            for index, item in enumerate(value.elts):
-                if isinstance(item, ast.Starred):
-                    break  # later indexes are built by code
-                found.extend(_under(index, self.collect(item)))
-        return found
-
-
-def _under(key: KeyPart, found: list[Entry]) -> list[Entry]:
-    return [((key, *below), variable, line) for below, variable, line in found]
+        return [
+            ((key, *below), variable, line)
+            for key, item, _ in written_items(value)
+            if isinstance(key, (str, int))  # a constant key of another type binds nothing
+            for below, variable, line in self.collect(item)
+        ]
 
 
 _WORD = lazy_pattern(r"[^\W\d]\w*")
@@ -410,10 +390,7 @@ def _equal(first: object, second: object) -> bool:
         ):
             return False
         return all(_equal(a, b) for a, b in zip(first, second))
-    try:
-        return bool(first == second) and type(first) is type(second)
-    except Exception:  # values without a truth value for ==
-        return False
+    return same_value(first, second)
 
 
 def stale_references(
@@ -450,11 +427,10 @@ def stale_references(
             continue
         if index + 1 < len(layers) and layers[index + 1].filename == layer.filename:
             continue  # the file's last layer (after its `_base_` edits) answers for it
-        variables = {v for v in later[index] if isinstance(v, str) and v not in skipped}
-        variables = {v for v in variables if v in root}
-        if not variables:
-            continue
-        variables &= _used_names(layer.text)
+        names = [v for v in later[index] if isinstance(v, str) and v not in skipped]
+        variables = {v for v in names if v in root}
+        if variables:  # only then are the file's words read
+            variables &= _used_names(layer.text)
         if not variables:
             continue
         for binding in bindings_in(layer.text):
@@ -551,7 +527,7 @@ def follow(log: Provenance, root: ConfigTree, hidden: Iterable[str] = ()) -> Con
     if not stale:
         return root
     changes = [(reference.path, to_plain_tree(reference.expected)) for reference in stale]
-    tree = adopt(_replaced(root, changes), (), log)
+    tree: ConfigTree = adopt(_replaced(root, changes), (), log)
     for reference in stale:
         note = f"follows `{reference.variable}` bound at {_shown(reference.bound_filename)}"
         note += f":{reference.bound_lineno}"
@@ -560,8 +536,7 @@ def follow(log: Provenance, root: ConfigTree, hidden: Iterable[str] = ()) -> Con
         log.record_follow(
             reference.path, reference.expected, note, reference.filename, reference.lineno
         )
-    result: ConfigTree = tree
-    return result
+    return tree
 
 
 def _replaced(node: object, changes: list[tuple[KeyPath, object]], depth: int = 0) -> object:

@@ -23,7 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import ast
     import re
-    from typing import Optional
+    from typing import Iterator, Optional
 
     from yaml.nodes import Node
 
@@ -35,7 +35,7 @@ else:
     re = lazy_module("re")  # lazy: see cfgkit._lazy_modules
     _KeyLines = dict
 
-__all__ = ["find_key_line", "key_lines", "target_path"]
+__all__ = ["find_key_line", "key_lines", "target_path", "written_items"]
 
 
 def find_key_line(filename: str, key: str, text: Optional[str] = None) -> Optional[int]:
@@ -159,26 +159,29 @@ def _describe(value: ast.expr, path: KeyPath, lines: _Lines) -> None:
             if len(known) > 1:
                 lines[(*path, *known[1:])] = line
         return
+    for key, item, line in written_items(value):
+        here = (*path, key)
+        lines[here] = line
+        _describe(item, here, lines)
+
+
+def written_items(value: ast.expr) -> Iterator[tuple[KeyPart, ast.expr, int]]:
+    """``(key, value, line)`` for each key a value expression writes itself: the keywords of
+    ``dict(...)`` (not ``**spread``), the constant keys of ``{...}``, the elements of a list
+    or tuple up to a ``*starred`` one (later indexes are built by code)."""
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict":
         for keyword in value.keywords:
-            if keyword.arg is None:  # **spread: its keys are built by code
-                continue
-            here = (*path, keyword.arg)
-            lines[here] = getattr(keyword, "lineno", value.lineno)
-            _describe(keyword.value, here, lines)
+            if keyword.arg is not None:
+                yield keyword.arg, keyword.value, getattr(keyword, "lineno", value.lineno)
     elif isinstance(value, ast.Dict):
         for key, item in zip(value.keys, value.values):
             if isinstance(key, ast.Constant):
-                here = (*path, key.value)
-                lines[here] = key.lineno
-                _describe(item, here, lines)
+                yield key.value, item, key.lineno
     elif isinstance(value, (ast.List, ast.Tuple)):
         for index, item in enumerate(value.elts):
             if isinstance(item, ast.Starred):
-                return  # later indexes are built by code
-            here = (*path, index)
-            lines[here] = item.lineno
-            _describe(item, here, lines)
+                return
+            yield index, item, item.lineno
 
 
 def _data_lines(text: str) -> dict[KeyPath, int]:

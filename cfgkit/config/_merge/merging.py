@@ -139,16 +139,14 @@ def _select(
     selected: Optional[Selected],
 ) -> list[object]:
     def merge(value: ConfigTree, element: object, here: KeyPath) -> object:
-        found: Any = element  # a dict: a selector matches dicts only
-        merged: object = merge_into(
+        return merge_into(
             value,
-            found,
+            element,  # a dict: a selector matches dicts only
             allow_list_keys=allow_list_keys,
             filename=filename,
             path=here,
             selected=selected,
         )
-        return merged
 
     result, written, keys = apply_selectors(child, base, merge, path, filename)
     if selected is not None:
@@ -205,12 +203,6 @@ def _without_delete(value: dict[KeyT, T]) -> dict[KeyT, T]:
     return copied
 
 
-def _selects(parts: list[str]) -> bool:
-    """Whether every bracketed part is a selector (else the key keeps mmengine's meaning:
-    ``'b[1]'`` is one key)."""
-    return all(parse_selector(part) is not None for part in parts if part.lstrip("~")[:1] == "[")
-
-
 def expand_dotted_keys(options: Mapping[KeyT, object]) -> dict[KeyT, object]:
     """Turn ``{'a.b.c': 1}`` into ``{'a': {'b': {'c': 1}}}``, every key applied in order.
 
@@ -261,15 +253,13 @@ _MISSING = object()
 def _writable(
     node: dict[Hashable, object],
     key: Hashable,
-    child: dict[KeyT, object],
+    child: dict[Hashable, object],
     made: dict[int, dict[Hashable, object]],
 ) -> dict[Hashable, object]:
     """``node[key]`` as a dict of the expansion's own (``child`` copied unless it is one)."""
     own = made.get(id(child))  # `child` itself when it is one: `made` keeps it alive
     if own is None:
-        items = dict.items(child)
-        own = {}
-        own.update(items)
+        own = shallow_copy(child)
         made[id(own)] = own
         node[key] = own
     return own
@@ -301,6 +291,10 @@ def key_parts(full_key: Hashable) -> Sequence[Hashable]:
     (``'p[type=x.y].b'``) stays one part, and a key that is not a string is one part."""
     if not isinstance(full_key, str):
         return [full_key]
-    if "[" in full_key and _selects(split_key(full_key)):
-        return split_key(full_key)
+    if "[" in full_key:
+        parts = split_key(full_key)
+        # Only when every bracketed part is a selector: else the key keeps mmengine's meaning
+        # (`'b[1]'` is one key).
+        if all(parse_selector(p) is not None for p in parts if p.lstrip("~")[:1] == "["):
+            return parts
     return full_key.split(".")

@@ -28,7 +28,7 @@ from cfgkit.errors import DumpError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime
-    from typing import Any, Iterable, Mapping, Optional
+    from typing import Any, AnyStr, Iterable, Mapping, Optional
 
     from typing_extensions import TypeGuard
 
@@ -59,6 +59,7 @@ DUMP_FORMATS = ("py", "json", "yaml", "yml", "pkl", "pickle")
 # Keys that loading drops or treats specially at the top level, in every format.
 _UNSAFE_TOP_LEVEL = (BASE_KEY, DEPRECATION_KEY)
 _MARKERS = ("{{", "<<")
+_BYTE_MARKERS = (b"{{", b"<<")
 # Python's parser gives up on brackets nested much deeper (about 200 levels).
 MAX_DEPTH = 100
 # Integers longer than this are written in hex: Python refuses decimal text over 4,300 digits.
@@ -71,7 +72,8 @@ def _dotted(path: KeyPath) -> str:
     return dotted(path) or "<top level>"
 
 
-def _is_name(key: object) -> TypeGuard[str]:
+def is_python_name(key: object) -> TypeGuard[str]:
+    """Tell whether ``key`` can be written as a keyword argument or a variable name."""
     if not (isinstance(key, str) and key.isidentifier()) or keyword.iskeyword(key):
         return False
     if key.isascii():
@@ -94,40 +96,23 @@ def _check_depth(path: KeyPath) -> None:
 # --- leaves ---------------------------------------------------------------------------------
 
 
-def _string(text: str) -> str:
-    """``repr(text)``, split so that no literal holds ``{{`` or ``<<``.
+def _split_literal(text: AnyStr) -> str:
+    """``repr(text)`` (a string or bytes), split so that no literal holds ``{{`` or ``<<``.
 
     Loading runs text passes over the file (``{{ $VAR }}``, ``{{ _base_.x }}``) before it is
     parsed; ``'{' '{x}}'`` is the same string to Python but invisible to those passes.
     """
-    if "{{" not in text and "<<" not in text:
+    markers = _MARKERS if isinstance(text, str) else _BYTE_MARKERS
+    if markers[0] not in text and markers[1] not in text:
         return repr(text)
     pieces = []
     start = 0
     for index in range(1, len(text)):
-        if text[index - 1 : index + 1] in _MARKERS:
+        if text[index - 1 : index + 1] in markers:
             pieces.append(text[start:index])
             start = index
     pieces.append(text[start:])
     return " ".join(repr(piece) for piece in pieces)
-
-
-def _bytes(value: bytes) -> str:
-    """``repr(value)``, split like :func:`_string` so that no literal holds ``{{`` or ``<<``."""
-    if b"{{" not in value and b"<<" not in value:
-        return repr(value)
-    pieces = []
-    start = 0
-    for index in range(1, len(value)):
-        if value[index - 1 : index + 1] in (b"{{", b"<<"):
-            pieces.append(value[start:index])
-            start = index
-    pieces.append(value[start:])
-    return " ".join(repr(piece) for piece in pieces)
-
-
-def _int(value: int) -> str:
-    return hex(value) if value.bit_length() > LONG_INT_BITS else repr(value)
 
 
 def _float(value: float) -> str:
@@ -159,16 +144,18 @@ def _reference(value: object, path: KeyPath) -> str:
 _REFERENCE_TYPES = (type, types.FunctionType, types.BuiltinFunctionType)
 
 
-def _leaf(leaf: object, path: KeyPath) -> str:
-    """The Python text for a value that is not a dict, list or tuple."""
+def leaf_text(leaf: object, path: KeyPath = ()) -> str:
+    """Return the Python text of a value that is not a dict, list or tuple.
+
+    Raises:
+        DumpError: The value has no text that loads back to it (the error names ``path``).
+    """
     value: Any = leaf  # used only as its exact type, checked first
     kind = type(value)
-    if kind is str:
-        return _string(value)
+    if kind is str or kind is bytes:
+        return _split_literal(value)
     if kind is int:
-        return _int(value)
-    if kind is bytes:
-        return _bytes(value)
+        return hex(value) if value.bit_length() > LONG_INT_BITS else repr(value)
     if kind is bool or value is None or kind is range:
         return repr(value)
     if kind is float:
@@ -176,7 +163,7 @@ def _leaf(leaf: object, path: KeyPath) -> str:
     if kind is complex:
         return f"complex({_float(value.real)}, {_float(value.imag)})"
     if kind is set or kind is frozenset:
-        items = sorted(_leaf(item, path) for item in value)
+        items = sorted(leaf_text(item, path) for item in value)
         if kind is frozenset:
             return f"frozenset({{{', '.join(items)}}})" if items else "frozenset()"
         return f"{{{', '.join(items)}}}" if items else "set()"
@@ -190,25 +177,11 @@ def _leaf(leaf: object, path: KeyPath) -> str:
     )
 
 
-def leaf_text(value: object, path: KeyPath = ()) -> str:
-    """Return the Python text of a value that is not a dict, list or tuple.
-
-    Raises:
-        DumpError: The value has no text that loads back to it (the error names ``path``).
-    """
-    return _leaf(value, path)
-
-
-def is_python_name(key: object) -> bool:
-    """Tell whether ``key`` can be written as a keyword argument or a variable name."""
-    return _is_name(key)
-
-
 def _key(key: object, path: KeyPath) -> str:
     if isinstance(key, (list, tuple)):
         inner = ", ".join(_key(k, path) for k in key)
         return f"({inner},)" if len(key) == 1 else f"({inner})"
-    return _leaf(key, path)
+    return leaf_text(key, path)
 
 
 # --- cfgkit's style ---------------------------------------------------------------------------
@@ -220,7 +193,7 @@ def _flat(value: object, path: KeyPath) -> str:
     if isinstance(value, dict):
         if not value:
             return "dict()"
-        if all(_is_name(k) for k in value):
+        if all(is_python_name(k) for k in value):
             return (
                 "dict(" + ", ".join(f"{k}={_flat(v, (*path, k))}" for k, v in value.items()) + ")"
             )
@@ -231,7 +204,7 @@ def _flat(value: object, path: KeyPath) -> str:
     if isinstance(value, tuple):
         items = [_flat(v, (*path, i)) for i, v in enumerate(value)]
         return f"({items[0]},)" if len(items) == 1 else "(" + ", ".join(items) + ")"
-    return _leaf(value, path)
+    return leaf_text(value, path)
 
 
 def _block(value: object, indent: int, used: int, path: KeyPath) -> str:
@@ -242,7 +215,7 @@ def _block(value: object, indent: int, used: int, path: KeyPath) -> str:
     inner = " " * (indent + INDENT)
     lines = []
     if isinstance(value, dict):
-        named = all(_is_name(k) for k in value)
+        named = all(is_python_name(k) for k in value)
         opening, closing = ("dict(", ")") if named else ("{", "}")
         for key, item in value.items():
             prefix = f"{key}=" if named else f"{_key(key, path)}: "
@@ -278,7 +251,7 @@ def check_top_level(tree: Mapping[KeyT, object]) -> None:
 
 def _target(key: object) -> str:
     """The assignment target for a top-level key (``globals()[...]`` for any other key)."""
-    return key if _is_name(key) else f"globals()[{_key(key, ())}]"
+    return key if is_python_name(key) else f"globals()[{_key(key, ())}]"
 
 
 def format_python(tree: Mapping[KeyT, object]) -> str:
@@ -342,11 +315,11 @@ def _raw_value(value: object, path: KeyPath) -> tuple[str, str]:
         return f"dict(\n{_raw_dict(value, path)}", ")"
     if isinstance(value, (list, tuple)):
         return _raw_sequence(value, path), _closing(value)
-    return _leaf(value, path), ""
+    return leaf_text(value, path), ""
 
 
 def _raw_dict(tree: Mapping[KeyT, object], path: KeyPath, top: bool = False) -> str:
-    mapping = not all(_is_name(k) for k in tree)
+    mapping = not all(is_python_name(k) for k in tree)
     items = sorted(tree.items(), key=lambda item: str(item[0]))
     parts = []
     for index, (key, value) in enumerate(items):
@@ -374,7 +347,7 @@ def _raw_sequence(value: Iterable[object], path: KeyPath) -> str:
             nested = _indent_tail(_raw_sequence(item, here)) + _closing(item)
             text += _indent_tail(nested) + ",\n"
         else:
-            text += _indent_tail(_leaf(item, here)) + ",\n"
+            text += _indent_tail(leaf_text(item, here)) + ",\n"
     return text
 
 
@@ -388,7 +361,7 @@ def format_raw(tree: Mapping[KeyT, object]) -> str:
         DumpError: A key or value cannot be written so that it loads back.
     """
     check_top_level(tree)
-    if all(_is_name(k) for k in tree):
+    if all(is_python_name(k) for k in tree):
         return _unshadow(_raw_dict(tree, (), top=True), tree)
     statements = []
     for key, value in sorted(tree.items(), key=lambda item: str(item[0])):
@@ -413,17 +386,14 @@ def format_yapf(tree: Mapping[KeyT, object]) -> str:
         raise SyntaxError(
             f"Failed to format the config file, please check the syntax of: \n{text}"
         ) from error
-    result: str = formatted
-    return result
+    return str(formatted)
 
 
 # --- JSON, YAML, pickle -----------------------------------------------------------------------
 
+# The leaves JSON writes, and the keys it takes: a key that is not a string is written as its
+# JSON text, as mmengine (json.dump) does.
 _JSON_LEAVES = (str, int, float, bool, type(None))
-# JSON keys are strings; these are written as their JSON text, as mmengine (json.dump) does.
-_JSON_KEYS = (str, int, float, bool, type(None))
-
-
 _PLAIN_JSON = frozenset({str, float, bool, type(None)})
 _STRING_KEYS = frozenset({str})
 
@@ -460,7 +430,7 @@ def _check_json(value: object, path: KeyPath) -> None:
     if isinstance(value, dict):
         written: dict[str, object] = {}
         for key, item in value.items():
-            if not isinstance(key, _JSON_KEYS):
+            if not isinstance(key, _JSON_LEAVES):
                 raise DumpError(
                     f"JSON keys are strings, numbers or null: the key {key!r} cannot be written",
                     key=_dotted((*path, key)),
