@@ -38,6 +38,7 @@ __all__ = [
     "load_summaries",
     "missing_requirements",
     "openmmlab_distributions",
+    "read_source",
 ]
 
 # Folders that hold no importable modules (a package's data, caches, version control).
@@ -116,6 +117,15 @@ def folder_packages(folder: str) -> list[Package]:
     return found
 
 
+def read_source(filename: str) -> Optional[bytes]:
+    """A file's bytes, or None when it cannot be read."""
+    try:
+        with open(filename, "rb") as stream:
+            return stream.read()
+    except OSError:
+        return None
+
+
 def _cache_file(package: Package) -> Optional[str]:
     directory = compile_cache.cache_base()
     if directory is None:
@@ -154,10 +164,8 @@ def load_summaries(package: Package) -> dict[str, tuple[str, bool, Optional[Summ
             summary = old[1]
         else:
             changed = True
-            try:
-                with open(filename, "rb") as stream:
-                    source = stream.read()
-            except OSError:
+            source = read_source(filename)
+            if source is None:
                 continue
             summary = summarise(source, module, is_package, filename)
         fresh[filename] = (stamp, summary)

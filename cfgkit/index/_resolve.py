@@ -23,6 +23,7 @@ from cfgkit.index._packages import (
     load_summaries,
     missing_requirements,
     openmmlab_distributions,
+    read_source,
 )
 from cfgkit.index._summary import summarise
 
@@ -171,12 +172,10 @@ class Index:
         in a parent is visible from its children."""
         while True:
             self.resolve()
+            tops = {key.partition(":")[0].partition(".")[0] for key in self.registries}
             wanted = {
-                key.partition(":")[0].partition(".")[0]
-                for key in self.registries
-                if key.partition(".")[0].partition(":")[0] not in self.packages
+                top for top in tops - set(self.packages) if find_package(top, self.path) is not None
             }
-            wanted = {w for w in wanted if find_package(w, self.path) is not None}
             if not wanted:
                 return
             for name in sorted(wanted):
@@ -222,12 +221,7 @@ class Index:
             return self._unscanned[name]
         self._unscanned[name] = None
         filename, is_package = self._locate(name)
-        if filename is not None:
-            try:
-                with open(filename, "rb") as stream:
-                    source = stream.read()
-            except OSError:
-                return None
+        if filename is not None and (source := read_source(filename)) is not None:
             summary = summarise(source, name, is_package, filename)
             self._unscanned[name] = _Module(filename, is_package, summary, False)
         return self._unscanned[name]
@@ -484,31 +478,32 @@ class Index:
             self._signatures[key] = self._parameters_of(target[0], target[1])
         return self._signatures[key]
 
-    def _absolute(self, path: str) -> Optional[tuple[str, str, Any]]:
-        """What a dotted import path (``'pkg.registry.MODELS'``) names, or None."""
+    def _split_path(self, path: str) -> Optional[tuple[str, str]]:
+        """``(module, expression)`` of a dotted import path: its longest prefix that is a
+        module, and the rest (``('pkg.registry', 'MODELS')``); None when there is none."""
         parts = path.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:cut])
             if self._is_module(module):
-                return self.definition(module, ".".join(parts[cut:]))
+                return module, ".".join(parts[cut:])
         return None
+
+    def _absolute(self, path: str) -> Optional[tuple[str, str, Any]]:
+        """What a dotted import path (``'pkg.registry.MODELS'``) names, or None."""
+        split = self._split_path(path)
+        return self.definition(*split) if split is not None else None
 
     def at_path(self, path: str) -> Optional[Registration]:
         """What a dotted import path names (``'mmdet.models.RetinaNet'``, as a pure-Python
         config's ``type`` or a dotted type that ``build`` imports), as a registration of no
         registry; None when no class or function is found there."""
-        parts = path.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            module = ".".join(parts[:cut])
-            if self._is_module(module):
-                expression = ".".join(parts[cut:])
-                found = self.definition(module, expression)
-                if found is None or found[2][0] not in ("class", "function"):
-                    return None
-                info = self.module(found[0])
-                filename = info.filename if info is not None else ""
-                return Registration(found[1], "", filename, found[2][1], (module, expression))
-        return None
+        split = self._split_path(path)
+        found = self.definition(*split) if split is not None else None
+        if found is None or found[2][0] not in ("class", "function"):
+            return None
+        info = self.module(found[0])
+        filename = info.filename if info is not None else ""
+        return Registration(found[1], "", filename, found[2][1], split)
 
     def _parameters_of(self, module: str, expression: str) -> Optional[Parameters]:
         found = self.definition(module, expression, scanned_only=True)
@@ -562,19 +557,18 @@ class Index:
             direct.append(parent)
         sequences.append(direct)
         result: list[Optional[ClassFound]] = [found]
-        identity = _identity
         while True:
             sequences = [s for s in sequences if s]
             if not sequences:
                 return result
             for sequence in sequences:
                 head = sequence[0]
-                if not any(identity(head) in map(identity, s[1:]) for s in sequences):
+                if not any(_identity(head) in map(_identity, s[1:]) for s in sequences):
                     break
             else:
                 return None  # no consistent order: Python would refuse the class
             result.append(head)
-            sequences = [s[1:] if identity(s[0]) == identity(head) else s for s in sequences]
+            sequences = [s[1:] if _identity(s[0]) == _identity(head) else s for s in sequences]
 
     def popped(self, registration: Registration, parameter: str) -> set[str]:
         """Keys the constructors of what ``registration`` builds take out of the dict given
@@ -723,6 +717,11 @@ class Index:
                 return
             yield registry
             current = registry.parent
+
+    def searched(self, keys: Iterable[str]) -> list[str]:
+        """The registries an unscoped lookup from any of ``keys`` searches: each and its
+        ancestors, nearest first, once each (``Registry.visible_names``' registries)."""
+        return list(dict.fromkeys(r.key for k in keys for r in self.ancestors(k)))
 
     def root(self, key: str) -> str:
         last = key

@@ -31,12 +31,12 @@ import sys
 from cfgkit._openmmlab import builders, builds_at, install_command, stem
 from cfgkit._records import NamedTuple
 from cfgkit.errors import did_you_mean
-from cfgkit.index._packages import find_package
+from cfgkit.index._packages import find_package, read_source
 from cfgkit.index._summary import summarise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator, Optional, Sequence
+    from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
     from cfgkit._contracts import KeyPath
     from cfgkit.index._resolve import Index, StaticRegistry
@@ -50,7 +50,9 @@ __all__ = [
     "either",
     "project_root",
     "render",
+    "respellings",
     "shown",
+    "unique",
 ]
 
 CAUSES = (
@@ -181,12 +183,8 @@ class _Project:
         """``(module, file name, summary)`` of each file whose text contains ``name``."""
         wanted = name.encode()
         for module, filename, is_package in self.files():
-            try:
-                with open(filename, "rb") as stream:
-                    source = stream.read()
-            except OSError:
-                continue
-            if wanted in source:
+            source = read_source(filename)
+            if source is not None and wanted in source:
                 summary = self.summary(module, filename, is_package, source)
                 if summary:
                     yield module, filename, summary
@@ -196,11 +194,7 @@ class _Project:
     ) -> Any:
         if module not in self.summaries:
             if source is None:
-                try:
-                    with open(filename, "rb") as stream:
-                        source = stream.read()
-                except OSError:
-                    source = b""
+                source = read_source(filename) or b""
             self.summaries[module] = (filename, is_package, summarise(source, module, is_package))
         return self.summaries[module][2]
 
@@ -297,53 +291,41 @@ def _definitions(index: Index, name: str, project_root_folder: Optional[str]) ->
                            _label(index, key), key, "")
             )  # fmt: skip
             seen.add((registration.filename, registration.lineno))
-    for module, filename, summary in _index_modules(index):
-        definition = summary["defs"].get(name)
-        if (
-            definition is not None
-            and definition[0] == "class"
-            and (filename, definition[1]) not in seen
-        ) and not _registers(summary, name):
-            found.append(Definition(name, module, filename, definition[1], "", "", ""))
+    for module, filename, summary in index.modules():
+        line = _unregistered_class(summary, name) if summary else None
+        if line is not None and (filename, line) not in seen:
+            found.append(Definition(name, module, filename, line, "", "", ""))
     project = _project(project_root_folder)
     if project is not None:
         indexed = {d.filename for d in found}
         for module, filename, summary in project.mentioning(name):
             if filename in indexed or _module_of(index, filename):
                 continue  # a scanned package's file: what it says is in the index
-            registered = False
             for entry in summary["registrations"]:
                 if name in _registered_names(entry):
                     key = _registry_of(index, project, module, entry[0])
-                    label = _label(index, key) if key in index.registries else key
                     found.append(
-                        Definition(name, module, filename, entry[3], label,
+                        Definition(name, module, filename, entry[3], _label(index, key),
                                    key if key in index.registries else "", project.root)
                     )  # fmt: skip
-                    registered = True
-            definition = summary["defs"].get(name)
-            if (
-                not registered
-                and definition is not None
-                and definition[0] == "class"
-                and not _registers(summary, name)
-            ):
-                found.append(
-                    Definition(name, module, filename, definition[1], "", "", project.root)
-                )
+            line = _unregistered_class(summary, name)
+            if line is not None:
+                found.append(Definition(name, module, filename, line, "", "", project.root))
     return found
+
+
+def _unregistered_class(summary: Any, name: str) -> Optional[int]:
+    """The line of the class ``name`` a file defines and does not register, or None."""
+    definition = summary["defs"].get(name)
+    if definition is None or definition[0] != "class" or _registers(summary, name):
+        return None
+    return int(definition[1])
 
 
 def _registers(summary: Any, name: str) -> bool:
     """Tell whether a file registers ``name``, or the class ``name`` under another name."""
     targets = {e[2].rpartition(".")[2] for e in summary["registrations"] if isinstance(e[2], str)}
     return name in targets or any(name in _registered_names(e) for e in summary["registrations"])
-
-
-def _index_modules(index: Index) -> Iterator[tuple[str, str, Any]]:
-    for module, filename, summary in index.modules():
-        if summary:
-            yield module, filename, summary
 
 
 # The module of each scanned file, for the last index asked (rebuilt when it scans more).
@@ -444,6 +426,12 @@ def _stdlib() -> frozenset[str]:
 # -- the diagnosis --------------------------------------------------------------------------
 
 
+def respellings(bare: str, names: Iterable[str]) -> list[str]:
+    """The ``names`` that differ from ``bare`` only in case or separators (``_``, ``-``, space)."""
+    wanted = _normalised(bare)
+    return [n for n in names if n != bare and _normalised(n) == wanted]
+
+
 def _normalised(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "").replace(" ", "")
 
@@ -540,7 +528,7 @@ def diagnose(
         here = [k for k in start if stem(index.registries[k].name) in building]
         start = here or start
     start_stems = {stem(index.registries[k].name) for k in start if k in index.registries}
-    reached = {r.key for k in start for r in index.ancestors(k)}
+    reached = set(index.searched(start))
     if scoped:  # 'mmdet.X' is looked up in the registry of that scope in the same tree
         reached |= {k for k, r in index.registries.items() if r.scope == scoped}
     project_state = _project(project)
@@ -577,7 +565,7 @@ def diagnose(
         for c in _spelling(index, bare, start, building)
         if c.why[:1] != "~" or (close_names and not causes)
     )
-    return [c._replace(why=c.why.lstrip("~")) for c in _unique(causes)]
+    return [c._replace(why=c.why.lstrip("~")) for c in unique(causes)]
 
 
 def _other_scope(
@@ -702,11 +690,10 @@ def _unregistered(
 
 
 def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str]) -> list[Cause]:
-    here = [r.key for k in start for r in index.ancestors(k)]
+    here = index.searched(start)
     ranked = [k for k in here if stem(index.registries[k].name) in building] or here
-    names = index.names(dict.fromkeys(ranked))
-    wanted = _normalised(bare)
-    same = [n for n in names if _normalised(n) == wanted and n != bare]
+    names = index.names(ranked)
+    same = respellings(bare, names)
     if same:
         return [
             Cause(
@@ -715,7 +702,7 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
                 f"type={same[0]!r}",
             )
         ]
-    for key in dict.fromkeys(ranked):
+    for key in ranked:
         for registered, entries in index.registrations.get(key, {}).items():
             for entry in entries:
                 target = entry.target
@@ -733,7 +720,7 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
                             f"type={registered!r}",
                         )
                     ]
-    hint = did_you_mean(bare, names) or did_you_mean(bare, index.names(dict.fromkeys(here)))
+    hint = did_you_mean(bare, names) or did_you_mean(bare, index.names(here))
     if hint:
         close = hint[len("Did you mean ") : -1].split(" or ")[0]
         return [Cause("spelling", f"~{bare!r} is close to {hint[13:-1]}", f"type={close}")]
@@ -757,7 +744,8 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
     return []
 
 
-def _unique(causes: list[Cause]) -> list[Cause]:
+def unique(causes: list[Cause]) -> list[Cause]:
+    """Each cause once: the first of those with the same kind and fix."""
     seen: set[tuple[str, str]] = set()
     kept = []
     for cause in causes:
