@@ -418,17 +418,11 @@ class Index:
             return
         helper_module, _, helper = found
         _, _, names, defaults, registry_parameter, name_rule, target_rule = helper
-        bound: dict[str, tuple[str, Any]] = {}
-        for parameter, argument in zip(names, positional):
-            bound[parameter] = (module, argument)
-        for parameter, argument in keywords.items():
-            if parameter in names:
-                bound[parameter] = (module, argument)
-        if decorated is not None:
-            for parameter in names:
-                if parameter not in bound and parameter != registry_parameter:
-                    bound[parameter] = (module, decorated)
-                    break
+        given = [*zip(names, positional), *((p, a) for p, a in keywords.items() if p in names)]
+        bound: dict[str, tuple[str, Any]] = {p: (module, a) for p, a in given}
+        free = [p for p in names if p not in bound and p != registry_parameter]
+        if decorated is not None and free:  # the decorated object: the first free parameter
+            bound[free[0]] = (module, decorated)
         for parameter, default in defaults.items():
             bound.setdefault(parameter, (helper_module, default))
         where, expression = bound.get(registry_parameter, (module, None))

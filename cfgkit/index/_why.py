@@ -215,11 +215,7 @@ _PROJECTS: dict[str, _Project] = {}
 
 
 def _project(root: Optional[str]) -> Optional[_Project]:
-    if root is None:
-        return None
-    if root not in _PROJECTS:
-        _PROJECTS[root] = _Project(root)
-    return _PROJECTS[root]
+    return None if root is None else _PROJECTS.setdefault(root, _Project(root))
 
 
 # -- what the sources say about a name ----------------------------------------------------
@@ -503,24 +499,11 @@ def diagnose(
     scoped, dot, bare = name.partition(".")
     if not dot:
         scoped, bare = "", name
-    causes: list[Cause] = []
     if scoped and _not_installed(index, scoped, search_path):
-        return [
-            Cause(
-                "not installed",
-                f"{name!r} names the scope {scoped!r}, and no package {scoped!r} is installed",
-                install_command(scoped),
-            )
-        ]
+        return [_uninstalled(f"{name!r} names the scope {scoped!r}", scoped)]
+    causes: list[Cause] = []
     if start is None and scope and _not_installed(index, scope, search_path):
-        causes.append(
-            Cause(
-                "not installed",
-                f"the build runs in scope {scope!r} (default_scope), and no package "
-                f"{scope!r} is installed",
-                install_command(scope),
-            )
-        )
+        causes.append(_uninstalled(f"the build runs in scope {scope!r} (default_scope)", scope))
     building = builders(path)
     given = start is not None
     if start is None:
@@ -610,6 +593,12 @@ def either(names: Sequence[str]) -> str:
     return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
+def _uninstalled(what: str, scope: str) -> Cause:
+    return Cause(
+        "not installed", f"{what}, and no package {scope!r} is installed", install_command(scope)
+    )
+
+
 def _not_installed(index: Index, scope: str, search_path: Optional[Sequence[str]]) -> bool:
     """Tell whether ``scope`` names no registry scope here and no installed package."""
     return (
@@ -633,8 +622,8 @@ def _unimported(
     found: Definition,
     search_path: Optional[Sequence[str]],
 ) -> list[Cause]:
-    module = _importable_module(project if found.root else None, index, found.module)
-    state = project if found.root else None
+    state = project if found.root else None  # only a project's module is read there
+    module = _importable_module(state, index, found.module)
     failing = missing_import(index, found.module, state, search_path)
     if failing is not None:
         missing, importer = failing
