@@ -430,18 +430,9 @@ def runtime_signature(target: Callable[..., object]) -> Optional[Signature]:
         return None
     parameters = signature.parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
-    accepted = [
-        name
-        for name, p in parameters.items()
-        if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-        and p.kind is not inspect.Parameter.POSITIONAL_ONLY
-    ]
-    required = [
-        name
-        for name, p in parameters.items()
-        if p.default is inspect.Parameter.empty
-        and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    ]
+    by_keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    accepted = [name for name, p in parameters.items() if p.kind in by_keyword]
+    required = [name for name in accepted if parameters[name].default is inspect.Parameter.empty]
     defaults = {name: p.default for name, p in parameters.items()}
     label = getattr(target, "__name__", repr(target))
     return Signature(label, accepted, takes_any, required, _hints(target), defaults)

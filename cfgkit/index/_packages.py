@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 
 __all__ = [
+    "STDLIB",
     "Package",
     "distribution_requires",
     "find_package",
@@ -46,6 +47,9 @@ _SKIPPED = frozenset({"__pycache__", "node_modules"})
 # Within this many nanoseconds of a cache write, a file's time may not show a change.
 _RACY_NS = 2_000_000_000
 OPENMMLAB_ROOTS = ("mmengine", "mmcv")
+# The standard library's modules: listed from 3.10; before, only the built-in ones are, and
+# the others are found on the path like any module (and imported ones are in sys.modules).
+STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
 
 
 class Package:

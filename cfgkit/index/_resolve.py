@@ -17,6 +17,7 @@ import sys
 from cfgkit._records import NamedTuple
 from cfgkit.index._packages import (
     OPENMMLAB_ROOTS,
+    STDLIB,
     Package,
     find_package,
     folder_packages,
@@ -51,8 +52,6 @@ _NEUTRAL_BASES = frozenset(
     {"object", "Generic", "typing.Generic", "ABC", "abc.ABC", "Protocol", "typing.Protocol"}
 )
 _MAX_DEPTH = 40
-# Standard-library modules (3.10+ lists them; before, the helper calls into them are read).
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class StaticRegistry(NamedTuple):
@@ -113,7 +112,7 @@ class Index:
         self.dynamic: dict[str, list[tuple[str, str, int]]] = {}
         self._signatures: dict[tuple[object, ...], Optional[Parameters]] = {}
         self._class_lists: dict[tuple[object, ...], list[ClassFound]] = {}
-        self._requirements: Optional[dict[str, set[str]]] = None
+        self._openmmlab_names: Optional[set[str]] = None  # what OpenMMLab packages install
         self._missing: Optional[list[tuple[str, str, str]]] = None
 
     # -- what is scanned ------------------------------------------------------------------
@@ -203,12 +202,10 @@ class Index:
     def _is_openmmlab(self, name: str) -> bool:
         if name in OPENMMLAB_ROOTS:
             return find_package(name, self.path) is not None
-        if self._requirements is None:
-            self._requirements = {}
-            for _, names, requires in openmmlab_distributions(self.path):
-                for top in names:
-                    self._requirements[top] = requires
-        return name in self._requirements
+        if self._openmmlab_names is None:
+            distributions = openmmlab_distributions(self.path)
+            self._openmmlab_names = {top for _, names, _ in distributions for top in names}
+        return name in self._openmmlab_names
 
     # -- modules and names ----------------------------------------------------------------
 
@@ -408,7 +405,7 @@ class Index:
     ) -> None:
         """A call of a function that registers into a registry it is given (one call deep)."""
         imported = info.summary["imports"].get(function.partition(".")[0])
-        if imported is not None and imported[0].partition(".")[0] in _STDLIB:
+        if imported is not None and imported[0].partition(".")[0] in STDLIB:
             # `@dataclass`, `mock.patch(...)`, `logging.getLogger(...)`: the standard library
             # registers nothing, and reading its sources (unittest.mock, logging) to learn so
             # was most of the time a failed build's diagnosis took.

@@ -31,7 +31,7 @@ import sys
 from cfgkit._openmmlab import builders, builds_at, install_command, stem
 from cfgkit._records import NamedTuple
 from cfgkit.errors import did_you_mean
-from cfgkit.index._packages import find_package, read_source
+from cfgkit.index._packages import STDLIB, find_package, read_source
 from cfgkit.index._summary import summarise
 
 TYPE_CHECKING = False
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from cfgkit.index._resolve import Index, StaticRegistry
 
 __all__ = [
-    "CAUSES",
     "Cause",
     "Definition",
     "definitions",
@@ -55,15 +54,6 @@ __all__ = [
     "unique",
 ]
 
-CAUSES = (
-    "not imported",
-    "other scope",
-    "other registry",
-    "spelling",
-    "import fails",
-    "not registered",
-    "not installed",
-)
 # Files that mark the top of a project, and folders a project scan never enters.
 _PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 _SKIPPED_FOLDERS = frozenset(
@@ -77,7 +67,7 @@ _MAX_IMPORT_DEPTH = 200
 
 
 class Cause(NamedTuple):
-    """One reason a name is not found: which of :data:`CAUSES`, why, and the fix to paste."""
+    """One reason a name is not found: its kind (one of the seven above), why, the fix to paste."""
 
     kind: str
     why: str
@@ -393,7 +383,7 @@ def _missing(module: str, path: Optional[Sequence[str]]) -> Optional[str]:
     import importlib.machinery  # lazy: as the module's other imports
 
     top = module.partition(".")[0]
-    if top == "__future__" or top in sys.modules or top in _stdlib():
+    if top == "__future__" or top in sys.modules or top in STDLIB:
         return None
     try:
         # Any kind of module counts (a package, a .py file, a compiled extension).
@@ -411,12 +401,6 @@ def _missing(module: str, path: Optional[Sequence[str]]) -> Optional[str]:
         if not any(n.startswith("_ext") for n in names):
             return "mmcv._ext"
     return None
-
-
-def _stdlib() -> frozenset[str]:
-    # sys.stdlib_module_names exists from 3.10; before, a standard-library module is found
-    # on the path like any other (and imported ones are in sys.modules).
-    return frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
 
 
 # -- the diagnosis --------------------------------------------------------------------------
@@ -735,19 +719,12 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
 
 def unique(causes: list[Cause]) -> list[Cause]:
     """Each cause once: the first of those with the same kind and fix."""
-    seen: set[tuple[str, str]] = set()
-    kept = []
+    first: dict[tuple[str, str], Cause] = {}
     for cause in causes:
-        if (cause.kind, cause.fix) not in seen:
-            seen.add((cause.kind, cause.fix))
-            kept.append(cause)
-    return kept
+        first.setdefault((cause.kind, cause.fix), cause)
+    return list(first.values())
 
 
 def render(causes: Sequence[Cause], indent: str = "") -> str:
     """The causes as lines: ``why (cause): ...`` then ``fix: ...``."""
-    lines = []
-    for cause in causes:
-        lines.append(f"{indent}why ({cause.kind}): {cause.why}")
-        lines.append(f"{indent}fix: {cause.fix}")
-    return "\n".join(lines)
+    return "\n".join(f"{indent}why ({c.kind}): {c.why}\n{indent}fix: {c.fix}" for c in causes)
