@@ -133,11 +133,7 @@ def _static_causes(
     if "." in name:
         scopes.add(name.partition(".")[0])
     index = _index(scopes)
-    keys = [
-        k
-        for k, r in index.registries.items()
-        if r.scope == registry.scope and r.name == registry.name
-    ]
+    keys = [k for k in index.in_scope(registry.scope) if index.registries[k].name == registry.name]
     project = project_root(filename, sys.path) or project_root(os.getcwd(), sys.path)
     return diagnose(
         index,

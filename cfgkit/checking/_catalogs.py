@@ -136,10 +136,7 @@ class Registries(Catalog):
         return with_causes(unknown, diagnosis(kind, registry, path, cfg.filename))
 
     def names(self) -> list[str]:
-        names: dict[str, None] = {}
-        for registry in self.registries:
-            names.update(dict.fromkeys(registry.visible_names()))
-        return list(names)
+        return list(dict.fromkeys(n for r in self.registries for n in r.visible_names()))
 
 
 class StaticCatalog(Catalog):

@@ -747,7 +747,5 @@ class Index:
         return sorted(found, key=lambda e: (any(p.startswith("_") for p in e[1].split(".")), e))
 
     def names(self, keys: Iterable[str]) -> list[str]:
-        found: dict[str, None] = {}
-        for key in keys:
-            found.update(dict.fromkeys(self.registrations.get(key, {})))
-        return list(found)
+        """The names registered in the registries ``keys``, each once."""
+        return list(dict.fromkeys(n for k in keys for n in self.registrations.get(k, {})))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import sys
 
+from cfgkit._key_paths import dotted
 from cfgkit._openmmlab import builders, builds_at, install_command, stem
 from cfgkit._records import NamedTuple
 from cfgkit.errors import did_you_mean
@@ -567,7 +568,8 @@ def _other_registry(
     return Cause(
         "other registry",
         f"{found.name!r} is a {registry.name} ({found.registry}, {shown(found.filename)}:"
-        f"{found.lineno}), but {_dotted(path)} is built from the {kinds} registry",
+        f"{found.lineno}), but {dotted(path) if path else 'this dict'} is built from the "
+        f"{kinds} registry",
         f"move this dict where a {registry.name} is built{at}, or use a {kinds} here",
     )
 
@@ -594,10 +596,6 @@ def _not_installed(index: Index, scope: str, search_path: Optional[Sequence[str]
 
 def _scopes(index: Index, keys: Sequence[str]) -> str:
     return ", ".join(dict.fromkeys(index.registries[k].scope for k in keys))
-
-
-def _dotted(path: KeyPath) -> str:
-    return ".".join(str(p) for p in path) if path else "this dict"
 
 
 def _unimported(
