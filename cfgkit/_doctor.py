@@ -19,7 +19,7 @@ from cfgkit._openmmlab import builds_at, stem
 from cfgkit.errors import did_you_mean
 from cfgkit.index import Index
 from cfgkit.index._packages import find_package
-from cfgkit.index._why import Cause, diagnose, project_root, render
+from cfgkit.index._why import Cause, diagnose, project_root, render, respellings, unique
 from cfgkit.registry.registry import Registry, all_registries
 
 TYPE_CHECKING = False
@@ -62,16 +62,11 @@ def diagnosis(name: str, registry: Registry, path: KeyPath, filename: Optional[s
         filename: The config file, whose project is read (the current folder's otherwise).
     """
     causes = _runtime_causes(name, registry, path)
-    bare = name.partition(".")[2] if "." in name else name
+    bare = Registry.split_scope_key(name)[1]
     # Close names only when the error has none (the live registry may not be imported yet).
     close = not did_you_mean(bare, registry.visible_names())
     causes.extend(_static_causes(name, registry, path, filename, close))
-    kept: list[Cause] = []
-    seen: set[tuple[str, str]] = set()
-    for cause in causes:
-        if (cause.kind, cause.fix) not in seen:
-            seen.add((cause.kind, cause.fix))
-            kept.append(cause)
+    kept = unique(causes)
     if any(c.kind != "spelling" for c in kept):
         kept = [c for c in kept if c.kind != "spelling" or "close to" not in c.why]
     return kept
@@ -80,13 +75,9 @@ def diagnosis(name: str, registry: Registry, path: KeyPath, filename: Optional[s
 def _runtime_causes(name: str, registry: Registry, path: Any) -> list[Cause]:
     """What the registries that exist now say: the name in another scope of this tree, or
     in another kind of registry."""
-    bare = name.partition(".")[2] if "." in name else name
+    bare = Registry.split_scope_key(name)[1]
     causes: list[Cause] = []
-    chain = set()
-    current: Optional[Registry] = registry
-    while current is not None:
-        chain.add(id(current))
-        current = current.parent
+    chain = {id(r) for r in registry._ancestors()}
     tree = list(registry.root.walk())
     in_tree = {id(r) for r in tree}
     for other in tree:
@@ -100,8 +91,7 @@ def _runtime_causes(name: str, registry: Registry, path: Any) -> list[Cause]:
                 )
             )
     names = registry.visible_names()
-    wanted = _normalised(bare)
-    same = [n for n in names if n != bare and _normalised(n) == wanted]
+    same = respellings(bare, names)
     aliases = [n for n in names if getattr(registry.get(n), "__name__", None) == bare]
     for other_name, how in [*((n, "case or separators differ") for n in same[:1]),
                             *((n, f"the class {bare} is registered under this name")
@@ -135,10 +125,6 @@ def _runtime_causes(name: str, registry: Registry, path: Any) -> list[Cause]:
     return causes
 
 
-def _normalised(name: str) -> str:
-    return name.lower().replace("_", "").replace("-", "")
-
-
 def _static_causes(
     name: str, registry: Registry, path: Any, filename: Optional[str], close: bool
 ) -> list[Cause]:
@@ -147,11 +133,7 @@ def _static_causes(
     if "." in name:
         scopes.add(name.partition(".")[0])
     index = _index(scopes)
-    keys = [
-        k
-        for k, r in index.registries.items()
-        if r.scope == registry.scope and r.name == registry.name
-    ]
+    keys = [k for k in index.in_scope(registry.scope) if index.registries[k].name == registry.name]
     project = project_root(filename, sys.path) or project_root(os.getcwd(), sys.path)
     return diagnose(
         index,

@@ -202,19 +202,7 @@ def builders(path: KeyPath) -> set[str]:
     keys = [p for p in path if isinstance(p, str)]
     if not keys:
         return set()
-    found = {stem(keys[-1])}
-    top = keys[0]
-    names = list(_BUILT_UNDER.get(top, ()))
-    if top.endswith("_dataloader"):
-        names.append("dataset")
-    if top.endswith("_evaluator"):
-        names.extend(("metric", "evaluator"))
-    for key in keys:
-        names.extend(_BUILT_BY_KEY.get(key, ()))
-        if key.endswith("_pipeline"):
-            names.append("transform")
-    found.update(stem(n) for n in names)
-    return found
+    return {stem(n) for n in (keys[-1], *_built_under(keys[0]), *_built_by(keys))}
 
 
 def named_builders(path: KeyPath) -> set[str]:
@@ -227,21 +215,33 @@ def named_builders(path: KeyPath) -> set[str]:
     keys = [p for p in path if isinstance(p, str)]
     if not keys:
         return set()
-    names: list[str] = []
     top = keys[0]
+    names = _built_by(keys[1:])
     if len(keys) == 1 or top == "model" or (top == "default_hooks" and len(keys) == 2):
-        names.extend(_BUILT_UNDER.get(top, ()))
-        if top.endswith("_dataloader") and len(keys) == 1:
-            names.append("dataset")
-        if top.endswith("_evaluator"):
-            names.extend(("metric", "evaluator"))
-    for key in keys[1:]:
-        names.extend(_BUILT_BY_KEY.get(key, ()))
-        if key.endswith("_pipeline"):
-            names.append("transform")
+        names.extend(_built_under(top))
     if len(keys) == 1 and top.endswith("_pipeline"):
         names.append("transform")
     return {stem(n) for n in names}
+
+
+def _built_under(top: str) -> list[str]:
+    """The registries that build the dicts under the top-level key ``top``."""
+    names = list(_BUILT_UNDER.get(top, ()))
+    if top.endswith("_dataloader"):
+        names.append("dataset")
+    if top.endswith("_evaluator"):
+        names.extend(("metric", "evaluator"))
+    return names
+
+
+def _built_by(keys: list[str]) -> list[str]:
+    """The registries that the keys on a path name as the builders below them."""
+    names: list[str] = []
+    for key in keys:
+        names.extend(_BUILT_BY_KEY.get(key, ()))
+        if key.endswith("_pipeline"):
+            names.append("transform")
+    return names
 
 
 def stem(name: str) -> str:

@@ -136,10 +136,7 @@ class Registries(Catalog):
         return with_causes(unknown, diagnosis(kind, registry, path, cfg.filename))
 
     def names(self) -> list[str]:
-        names: dict[str, None] = {}
-        for registry in self.registries:
-            names.update(dict.fromkeys(registry.visible_names()))
-        return list(names)
+        return list(dict.fromkeys(n for r in self.registries for n in r.visible_names()))
 
 
 class StaticCatalog(Catalog):
@@ -151,11 +148,11 @@ class StaticCatalog(Catalog):
         # The scope has no registry here: one warning says so, and types are not judged.
         self.blind = bool(scope) and not start
         # The scopes the scope's registries inherit from, for messages.
-        self.inherited = list(dict.fromkeys(r.scope for k in start for r in index.ancestors(k)))
-        # Every registry a build may search, for close names and messages.
-        self.searched = list(
-            dict.fromkeys(r.key for k in index.build_registries(scope) for r in index.ancestors(k))
+        self.inherited = list(
+            dict.fromkeys(index.registries[k].scope for k in index.searched(start))
         )
+        # Every registry a build may search, for close names and messages.
+        self.searched = index.searched(index.build_registries(scope))
         self._found: dict[str, Optional[list[Registration]]] = {}
         # The other scopes the config builds in: set by check() for the whole config.
         self.other_scopes: set[Optional[str]] = set()
@@ -256,49 +253,37 @@ class StaticCatalog(Catalog):
             )
             return self._diagnosed(cfg, path, kind, not_installed)
         suggestion = self._close_names(kind, path)
+
+        def note(message: str) -> Problem:  # the type may exist: a note, with close names
+            return problem(cfg, NOTE, (*path, TYPE_KEY), message, suggestion)
+
         dynamic = self._dynamic(kind, path)
         if dynamic is not None and kind in TORCH_OPTIMIZERS and stem(dynamic[0]) == "optimizer":
             return None  # mmengine registers torch.optim's optimizers when it is imported
         if dynamic is not None:
             registry, module, lineno = dynamic
-            return problem(
-                cfg,
-                NOTE,
-                (*path, TYPE_KEY),
+            return note(
                 f"{kind!r} is not among the names registered in the sources, but the "
                 f"{registry} registry also registers names at run time ({module}, line "
-                f"{lineno}), so it may exist",
-                suggestion,
+                f"{lineno}), so it may exist"
             )
         if self.index.unfound_imports:
-            return problem(
-                cfg,
-                NOTE,
-                (*path, TYPE_KEY),
+            return note(
                 f"{kind!r} is not registered in the scanned packages; it may come from a "
-                f"custom import that was not found ({', '.join(self.index.unfound_imports)})",
-                suggestion,
+                f"custom import that was not found ({', '.join(self.index.unfound_imports)})"
             )
         missing = [d for _, d, _ in self.index.missing_requirements()]
         if missing:
-            return problem(
-                cfg,
-                NOTE,
-                (*path, TYPE_KEY),
+            return note(
                 f"{kind!r} is not registered in the scanned packages; it may be registered in "
-                f"{' or '.join(dict.fromkeys(missing))}, which is not installed here",
-                suggestion,
+                f"{' or '.join(dict.fromkeys(missing))}, which is not installed here"
             )
         elsewhere = self._in_other_scope(kind)
         if elsewhere is not None:
-            return problem(
-                cfg,
-                NOTE,
-                (*path, TYPE_KEY),
+            return note(
                 f"{kind!r} is not registered in scope {self.scope!r} but in {elsewhere!r}, "
                 "which this config also builds in (a dict handed to a class built there is "
-                "built there too)",
-                suggestion,
+                "built there too)"
             )
         unknown = problem(cfg, ERROR, (*path, TYPE_KEY), self._unknown_text(kind), suggestion)
         return self._diagnosed(cfg, path, kind, unknown)
@@ -333,7 +318,7 @@ class StaticCatalog(Catalog):
         places = list(dict.fromkeys(p for k in sorted(kinds) for p in builds_at(k)))
         at = f" (the {kinds_text} registry builds {', '.join(places)})" if places else ""
         # The registries of the build's own scope (and their parents), not every tree's root.
-        own = [r.key for k in self.index.in_scope(self.scope) for r in self.index.ancestors(k)]
+        own = self.index.searched(self.index.in_scope(self.scope))
         names = (self.index.registries[k].name for k in (own if self.scope else self.searched))
         here = sorted({n for n in names if stem(n) in building})
         built_from = either(here or sorted(described))
@@ -442,18 +427,9 @@ def runtime_signature(target: Callable[..., object]) -> Optional[Signature]:
         return None
     parameters = signature.parameters
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
-    accepted = [
-        name
-        for name, p in parameters.items()
-        if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-        and p.kind is not inspect.Parameter.POSITIONAL_ONLY
-    ]
-    required = [
-        name
-        for name, p in parameters.items()
-        if p.default is inspect.Parameter.empty
-        and p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
-    ]
+    by_keyword = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    accepted = [name for name, p in parameters.items() if p.kind in by_keyword]
+    required = [name for name in accepted if parameters[name].default is inspect.Parameter.empty]
     defaults = {name: p.default for name, p in parameters.items()}
     label = getattr(target, "__name__", repr(target))
     return Signature(label, accepted, takes_any, required, _hints(target), defaults)

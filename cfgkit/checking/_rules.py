@@ -35,11 +35,8 @@ def check_dict(
 ) -> list[Problem]:
     kind = node[TYPE_KEY]
     if isinstance(kind, str):
-        signatures = None
-        for catalog in catalogs:
-            signatures = catalog.find(kind)
-            if signatures is not None:
-                break
+        # The first catalog that finds it answers (the imported registries before the index).
+        signatures = next((s for c in catalogs if (s := c.find(kind)) is not None), None)
         if signatures is None:
             if kind in OPS_NAMES:
                 return []
@@ -86,13 +83,8 @@ def _check_arguments(
     """Keys no candidate takes are errors; with one candidate, values that contradict its
     annotations are warnings; parameters every candidate requires and the dict does not
     give are notes."""
-    if any(s.takes_any for s in signatures):
-        closed: list[Signature] = []
-    else:
-        closed = list(signatures)
-    accepted: dict[str, None] = {}
-    for signature in signatures:
-        accepted.update(dict.fromkeys(signature.accepted))
+    closed = not any(s.takes_any for s in signatures)  # no candidate takes **kwargs
+    accepted = dict.fromkeys(name for s in signatures for name in s.accepted)
     label = signatures[0].label
     popped = popped | builder_keys(path)
     problems = []

@@ -32,12 +32,14 @@ if TYPE_CHECKING:
     Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 
 __all__ = [
+    "STDLIB",
     "Package",
     "distribution_requires",
     "find_package",
     "load_summaries",
     "missing_requirements",
     "openmmlab_distributions",
+    "read_source",
 ]
 
 # Folders that hold no importable modules (a package's data, caches, version control).
@@ -45,6 +47,9 @@ _SKIPPED = frozenset({"__pycache__", "node_modules"})
 # Within this many nanoseconds of a cache write, a file's time may not show a change.
 _RACY_NS = 2_000_000_000
 OPENMMLAB_ROOTS = ("mmengine", "mmcv")
+# The standard library's modules: listed from 3.10; before, only the built-in ones are, and
+# the others are found on the path like any module (and imported ones are in sys.modules).
+STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
 
 
 class Package:
@@ -116,6 +121,15 @@ def folder_packages(folder: str) -> list[Package]:
     return found
 
 
+def read_source(filename: str) -> Optional[bytes]:
+    """A file's bytes, or None when it cannot be read."""
+    try:
+        with open(filename, "rb") as stream:
+            return stream.read()
+    except OSError:
+        return None
+
+
 def _cache_file(package: Package) -> Optional[str]:
     directory = compile_cache.cache_base()
     if directory is None:
@@ -154,10 +168,8 @@ def load_summaries(package: Package) -> dict[str, tuple[str, bool, Optional[Summ
             summary = old[1]
         else:
             changed = True
-            try:
-                with open(filename, "rb") as stream:
-                    source = stream.read()
-            except OSError:
+            source = read_source(filename)
+            if source is None:
                 continue
             summary = summarise(source, module, is_package, filename)
         fresh[filename] = (stamp, summary)

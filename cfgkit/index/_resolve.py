@@ -17,12 +17,14 @@ import sys
 from cfgkit._records import NamedTuple
 from cfgkit.index._packages import (
     OPENMMLAB_ROOTS,
+    STDLIB,
     Package,
     find_package,
     folder_packages,
     load_summaries,
     missing_requirements,
     openmmlab_distributions,
+    read_source,
 )
 from cfgkit.index._summary import summarise
 
@@ -50,8 +52,6 @@ _NEUTRAL_BASES = frozenset(
     {"object", "Generic", "typing.Generic", "ABC", "abc.ABC", "Protocol", "typing.Protocol"}
 )
 _MAX_DEPTH = 40
-# Standard-library modules (3.10+ lists them; before, the helper calls into them are read).
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 
 class StaticRegistry(NamedTuple):
@@ -112,7 +112,7 @@ class Index:
         self.dynamic: dict[str, list[tuple[str, str, int]]] = {}
         self._signatures: dict[tuple[object, ...], Optional[Parameters]] = {}
         self._class_lists: dict[tuple[object, ...], list[ClassFound]] = {}
-        self._requirements: Optional[dict[str, set[str]]] = None
+        self._openmmlab_names: Optional[set[str]] = None  # what OpenMMLab packages install
         self._missing: Optional[list[tuple[str, str, str]]] = None
 
     # -- what is scanned ------------------------------------------------------------------
@@ -171,12 +171,10 @@ class Index:
         in a parent is visible from its children."""
         while True:
             self.resolve()
+            tops = {key.partition(":")[0].partition(".")[0] for key in self.registries}
             wanted = {
-                key.partition(":")[0].partition(".")[0]
-                for key in self.registries
-                if key.partition(".")[0].partition(":")[0] not in self.packages
+                top for top in tops - set(self.packages) if find_package(top, self.path) is not None
             }
-            wanted = {w for w in wanted if find_package(w, self.path) is not None}
             if not wanted:
                 return
             for name in sorted(wanted):
@@ -204,12 +202,10 @@ class Index:
     def _is_openmmlab(self, name: str) -> bool:
         if name in OPENMMLAB_ROOTS:
             return find_package(name, self.path) is not None
-        if self._requirements is None:
-            self._requirements = {}
-            for _, names, requires in openmmlab_distributions(self.path):
-                for top in names:
-                    self._requirements[top] = requires
-        return name in self._requirements
+        if self._openmmlab_names is None:
+            distributions = openmmlab_distributions(self.path)
+            self._openmmlab_names = {top for _, names, _ in distributions for top in names}
+        return name in self._openmmlab_names
 
     # -- modules and names ----------------------------------------------------------------
 
@@ -222,12 +218,7 @@ class Index:
             return self._unscanned[name]
         self._unscanned[name] = None
         filename, is_package = self._locate(name)
-        if filename is not None:
-            try:
-                with open(filename, "rb") as stream:
-                    source = stream.read()
-            except OSError:
-                return None
+        if filename is not None and (source := read_source(filename)) is not None:
             summary = summarise(source, name, is_package, filename)
             self._unscanned[name] = _Module(filename, is_package, summary, False)
         return self._unscanned[name]
@@ -414,7 +405,7 @@ class Index:
     ) -> None:
         """A call of a function that registers into a registry it is given (one call deep)."""
         imported = info.summary["imports"].get(function.partition(".")[0])
-        if imported is not None and imported[0].partition(".")[0] in _STDLIB:
+        if imported is not None and imported[0].partition(".")[0] in STDLIB:
             # `@dataclass`, `mock.patch(...)`, `logging.getLogger(...)`: the standard library
             # registers nothing, and reading its sources (unittest.mock, logging) to learn so
             # was most of the time a failed build's diagnosis took.
@@ -424,17 +415,11 @@ class Index:
             return
         helper_module, _, helper = found
         _, _, names, defaults, registry_parameter, name_rule, target_rule = helper
-        bound: dict[str, tuple[str, Any]] = {}
-        for parameter, argument in zip(names, positional):
-            bound[parameter] = (module, argument)
-        for parameter, argument in keywords.items():
-            if parameter in names:
-                bound[parameter] = (module, argument)
-        if decorated is not None:
-            for parameter in names:
-                if parameter not in bound and parameter != registry_parameter:
-                    bound[parameter] = (module, decorated)
-                    break
+        given = [*zip(names, positional), *((p, a) for p, a in keywords.items() if p in names)]
+        bound: dict[str, tuple[str, Any]] = {p: (module, a) for p, a in given}
+        free = [p for p in names if p not in bound and p != registry_parameter]
+        if decorated is not None and free:  # the decorated object: the first free parameter
+            bound[free[0]] = (module, decorated)
         for parameter, default in defaults.items():
             bound.setdefault(parameter, (helper_module, default))
         where, expression = bound.get(registry_parameter, (module, None))
@@ -484,31 +469,32 @@ class Index:
             self._signatures[key] = self._parameters_of(target[0], target[1])
         return self._signatures[key]
 
-    def _absolute(self, path: str) -> Optional[tuple[str, str, Any]]:
-        """What a dotted import path (``'pkg.registry.MODELS'``) names, or None."""
+    def _split_path(self, path: str) -> Optional[tuple[str, str]]:
+        """``(module, expression)`` of a dotted import path: its longest prefix that is a
+        module, and the rest (``('pkg.registry', 'MODELS')``); None when there is none."""
         parts = path.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             module = ".".join(parts[:cut])
             if self._is_module(module):
-                return self.definition(module, ".".join(parts[cut:]))
+                return module, ".".join(parts[cut:])
         return None
+
+    def _absolute(self, path: str) -> Optional[tuple[str, str, Any]]:
+        """What a dotted import path (``'pkg.registry.MODELS'``) names, or None."""
+        split = self._split_path(path)
+        return self.definition(*split) if split is not None else None
 
     def at_path(self, path: str) -> Optional[Registration]:
         """What a dotted import path names (``'mmdet.models.RetinaNet'``, as a pure-Python
         config's ``type`` or a dotted type that ``build`` imports), as a registration of no
         registry; None when no class or function is found there."""
-        parts = path.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            module = ".".join(parts[:cut])
-            if self._is_module(module):
-                expression = ".".join(parts[cut:])
-                found = self.definition(module, expression)
-                if found is None or found[2][0] not in ("class", "function"):
-                    return None
-                info = self.module(found[0])
-                filename = info.filename if info is not None else ""
-                return Registration(found[1], "", filename, found[2][1], (module, expression))
-        return None
+        split = self._split_path(path)
+        found = self.definition(*split) if split is not None else None
+        if found is None or found[2][0] not in ("class", "function"):
+            return None
+        info = self.module(found[0])
+        filename = info.filename if info is not None else ""
+        return Registration(found[1], "", filename, found[2][1], split)
 
     def _parameters_of(self, module: str, expression: str) -> Optional[Parameters]:
         found = self.definition(module, expression, scanned_only=True)
@@ -562,19 +548,18 @@ class Index:
             direct.append(parent)
         sequences.append(direct)
         result: list[Optional[ClassFound]] = [found]
-        identity = _identity
         while True:
             sequences = [s for s in sequences if s]
             if not sequences:
                 return result
             for sequence in sequences:
                 head = sequence[0]
-                if not any(identity(head) in map(identity, s[1:]) for s in sequences):
+                if not any(_identity(head) in map(_identity, s[1:]) for s in sequences):
                     break
             else:
                 return None  # no consistent order: Python would refuse the class
             result.append(head)
-            sequences = [s[1:] if identity(s[0]) == identity(head) else s for s in sequences]
+            sequences = [s[1:] if _identity(s[0]) == _identity(head) else s for s in sequences]
 
     def popped(self, registration: Registration, parameter: str) -> set[str]:
         """Keys the constructors of what ``registration`` builds take out of the dict given
@@ -724,6 +709,11 @@ class Index:
             yield registry
             current = registry.parent
 
+    def searched(self, keys: Iterable[str]) -> list[str]:
+        """The registries an unscoped lookup from any of ``keys`` searches: each and its
+        ancestors, nearest first, once each (``Registry.visible_names``' registries)."""
+        return list(dict.fromkeys(r.key for k in keys for r in self.ancestors(k)))
+
     def root(self, key: str) -> str:
         last = key
         for registry in self.ancestors(key):
@@ -757,7 +747,5 @@ class Index:
         return sorted(found, key=lambda e: (any(p.startswith("_") for p in e[1].split(".")), e))
 
     def names(self, keys: Iterable[str]) -> list[str]:
-        found: dict[str, None] = {}
-        for key in keys:
-            found.update(dict.fromkeys(self.registrations.get(key, {})))
-        return list(found)
+        """The names registered in the registries ``keys``, each once."""
+        return list(dict.fromkeys(n for k in keys for n in self.registrations.get(k, {})))

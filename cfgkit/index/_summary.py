@@ -354,12 +354,7 @@ class _Summary:
                 continue
             function = dotted(call.func if call is not None else decorator)
             if function is not None:
-                positional = [_value(a, {}) for a in call.args] if call is not None else []
-                keywords = (
-                    {k.arg: _value(k.value, {}) for k in call.keywords if k.arg}
-                    if call is not None
-                    else {}
-                )
+                positional, keywords = _arguments(call, {}) if call is not None else ([], {})
                 self.calls.append((function, positional, keywords, decorator.lineno, node.name))
             others = True
         return others
@@ -382,9 +377,7 @@ class _Summary:
             return
         function = dotted(call.func)
         if function is not None and (call.args or call.keywords):
-            positional = [_value(a, bound) for a in call.args]
-            keywords = {k.arg: _value(k.value, bound) for k in call.keywords if k.arg}
-            self.calls.append((function, positional, keywords, line, None))
+            self.calls.append((function, *_arguments(call, bound), line, None))
 
     def registration_call(
         self, call: ast.Call, bound: dict[str, ast.expr], line: int, in_function: bool = False
@@ -538,6 +531,14 @@ class _Summary:
                 target_rule,
             )
         return None
+
+
+def _arguments(
+    call: ast.Call, bound: dict[str, ast.expr]
+) -> tuple[list[Argument], dict[str, Argument]]:
+    """A call's positional and keyword arguments as the index keeps them (:func:`_value`)."""
+    positional = [_value(a, bound) for a in call.args]
+    return positional, {k.arg: _value(k.value, bound) for k in call.keywords if k.arg}
 
 
 def _value(node: ast.expr, bound: dict[str, ast.expr]) -> Argument:
@@ -738,6 +739,14 @@ def _prefix(node: Optional[ast.AST]) -> str:
     return ""
 
 
+def _lines_with(source: bytes, *texts: bytes) -> list[int]:
+    """The numbers of the lines that contain one of ``texts`` (none split when none does)."""
+    if not any(text in source for text in texts):
+        return []
+    lines = enumerate(source.splitlines(), 1)
+    return [number for number, line in lines if any(text in line for text in texts)]
+
+
 def summarise(
     source: bytes, module: str, is_package: bool, filename: str = "<source>"
 ) -> Optional[Summary]:
@@ -750,18 +759,8 @@ def summarise(
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # not readable here
         return None
     summary = _Summary(module, is_package)
-    if b"register_module" in source:
-        summary.register_lines = [
-            number
-            for number, line in enumerate(source.splitlines(), 1)
-            if b"register_module" in line
-        ]
-    if b"'type'" in source or b'"type"' in source:
-        summary.type_lines = [
-            number
-            for number, line in enumerate(source.splitlines(), 1)
-            if b"'type'" in line or b'"type"' in line
-        ]
+    summary.register_lines = _lines_with(source, b"register_module")
+    summary.type_lines = _lines_with(source, b"'type'", b'"type"')
     imports: dict[int, dict[str, str]] = {}
     functions = ast.walk(tree) if summary.register_lines else ()
     for function in functions:

@@ -28,21 +28,21 @@ from __future__ import annotations
 import os
 import sys
 
+from cfgkit._key_paths import dotted
 from cfgkit._openmmlab import builders, builds_at, install_command, stem
 from cfgkit._records import NamedTuple
 from cfgkit.errors import did_you_mean
-from cfgkit.index._packages import find_package
+from cfgkit.index._packages import STDLIB, find_package, read_source
 from cfgkit.index._summary import summarise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Iterator, Optional, Sequence
+    from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
     from cfgkit._contracts import KeyPath
     from cfgkit.index._resolve import Index, StaticRegistry
 
 __all__ = [
-    "CAUSES",
     "Cause",
     "Definition",
     "definitions",
@@ -50,18 +50,11 @@ __all__ = [
     "either",
     "project_root",
     "render",
+    "respellings",
     "shown",
+    "unique",
 ]
 
-CAUSES = (
-    "not imported",
-    "other scope",
-    "other registry",
-    "spelling",
-    "import fails",
-    "not registered",
-    "not installed",
-)
 # Files that mark the top of a project, and folders a project scan never enters.
 _PROJECT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg")
 _SKIPPED_FOLDERS = frozenset(
@@ -75,7 +68,7 @@ _MAX_IMPORT_DEPTH = 200
 
 
 class Cause(NamedTuple):
-    """One reason a name is not found: which of :data:`CAUSES`, why, and the fix to paste."""
+    """One reason a name is not found: its kind (one of the seven above), why, the fix to paste."""
 
     kind: str
     why: str
@@ -181,12 +174,8 @@ class _Project:
         """``(module, file name, summary)`` of each file whose text contains ``name``."""
         wanted = name.encode()
         for module, filename, is_package in self.files():
-            try:
-                with open(filename, "rb") as stream:
-                    source = stream.read()
-            except OSError:
-                continue
-            if wanted in source:
+            source = read_source(filename)
+            if source is not None and wanted in source:
                 summary = self.summary(module, filename, is_package, source)
                 if summary:
                     yield module, filename, summary
@@ -196,11 +185,7 @@ class _Project:
     ) -> Any:
         if module not in self.summaries:
             if source is None:
-                try:
-                    with open(filename, "rb") as stream:
-                        source = stream.read()
-                except OSError:
-                    source = b""
+                source = read_source(filename) or b""
             self.summaries[module] = (filename, is_package, summarise(source, module, is_package))
         return self.summaries[module][2]
 
@@ -221,11 +206,7 @@ _PROJECTS: dict[str, _Project] = {}
 
 
 def _project(root: Optional[str]) -> Optional[_Project]:
-    if root is None:
-        return None
-    if root not in _PROJECTS:
-        _PROJECTS[root] = _Project(root)
-    return _PROJECTS[root]
+    return None if root is None else _PROJECTS.setdefault(root, _Project(root))
 
 
 # -- what the sources say about a name ----------------------------------------------------
@@ -297,53 +278,41 @@ def _definitions(index: Index, name: str, project_root_folder: Optional[str]) ->
                            _label(index, key), key, "")
             )  # fmt: skip
             seen.add((registration.filename, registration.lineno))
-    for module, filename, summary in _index_modules(index):
-        definition = summary["defs"].get(name)
-        if (
-            definition is not None
-            and definition[0] == "class"
-            and (filename, definition[1]) not in seen
-        ) and not _registers(summary, name):
-            found.append(Definition(name, module, filename, definition[1], "", "", ""))
+    for module, filename, summary in index.modules():
+        line = _unregistered_class(summary, name) if summary else None
+        if line is not None and (filename, line) not in seen:
+            found.append(Definition(name, module, filename, line, "", "", ""))
     project = _project(project_root_folder)
     if project is not None:
         indexed = {d.filename for d in found}
         for module, filename, summary in project.mentioning(name):
             if filename in indexed or _module_of(index, filename):
                 continue  # a scanned package's file: what it says is in the index
-            registered = False
             for entry in summary["registrations"]:
                 if name in _registered_names(entry):
                     key = _registry_of(index, project, module, entry[0])
-                    label = _label(index, key) if key in index.registries else key
                     found.append(
-                        Definition(name, module, filename, entry[3], label,
+                        Definition(name, module, filename, entry[3], _label(index, key),
                                    key if key in index.registries else "", project.root)
                     )  # fmt: skip
-                    registered = True
-            definition = summary["defs"].get(name)
-            if (
-                not registered
-                and definition is not None
-                and definition[0] == "class"
-                and not _registers(summary, name)
-            ):
-                found.append(
-                    Definition(name, module, filename, definition[1], "", "", project.root)
-                )
+            line = _unregistered_class(summary, name)
+            if line is not None:
+                found.append(Definition(name, module, filename, line, "", "", project.root))
     return found
+
+
+def _unregistered_class(summary: Any, name: str) -> Optional[int]:
+    """The line of the class ``name`` a file defines and does not register, or None."""
+    definition = summary["defs"].get(name)
+    if definition is None or definition[0] != "class" or _registers(summary, name):
+        return None
+    return int(definition[1])
 
 
 def _registers(summary: Any, name: str) -> bool:
     """Tell whether a file registers ``name``, or the class ``name`` under another name."""
     targets = {e[2].rpartition(".")[2] for e in summary["registrations"] if isinstance(e[2], str)}
     return name in targets or any(name in _registered_names(e) for e in summary["registrations"])
-
-
-def _index_modules(index: Index) -> Iterator[tuple[str, str, Any]]:
-    for module, filename, summary in index.modules():
-        if summary:
-            yield module, filename, summary
 
 
 # The module of each scanned file, for the last index asked (rebuilt when it scans more).
@@ -415,7 +384,7 @@ def _missing(module: str, path: Optional[Sequence[str]]) -> Optional[str]:
     import importlib.machinery  # lazy: as the module's other imports
 
     top = module.partition(".")[0]
-    if top == "__future__" or top in sys.modules or top in _stdlib():
+    if top == "__future__" or top in sys.modules or top in STDLIB:
         return None
     try:
         # Any kind of module counts (a package, a .py file, a compiled extension).
@@ -435,13 +404,13 @@ def _missing(module: str, path: Optional[Sequence[str]]) -> Optional[str]:
     return None
 
 
-def _stdlib() -> frozenset[str]:
-    # sys.stdlib_module_names exists from 3.10; before, a standard-library module is found
-    # on the path like any other (and imported ones are in sys.modules).
-    return frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
-
-
 # -- the diagnosis --------------------------------------------------------------------------
+
+
+def respellings(bare: str, names: Iterable[str]) -> list[str]:
+    """The ``names`` that differ from ``bare`` only in case or separators (``_``, ``-``, space)."""
+    wanted = _normalised(bare)
+    return [n for n in names if n != bare and _normalised(n) == wanted]
 
 
 def _normalised(name: str) -> str:
@@ -515,24 +484,11 @@ def diagnose(
     scoped, dot, bare = name.partition(".")
     if not dot:
         scoped, bare = "", name
-    causes: list[Cause] = []
     if scoped and _not_installed(index, scoped, search_path):
-        return [
-            Cause(
-                "not installed",
-                f"{name!r} names the scope {scoped!r}, and no package {scoped!r} is installed",
-                install_command(scoped),
-            )
-        ]
+        return [_uninstalled(f"{name!r} names the scope {scoped!r}", scoped)]
+    causes: list[Cause] = []
     if start is None and scope and _not_installed(index, scope, search_path):
-        causes.append(
-            Cause(
-                "not installed",
-                f"the build runs in scope {scope!r} (default_scope), and no package "
-                f"{scope!r} is installed",
-                install_command(scope),
-            )
-        )
+        causes.append(_uninstalled(f"the build runs in scope {scope!r} (default_scope)", scope))
     building = builders(path)
     given = start is not None
     if start is None:
@@ -540,7 +496,7 @@ def diagnose(
         here = [k for k in start if stem(index.registries[k].name) in building]
         start = here or start
     start_stems = {stem(index.registries[k].name) for k in start if k in index.registries}
-    reached = {r.key for k in start for r in index.ancestors(k)}
+    reached = set(index.searched(start))
     if scoped:  # 'mmdet.X' is looked up in the registry of that scope in the same tree
         reached |= {k for k, r in index.registries.items() if r.scope == scoped}
     project_state = _project(project)
@@ -577,7 +533,7 @@ def diagnose(
         for c in _spelling(index, bare, start, building)
         if c.why[:1] != "~" or (close_names and not causes)
     )
-    return [c._replace(why=c.why.lstrip("~")) for c in _unique(causes)]
+    return [c._replace(why=c.why.lstrip("~")) for c in unique(causes)]
 
 
 def _other_scope(
@@ -612,7 +568,8 @@ def _other_registry(
     return Cause(
         "other registry",
         f"{found.name!r} is a {registry.name} ({found.registry}, {shown(found.filename)}:"
-        f"{found.lineno}), but {_dotted(path)} is built from the {kinds} registry",
+        f"{found.lineno}), but {dotted(path) if path else 'this dict'} is built from the "
+        f"{kinds} registry",
         f"move this dict where a {registry.name} is built{at}, or use a {kinds} here",
     )
 
@@ -620,6 +577,12 @@ def _other_registry(
 def either(names: Sequence[str]) -> str:
     """``'a'``, ``'a or b'``, ``'a, b or c'``."""
     return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def _uninstalled(what: str, scope: str) -> Cause:
+    return Cause(
+        "not installed", f"{what}, and no package {scope!r} is installed", install_command(scope)
+    )
 
 
 def _not_installed(index: Index, scope: str, search_path: Optional[Sequence[str]]) -> bool:
@@ -635,18 +598,14 @@ def _scopes(index: Index, keys: Sequence[str]) -> str:
     return ", ".join(dict.fromkeys(index.registries[k].scope for k in keys))
 
 
-def _dotted(path: KeyPath) -> str:
-    return ".".join(str(p) for p in path) if path else "this dict"
-
-
 def _unimported(
     index: Index,
     project: Optional[_Project],
     found: Definition,
     search_path: Optional[Sequence[str]],
 ) -> list[Cause]:
-    module = _importable_module(project if found.root else None, index, found.module)
-    state = project if found.root else None
+    state = project if found.root else None  # only a project's module is read there
+    module = _importable_module(state, index, found.module)
     failing = missing_import(index, found.module, state, search_path)
     if failing is not None:
         missing, importer = failing
@@ -702,11 +661,10 @@ def _unregistered(
 
 
 def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str]) -> list[Cause]:
-    here = [r.key for k in start for r in index.ancestors(k)]
+    here = index.searched(start)
     ranked = [k for k in here if stem(index.registries[k].name) in building] or here
-    names = index.names(dict.fromkeys(ranked))
-    wanted = _normalised(bare)
-    same = [n for n in names if _normalised(n) == wanted and n != bare]
+    names = index.names(ranked)
+    same = respellings(bare, names)
     if same:
         return [
             Cause(
@@ -715,7 +673,7 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
                 f"type={same[0]!r}",
             )
         ]
-    for key in dict.fromkeys(ranked):
+    for key in ranked:
         for registered, entries in index.registrations.get(key, {}).items():
             for entry in entries:
                 target = entry.target
@@ -733,7 +691,7 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
                             f"type={registered!r}",
                         )
                     ]
-    hint = did_you_mean(bare, names) or did_you_mean(bare, index.names(dict.fromkeys(here)))
+    hint = did_you_mean(bare, names) or did_you_mean(bare, index.names(here))
     if hint:
         close = hint[len("Did you mean ") : -1].split(" or ")[0]
         return [Cause("spelling", f"~{bare!r} is close to {hint[13:-1]}", f"type={close}")]
@@ -757,20 +715,14 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
     return []
 
 
-def _unique(causes: list[Cause]) -> list[Cause]:
-    seen: set[tuple[str, str]] = set()
-    kept = []
+def unique(causes: list[Cause]) -> list[Cause]:
+    """Each cause once: the first of those with the same kind and fix."""
+    first: dict[tuple[str, str], Cause] = {}
     for cause in causes:
-        if (cause.kind, cause.fix) not in seen:
-            seen.add((cause.kind, cause.fix))
-            kept.append(cause)
-    return kept
+        first.setdefault((cause.kind, cause.fix), cause)
+    return list(first.values())
 
 
 def render(causes: Sequence[Cause], indent: str = "") -> str:
     """The causes as lines: ``why (cause): ...`` then ``fix: ...``."""
-    lines = []
-    for cause in causes:
-        lines.append(f"{indent}why ({cause.kind}): {cause.why}")
-        lines.append(f"{indent}fix: {cause.fix}")
-    return "\n".join(lines)
+    return "\n".join(f"{indent}why ({c.kind}): {c.why}\n{indent}fix: {c.fix}" for c in causes)

@@ -138,11 +138,15 @@ def note_build_failure(
 
 
 def _check_arguments(
-    cfg: TypedMapping, registry: object, default_args: Optional[TypedMapping]
+    cfg: TypedMapping,
+    registry: object,
+    default_args: Optional[TypedMapping],
+    needs_type: bool = True,
 ) -> None:
     if not _is_config(cfg):
         raise RegistryTypeError(f"cfg should be a dict, ConfigDict or Config, but got {type(cfg)}")
-    if TYPE_KEY not in cfg and (default_args is None or TYPE_KEY not in default_args):
+    no_type = TYPE_KEY not in cfg and (default_args is None or TYPE_KEY not in default_args)
+    if needs_type and no_type:
         raise MissingTypeError(
             '`cfg` or `default_args` must contain the key "type", but got '
             f"{cfg}\n{default_args}{_where(cfg).replace(',', ';', 1)}"
@@ -277,12 +281,7 @@ def build_runner_from_cfg(cfg: _RunnerConfig, registry: RegistryLike) -> Any:
         RegistryTypeError: ``cfg`` or ``registry`` has a wrong type, or ``runner_type``.
         NotRegisteredError: The runner type is not registered.
     """
-    if not _is_config(cfg):
-        raise RegistryTypeError(f"cfg should be a dict, ConfigDict or Config, but got {type(cfg)}")
-    if not _is_registry(registry):
-        raise RegistryTypeError(
-            f"registry must be a mmengine.Registry object, but got {type(registry)}"
-        )
+    _check_arguments(cfg, registry, None, needs_type=False)  # a runner's type has a default
     args = cfg.copy()
     scope = args.pop(SCOPE_KEY, None)
     with registry.switch_scope_and_registry(scope) as switched:

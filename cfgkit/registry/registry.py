@@ -214,10 +214,16 @@ class Registry:
         return self._get_root_registry()
 
     def _get_root_registry(self) -> Registry:
-        root = self
-        while root.parent is not None:
-            root = root.parent
+        *_, root = self._ancestors()
         return root
+
+    def _ancestors(self) -> Iterator[Registry]:
+        """This registry and its parents, nearest first: where a name without a scope is
+        looked up."""
+        registry: Optional[Registry] = self
+        while registry is not None:
+            yield registry
+            registry = registry.parent
 
     def walk(self) -> Iterator[Registry]:
         """Yield this registry and every registry below it, depth first, parents first."""
@@ -295,15 +301,14 @@ class Registry:
 
     def _find_unscoped(self, name: str) -> Optional[Registrable]:
         """Find a name given without a scope: here, then in the ancestors."""
-        found = self._module_dict.get(name)
-        registry = self.parent
-        while found is None and registry is not None:
+        for registry in self._ancestors():
             # Unlike mmengine, an ancestor's `locations` are imported before it is searched,
             # so its modules are found however the lookup starts.
             registry.import_from_location()
             found = registry._module_dict.get(name)
-            registry = registry.parent
-        return found
+            if found is not None:
+                return found
+        return None
 
     def _import_scope(self, scope: str) -> None:
         """Import ``<scope>.registry`` before looking into another scope (as mmengine)."""
@@ -312,11 +317,9 @@ class Registry:
     def visible_names(self) -> list[str]:
         """The names :meth:`get` finds without a scope: this registry's and its ancestors'."""
         names: dict[str, None] = {}
-        registry: Optional[Registry] = self
-        while registry is not None:
+        for registry in self._ancestors():
             registry.import_from_location()
             names.update(dict.fromkeys(registry._module_dict))
-            registry = registry.parent
         return list(names)
 
     def __contains__(self, key: object) -> bool:

@@ -94,9 +94,7 @@ class DefaultScope:
         if overrides:
             return overrides[-1]
         with cls._lock:
-            if not cls._instance_dict:
-                return None
-            return cls._instance_dict[next(reversed(cls._instance_dict))]
+            return next(reversed(cls._instance_dict.values()), None)
 
     @classmethod
     def check_instance_created(cls, name: str) -> bool:
