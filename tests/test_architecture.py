@@ -131,3 +131,62 @@ def test_every_module_is_on_the_map_with_exactly_its_imports(path):
 def test_every_row_of_the_map_is_a_module():
     modules = {row_of(path) for path in MODULES}
     assert set(map_rows()) - modules == set()
+
+
+def room_of(module: str) -> str:
+    """The room a module belongs to: a package of cfgkit (``cli``, ``index`` ...), for
+    ``cfgkit.config`` a sub-package or module of it (``config._load``, ``config.config``);
+    a package's ``__init__`` is its face, a room of its own."""
+    parts = module.split(".")
+    is_package = PACKAGE.parent.joinpath(*parts, "__init__.py").exists()
+    depth = 3 if parts[1:2] == ["config"] else 2
+    if is_package and len(parts) < depth + 1:
+        return f"{module} (face)" if len(parts) > 1 else "cfgkit (face)"
+    return ".".join(parts[:depth])
+
+
+def run_time_imports(path: Path) -> set[str]:
+    """The cfgkit modules ``path`` imports when it runs, at any depth of its code (imports
+    inside functions count), leaving out ``if TYPE_CHECKING:`` blocks."""
+    found = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            return
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                target = PACKAGE.parent.joinpath(*full.split("."))
+                is_module = target.with_suffix(".py").exists() or (target / "__init__.py").exists()
+                found.add(full if is_module else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return {m for m in found if m.startswith("cfgkit.")}
+
+
+def test_the_rooms_import_each_other_top_down_without_a_cycle():
+    # A load, a build and a check walk the code from the faces down: no room (package, or
+    # part of cfgkit.config) reaches back into a room that reaches it, not even lazily.
+    edges: dict[str, set[str]] = {}
+    for path in MODULES:
+        room = room_of(module_name(path))
+        for target in run_time_imports(path):
+            if room_of(target) != room:
+                edges.setdefault(room, set()).add(room_of(target))
+    cycles = []
+    for start in sorted(edges):
+        stack = [(start, [start])]
+        seen = set()
+        while stack:
+            room, trail = stack.pop()
+            for target in sorted(edges.get(room, ())):
+                if target == start:
+                    cycles.append(" -> ".join((*trail, start)))
+                elif target not in seen:
+                    seen.add(target)
+                    stack.append((target, [*trail, target]))
+    assert not cycles, "\n".join(cycles)

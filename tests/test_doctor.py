@@ -289,23 +289,23 @@ def test_build_names_the_package_to_install(project):
 
 
 def test_a_build_that_succeeds_never_asks_the_doctor(project, monkeypatch):
-    import cfgkit._doctor
+    import cfgkit.registry._doctor
 
     def refuse(*args):
         raise AssertionError("the doctor ran on the success path")
 
-    monkeypatch.setattr(cfgkit._doctor, "explain_missing", refuse)
+    monkeypatch.setattr(cfgkit.registry._doctor, "explain_missing", refuse)
     registries = sys.modules["drdet.registry"]
     assert registries.MODELS.build(dict(type="DetNet", depth=3)).depth == 3
 
 
 def test_a_doctor_that_fails_leaves_the_error_as_it_was(project, monkeypatch):
-    import cfgkit._doctor
+    import cfgkit.registry._doctor
 
     def broken(*args):
         raise RuntimeError("doctor bug")
 
-    monkeypatch.setattr(cfgkit._doctor, "explain_missing", broken)
+    monkeypatch.setattr(cfgkit.registry._doctor, "explain_missing", broken)
     registries = sys.modules["drdet.registry"]
     with pytest.raises(errors.NotRegisteredError, match=r"^CoDETR is not in the drdet::model") as e:
         registries.MODELS.build(dict(type="CoDETR"))

@@ -7,7 +7,6 @@ import inspect
 import typing
 from typing import Callable, Iterable, Optional, Sequence
 
-from cfgkit._doctor import diagnosis
 from cfgkit._key_paths import dotted
 from cfgkit._keys import CUSTOM_IMPORTS_KEY, DEFAULT_SCOPE_KEY, TYPE_KEY
 from cfgkit._openmmlab import (
@@ -33,6 +32,7 @@ from cfgkit.checking._problems import (
 from cfgkit.checking._walk import first
 from cfgkit.errors import did_you_mean
 from cfgkit.index._why import Cause, diagnose, either, project_root
+from cfgkit.registry._doctor import diagnosis
 from cfgkit.registry.registry import Registry, all_registries
 
 if typing.TYPE_CHECKING:

@@ -7,7 +7,7 @@ import os
 import sys
 
 from cfgkit.cli._common import add_options, is_safe, load
-from cfgkit.config._analysis.rebase import rebase
+from cfgkit.config._rebase import rebase
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

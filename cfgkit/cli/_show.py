@@ -17,7 +17,7 @@ from cfgkit.cli._common import (
     value_text,
     warn,
 )
-from cfgkit.config._analysis.provenance import same_value
+from cfgkit.config._load.layers import same_value
 from cfgkit.config._merge.selectors import find_key
 from cfgkit.config._output.formatting import dump_text, format_python
 

@@ -12,8 +12,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from cfgkit.config._analysis.rebase import rebase
     from cfgkit.config._merge.overrides import DictAction
+    from cfgkit.config._rebase import rebase
 
 __all__ = [
     "Config",
@@ -32,7 +32,7 @@ def __getattr__(name: str) -> Any:
 
         return DictAction
     if name == "rebase":  # lazy: only `cfgkit rebase` and its callers need it
-        from cfgkit.config._analysis.rebase import rebase
+        from cfgkit.config._rebase import rebase
 
         return rebase
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -196,7 +196,7 @@ def _diagnosis(name: str, registry: RegistryLike, cfg: object) -> str:
     try:
         # lazy: the doctor reads sources (ast, the static index); only a failed lookup needs
         # it, and it imports the registry module, which imports this one.
-        from cfgkit._doctor import explain_missing
+        from cfgkit.registry._doctor import explain_missing
 
         return explain_missing(name, registry, cfg)
     except Exception:  # a diagnosis must never hide the error it explains

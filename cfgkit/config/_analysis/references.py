@@ -29,9 +29,10 @@ from cfgkit._key_paths import dotted, leaf_paths
 from cfgkit._keys import DELETE_KEY, SCOPE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
 from cfgkit._records import NamedTuple
-from cfgkit.config._analysis.provenance import same_value, touch
-from cfgkit.config._analysis.source_lines import target_path, written_items
+from cfgkit.config._analysis.provenance import touch
+from cfgkit.config._load.layers import same_value
 from cfgkit.config._load.parsing import parse_tree
+from cfgkit.config._load.source_lines import target_path, written_items
 from cfgkit.config._merge.merging import merge_into, shallow_copy
 from cfgkit.config.config_dict import adopt, to_plain_tree
 
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from typing import Any, Iterable, Optional
 
     from cfgkit._contracts import ConfigTree, KeyPart, KeyPath
-    from cfgkit.config._analysis.provenance import Provenance, SourceLayer, _Event
+    from cfgkit.config._analysis.provenance import Provenance, _Event
+    from cfgkit.config._load.layers import SourceLayer
 
     # A binding found below a name: (path below it, variable, line).
     Entry = tuple[KeyPath, str, int]

@@ -26,8 +26,6 @@ from collections import OrderedDict
 from cfgkit._keys import BASE_KEY, DEPRECATION_KEY, RESERVED_KEYS, SCOPE_KEY, TYPE_KEY
 from cfgkit._lazy_modules import lazy_pattern
 from cfgkit._records import NamedTuple, Rope
-from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
-from cfgkit.config._analysis.source_lines import find_key_line
 from cfgkit.config._load.files import (
     PYTHON_EXTENSION,
     BaseBudget,
@@ -41,8 +39,10 @@ from cfgkit.config._load.files import (
     stamp_of,
     unchanged,
 )
+from cfgkit.config._load.layers import SourceLayer, changed_keys
 from cfgkit.config._load.parsing import compile_python, load_data, paused_gc, run_python
 from cfgkit.config._load.pure_python import is_pure_python
+from cfgkit.config._load.source_lines import find_key_line
 from cfgkit.config._load.substitution import (
     resolve_base_references,
     substitute_base_references,

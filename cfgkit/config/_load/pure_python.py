@@ -25,8 +25,6 @@ import types
 from cfgkit._keys import BASE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
 from cfgkit._records import NamedTuple
-from cfgkit.config._analysis.provenance import SourceLayer, changed_keys
-from cfgkit.config._analysis.source_lines import target_path
 from cfgkit.config._load.files import (
     PYTHON_EXTENSION,
     BaseBudget,
@@ -36,8 +34,10 @@ from cfgkit.config._load.files import (
     package_directory,
     read_text,
 )
+from cfgkit.config._load.layers import SourceLayer, changed_keys
 from cfgkit.config._load.loader_names import LOADER_MODULES, LOADER_NAMES, provides
 from cfgkit.config._load.parsing import parse_python, parse_tree, top_level_base_statement
+from cfgkit.config._load.source_lines import target_path
 from cfgkit.config.config_dict import deferred_building, to_config_tree
 from cfgkit.config.lazy import LazyObject
 from cfgkit.errors import ConfigParsingError, MissingBaseNameError

@@ -29,10 +29,10 @@ from cfgkit._key_paths import dotted
 from cfgkit._keys import BASE_KEY, DELETE_KEY
 from cfgkit._lazy_modules import lazy_module
 from cfgkit._locations import PROVENANCE_ATTRIBUTE
-from cfgkit.config._analysis.provenance import same_value
 from cfgkit.config._analysis.references import bindings_in
 from cfgkit.config._load.files import PYTHON_EXTENSION, project_roots, read_text, safe_roots
 from cfgkit.config._load.inheritance import LoadOptions, locate_base, resolve_text
+from cfgkit.config._load.layers import same_value
 from cfgkit.config._load.parsing import load_data, parse_tree
 from cfgkit.config._load.pure_python import is_pure_python
 from cfgkit.config._load.substitution import substitute_predefined_variables
