@@ -90,12 +90,7 @@ def _encode(value: object, depth: int = 0) -> object:
     raise ValueError(f"a value of type {kind.__name__} cannot be sent")
 
 
-_CONTAINER_TAGS: dict[str, type] = {
-    "list": list,
-    "tuple": tuple,
-    "set": set,
-    "frozenset": frozenset,
-}
+_CONTAINER_TAGS: dict[str, type] = {kind.__name__: kind for kind in (list, tuple, set, frozenset)}
 
 
 def _decode(value: object, depth: int = 0) -> object:
@@ -204,9 +199,7 @@ def serve() -> None:
         try:
             cfg = Config.fromfile(request["path"], safe=True, **request["options"])
             reply: dict[str, object] = {"tree": _encode(cfg.to_dict())}
-        except errors.CfgkitError as error:
-            reply = _error_reply(error)
-        except (MemoryError, RecursionError, ValueError) as error:
+        except (errors.CfgkitError, MemoryError, RecursionError, ValueError) as error:
             reply = _error_reply(error)
         _write_message(replies, reply)
 
@@ -345,12 +338,10 @@ def load_isolated(
         except errors.UnsafeConfigError:
             _CURRENT.clear()
             raise
-    if not isinstance(reply, dict):
-        raise errors.UnsafeConfigError("Safe mode's isolated load sent no tree", filename=path)
-    if "error" in reply and isinstance(reply["error"], dict):
+    if isinstance(reply, dict) and isinstance(reply.get("error"), dict):
         raise _rebuild_error(reply["error"], path)
     try:
-        tree = _decode(reply.get("tree"))
+        tree = _decode(reply.get("tree")) if isinstance(reply, dict) else None
     except (ValueError, TypeError, RecursionError) as error:
         raise errors.UnsafeConfigError(
             f"Safe mode's isolated load sent a malformed tree ({error})", filename=path
