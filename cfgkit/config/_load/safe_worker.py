@@ -233,13 +233,12 @@ class _Worker:
         assert stdout is not None
         _write_message(stdin, {"path": path, "options": options})
         reply: list[object] = []
-        failure: list[BaseException] = []
 
         def read() -> None:
             try:
                 reply.append(_read_message(stdout, MAX_REPLY))
-            except Exception as error:  # a malformed reply
-                failure.append(error)
+            except Exception:  # a malformed reply: as if none came
+                reply.append(None)
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
@@ -250,7 +249,7 @@ class _Worker:
                 f"Safe mode's isolated load did not finish within {WALL_SECONDS} s",
                 filename=path,
             )
-        if failure or not reply or reply[0] is None:
+        if not reply or reply[0] is None:
             self.kill()
             status = self.process.poll()
             raise errors.UnsafeConfigError(
