@@ -424,19 +424,12 @@ class _Interpreter:
     def guarded(self, node: T, action: Callable[[T], ValueT]) -> ValueT:
         try:
             return action(node)
-        except (_Break, _Continue):
+        except (_Break, _Continue, UnsafeConfigError):
             raise
-        except _Refused as refused:
+        except (_Refused, RecursionError) as error:
+            what = error if isinstance(error, _Refused) else "an expression nested this deeply"
             raise UnsafeConfigError(
-                f"Safe mode does not run {refused}", filename=self.filename, lineno=self.line
-            ) from None
-        except UnsafeConfigError:
-            raise
-        except RecursionError:
-            raise UnsafeConfigError(
-                "Safe mode does not run an expression nested this deeply",
-                filename=self.filename,
-                lineno=self.line,
+                f"Safe mode does not run {what}", filename=self.filename, lineno=self.line
             ) from None
         except Exception as error:
             if getattr(error, "filename", None) and type(error).__module__.startswith("cfgkit"):
@@ -492,9 +485,8 @@ class _Interpreter:
                 if not isinstance(owner, dict):
                     raise _Refused(f"deleting the attribute `{target.attr}`")
                 del owner[target.attr]
-            else:
-                for element in getattr(target, "elts", ()):
-                    self.do_Delete(ast.Delete(targets=[element]))
+            else:  # a tuple or list of targets
+                self.do_Delete(ast.Delete(targets=getattr(target, "elts", [])))
 
     def do_If(self, node: ast.If) -> None:
         self.run(node.body if self.value(node.test) else node.orelse)
@@ -727,14 +719,12 @@ class _Interpreter:
         return _produced(_UNARY_OPERATORS[type(node.op).__name__](operand))
 
     def on_BoolOp(self, node: ast.BoolOp) -> object:
-        result: object = None
-        for operand in node.values:
+        is_or = isinstance(node.op, ast.Or)
+        for operand in node.values[:-1]:
             result = self.value(operand)
-            if isinstance(node.op, ast.And) and not result:
+            if bool(result) is is_or:  # `or` stops at a true value, `and` at a false one
                 return result
-            if isinstance(node.op, ast.Or) and result:
-                return result
-        return result
+        return self.value(node.values[-1])
 
     def on_Compare(self, node: ast.Compare) -> object:
         left = self.value(node.left)
@@ -856,9 +846,7 @@ class _Interpreter:
                 _walked("passing", *args, *kwargs.values())
             builtin: Any = function  # one of the allow-listed callables (by id)
             result = builtin(*args, **kwargs)
-            if any(result is a for a in args):
-                return result
-            return _produced(result)
+            return result if any(result is a for a in args) else _produced(result)
         if isinstance(function, (LazyObject, LazyAttr)):
             raise _Refused(
                 f"a call of `{_describe(node.func)}`, an imported name (safe mode imports nothing)"
