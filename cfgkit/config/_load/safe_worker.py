@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import builtins
+import contextlib
 import json
 import math
 import os
@@ -288,12 +289,9 @@ def _shut_down() -> None:
     for worker in _CURRENT:
         if worker.process.stdin is not None:
             worker.process.stdin.close()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             worker.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        if worker.process.stdout is not None:
-            worker.process.stdout.close()
+        worker.kill()  # if it has not ended by now; and its pipes closed
 
 
 def load_isolated(
