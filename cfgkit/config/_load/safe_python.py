@@ -755,9 +755,6 @@ class _Interpreter:
             parts.append(text)
         return _produced("".join(parts))
 
-    def on_FormattedValue(self, node: ast.FormattedValue) -> object:
-        return self.formatted(node, MAX_ITEMS)
-
     def formatted(self, node: ast.FormattedValue, room: int) -> str:
         value = self.value(node.value)
         _check_data(value, "formatting")
