@@ -80,8 +80,10 @@ def digest(*parts: str) -> str:
     return str(hashed.hexdigest())
 
 
-def _entry_path(directory: str, text: str, filename: str) -> str:
-    return os.path.join(directory, digest(filename, text))
+def _entry_path(text: str, filename: str) -> Optional[str]:
+    """Where the entry of this text and file is kept, or None when the cache is off."""
+    directory = cache_directory()
+    return None if directory is None else os.path.join(directory, digest(filename, text))
 
 
 def _trusted(stat: os.stat_result) -> bool:
@@ -139,10 +141,8 @@ def write_entry(path: str, value: object) -> None:
 def load(text: str, filename: str) -> Optional[tuple[Any, ...]]:
     """Return what :func:`store` kept for this text and file, or None (any problem is a miss);
     its shape is the caller's, as it gave it to :func:`store`."""
-    directory = cache_directory()
-    if directory is None:
-        return None
-    entry = read_entry(_entry_path(directory, text, filename))
+    path = _entry_path(text, filename)
+    entry = None if path is None else read_entry(path)
     if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == filename):
         return None
     kept: tuple[Any, ...] = entry[1]
@@ -151,7 +151,6 @@ def load(text: str, filename: str) -> Optional[tuple[Any, ...]]:
 
 def store(text: str, filename: str, kept: tuple[object, ...]) -> None:
     """Keep ``kept`` (marshal-able values: a code object, lists, strings) for this text."""
-    directory = cache_directory()
-    if directory is None:
-        return
-    write_entry(_entry_path(directory, text, filename), (filename, kept))
+    path = _entry_path(text, filename)
+    if path is not None:
+        write_entry(path, (filename, kept))

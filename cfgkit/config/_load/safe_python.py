@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import _thread
 import builtins
+import contextlib
 import copy
 import string
 import sys
@@ -146,6 +147,12 @@ def _sized_range(*args: object) -> range:
     return result
 
 
+def _int(*args: object, **kwargs: object) -> int:
+    if args and isinstance(args[0], (str, bytes)) and len(args[0]) > MAX_DIGITS:
+        raise _Refused(f"int() of a string of more than {MAX_DIGITS} digits")
+    return int(*args, **kwargs)  # type: ignore[call-overload, no-any-return]  # int() checks
+
+
 _BUILTINS: dict[str, Any] = {
     name: getattr(builtins, name)
     for name in (
@@ -154,19 +161,7 @@ _BUILTINS: dict[str, Any] = {
         "any", "all", "isinstance", "divmod", "repr", "ord", "chr",
     )
 }  # fmt: skip
-_BUILTINS["range"] = _sized_range
-_BUILTINS["sum"] = _sum
-_BUILTINS["round"] = _round
-_BUILTINS["divmod"] = _divmod
-
-
-def _int(*args: object, **kwargs: object) -> int:
-    if args and isinstance(args[0], (str, bytes)) and len(args[0]) > MAX_DIGITS:
-        raise _Refused(f"int() of a string of more than {MAX_DIGITS} digits")
-    return int(*args, **kwargs)  # type: ignore[call-overload, no-any-return]  # int() checks
-
-
-_BUILTINS["int"] = _int
+_BUILTINS.update(range=_sized_range, sum=_sum, round=_round, divmod=_divmod, int=_int)
 # Builtins whose work is linear in the length of their arguments, never in what the items
 # hold (no comparison, hash or text of an item): their arguments are not walked.
 _SHALLOW_BUILTINS = frozenset(
@@ -177,6 +172,7 @@ _SHALLOW_BUILTINS = frozenset(
 _CALLABLE_IDS = frozenset(id(f) for f in (*_BUILTINS.values(), _deepcopy, copy.copy))
 _SIZED = (str, bytes, list, tuple, dict, set, frozenset)
 _CONSTANTS = {"True": True, "False": False, "None": None, "Ellipsis": ...}
+_CONVERSIONS: dict[int, Callable[[object], str]] = {ord("r"): repr, ord("s"): str, ord("a"): ascii}
 
 
 def _words(text: str) -> frozenset[str]:
@@ -320,41 +316,40 @@ def run_module(module: ast.Module, namespace: dict[str, object], filename: str) 
         UnsafeConfigError: A construct outside safe mode's subset, or too much work.
         ConfigError: The config raised, as in a normal load (also the original type).
     """
-    global _CONSTANT, _NAME
-    _CONSTANT, _NAME = ast.Constant, ast.Name
-    interpreter = _Interpreter(namespace, filename)
-    previous = _enter(interpreter)
-    try:
+    with _running(namespace, filename) as interpreter:
         with deferred_building():  # a lazy reference read from a ConfigDict stays unbuilt
             interpreter.run(module.body)
         # `_base_` holds the bases, measured and charged when they were loaded.
         kept = {k: v for k, v in namespace.items() if k != BASE_KEY}
         interpreter.guarded(kept, _check_total)
-    finally:
-        _leave(interpreter, previous)
 
 
 def evaluate(expression: ast.expr, namespace: dict[str, object], filename: str) -> object:
     """Evaluate one expression (a ``_base_`` list) in ``namespace``."""
-    global _CONSTANT, _NAME
-    _CONSTANT, _NAME = ast.Constant, ast.Name
-    interpreter = _Interpreter(namespace, filename)
-    previous = _enter(interpreter)
-    try:
+    with _running(namespace, filename) as interpreter:
         result = interpreter.guarded(expression, interpreter.value)
         interpreter.guarded(result, _check_total)
         return result
+
+
+@contextlib.contextmanager
+def _running(namespace: dict[str, object], filename: str) -> Iterator[_Interpreter]:
+    """An interpreter charged on this thread while it runs, continuing the load's budget."""
+    global _CONSTANT, _NAME
+    _CONSTANT, _NAME = ast.Constant, ast.Name
+    interpreter = _Interpreter(namespace, filename)
+    previous = getattr(_LOCAL, "interpreter", None)
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is not None:
+        interpreter.steps = budget.steps
+    _LOCAL.interpreter = interpreter
+    try:
+        yield interpreter
     finally:
-        _leave(interpreter, previous)
-
-
-class _LoadBudget:
-    """The work budget every file of one load shares (see :func:`load_budget`), and the
-    expanded sizes of the trees its files kept, when those are never changed again."""
-
-    def __init__(self) -> None:
-        self.steps = 0
-        self.measured: Optional[dict[int, tuple[int, int, object]]] = None
+        budget = getattr(_LOCAL, "budget", None)
+        if budget is not None:
+            budget.steps = interpreter.steps
+        _LOCAL.interpreter = previous
 
 
 def measure_once() -> None:
@@ -372,26 +367,12 @@ def measure_once() -> None:
         budget.measured = {}
 
 
-def _enter(interpreter: _Interpreter) -> Optional[_Interpreter]:
-    """Make ``interpreter`` the one charged on this thread, continuing the load's budget."""
-    previous = getattr(_LOCAL, "interpreter", None)
-    budget = getattr(_LOCAL, "budget", None)
-    if budget is not None:
-        interpreter.steps = budget.steps
-    _LOCAL.interpreter = interpreter
-    return previous
-
-
-def _leave(interpreter: _Interpreter, previous: Optional[_Interpreter]) -> None:
-    budget = getattr(_LOCAL, "budget", None)
-    if budget is not None:
-        budget.steps = interpreter.steps
-    _LOCAL.interpreter = previous
-
-
 class load_budget:
     """Share one budget of :data:`MAX_STEPS` between every file a load interprets, so that
     a chain of many bases, each just under a file's limit, is bounded as a whole.
+
+    The outermost one is that budget: the steps spent so far, and the expanded sizes of the
+    trees its files kept, when those are never changed again (see :func:`measure_once`).
 
     Examples:
         >>> with load_budget():  # doctest: +SKIP
@@ -401,7 +382,9 @@ class load_budget:
     def __enter__(self) -> None:
         self.previous = getattr(_LOCAL, "budget", None)
         if self.previous is None:  # a nested load (a base) continues the outer budget
-            _LOCAL.budget = _LoadBudget()
+            self.steps = 0
+            self.measured: Optional[dict[int, tuple[int, int, object]]] = None
+            _LOCAL.budget = self
 
     def __exit__(self, *exc_info: object) -> None:
         _LOCAL.budget = self.previous
@@ -441,19 +424,12 @@ class _Interpreter:
     def guarded(self, node: T, action: Callable[[T], ValueT]) -> ValueT:
         try:
             return action(node)
-        except (_Break, _Continue):
+        except (_Break, _Continue, UnsafeConfigError):
             raise
-        except _Refused as refused:
+        except (_Refused, RecursionError) as error:
+            what = error if isinstance(error, _Refused) else "an expression nested this deeply"
             raise UnsafeConfigError(
-                f"Safe mode does not run {refused}", filename=self.filename, lineno=self.line
-            ) from None
-        except UnsafeConfigError:
-            raise
-        except RecursionError:
-            raise UnsafeConfigError(
-                "Safe mode does not run an expression nested this deeply",
-                filename=self.filename,
-                lineno=self.line,
+                f"Safe mode does not run {what}", filename=self.filename, lineno=self.line
             ) from None
         except Exception as error:
             if getattr(error, "filename", None) and type(error).__module__.startswith("cfgkit"):
@@ -509,9 +485,8 @@ class _Interpreter:
                 if not isinstance(owner, dict):
                     raise _Refused(f"deleting the attribute `{target.attr}`")
                 del owner[target.attr]
-            else:
-                for element in getattr(target, "elts", ()):
-                    self.do_Delete(ast.Delete(targets=[element]))
+            else:  # a tuple or list of targets
+                self.do_Delete(ast.Delete(targets=getattr(target, "elts", [])))
 
     def do_If(self, node: ast.If) -> None:
         self.run(node.body if self.value(node.test) else node.orelse)
@@ -563,12 +538,10 @@ class _Interpreter:
         for alias in node.names:
             if alias.name in _MODULES:
                 self.namespace[alias.asname or alias.name] = _MODULES[alias.name]
-            elif alias.asname is not None:
-                lazy = LazyModule(alias.name, location=self.where(), inert=True)
-                self.namespace[alias.asname] = lazy
-            else:
-                top = alias.name.split(".")[0]
-                self.namespace[top] = LazyModule(top, location=self.where(), inert=True)
+            else:  # `import a.b` binds `a`, `import a.b as c` binds `a.b`
+                module = alias.name if alias.asname else alias.name.split(".")[0]
+                lazy = LazyModule(module, location=self.where(), inert=True)
+                self.namespace[alias.asname or module] = lazy
 
     def do_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = "." * node.level + (node.module or "")
@@ -584,8 +557,7 @@ class _Interpreter:
                 if node.level == 0 and module in LOADER_MODULES and provides(module, [alias.name]):
                     self.namespace[name] = LOADER_NAMES[alias.name]
                 else:
-                    lazy = LazyObject(module, alias.name, self.where(), inert=True)
-                    self.namespace[name] = lazy
+                    self.namespace[name] = LazyObject(module, alias.name, self.where(), inert=True)
 
     def do_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
         """Bind what calling refuses; run what Python runs at definition time: the default
@@ -644,8 +616,7 @@ class _Interpreter:
 
     def store(self, target: ast.expr, value: object) -> None:
         if isinstance(target, ast.Name):
-            scope = self.scopes[-1] if self.scopes else self.namespace
-            scope[target.id] = value
+            self.bind(target.id, value)
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = list(self.iterate(value))
             starred = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
@@ -702,12 +673,6 @@ class _Interpreter:
             _EXPRESSION_HANDLERS[type(node)] = handler
         return handler(self, node)
 
-    def on_Constant(self, node: ast.Constant) -> object:
-        return node.value
-
-    def on_Name(self, node: ast.Name) -> object:
-        return self.load(node.id)
-
     def on_List(self, node: ast.List) -> object:
         return _check_size(self.elements(node.elts))
 
@@ -717,14 +682,17 @@ class _Interpreter:
     def on_Set(self, node: ast.Set) -> object:
         return set(map(_hashed, self.elements(node.elts)))
 
-    def elements(self, nodes: list[ast.expr]) -> list[object]:
+    def elements(self, nodes: list[ast.expr], bounded: bool = True) -> list[object]:
+        """The values of a display's elements (or, not ``bounded`` in size, of a call's
+        positional arguments), each ``*iterable`` spread."""
         items: list[object] = []
         for element in nodes:
             if isinstance(element, ast.Starred):
                 items.extend(self.iterate(self.value(element.value)))
             else:
                 items.append(self.value(element))
-            _check_size(items)
+            if bounded:
+                _check_size(items)
         return items
 
     def on_Dict(self, node: ast.Dict) -> object:
@@ -748,21 +716,15 @@ class _Interpreter:
         _check_data(operand, "an operator on")
         if isinstance(node.op, ast.Not):
             return not operand
-        if isinstance(node.op, ast.USub):
-            return _produced(-operand)
-        if isinstance(node.op, ast.UAdd):
-            return _produced(+operand)
-        return _produced(~operand)
+        return _produced(_UNARY_OPERATORS[type(node.op).__name__](operand))
 
     def on_BoolOp(self, node: ast.BoolOp) -> object:
-        result: object = None
-        for operand in node.values:
+        is_or = isinstance(node.op, ast.Or)
+        for operand in node.values[:-1]:
             result = self.value(operand)
-            if isinstance(node.op, ast.And) and not result:
+            if bool(result) is is_or:  # `or` stops at a true value, `and` at a false one
                 return result
-            if isinstance(node.op, ast.Or) and result:
-                return result
-        return result
+        return self.value(node.values[-1])
 
     def on_Compare(self, node: ast.Compare) -> object:
         left = self.value(node.left)
@@ -771,7 +733,7 @@ class _Interpreter:
             _check_data(left, "a comparison of")
             _check_data(right, "a comparison of")
             _compared(operator, left, right)
-            if not _compare(operator, left, right):
+            if not _COMPARISONS[type(operator).__name__](left, right):
                 return False
             left = right
         return True
@@ -793,22 +755,14 @@ class _Interpreter:
             parts.append(text)
         return _produced("".join(parts))
 
-    def on_FormattedValue(self, node: ast.FormattedValue) -> object:
-        return self.formatted(node, MAX_ITEMS)
-
     def formatted(self, node: ast.FormattedValue, room: int) -> str:
         value = self.value(node.value)
         _check_data(value, "formatting")
         spec = "" if node.format_spec is None else str(self.value(node.format_spec))  # a str
         if _walked("formatting", value) + _spec_width(spec) > room:
             raise _Refused(f"formatting text of more than {MAX_ITEMS:,} characters")
-        if node.conversion == ord("r"):
-            value = repr(value)
-        elif node.conversion == ord("s"):
-            value = str(value)
-        elif node.conversion == ord("a"):
-            value = ascii(value)
-        text: str = _produced(format(value, spec))
+        convert = _CONVERSIONS.get(node.conversion)  # `!r`, `!s`, `!a`, or none
+        text: str = _produced(format(value if convert is None else convert(value), spec))
         return text
 
     def on_Subscript(self, node: ast.Subscript) -> object:
@@ -851,17 +805,12 @@ class _Interpreter:
                 raise _Refused(f"the attribute `{name}` of a dict")
             if name in owner:
                 return dict.__getitem__(owner, name)
-            return _missing_key(owner, name)
+            raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{name}'")
         raise _Refused(f"the attribute `{name}` of {_kind(owner)}")
 
     def on_Call(self, node: ast.Call) -> object:
         function = self.value(node.func)
-        args: list[object] = []
-        for argument in node.args:
-            if isinstance(argument, ast.Starred):
-                args.extend(self.iterate(self.value(argument.value)))
-            else:
-                args.append(self.value(argument))
+        args = self.elements(node.args, bounded=False)
         kwargs: dict[str, object] = {}
         for keyword in node.keywords:
             value = self.value(keyword.value)
@@ -894,9 +843,7 @@ class _Interpreter:
                 _walked("passing", *args, *kwargs.values())
             builtin: Any = function  # one of the allow-listed callables (by id)
             result = builtin(*args, **kwargs)
-            if any(result is a for a in args):
-                return result
-            return _produced(result)
+            return result if any(result is a for a in args) else _produced(result)
         if isinstance(function, (LazyObject, LazyAttr)):
             raise _Refused(
                 f"a call of `{_describe(node.func)}`, an imported name (safe mode imports nothing)"
@@ -953,10 +900,6 @@ class _Interpreter:
 
         self.comprehension(node.generators, produce)
         return _check_size(result)
-
-
-def _missing_key(owner: dict[object, object], name: str) -> object:
-    raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{name}'")
 
 
 class _Method:
@@ -1123,13 +1066,12 @@ _VIEW_TYPES = frozenset(
 def _check_data(value: object, what: str) -> None:
     """Only data (and lazy references, dict views, enumerate/zip results) flow into operators
     and builtins: no object whose own methods would run."""
-    if isinstance(value, (*_DATA_TYPES, LazyObject, LazyAttr)):
-        return
-    if id(value) in _CALLABLE_IDS:  # isinstance(x, dict)
-        return
-    if type(value).__name__ in _VIEW_TYPES:
-        return
-    raise _Refused(f"{what} {_kind(value)}")
+    if not (
+        isinstance(value, (*_DATA_TYPES, LazyObject, LazyAttr))
+        or id(value) in _CALLABLE_IDS  # isinstance(x, dict)
+        or type(value).__name__ in _VIEW_TYPES
+    ):
+        raise _Refused(f"{what} {_kind(value)}")
 
 
 def _check_total(result: object) -> None:
@@ -1163,10 +1105,7 @@ def _check_container(value: object, what: str) -> None:
 def _check_size(value: T) -> T:
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
         raise _Refused(f"an integer of more than {MAX_INT_BITS} bits")
-    if (
-        isinstance(value, (str, bytes, list, tuple, dict, set, frozenset))
-        and len(value) > MAX_ITEMS
-    ):
+    if isinstance(value, _SIZED) and len(value) > MAX_ITEMS:
         raise _Refused(f"a value of more than {MAX_ITEMS} items")
     return value
 
@@ -1183,6 +1122,7 @@ def _binary(
     ints = isinstance(left, int) and isinstance(right, int)
     if ints:
         _charge_arithmetic(kind, left, right)
+    too_big = False
     if ints and kind == "Pow" and right > 0 and abs(left) > 1:
         too_big = abs(left).bit_length() * right > MAX_INT_BITS * 2
     elif ints and kind == "LShift":
@@ -1199,12 +1139,8 @@ def _binary(
             raise _Refused("a `%` format with a `*` width")
         if _percent_size(left) + _walked("formatting", right) > MAX_ITEMS:
             raise _Refused(f"a `%` format to more than {MAX_ITEMS:,} characters")
-        too_big = False
     elif isinstance(left, _HASHED) or isinstance(right, _HASHED):
         _walked("an operator on", left, right)  # set and dict operators hash every item
-        too_big = False
-    else:
-        too_big = False
     if too_big:
         raise _Refused(f"the operator {kind} on values whose result is too big to build")
     if in_place and isinstance(left, list) and kind == "Add":
@@ -1235,14 +1171,9 @@ _PERCENT_FIELD = lazy_pattern(r"%(?:\([^)]*\))?[-#0 +]*(\d*)(?:\.(\d*))?")
 def _percent_size(template: str) -> int:
     """An upper bound of what ``template % values`` writes besides the values' text: the
     template, and the width and precision of every conversion (``'%1000000d' * 3000``)."""
-    total = len(template)
-    for match in _PERCENT_FIELD.finditer(template):
-        for number in match.groups():
-            if number:
-                if len(number) > 7:
-                    return MAX_ITEMS + 1
-                total += int(number)
-    return total
+    matches = _PERCENT_FIELD.finditer(template)
+    numbers = [number or "" for match in matches for number in match.groups()]
+    return len(template) + sum(map(_spec_width, numbers))
 
 
 import operator as _operator  # noqa: E402 - the tables below only
@@ -1253,6 +1184,9 @@ _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "Pow": _operator.pow, "LShift": _operator.lshift, "RShift": _operator.rshift,
     "BitOr": _operator.or_, "BitXor": _operator.xor, "BitAnd": _operator.and_,
     "MatMult": _operator.matmul,
+}  # fmt: skip
+_UNARY_OPERATORS: dict[str, Callable[[Any], Any]] = {
+    "USub": _operator.neg, "UAdd": _operator.pos, "Invert": _operator.invert,
 }  # fmt: skip
 _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
     "Eq": _operator.eq, "NotEq": _operator.ne, "Lt": _operator.lt, "LtE": _operator.le,
@@ -1277,10 +1211,6 @@ def _compared(operator: ast.cmpop, left: object, right: object) -> None:
             _walked("comparing", left, right)
         return
     _walked("comparing", left, right)
-
-
-def _compare(operator: ast.cmpop, left: object, right: object) -> object:
-    return _COMPARISONS[type(operator).__name__](left, right)
 
 
 def _kind(value: object) -> str:

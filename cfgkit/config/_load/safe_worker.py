@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import builtins
+import contextlib
 import json
 import math
 import os
@@ -90,12 +91,7 @@ def _encode(value: object, depth: int = 0) -> object:
     raise ValueError(f"a value of type {kind.__name__} cannot be sent")
 
 
-_CONTAINER_TAGS: dict[str, type] = {
-    "list": list,
-    "tuple": tuple,
-    "set": set,
-    "frozenset": frozenset,
-}
+_CONTAINER_TAGS: dict[str, type] = {kind.__name__: kind for kind in (list, tuple, set, frozenset)}
 
 
 def _decode(value: object, depth: int = 0) -> object:
@@ -204,9 +200,7 @@ def serve() -> None:
         try:
             cfg = Config.fromfile(request["path"], safe=True, **request["options"])
             reply: dict[str, object] = {"tree": _encode(cfg.to_dict())}
-        except errors.CfgkitError as error:
-            reply = _error_reply(error)
-        except (MemoryError, RecursionError, ValueError) as error:
+        except (errors.CfgkitError, MemoryError, RecursionError, ValueError) as error:
             reply = _error_reply(error)
         _write_message(replies, reply)
 
@@ -240,13 +234,12 @@ class _Worker:
         assert stdout is not None
         _write_message(stdin, {"path": path, "options": options})
         reply: list[object] = []
-        failure: list[BaseException] = []
 
         def read() -> None:
             try:
                 reply.append(_read_message(stdout, MAX_REPLY))
-            except Exception as error:  # a malformed reply
-                failure.append(error)
+            except Exception:  # a malformed reply: as if none came
+                reply.append(None)
 
         reader = threading.Thread(target=read, daemon=True)
         reader.start()
@@ -257,7 +250,7 @@ class _Worker:
                 f"Safe mode's isolated load did not finish within {WALL_SECONDS} s",
                 filename=path,
             )
-        if failure or not reply or reply[0] is None:
+        if not reply or reply[0] is None:
             self.kill()
             status = self.process.poll()
             raise errors.UnsafeConfigError(
@@ -296,12 +289,9 @@ def _shut_down() -> None:
     for worker in _CURRENT:
         if worker.process.stdin is not None:
             worker.process.stdin.close()
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             worker.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        if worker.process.stdout is not None:
-            worker.process.stdout.close()
+        worker.kill()  # if it has not ended by now; and its pipes closed
 
 
 def load_isolated(
@@ -345,12 +335,10 @@ def load_isolated(
         except errors.UnsafeConfigError:
             _CURRENT.clear()
             raise
-    if not isinstance(reply, dict):
-        raise errors.UnsafeConfigError("Safe mode's isolated load sent no tree", filename=path)
-    if "error" in reply and isinstance(reply["error"], dict):
+    if isinstance(reply, dict) and isinstance(reply.get("error"), dict):
         raise _rebuild_error(reply["error"], path)
     try:
-        tree = _decode(reply.get("tree"))
+        tree = _decode(reply.get("tree")) if isinstance(reply, dict) else None
     except (ValueError, TypeError, RecursionError) as error:
         raise errors.UnsafeConfigError(
             f"Safe mode's isolated load sent a malformed tree ({error})", filename=path

@@ -45,15 +45,6 @@ _SMALL = 1 << 64  # integers within this cost no more than their item's share
 _SHORT = 24  # characters of a string that cost no more than their item's share
 
 
-def _long_text(text: str) -> int:
-    """What a string adds to its item's share: `repr` writes a printable character as
-    itself (a quote escaped: at most 2), others as escapes of up to 10 characters."""
-    length = len(text)
-    if length <= _SHORT:
-        return 0
-    return 2 * length if text.isprintable() else 10 * length
-
-
 class SizeLimitError(Exception):
     """A value too big or too deeply nested to walk; ``reason`` says which."""
 
@@ -142,7 +133,7 @@ def expanded_size(
             kind = type(item)
             if kind is str:
                 if len(item) > _SHORT:
-                    size += _long_text(item)
+                    size += _text_cost(item) - 2  # its quotes are in its share
                     if size > limit:
                         raise SizeLimitError("size")
             elif kind is int:

@@ -15,7 +15,7 @@ from cfgkit.errors import DataSyntaxError, NestingError, UnsafeYamlError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Callable, Optional, Union
+    from typing import Any, Callable, Iterable, Optional, Union
 
     from yaml.constructor import BaseConstructor, SafeConstructor
     from yaml.representer import BaseRepresenter
@@ -310,30 +310,22 @@ class SafeTupleDumper(_ResolvedOnce, _BaseDumper):  # type: ignore[misc]
         if self.sort_keys:
             with contextlib.suppress(TypeError):
                 items.sort()
-        plain = True  # PyYAML's "best style": flow only if every key and value is plain
-        for key, value in items:
-            key_node = self.represent_data(key)
-            value_node = self.represent_data(value)
-            if plain and not (_is_plain(key_node) and _is_plain(value_node)):
-                plain = False
-            pairs.append((key_node, value_node))
-        flow = self.default_flow_style
-        node.flow_style = plain if flow is None else flow
+        pairs.extend((self.represent_data(key), self.represent_data(value)) for key, value in items)
+        self._choose_flow(node, (part for pair in pairs for part in pair))
         return node
 
     def _sequence(self, data: list[object]) -> yaml.SequenceNode:
         items: list[yaml.Node] = []
         node = yaml.SequenceNode(_SEQ_TAG, items)
         self.represented_objects[id(data)] = node
-        plain = True
-        for value in data:
-            value_node = self.represent_data(value)
-            if plain and not _is_plain(value_node):
-                plain = False
-            items.append(value_node)
-        flow = self.default_flow_style
-        node.flow_style = plain if flow is None else flow
+        items.extend(map(self.represent_data, data))
+        self._choose_flow(node, items)
         return node
+
+    def _choose_flow(self, node: yaml.CollectionNode, children: Iterable[yaml.Node]) -> None:
+        """PyYAML's "best style": flow only if every key and value is plain."""
+        flow = self.default_flow_style
+        node.flow_style = all(map(_is_plain, children)) if flow is None else flow
 
 
 def _is_plain(node: yaml.Node) -> bool:
