@@ -26,6 +26,7 @@ from cfgkit._openmmlab import builders, stem
 from cfgkit._records import NamedTuple
 from cfgkit.checking import Problem, check, static_index
 from cfgkit.config import Config, project_roots
+from cfgkit.index._packages import read_source
 from cfgkit.lsp._document import (
     BASE,
     TYPE,
@@ -577,10 +578,9 @@ class Workspace:
         """The ``class`` or ``def`` statement at ``lineno`` of a source file."""
         module = self._sources.fetch(filename)
         if module is None:
-            try:
-                with open(filename, "rb") as stream:
-                    module = ast.parse(stream.read())
-            except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            try:  # an unreadable file reads as empty
+                module = ast.parse(read_source(filename) or b"")
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
                 module = ast.Module(body=[], type_ignores=[])
             self._sources.put(filename, module)
         for node in module.body:
@@ -607,13 +607,8 @@ class Workspace:
             if isinstance(statement, ast.FunctionDef) and statement.name == "__init__":
                 return _parameters(statement, method=True)
         found = where[2]
-        if found is None:
-            return None
-        module = found[0]
-        for base in found[2][2]:
-            if base is None:
-                continue
-            parent = index.definition(module, base)
+        for base in found[2][2] if found is not None else ():
+            parent = None if base is None else index.definition(found[0], base)
             if parent is None or parent[2][0] != "class":
                 continue
             info = index.module(parent[0])
@@ -655,14 +650,13 @@ class Workspace:
         lines = [f"**{dotted(path)}** = `{_short(value)}`", ""]
         steps = []
         for record in records:
-            here = record.filename == filename
-            where = "here" if here else _show(record.filename, filename)
-            where += f":{record.lineno}" if record.lineno and not here else ""
-            if here and record.lineno:
-                where = f"line {record.lineno}"
+            if record.filename == filename:
+                where = f"here, line {record.lineno}" if record.lineno else "here, here"
+            else:
+                where = f"at {_show(record.filename, filename)}"
+                where += f":{record.lineno}" if record.lineno else ""
             action = "" if record.action in ("set", "replace") else f"{record.action} "
-            at = "here, " if here else "at "
-            steps.append(f"{action}`{_short(record.value, 40)}` {at}{where}")
+            steps.append(f"{action}`{_short(record.value, 40)}` {where}")
         lines.append(" → ".join(steps))
         for stale in loaded.cfg.stale_references():
             if (stale.variable,) == tuple(path) and stale.filename == filename:
@@ -710,9 +704,7 @@ class Workspace:
         if index is None:
             return []
         scope = self.scope_at(loaded, context.path)
-        searched = list(
-            dict.fromkeys(r.key for k in index.build_registries(scope) for r in index.ancestors(k))
-        )
+        searched = index.searched(index.build_registries(scope))
         building = builders(context.path)
         chosen = [k for k in searched if stem(index.registries[k].name) in building] or searched
         found: list[Completion] = []
