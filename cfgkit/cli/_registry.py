@@ -13,7 +13,7 @@ from cfgkit.registry.registry import Registry, all_registries
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from typing import Iterator, Optional
+    from typing import Optional
 
     from cfgkit.cli._common import Commands
     from cfgkit.index import Index
@@ -60,17 +60,11 @@ def _tree_lines(root: Registry) -> list[str]:
     lines = []
     for registry in registries:
         if id(registry) in kept:
-            depth = sum(1 for _ in _ancestors(registry))
+            depth = sum(1 for _ in registry._ancestors()) - 1  # itself not counted
             names = sorted(registry.module_dict)
             listed = f": {', '.join(names)}" if names else ""
             lines.append(f"{'  ' * depth}{registry.name} [{registry.scope}]{listed}")
     return lines
-
-
-def _ancestors(registry: Registry) -> Iterator[Registry]:
-    while registry.parent is not None:
-        registry = registry.parent
-        yield registry
 
 
 # -- static: the registries the sources create, read with the index ---------------------------
