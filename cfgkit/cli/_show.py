@@ -176,10 +176,6 @@ def add_commands(commands: Commands) -> None:
         "key", nargs="?", help="print only this key (dotted, list indexes and selectors)"
     )
     show.add_argument("--format", choices=("py", "json", "yaml"), default="py")
-    add_options(show, "override values, as training scripts do")
-    add_follow(show)
-    add_imports(show)
-    show.set_defaults(run=_print)
 
     dump = commands.add_parser("dump", help="write the resolved config; the format follows OUT")
     dump.add_argument("config", help="a .py, .json, .yaml or .yml config")
@@ -192,10 +188,6 @@ def add_commands(commands: Commands) -> None:
         default="py",
         help="the format written to standard output (a file's follows its extension)",
     )
-    add_options(dump, "override values, as training scripts do")
-    add_follow(dump)
-    add_imports(dump)
-    dump.set_defaults(run=_dump)
 
     explain = commands.add_parser(
         "explain",
@@ -206,10 +198,6 @@ def add_commands(commands: Commands) -> None:
     explain.add_argument(
         "key", nargs="?", help="a dotted key: digits index lists, selectors pick from them"
     )
-    add_options(explain, "override values, as training scripts do")
-    add_follow(explain)
-    add_imports(explain)
-    explain.set_defaults(run=_explain)
 
     diff = commands.add_parser(
         "diff",
@@ -220,7 +208,14 @@ def add_commands(commands: Commands) -> None:
     )
     diff.add_argument("first", metavar="A", help="a config")
     diff.add_argument("second", metavar="B", help="another config")
-    add_options(diff, "override values in both configs")
-    add_follow(diff)
-    add_imports(diff)
-    diff.set_defaults(run=_diff)
+    as_scripts = "override values, as training scripts do"
+    for parser, run, options in (
+        (show, _print, as_scripts),
+        (dump, _dump, as_scripts),
+        (explain, _explain, as_scripts),
+        (diff, _diff, "override values in both configs"),
+    ):
+        add_options(parser, options)
+        add_follow(parser)
+        add_imports(parser)
+        parser.set_defaults(run=run)
