@@ -42,9 +42,7 @@ class Span(NamedTuple):
 
     def contains(self, line: int, column: int) -> bool:
         """Tell whether the position is inside (the end included: a cursor after a word)."""
-        if (line, column) < (self.line, self.column):
-            return False
-        return (line, column) <= (self.end_line, self.end_column)
+        return (self.line, self.column) <= (line, column) <= (self.end_line, self.end_column)
 
     def size(self) -> tuple[int, int]:
         return (self.end_line - self.line, self.end_column - self.column)
@@ -363,17 +361,15 @@ def _context_of(
     before = text.rstrip()
     if before.endswith(("=", ":")) and not before.endswith(("==", "!=")):
         return _NOTHING
-    values = [
-        s
-        for s in reader.sites
-        if s.kind == "key"
+    if any(
+        s.kind == "key"
         and s.value_span is not None
         and len(s.path) == len(inner.path) + 1
         and s.path[: len(inner.path)] == inner.path
         and s.value_span.contains(line, column)
         and s.value_span.size() != (0, 0)
-    ]
-    if values:
+        for s in reader.sites
+    ):
         return _NOTHING
     in_call = text[_offset(text, inner.span.line, inner.span.column) :].startswith("dict")
     return CompletionContext("key", inner.path, tuple(inner.value), typed, in_call)
@@ -390,8 +386,7 @@ def _in_dict_key(text: str, inner: Site) -> bool:
 
 
 def _offset(text: str, line: int, column: int) -> int:
-    lines = text.split("\n")
-    return sum(len(x) + 1 for x in lines[:line]) + column
+    return sum(len(x) + 1 for x in text.split("\n")[:line]) + column
 
 
 def _closed(head: str) -> tuple[str, Optional[str]]:
