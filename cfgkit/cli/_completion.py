@@ -223,8 +223,6 @@ def option_keys(prefix: str, parsed_args: Optional[argparse.Namespace] = None) -
     time (``model.`` before ``model.backbone.``), list items by index and by selector
     (``train_pipeline[type=Resize].``); after ``KEY=``, the key's current value."""
     tree = _resolved_tree(parsed_args)
-    if tree is None:
-        return []
     key, equals, _ = _split_option(prefix)
     if equals:
         return _current_value(tree, key)
@@ -237,8 +235,6 @@ def option_keys(prefix: str, parsed_args: Optional[argparse.Namespace] = None) -
 def config_keys(prefix: str, parsed_args: Optional[argparse.Namespace] = None) -> list[str]:
     """The dotted keys of the resolved config that complete ``prefix``, a level at a time."""
     tree = _resolved_tree(parsed_args)
-    if tree is None:
-        return []
     return [text.rstrip("=") for text in _next_keys(tree, prefix, selectors=False)]
 
 
@@ -260,15 +256,16 @@ class _TimedOut(BaseException):
     the way swallows it)."""
 
 
-def _resolved_tree(parsed_args: Optional[argparse.Namespace]) -> Optional[dict[Hashable, object]]:
+def _resolved_tree(parsed_args: Optional[argparse.Namespace]) -> dict[Hashable, object]:
     """The config named on the command line, read in safe mode without its custom imports,
-    with the ``--cfg-options`` before the cursor; None when it cannot be read in time."""
+    with the ``--cfg-options`` before the cursor; empty (no keys to offer) when no config
+    file is named. Raises :class:`_TimedOut` when it cannot be read in time."""
     named = (getattr(parsed_args, d, None) for d in CONFIG_ARGUMENTS)
     path = next((p for p in named if p), None)
     if isinstance(path, list):
         path = path[0] if path else None
     if not isinstance(path, str) or not os.path.isfile(path):
-        return None
+        return {}
     with _time_limit(_timeout()):
         cfg = Config.fromfile(
             path,
