@@ -9,7 +9,7 @@ overwriting the line, a newline starting what looks like another problem or a Gi
 
 from __future__ import annotations
 
-__all__ = ["for_terminal", "github_data", "github_property"]
+__all__ = ["clipped", "for_terminal", "github_data", "github_property"]
 
 # C0 controls, DEL and C1 controls (0x9b is a one-byte CSI on some terminals), and the
 # Unicode line and paragraph separators some viewers break lines at.
@@ -47,3 +47,8 @@ def github_property(text: str) -> str:
     """A property value of a workflow command (``file=``, ``title=``): as :func:`github_data`,
     with ``:`` and ``,`` escaped too."""
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def clipped(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, its last three ``...``, when it is longer."""
+    return text if len(text) <= width else text[: width - 3] + "..."

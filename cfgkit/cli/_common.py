@@ -8,7 +8,7 @@ import os
 import sys
 import warnings
 
-from cfgkit._escaping import for_terminal
+from cfgkit._escaping import clipped, for_terminal
 from cfgkit._lazy_modules import lazy_pattern
 from cfgkit.config import Config, DictAction
 from cfgkit.config._load.custom_imports import import_modules
@@ -86,8 +86,7 @@ def value_text(value: Any, width: int = 40) -> str:
     # Lazy references (an import in a pure-Python config) show as their dotted path; asking
     # one for `to_dict` would make another lazy reference.
     plain = to_plain_tree(value, lazy_to_string)
-    text = repr(plain) if type(value) not in LAZY_TYPES else str(plain)
-    return text if len(text) <= width else text[: width - 3] + "..."
+    return clipped(repr(plain) if type(value) not in LAZY_TYPES else str(plain), width)
 
 
 def is_safe(args: argparse.Namespace) -> bool:

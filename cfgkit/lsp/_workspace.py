@@ -21,6 +21,7 @@ import threading
 import warnings
 from collections import OrderedDict
 
+from cfgkit._escaping import clipped
 from cfgkit._key_paths import dotted
 from cfgkit._openmmlab import builders, stem
 from cfgkit._records import NamedTuple
@@ -863,8 +864,7 @@ def _child_path(node: object, path: KeyPath) -> object:
 
 
 def _short(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return clipped(repr(value), limit)
 
 
 def _show(filename: Optional[str], relative_to: str) -> str:
@@ -906,10 +906,7 @@ def _parameters(
 
 
 def _unparse(node: Optional[ast.expr]) -> Optional[str]:
-    if node is None:
-        return None
-    text = ast.unparse(node)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return None if node is None else clipped(ast.unparse(node), 60)
 
 
 def _render(arguments: Optional[Iterable[tuple[str, Optional[str]]]]) -> str:
