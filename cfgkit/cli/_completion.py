@@ -424,15 +424,12 @@ def _current_value(tree: dict[Hashable, object], key: str) -> list[str]:
 MAX_VALUE_LENGTH = 200
 
 
-def _leaves(tree: dict[Hashable, object], key: str) -> Iterator[tuple[str, object]]:
-    def visit(value: object, text: str) -> Iterator[tuple[str, object]]:
-        for item_text, item, final in _items(value, text, key, True, False):
-            if final and item_text == key + "=":
-                yield item_text, item
-            elif not final and key.startswith(item_text):
-                yield from visit(item, item_text)
-
-    return visit(tree, "")
+def _leaves(value: object, key: str, text: str = "") -> Iterator[tuple[str, object]]:
+    for item_text, item, final in _items(value, text, key, True, False):
+        if final and item_text == key + "=":
+            yield item_text, item
+        elif not final and key.startswith(item_text):
+            yield from _leaves(item, key, item_text)
 
 
 def _written(value: object) -> Optional[str]:

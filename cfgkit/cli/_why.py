@@ -180,9 +180,8 @@ def _in_scope(
             names = sorted({index.registries[k].name for k in index.build_registries(scope)})
             out.write(f"no {registry!r} registry in scope {scope!r}; registries: {names}\n")
             return NOT_FOUND
-    found = any(index.lookup(name, key) for key in start)
     label = f"scope {scope!r}" if scope else "no default scope"
-    if found:
+    if any(index.lookup(name, key) for key in start):
         out.write(f"in {label}: a build finds it\n")
         return 0
     out.write(f"in {label}: a build does not find it\n")
