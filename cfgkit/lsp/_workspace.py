@@ -13,6 +13,7 @@ and static indexes are kept in least-recently-used caches.
 from __future__ import annotations
 
 import ast
+import itertools
 import os
 import re
 import stat
@@ -478,16 +479,12 @@ class Workspace:
         """The config's ``default_scope``; for a base without one, that of an open config
         inheriting it, else the package whose configs folder holds it (``mmdet`` for
         ``mmdet/.mim/configs/_base_/...``)."""
-        scope = loaded.tree.get("default_scope") if isinstance(loaded.tree, dict) else None
-        if isinstance(scope, str) and scope:
-            return scope
         filename = loaded.chain[0]
-        for other in list(self.texts):
-            if other != filename and filename in self.chain(other):
-                theirs = self.loaded(other).tree
-                scope = theirs.get("default_scope") if isinstance(theirs, dict) else None
-                if isinstance(scope, str) and scope:
-                    return scope
+        inheriting = (o for o in list(self.texts) if o != filename and filename in self.chain(o))
+        for tree in itertools.chain([loaded.tree], (self.loaded(o).tree for o in inheriting)):
+            scope = tree.get("default_scope") if isinstance(tree, dict) else None
+            if isinstance(scope, str) and scope:
+                return scope
         parts = filename.split(os.sep)
         for number in range(len(parts) - 1, 0, -1):
             if parts[number] == "configs":
