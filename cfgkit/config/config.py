@@ -221,33 +221,6 @@ class Config(MmenginePrivateHelpers):
         Examples:
             >>> cfg = Config.fromfile('configs/retinanet_r50.py')  # doctest: +SKIP
         """
-        with texts_given(texts):
-            return Config._fromfile(
-                filename,
-                use_predefined_variables,
-                import_custom_modules,
-                use_environment_variables,
-                lazy_import,
-                format_python_code,
-                follow_references,
-                safe,
-                safe_root,
-                provenance,
-            )
-
-    @staticmethod
-    def _fromfile(
-        filename: PathLike,
-        use_predefined_variables: bool,
-        import_custom_modules: bool,
-        use_environment_variables: bool,
-        lazy_import: Optional[bool],
-        format_python_code: FormatStyle,
-        follow_references: bool,
-        safe: bool,
-        safe_root: Union[PathLike, Sequence[PathLike], None],
-        provenance: bool,
-    ) -> Config:
         filename = os.fspath(filename)
         path = os.path.abspath(os.path.expanduser(filename))
         roots = _safe_roots(path, safe, safe_root)
@@ -259,31 +232,31 @@ class Config(MmenginePrivateHelpers):
             safe_roots=roots or (),
             provenance=provenance,
         )
-        if safe and os.environ.get("CFGKIT_SAFE_ISOLATE") == "1":
-            from cfgkit.config._load import safe_worker  # lazy: only isolated safe loads need it
+        with texts_given(texts):
+            if safe and os.environ.get("CFGKIT_SAFE_ISOLATE") == "1":
+                from cfgkit.config._load import safe_worker  # lazy: only isolated safe loads
 
-            # The backstop: the whole load in a worker process under memory and CPU limits.
-            tree = safe_worker.load_isolated(
-                path,
-                use_predefined_variables=use_predefined_variables,
-                use_environment_variables=use_environment_variables,
-                lazy_import=lazy_import,
-                safe_roots=roots or (),
-            )
-            return Config(tree, filename=filename, format_python_code=format_python_code)
-        if safe:
-            from cfgkit.config._load import (
-                safe_python,  # lazy: only safe mode needs the interpreter
-            )
+                # The backstop: the whole load in a worker process under memory and CPU limits.
+                tree = safe_worker.load_isolated(
+                    path,
+                    use_predefined_variables=use_predefined_variables,
+                    use_environment_variables=use_environment_variables,
+                    lazy_import=lazy_import,
+                    safe_roots=roots or (),
+                )
+                return Config(tree, filename=filename, format_python_code=format_python_code)
+            if safe:
+                from cfgkit.config._load import safe_python  # lazy: only safe mode needs it
 
-            # Every file of the chain draws on one work budget.
-            with safe_python.load_budget():
-                cfg = _load_file(path, filename, options, lazy_import, False, format_python_code)
-        else:
-            cfg = _load_file(
-                path, filename, options, lazy_import, import_custom_modules, format_python_code
-            )
-        return cfg._follow_references() if follow_references else cfg
+                with safe_python.load_budget():  # every file of the chain draws on one budget
+                    cfg = _load_file(
+                        path, filename, options, lazy_import, False, format_python_code
+                    )
+            else:
+                cfg = _load_file(
+                    path, filename, options, lazy_import, import_custom_modules, format_python_code
+                )
+            return cfg._follow_references() if follow_references else cfg
 
     def _follow_references(self) -> Config:
         """Turn following on and follow now (``fromfile(..., follow_references=True)``)."""
@@ -431,12 +404,9 @@ class Config(MmenginePrivateHelpers):
         path = os.fspath(file)
         file_format = path.rsplit(".", 1)[-1]
         content = dump_text(tree, file_format, self.pretty_text if file_format == "py" else None)
-        if isinstance(content, bytes):
-            with open(path, "wb") as stream:
-                stream.write(content)
-        else:
-            with open(path, "w", encoding="utf-8") as stream:
-                stream.write(content)
+        mode, encoding = ("wb", None) if isinstance(content, bytes) else ("w", "utf-8")
+        with open(path, mode, encoding=encoding) as stream:
+            stream.write(content)
         return None
 
     def merge_from_dict(
