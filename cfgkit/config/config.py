@@ -147,20 +147,11 @@ class Config(MmenginePrivateHelpers):
                 cfg_dict = tree_class()(given)
             except RecursionError:
                 raise nesting_error(cfg_dict) from None
-        if cfg_text:
-            text = cfg_text
-        elif filename:
-            text = read_text(filename)
-        else:
-            text = ""
-        set_state = object.__setattr__
-        set_state(self, "_cfg_dict", cfg_dict)
-        set_state(self, "_filename", filename)
-        set_state(self, "_format_python_code", format_python_code)
-        if "_imported_names" not in self.__dict__:
-            set_state(self, "_imported_names", set())
-        set_state(self, "_text", text)
-        set_state(self, "_env_variables", {} if env_variables is None else env_variables)
+        text = cfg_text or (read_text(filename) if filename else "")
+        state = self.__dict__  # Config.__setattr__ would set a key
+        state.update(_cfg_dict=cfg_dict, _filename=filename, _format_python_code=format_python_code)
+        state.setdefault("_imported_names", set())
+        state.update(_text=text, _env_variables={} if env_variables is None else env_variables)
 
     @staticmethod
     def fromfile(
@@ -607,13 +598,12 @@ class Config(MmenginePrivateHelpers):
                 return LazyObject(value._module, value._imported, value.location)
             return value
 
-        style = self._format_python_code
         cfg = MmengineConfig(
             convert(self._to_lazy_dict(keep_imported=True)),
             cfg_text=self.text or None,
             filename=self._filename,
             env_variables=dict(self._env_variables),
-            format_python_code=bool(style),
+            format_python_code=bool(self._format_python_code),
         )
         object.__setattr__(cfg, "_imported_names", set(self._imported_names))
         return cfg
@@ -733,9 +723,7 @@ def _safe_roots(
                 "safe_root= widens what a safe load may read: pass safe=True with it"
             )
         return None
-    # files.safe_roots takes a path or paths (its annotation says Sequence[str] only).
-    extra: Any = safe_root
-    roots = safe_roots(path, extra)
+    roots = safe_roots(path, safe_root)
     if not inside_roots(path, roots):
         raise outside_roots_error(path, roots, None)
     return roots
@@ -787,7 +775,6 @@ def _load_pure_python(
     options: LoadOptions,
 ) -> Config:
     """A pure-Python config (it ignores the variable and import flags, as in mmengine)."""
-    roots = options.safe_roots or None
     with paused_gc():  # as resolve_file pauses it for classic chains
         loaded = _resolving(
             path,
@@ -795,7 +782,7 @@ def _load_pure_python(
                 path,
                 source_name=filename,
                 safe=options.safe,
-                safe_roots=roots,
+                safe_roots=options.safe_roots or None,
                 provenance=options.provenance,
             ),
         )
