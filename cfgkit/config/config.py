@@ -64,7 +64,6 @@ if TYPE_CHECKING:
 
     from cfgkit._contracts import ConfigTree, KeyPart, KeyT, T, ValueT
     from cfgkit.config._analysis.references import StaleReference
-    from cfgkit.config._merge.new_keys import NewKey
     from cfgkit.config._merge.selectors import Selected
     from cfgkit.config.config_dict import LeafConverter
 
@@ -450,7 +449,12 @@ class Config(MmenginePrivateHelpers):
             # lazy: only a merge that asks about new keys compares the trees (import cost)
             from cfgkit.config._merge.new_keys import new_keys as new_key_list
 
-            _refuse_or_warn(new_key_list(current, merged, expanded), new_keys)
+            if new_keys not in ("warn", "error"):
+                raise ValueError(f"new_keys must be 'allow', 'warn' or 'error', not {new_keys!r}")
+            for new in new_key_list(current, merged, expanded):  # 'error': the first raises
+                if new_keys == "error":
+                    raise ConfigKeyError(new.message, key=".".join(map(str, new.path)))
+                warnings.warn(new.message, NewKeyWarning, stacklevel=2)
         if log is not None:
             recorded = credited(expanded, selected) if selected else expanded
             log.record_options(recorded, getattr(options, "provenance_label", "merge_from_dict"))
@@ -674,16 +678,6 @@ class Config(MmenginePrivateHelpers):
         if log is not None:  # every dict is new: all of them get the copied log
             tag_locations(other._cfg_dict, (), log.copied())
         return other
-
-
-def _refuse_or_warn(found: list[NewKey], new_keys: str) -> None:
-    """Raise for the first new key (``new_keys='error'``), or warn for each (``'warn'``)."""
-    if new_keys not in ("warn", "error"):
-        raise ValueError(f"new_keys must be 'allow', 'warn' or 'error', not {new_keys!r}")
-    for new in found:
-        if new_keys == "error":
-            raise ConfigKeyError(new.message, key=".".join(map(str, new.path)))
-        warnings.warn(new.message, NewKeyWarning, stacklevel=3)
 
 
 def _check_reserved(keys: Iterable[object]) -> None:
