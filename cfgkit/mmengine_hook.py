@@ -96,11 +96,6 @@ _REGISTRY_SWAPS: dict[str, tuple[tuple[str, object], ...]] = {
     ),
     "mmengine.registry.utils": (("init_default_scope", cfgkit_init_default_scope),),
 }
-# The state mmengine's Config keeps, under the names cfgkit's Config keeps it too.
-_CONFIG_STATE = (
-    "_cfg_dict", "_filename", "_text", "_env_variables", "_format_python_code",
-    "_imported_names",
-)  # fmt: skip
 _CONFIG_METHODS = ("fromfile", "fromstring", "merge_from_dict", "to_dict", "__getstate__")
 # The classes the hook makes, each subclassing cfgkit's and mmengine's class of that name.
 _CLASSES = ("Config", "ConfigDict", "DictAction")
@@ -341,7 +336,8 @@ def _shape_problem(module: ModuleType) -> Optional[str]:
         return f"mmengine's Config has no {', '.join(missing)}"
     code = getattr(getattr(config, "__init__", None), "__code__", None)
     names = _strings(code.co_consts) if code is not None else set()
-    unset = [name for name in _CONFIG_STATE if name not in names]
+    # mmengine's Config keeps its state under the names cfgkit's Config keeps it too.
+    unset = [name for name in CfgkitConfig._STATE if name not in names]
     if unset:
         return f"mmengine's Config keeps no {', '.join(unset)}"
     return None

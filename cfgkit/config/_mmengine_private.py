@@ -186,6 +186,4 @@ class MmenginePrivateHelpers:
     @staticmethod
     def _is_lazy_import(filename: str) -> bool:
         """Tell whether a config file is written in the pure-Python style."""
-        if not filename.endswith(PYTHON_EXTENSION):
-            return False
-        return is_pure_python(read_text(filename), filename)
+        return filename.endswith(PYTHON_EXTENSION) and is_pure_python(read_text(filename), filename)

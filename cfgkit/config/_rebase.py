@@ -27,13 +27,17 @@ import os
 
 from cfgkit._key_paths import dotted
 from cfgkit._keys import BASE_KEY, DELETE_KEY
-from cfgkit._lazy_modules import lazy_module
 from cfgkit._locations import PROVENANCE_ATTRIBUTE
 from cfgkit.config._analysis.references import bindings_in
 from cfgkit.config._load.files import PYTHON_EXTENSION, project_roots, read_text, safe_roots
 from cfgkit.config._load.inheritance import LoadOptions, locate_base, resolve_text
 from cfgkit.config._load.layers import same_value
-from cfgkit.config._load.parsing import load_data, parse_tree
+from cfgkit.config._load.parsing import (
+    evaluate_base_files,
+    load_data,
+    parse_tree,
+    take_base_assignments,
+)
 from cfgkit.config._load.pure_python import is_pure_python
 from cfgkit.config._load.substitution import substitute_predefined_variables
 from cfgkit.config._merge.merging import merge_into
@@ -46,12 +50,9 @@ from cfgkit.errors import RebaseError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import ast
     from typing import Any, Hashable, Iterable, Optional, Sequence, Union
 
     from cfgkit._contracts import KeyPath
-else:
-    ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
 
 __all__ = ["PACKAGE_SEPARATOR", "rebase"]
 
@@ -195,7 +196,9 @@ def _own_bases(cfg: Config) -> list[str]:
                 "give classic bases to rebase onto (onto=..., --onto)",
                 filename=path,
             )
-        entries = _python_bases(substitute_predefined_variables(raw, path), path)
+        tree = parse_tree(substitute_predefined_variables(raw, path), path)
+        first = take_base_assignments(tree)[0]
+        entries = [] if first is None else evaluate_base_files(first, path)
     else:
         entries = load_data(substitute_predefined_variables(raw, path), path, extension).get(
             BASE_KEY, []
@@ -203,22 +206,6 @@ def _own_bases(cfg: Config) -> list[str]:
     if isinstance(entries, str):
         return [entries]
     return list(entries) if isinstance(entries, (list, tuple)) else []
-
-
-def _python_bases(text: str, path: str) -> object:
-    for node in parse_tree(text, path).body:
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id == BASE_KEY
-        ):
-            try:
-                return ast.literal_eval(node.value)
-            except (ValueError, TypeError, SyntaxError):
-                # `'a' + '.py'`: mmengine evaluates it (loading the config already did)
-                expression = ast.fix_missing_locations(ast.Expression(body=node.value))
-                return eval(compile(expression, path, "eval"), {})
-    return []
 
 
 def _located(entry: str, origin: Optional[str]) -> str:

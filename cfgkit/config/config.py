@@ -64,7 +64,6 @@ if TYPE_CHECKING:
 
     from cfgkit._contracts import ConfigTree, KeyPart, KeyT, T, ValueT
     from cfgkit.config._analysis.references import StaleReference
-    from cfgkit.config._merge.new_keys import NewKey
     from cfgkit.config._merge.selectors import Selected
     from cfgkit.config.config_dict import LeafConverter
 
@@ -147,20 +146,11 @@ class Config(MmenginePrivateHelpers):
                 cfg_dict = tree_class()(given)
             except RecursionError:
                 raise nesting_error(cfg_dict) from None
-        if cfg_text:
-            text = cfg_text
-        elif filename:
-            text = read_text(filename)
-        else:
-            text = ""
-        set_state = object.__setattr__
-        set_state(self, "_cfg_dict", cfg_dict)
-        set_state(self, "_filename", filename)
-        set_state(self, "_format_python_code", format_python_code)
-        if "_imported_names" not in self.__dict__:
-            set_state(self, "_imported_names", set())
-        set_state(self, "_text", text)
-        set_state(self, "_env_variables", {} if env_variables is None else env_variables)
+        text = cfg_text or (read_text(filename) if filename else "")
+        state = self.__dict__  # Config.__setattr__ would set a key
+        state.update(_cfg_dict=cfg_dict, _filename=filename, _format_python_code=format_python_code)
+        state.setdefault("_imported_names", set())
+        state.update(_text=text, _env_variables={} if env_variables is None else env_variables)
 
     @staticmethod
     def fromfile(
@@ -221,33 +211,6 @@ class Config(MmenginePrivateHelpers):
         Examples:
             >>> cfg = Config.fromfile('configs/retinanet_r50.py')  # doctest: +SKIP
         """
-        with texts_given(texts):
-            return Config._fromfile(
-                filename,
-                use_predefined_variables,
-                import_custom_modules,
-                use_environment_variables,
-                lazy_import,
-                format_python_code,
-                follow_references,
-                safe,
-                safe_root,
-                provenance,
-            )
-
-    @staticmethod
-    def _fromfile(
-        filename: PathLike,
-        use_predefined_variables: bool,
-        import_custom_modules: bool,
-        use_environment_variables: bool,
-        lazy_import: Optional[bool],
-        format_python_code: FormatStyle,
-        follow_references: bool,
-        safe: bool,
-        safe_root: Union[PathLike, Sequence[PathLike], None],
-        provenance: bool,
-    ) -> Config:
         filename = os.fspath(filename)
         path = os.path.abspath(os.path.expanduser(filename))
         roots = _safe_roots(path, safe, safe_root)
@@ -259,31 +222,31 @@ class Config(MmenginePrivateHelpers):
             safe_roots=roots or (),
             provenance=provenance,
         )
-        if safe and os.environ.get("CFGKIT_SAFE_ISOLATE") == "1":
-            from cfgkit.config._load import safe_worker  # lazy: only isolated safe loads need it
+        with texts_given(texts):
+            if safe and os.environ.get("CFGKIT_SAFE_ISOLATE") == "1":
+                from cfgkit.config._load import safe_worker  # lazy: only isolated safe loads
 
-            # The backstop: the whole load in a worker process under memory and CPU limits.
-            tree = safe_worker.load_isolated(
-                path,
-                use_predefined_variables=use_predefined_variables,
-                use_environment_variables=use_environment_variables,
-                lazy_import=lazy_import,
-                safe_roots=roots or (),
-            )
-            return Config(tree, filename=filename, format_python_code=format_python_code)
-        if safe:
-            from cfgkit.config._load import (
-                safe_python,  # lazy: only safe mode needs the interpreter
-            )
+                # The backstop: the whole load in a worker process under memory and CPU limits.
+                tree = safe_worker.load_isolated(
+                    path,
+                    use_predefined_variables=use_predefined_variables,
+                    use_environment_variables=use_environment_variables,
+                    lazy_import=lazy_import,
+                    safe_roots=roots or (),
+                )
+                return Config(tree, filename=filename, format_python_code=format_python_code)
+            if safe:
+                from cfgkit.config._load import safe_python  # lazy: only safe mode needs it
 
-            # Every file of the chain draws on one work budget.
-            with safe_python.load_budget():
-                cfg = _load_file(path, filename, options, lazy_import, False, format_python_code)
-        else:
-            cfg = _load_file(
-                path, filename, options, lazy_import, import_custom_modules, format_python_code
-            )
-        return cfg._follow_references() if follow_references else cfg
+                with safe_python.load_budget():  # every file of the chain draws on one budget
+                    cfg = _load_file(
+                        path, filename, options, lazy_import, False, format_python_code
+                    )
+            else:
+                cfg = _load_file(
+                    path, filename, options, lazy_import, import_custom_modules, format_python_code
+                )
+            return cfg._follow_references() if follow_references else cfg
 
     def _follow_references(self) -> Config:
         """Turn following on and follow now (``fromfile(..., follow_references=True)``)."""
@@ -431,12 +394,9 @@ class Config(MmenginePrivateHelpers):
         path = os.fspath(file)
         file_format = path.rsplit(".", 1)[-1]
         content = dump_text(tree, file_format, self.pretty_text if file_format == "py" else None)
-        if isinstance(content, bytes):
-            with open(path, "wb") as stream:
-                stream.write(content)
-        else:
-            with open(path, "w", encoding="utf-8") as stream:
-                stream.write(content)
+        mode, encoding = ("wb", None) if isinstance(content, bytes) else ("w", "utf-8")
+        with open(path, mode, encoding=encoding) as stream:
+            stream.write(content)
         return None
 
     def merge_from_dict(
@@ -489,7 +449,12 @@ class Config(MmenginePrivateHelpers):
             # lazy: only a merge that asks about new keys compares the trees (import cost)
             from cfgkit.config._merge.new_keys import new_keys as new_key_list
 
-            _refuse_or_warn(new_key_list(current, merged, expanded), new_keys)
+            if new_keys not in ("warn", "error"):
+                raise ValueError(f"new_keys must be 'allow', 'warn' or 'error', not {new_keys!r}")
+            for new in new_key_list(current, merged, expanded):  # 'error': the first raises
+                if new_keys == "error":
+                    raise ConfigKeyError(new.message, key=".".join(map(str, new.path)))
+                warnings.warn(new.message, NewKeyWarning, stacklevel=2)
         if log is not None:
             recorded = credited(expanded, selected) if selected else expanded
             log.record_options(recorded, getattr(options, "provenance_label", "merge_from_dict"))
@@ -637,13 +602,12 @@ class Config(MmenginePrivateHelpers):
                 return LazyObject(value._module, value._imported, value.location)
             return value
 
-        style = self._format_python_code
         cfg = MmengineConfig(
             convert(self._to_lazy_dict(keep_imported=True)),
             cfg_text=self.text or None,
             filename=self._filename,
             env_variables=dict(self._env_variables),
-            format_python_code=bool(style),
+            format_python_code=bool(self._format_python_code),
         )
         object.__setattr__(cfg, "_imported_names", set(self._imported_names))
         return cfg
@@ -716,16 +680,6 @@ class Config(MmenginePrivateHelpers):
         return other
 
 
-def _refuse_or_warn(found: list[NewKey], new_keys: str) -> None:
-    """Raise for the first new key (``new_keys='error'``), or warn for each (``'warn'``)."""
-    if new_keys not in ("warn", "error"):
-        raise ValueError(f"new_keys must be 'allow', 'warn' or 'error', not {new_keys!r}")
-    for new in found:
-        if new_keys == "error":
-            raise ConfigKeyError(new.message, key=".".join(map(str, new.path)))
-        warnings.warn(new.message, NewKeyWarning, stacklevel=3)
-
-
 def _check_reserved(keys: Iterable[object]) -> None:
     for key in keys:
         if key in RESERVED_KEYS:
@@ -763,9 +717,7 @@ def _safe_roots(
                 "safe_root= widens what a safe load may read: pass safe=True with it"
             )
         return None
-    # files.safe_roots takes a path or paths (its annotation says Sequence[str] only).
-    extra: Any = safe_root
-    roots = safe_roots(path, extra)
+    roots = safe_roots(path, safe_root)
     if not inside_roots(path, roots):
         raise outside_roots_error(path, roots, None)
     return roots
@@ -817,7 +769,6 @@ def _load_pure_python(
     options: LoadOptions,
 ) -> Config:
     """A pure-Python config (it ignores the variable and import flags, as in mmengine)."""
-    roots = options.safe_roots or None
     with paused_gc():  # as resolve_file pauses it for classic chains
         loaded = _resolving(
             path,
@@ -825,7 +776,7 @@ def _load_pure_python(
                 path,
                 source_name=filename,
                 safe=options.safe,
-                safe_roots=roots,
+                safe_roots=options.safe_roots or None,
                 provenance=options.provenance,
             ),
         )

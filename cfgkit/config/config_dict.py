@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["ConfigDict", "tree_class", "use_tree_class"]
 
 # The attributes addict keeps on every instance; vars(ConfigDict()) shows exactly these.
-_ADDICT_STATE = (("__parent", None), ("__key", None), ("__frozen", False))
+_STATE = {"__parent": None, "__key": None, "__frozen": False}
 _HOOKED_DICT_TYPES = (dict, OrderedDict)
 # True while a pure-Python config runs: lazy objects stay lazy when read from a ConfigDict.
 _deferring: ContextVar[bool] = ContextVar("cfgkit_deferred_building", default=False)
@@ -287,7 +287,6 @@ def to_plain_tree(value: object, convert_leaf: Optional[LeafConverter] = None) -
 _set_item = dict.__setitem__
 _new_dict = dict.__new__
 _fill = dict.update
-_STATE = dict(_ADDICT_STATE)
 _ATOMS = frozenset({str, int, float, bool, type(None)})
 _CONVERTED_DICTS = frozenset({dict, ConfigDict, OrderedDict})
 _KEPT = _ATOMS | {ConfigDict}  # what `adopt` keeps as it is
@@ -325,17 +324,14 @@ _set_state = vars(Dict)["__dict__"].__set__
 def _tagged_node(path: KeyPath, provenance: object) -> ConfigDict:
     node = _new_dict(_tree_class)
     # A Location is made from the key path only when asked for.
-    state: dict[str, object]
-    if provenance is None:
-        state = {"__parent": None, "__key": None, "__frozen": False, LOCATION_ATTRIBUTE: path}
-    else:
-        state = {
-            "__parent": None,
-            "__key": None,
-            "__frozen": False,
-            LOCATION_ATTRIBUTE: path,
-            PROVENANCE_ATTRIBUTE: provenance,
-        }
+    state: dict[str, object] = {
+        "__parent": None,
+        "__key": None,
+        "__frozen": False,
+        LOCATION_ATTRIBUTE: path,
+    }
+    if provenance is not None:
+        state[PROVENANCE_ATTRIBUTE] = provenance
     _set_state(node, state)
     return node
 
@@ -393,9 +389,7 @@ def _tagged_sequence(value: object, kind: type, path: KeyPath, provenance: objec
             for index, item in enumerate(sequence)
         ]
         return items if kind is list else tuple(items)
-    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
-        return kind(_untagged(item) for item in value)
-    return value
+    return _untagged(value)  # any other value: a list or tuple subclass is copied untagged
 
 
 def _untagged(value: object) -> object:

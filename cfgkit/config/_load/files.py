@@ -395,12 +395,7 @@ def safe_roots(entry: str, extra: Optional[PathOrPaths] = None) -> tuple[str, ..
         folders.append(os.fspath(extra))
     elif extra is not None:
         folders.extend(os.fspath(folder) for folder in extra)
-    roots: list[str] = []
-    for folder in folders:
-        real = os.path.realpath(os.path.expanduser(folder))
-        if real not in roots:
-            roots.append(real)
-    return tuple(roots)
+    return tuple(dict.fromkeys(os.path.realpath(os.path.expanduser(f)) for f in folders))
 
 
 class BaseBudget:

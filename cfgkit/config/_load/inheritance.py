@@ -187,7 +187,10 @@ def clear_cache() -> None:
     forget_packages()
 
 
-def _cached(path: str, options: LoadOptions, *, as_base: bool = False) -> Optional[ResolvedConfig]:
+def cached_resolution(
+    path: str, options: LoadOptions, *, as_base: bool = False
+) -> Optional[ResolvedConfig]:
+    """The cached result for ``path`` (absolute) if every file of its chain is unchanged."""
     key = (path, options)
     resolved = _cache.get(key)
     if resolved is None:
@@ -202,11 +205,6 @@ def _cached(path: str, options: LoadOptions, *, as_base: bool = False) -> Option
         return None
     _store(key, resolved, as_base=as_base or key in _cache)
     return resolved
-
-
-def cached_resolution(path: str, options: LoadOptions) -> Optional[ResolvedConfig]:
-    """The cached result for ``path`` (absolute) if every file of its chain is unchanged."""
-    return _cached(path, options)
 
 
 def _store(key: tuple[str, LoadOptions], resolved: ResolvedConfig, *, as_base: bool) -> None:
@@ -238,7 +236,7 @@ def resolve_file(
         ConfigError: Any problem with the file or its bases; see :mod:`cfgkit.errors`.
     """
     path = os.path.abspath(os.path.expanduser(filename))
-    cached = _cached(path, options)
+    cached = cached_resolution(path, options)
     if cached is not None:
         return cached
     if raw is None:
@@ -292,7 +290,7 @@ def _run(path: str, options: LoadOptions, steps: Steps, *, store: bool = True) -
         if base_path in loading:
             check_not_loading(base_path, [entry[0] for entry in stack], requested_by)
         _charge(budget, 1, requested_by)
-        received = _cached(base_path, base_options, as_base=True)
+        received = cached_resolution(base_path, base_options, as_base=True)
         if received is not None:
             _charge(budget, received.base_count, requested_by)  # as if loaded again
         else:

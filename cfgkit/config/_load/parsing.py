@@ -38,11 +38,13 @@ else:
 __all__ = [
     "PythonConfig",
     "compile_python",
+    "evaluate_base_files",
     "load_data",
     "parse_python",
     "parse_tree",
     "paused_gc",
     "run_python",
+    "take_base_assignments",
     "top_level_base_statement",
 ]
 
@@ -200,8 +202,8 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
         raise _syntax_error(error.msg, filename, error) from None
     except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse
         raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
-    first, top_level_assignments = _take_base_assignments(tree)
-    base_files = [] if first is None else _evaluate_base_files(first, filename)
+    first, top_level_assignments = take_base_assignments(tree)
+    base_files = [] if first is None else evaluate_base_files(first, filename)
     # A `_base_` list written as a literal can be cached with the code.
     literal = first is None or _is_literal(first.value)
     if occurrences - reads > top_level_assignments:
@@ -317,7 +319,7 @@ def _parse_tree_safely(text: str, filename: str) -> tuple[Any, Any, bool]:
     from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
 
     tree = parse_python(text, filename)
-    first, top_level_assignments = _take_base_assignments(tree)
+    first, top_level_assignments = take_base_assignments(tree)
     base_files = [] if first is None else safe_python.evaluate(first.value, {}, filename)
     occurrences = len(_BASE_NAME_RE.findall(text)) if BASE_KEY in text else 0
     reads = len(_BASE_READ_RE.findall(text)) if occurrences else 0
@@ -326,7 +328,7 @@ def _parse_tree_safely(text: str, filename: str) -> tuple[Any, Any, bool]:
     return tree, base_files, reads > 0
 
 
-def _take_base_assignments(tree: ast.Module) -> tuple[Optional[ast.Assign], int]:
+def take_base_assignments(tree: ast.Module) -> tuple[Optional[ast.Assign], int]:
     """Replace each top-level ``_base_ = ...`` with ``pass`` (as mmengine removes them);
     return the first (whose value lists the bases) and how many there were."""
     first = None
@@ -352,7 +354,8 @@ def _assigns_base(node: ast.Assign) -> bool:
     return isinstance(target, ast.Name) and target.id == BASE_KEY
 
 
-def _evaluate_base_files(node: ast.Assign, filename: str) -> object:
+def evaluate_base_files(node: ast.Assign, filename: str) -> object:
+    """The value of a ``_base_ = ...`` statement, evaluated as mmengine does (any expression)."""
     expression = ast.Expression(body=node.value)
     ast.fix_missing_locations(expression)
     try:

@@ -213,7 +213,10 @@ def _base_path(node: ast.ImportFrom, filename: str, load: _Load) -> tuple[str, O
                 filename,
                 node,
             )
-        directory = _package_dir(parts[0], filename, node)
+        directory = package_directory(parts[0])
+        if directory is None:
+            message = f"{parts[0]} is not installed, so its configs cannot be bases"
+            raise _error(message, filename, node)
         path = os.path.join(directory, *parts[1:]) + ".py"
         if load.roots is not None:
             widened = load.widened(directory)
@@ -232,13 +235,6 @@ def _base_path(node: ast.ImportFrom, filename: str, load: _Load) -> tuple[str, O
     if roots is not None and not inside_roots(path, roots):
         raise outside_roots_error(os.path.abspath(path), roots, filename, node.lineno, key=None)
     return os.path.abspath(path), widened
-
-
-def _package_dir(package: str, filename: str, node: ast.AST) -> str:
-    directory = package_directory(package)
-    if directory is None:
-        raise _error(f"{package} is not installed, so its configs cannot be bases", filename, node)
-    return directory
 
 
 def load_pure_python(
@@ -355,12 +351,10 @@ def _written_paths(statements: list[ast.stmt]) -> list[KeyPath]:
     pending = list(statements)
     while pending:
         statement = pending.pop(0)
-        if isinstance(statement, ast.Assign):
+        if isinstance(statement, (ast.Assign, ast.Delete)):
             targets = statement.targets
         elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)):
             targets = [statement.target]
-        elif isinstance(statement, ast.Delete):
-            targets = statement.targets
         else:
             if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 for field in ("body", "orelse", "finalbody"):
@@ -511,14 +505,14 @@ def _transform(
     """The statements to run for one top-level statement (imports made lazy)."""
     if isinstance(statement, ast.ImportFrom):
         module = "." * statement.level + (statement.module or "")
-        if statement.level == 0 and module in LOADER_MODULES:
-            if provides(module, [alias.name for alias in statement.names]):
-                return [
-                    _bind(alias.asname or alias.name, LOADER_NAMES[alias.name], statement,
-                          namespace, imported)
-                    for alias in statement.names
-                ]  # fmt: skip
-            return _lazy_imports(statement, module, filename, namespace, imported, safe)
+        names = [alias.name for alias in statement.names]
+        if statement.level == 0 and module in LOADER_MODULES and provides(module, names):
+            return [
+                _bind(alias.asname or alias.name, LOADER_NAMES[alias.name], statement,
+                      namespace, imported)
+                for alias in statement.names
+            ]  # fmt: skip
+        # What the loader's modules (not standard ones) do not provide is imported lazily.
         if statement.level == 0 and _is_standard(module):
             for alias in statement.names:
                 if alias.name == "*":

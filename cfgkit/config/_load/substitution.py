@@ -43,10 +43,6 @@ _BASE_REF_RE = lazy_pattern(
 _TOKEN = os.urandom(4).hex()
 
 
-def _line_of(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
-
-
 def substitute_predefined_variables(text: str, filename: str) -> str:
     """Replace ``{{ fileDirname }}``, ``{{ fileBasename }}``, ``{{ fileBasenameNoExtension }}``
     and ``{{ fileExtname }}`` with values for ``filename`` (backslashes become ``/``).
@@ -114,7 +110,7 @@ def substitute_env_variables(
                 f"`{name}` cannot be found in `os.environ`. Please set `{name}` in "
                 "environment or give a default value.",
                 filename=filename,
-                lineno=_line_of(text, match.start()),
+                lineno=text.count("\n", 0, match.start()) + 1,
                 key=f"${name}",
             )
         return value
@@ -230,10 +226,7 @@ def resolve_base_references(
             :data:`~cfgkit.config._load.value_size.MAX_SIZE` (a big base value referred to in many
             places): every later step (conversion, text, dumps) would expand it.
     """
-    # Longest first, so that no placeholder is taken for the start of a longer one.
-    names = sorted(references, key=len, reverse=True)
-    pattern = re.compile('"?(' + "|".join(re.escape(name) for name in names) + ')"?')
-    resolver = _Resolver(references, pattern, base, filename)
+    resolver = _Resolver(references, base, filename)
     resolved = resolver.resolve(value)
     if resolved is not value:
         resolver.check_size(resolved)
@@ -244,12 +237,13 @@ class _Resolver:
     def __init__(
         self,
         references: Mapping[str, BaseReference],
-        pattern: re.Pattern[str],
         base: Mapping[str, object],
         filename: str,
     ) -> None:
         self.references = references
-        self.pattern = pattern
+        # Longest first, so that no placeholder is taken for the start of a longer one.
+        names = sorted(references, key=len, reverse=True)
+        self.pattern = re.compile('"?(' + "|".join(re.escape(name) for name in names) + ')"?')
         self.base = base
         self.filename = filename
         self.spliced: dict[str, str] = {}  # each string with placeholders, resolved once

@@ -236,11 +236,6 @@ def _split_item(item: str) -> tuple[str, str, str]:
     return item, "", ""
 
 
-def _is_dict_call(text: str) -> bool:
-    stripped = text.strip()
-    return stripped.startswith("dict(") and stripped.endswith(")")
-
-
 def split_fields(text: str) -> list[str]:
     """``a=1,b=(1,2)`` -> ``['a=1', 'b=(1,2)']``: commas inside brackets stay; empty parts go.
     For ``dict(...)`` values here and list selectors' fields."""
@@ -257,17 +252,18 @@ def split_fields(text: str) -> list[str]:
     return [part for part in parts if part.strip()]
 
 
-def _dict_value(text: str) -> dict[str, object]:
-    """``dict(type=Foo,p=1,scale=(1,2))`` from the command line, as a dict (values parsed
-    as option values; ``dict(...)`` values nest)."""
+def _option_value(text: str) -> object:
+    """An option value (:func:`parse_option_value`), or ``dict(type=Foo,p=1,scale=(1,2))``
+    from the command line as a dict (its values parsed the same way: ``dict(...)`` nests)."""
+    stripped = text.strip()
+    if not (stripped.startswith("dict(") and stripped.endswith(")")):
+        return parse_option_value(text)
     result: dict[str, object] = {}
-    for part in split_fields(text.strip()[len("dict(") : -1]):
+    for part in split_fields(stripped[len("dict(") : -1]):
         name, separator, value = part.partition("=")
         if not separator or not name.strip().isidentifier():
             raise OptionValueError(f"expected name=value inside dict(...), got {part.strip()!r}")
-        result[name.strip()] = (
-            _dict_value(value) if _is_dict_call(value) else parse_option_value(value)
-        )
+        result[name.strip()] = _option_value(value)
     return result
 
 
@@ -319,9 +315,7 @@ class DictAction(Action):
             if not separator or not key:
                 raise ArgumentError(self, f"expected KEY=VALUE, got {item!r}")
             try:
-                options[key] = (
-                    _dict_value(value) if _is_dict_call(value) else parse_option_value(value)
-                )
+                options[key] = _option_value(value)
             except OptionValueError as error:
                 raise ArgumentError(self, f"{key}: {error}") from None
         setattr(namespace, self.dest, options)

@@ -244,7 +244,6 @@ def apply_selectors(
             keys[len(result) - 1] = key
             continue
         index = _find(selector, result, path, filename)
-        here = (*path, index)
         if selector.action == "remove":
             moved = True
             del result[index]
@@ -255,14 +254,13 @@ def apply_selectors(
             result.insert(at, value)
             written = {i + (i >= at): v for i, v in written.items()}
             written[at] = value
-        elif isinstance(value, dict) and not value.get(DELETE_KEY):
-            result[index] = merge(value, result[index], here)
-            written[index] = value
-            keys[index] = key
         else:
-            if isinstance(value, dict):
-                value = {k: v for k, v in value.items() if k != DELETE_KEY}
-            result[index] = value
+            if isinstance(value, dict) and not value.get(DELETE_KEY):
+                result[index] = merge(value, result[index], (*path, index))
+            else:
+                if isinstance(value, dict):
+                    value = {k: v for k, v in value.items() if k != DELETE_KEY}
+                result[index] = value
             written[index] = value
             keys[index] = key
     if moved:
