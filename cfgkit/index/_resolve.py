@@ -298,9 +298,7 @@ class Index:
     def original_name(self, module: str, expression: str) -> str:
         """What ``__name__`` the object ``expression`` names would have."""
         found = self.definition(module, expression)
-        if found is not None:
-            return found[1]
-        return self._imported_name(module, expression, set())
+        return found[1] if found is not None else self._imported_name(module, expression, set())
 
     def _imported_name(self, module: str, expression: str, seen: set[tuple[str, str]]) -> str:
         last = expression.rpartition(".")[2]

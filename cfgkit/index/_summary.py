@@ -540,31 +540,28 @@ def _popped(
     scoped: dict[str, str] = {}
     for node in nodes:
         owner: Optional[str] = None
-        key: object = None
+        key: object = None  # a key taken out of `owner`
+        scope: object = None  # a scope set on `owner`
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "pop" and node.args:
                 owner, key = dotted(node.func.value), _constant(node.args[0])
-            elif node.func.attr == "update" and dotted(node.func.value) in holders:
-                for keyword in node.keywords:
-                    value = _constant(keyword.value)
-                    if keyword.arg == SCOPE_KEY and isinstance(value, str):
-                        scoped[holders[dotted(node.func.value) or ""]] = value
+            elif node.func.attr == "update":
+                owner = dotted(node.func.value)
+                scope = next(
+                    (_constant(k.value) for k in node.keywords if k.arg == SCOPE_KEY), None
+                )
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 if isinstance(target, ast.Subscript):
                     owner, key = dotted(target.value), _constant(target.slice)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
-            value = _constant(node.value)
-            if (
-                isinstance(target, ast.Subscript)
-                and dotted(target.value) in holders
-                and _constant(target.slice) == SCOPE_KEY
-                and isinstance(value, str)
-            ):
-                scoped[holders[dotted(target.value) or ""]] = value
+            if isinstance(target, ast.Subscript) and _constant(target.slice) == SCOPE_KEY:
+                owner, scope = dotted(target.value), _constant(node.value)
         if owner in holders and isinstance(key, str):
             popped.setdefault(holders[owner or ""], []).append(key)
+        if owner in holders and isinstance(scope, str):
+            scoped[holders[owner or ""]] = scope
     for call in nodes if methods else ():
         # A call `self.method(...)` of one of the class's methods.
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
