@@ -107,11 +107,9 @@ def runner_keys(top_keys: Iterable[object]) -> Optional[frozenset[str]]:
     tops = set(top_keys)
     if not tops & (_MMENGINE_ONLY | _MMCV_ONLY):
         return None
-    read = set(MMENGINE_RUNNER_KEYS)
-    for key in MMCV_RUNNER_KEYS:
-        if not tops & _REPLACED_BY.get(key, frozenset()):
-            read.add(key)
-    return frozenset(read)
+    return MMENGINE_RUNNER_KEYS | {
+        key for key in MMCV_RUNNER_KEYS if not tops & _REPLACED_BY.get(key, frozenset())
+    }
 
 
 # Where a `type` is not a registry name: the subtree is not checked (see docs/check.md).
@@ -277,10 +275,8 @@ TORCH_OPTIMIZERS = frozenset(
 
 def package_of(distribution: str) -> Optional[str]:
     """The import name of an OpenMMLab distribution, or None for one that is not OpenMMLab's."""
-    if distribution in _ALSO_INSTALLS:
-        return _ALSO_INSTALLS[distribution]
-    found = [name for name, installed in DISTRIBUTIONS.items() if installed == distribution]
-    return found[0] if found else None
+    found = (name for name, installed in DISTRIBUTIONS.items() if installed == distribution)
+    return _ALSO_INSTALLS.get(distribution) or next(found, None)
 
 
 # The key paths (as a reader writes them) where a registry builds, by the stem of its name:
@@ -329,8 +325,6 @@ _OTHER_DISTRIBUTIONS = {
     "lvis": "lvis",
     "mmcv._ext": "mmcv",
 }
-# OpenMMLab distributions are installed with `mim install` (it picks a compiled mmcv).
-_MIM = ("mm",)
 
 
 def builds_at(registry_name: str) -> tuple[str, ...]:
@@ -353,5 +347,6 @@ def distribution_of(module: str) -> str:
 def install_command(module: str) -> str:
     """``mim install mmdet`` for an OpenMMLab package, ``pip install x`` otherwise."""
     distribution = distribution_of(module)
-    tool = "mim" if distribution.startswith(_MIM) else "pip"
+    # OpenMMLab distributions are installed with `mim install` (it picks a compiled mmcv).
+    tool = "mim" if distribution.startswith("mm") else "pip"
     return f"{tool} install {distribution}"

@@ -140,7 +140,9 @@ class Registries(Catalog):
 
 
 class StaticCatalog(Catalog):
-    def __init__(self, index: Index, scope: Optional[str]) -> None:
+    def __init__(
+        self, index: Index, scope: Optional[str], other_scopes: Iterable[Optional[str]] = ()
+    ) -> None:
         self.index = index
         self.scope = scope
         index.resolve()
@@ -154,8 +156,8 @@ class StaticCatalog(Catalog):
         # Every registry a build may search, for close names and messages.
         self.searched = index.searched(index.build_registries(scope))
         self._found: dict[str, Optional[list[Registration]]] = {}
-        # The other scopes the config builds in: set by check() for the whole config.
-        self.other_scopes: set[Optional[str]] = set()
+        # The other scopes the config builds in (:func:`scopes_used` of the whole config).
+        self.other_scopes = set(other_scopes)
 
     def preamble(self, cfg: Config) -> list[Problem]:
         problems = []
@@ -216,10 +218,7 @@ class StaticCatalog(Catalog):
         return self._found[kind]
 
     def popped(self, kind: str, parameter: str) -> set[str]:
-        keys: set[str] = set()
-        for registration in self._lookup(kind) or ():
-            keys.update(self.index.popped(registration, parameter))
-        return keys
+        return {k for r in self._lookup(kind) or () for k in self.index.popped(r, parameter)}
 
     def scope_set(self, kind: str, parameter: str) -> Optional[str]:
         return first(self.index.scope_set(r, parameter) for r in self._lookup(kind) or ())
@@ -364,12 +363,10 @@ class StaticCatalog(Catalog):
         ``model``): one such registry does not make every unknown name a maybe."""
         building = builders(path)
         for key in self.searched:
+            name = self.index.registries[key].name
             for prefix, module, lineno in self.index.runtime_registrations(key):
-                registry = self.index.registries[key]
-                if prefix and kind.startswith(prefix):
-                    return registry.name, module, lineno
-                if not prefix and stem(registry.name) in building:
-                    return registry.name, module, lineno
+                if (prefix and kind.startswith(prefix)) or (not prefix and stem(name) in building):
+                    return name, module, lineno
         return None
 
     def names(self) -> list[str]:

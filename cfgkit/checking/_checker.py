@@ -81,14 +81,14 @@ def check(
         chosen = list(registries) if registries is not None else default_registries(cfg)
         imported.append(Registries(chosen, imports))
     problems: list[Problem] = []
+    tree = cfg.to_dict()
+    used = scopes_used(tree, index)
     statics: dict[Optional[str], StaticCatalog] = {}
     if index is not None:
-        statics[scope] = StaticCatalog(index, scope)
+        statics[scope] = StaticCatalog(index, scope, used)
         problems.extend(statics[scope].preamble(cfg))
     kinds: dict[KeyPath, Any] = {}
     scopes: dict[KeyPath, Optional[str]] = {}
-    tree = cfg.to_dict()
-    used = scopes_used(tree, index)
     read = runner_keys(tree)
     if read is None and index is not None:
         # A fragment read from an OpenMMLab project (a base with only `unet = dict(...)`):
@@ -103,7 +103,7 @@ def check(
         picked = False  # the enclosing class may pick this dict's class itself
         if around is not None and isinstance(kinds[around[0]], str):
             outer, parameter = around
-            parent = _catalogs_for(imported, statics, index, scopes[outer])
+            parent = _catalogs_for(imported, statics, index, scopes[outer], used)
             here = first(c.scope_set(kinds[outer], parameter) for c in parent) or here
             picked = any(c.reads_type(kinds[outer], parameter) for c in parent)
             if outer == direct_parent(path):
@@ -111,10 +111,7 @@ def check(
         if isinstance(node.get(SCOPE_KEY), str) and node[SCOPE_KEY]:
             here = node[SCOPE_KEY]  # build_from_cfg switches to it for this dict and below
         scopes[path] = here
-        catalogs = _catalogs_for(imported, statics, index, here)
-        for catalog in catalogs:
-            if isinstance(catalog, StaticCatalog):
-                catalog.other_scopes = used
+        catalogs = _catalogs_for(imported, statics, index, here, used)
         for problem in check_dict(cfg, path, node, catalogs, popped, picked):
             if problem.severity == ERROR and picked and problem.key == dotted((*path, TYPE_KEY)):
                 problem = problem._replace(
@@ -193,13 +190,15 @@ def _catalogs_for(
     statics: dict[Optional[str], StaticCatalog],
     index: Optional[Index],
     scope: Optional[str],
+    used: set[Optional[str]],
 ) -> list[Catalog]:
     """Where a dict built in ``scope`` is looked up: the imported registries, then the
-    static index's registries of that scope (one catalog per scope, made when first needed)."""
+    static index's registries of that scope (one catalog per scope, made when first needed;
+    ``used``, the scopes the config builds in)."""
     if index is None:
         return imported
     if scope not in statics:
         if scope is not None:
             index.scan_scope(scope)  # building in a scope imports its registries
-        statics[scope] = StaticCatalog(index, scope)
+        statics[scope] = StaticCatalog(index, scope, used)
     return [*imported, statics[scope]]

@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 __all__ = [
     "STDLIB",
     "Package",
-    "distribution_requires",
     "find_package",
     "load_summaries",
     "missing_requirements",
@@ -205,13 +204,6 @@ def _requirement_name(requirement: str) -> str:
     return name.lower().replace("_", "-")
 
 
-def distribution_requires(distribution: Distribution) -> set[str]:
-    """The distribution names a distribution builds on: its plain requirements and its
-    ``mim`` and ``all`` extras' (OpenMMLab packages name mmcv and mmengine there), not other
-    extras' (a test or compatibility extra, such as cfgkit's own ``compat``)."""
-    return {_requirement_name(r) for r in _needed(distribution, ("mim", "all"))}
-
-
 def _needed(distribution: Distribution, extras: tuple[str, ...] = ("mim",)) -> list[str]:
     """A distribution's requirements, as written, that apply without an extra or with one of
     ``extras``."""
@@ -243,7 +235,10 @@ def openmmlab_distributions(
     path: Optional[Sequence[str]] = None,
 ) -> list[tuple[str, list[str], set[str]]]:
     """``(name, import names, requirements)`` of each installed distribution that is mmengine
-    or mmcv or requires one of them."""
+    or mmcv or requires one of them. Its requirements are the distribution names it builds
+    on: its plain requirements and its ``mim`` and ``all`` extras' (OpenMMLab packages name
+    mmcv and mmengine there), not other extras' (a test or compatibility extra, such as
+    cfgkit's own ``compat``)."""
     found = []
     seen = set()
     family = {*OPENMMLAB_ROOTS, "mmcv-full", "mmcv-lite"}
@@ -255,7 +250,7 @@ def openmmlab_distributions(
         if not name or name in seen:
             continue
         seen.add(name)
-        requires = distribution_requires(distribution)
+        requires = {_requirement_name(r) for r in _needed(distribution, ("mim", "all"))}
         if name in family or requires & family:
             found.append((name, top_level_names(distribution), requires))
     return found

@@ -135,13 +135,10 @@ class Index:
                 self._add(package)
             return bool(found)
         top = name_or_folder.partition(".")[0]
-        if top in self.packages:
-            return True
-        found_package = find_package(top, self.path)
-        if found_package is None:
-            return False
-        self._add(found_package)
-        return True
+        found_package = self.packages.get(top) or find_package(top, self.path)
+        if found_package is not None:
+            self._add(found_package)  # nothing to do when it is scanned already
+        return found_package is not None
 
     def scan_with_requirements(self, name: str) -> bool:
         """Scan ``name`` and the OpenMMLab packages it builds on (mmengine, mmcv, and any
@@ -301,9 +298,7 @@ class Index:
     def original_name(self, module: str, expression: str) -> str:
         """What ``__name__`` the object ``expression`` names would have."""
         found = self.definition(module, expression)
-        if found is not None:
-            return found[1]
-        return self._imported_name(module, expression, set())
+        return found[1] if found is not None else self._imported_name(module, expression, set())
 
     def _imported_name(self, module: str, expression: str, seen: set[tuple[str, str]]) -> str:
         last = expression.rpartition(".")[2]
@@ -351,11 +346,9 @@ class Index:
         if found is None or found[2][0] != "registry":
             return None
         where, name, definition = found
-        key = f"{where}:{name}"
-        if key not in self.registries:
-            info = self.module(where)
-            self._registry(where, name, definition, info.filename if info else "")
-        return key
+        info = self.module(where)
+        self._registry(where, name, definition, info.filename if info else "")
+        return f"{where}:{name}"
 
     def _registry(
         self, module: str, name: str, definition: RegistryDefinition, filename: str
@@ -428,19 +421,18 @@ class Index:
             return
         if name_rule is None and target_rule and target_rule[0] == "param":
             name_rule = ("name_of", target_rule[1])
-        kind = name_rule[0] if name_rule else "dynamic"
-        value = (
-            bound.get(name_rule[1], (None, None))[1] if kind != "dynamic" and name_rule else None
-        )
+        kind, rule = name_rule or ("dynamic", "")
+        # The module and argument of the parameter the rule names.
+        value_module, value = bound.get(rule, ("", None)) if kind.endswith("_of") else ("", None)
         registered: list[str] = []
         if kind == "names":
-            registered = list(name_rule[1])
+            registered = list(rule)
         elif kind == "name_of" and isinstance(value, str):
-            registered = [self.original_name(bound[name_rule[1]][0], value)]
+            registered = [self.original_name(value_module, value)]
         elif kind in ("value_of", "each_of") and isinstance(value, list):
             registered = value if kind == "each_of" or len(value) == 1 else []
         if not registered:
-            prefix = name_rule[1] if name_rule and kind == "dynamic" else ""
+            prefix = rule if kind == "dynamic" else ""
             self.dynamic.setdefault(registry, []).append((prefix, module, lineno))
             return
         target: Any = None
@@ -500,21 +492,15 @@ class Index:
         found = self.definition(module, expression, scanned_only=True)
         if found is None:
             return None
-        _, _, definition = found
-        if definition[0] == "function":
-            parameters: Optional[Parameters] = definition[2]
+        if found[2][0] == "function":
+            parameters: Optional[Parameters] = found[2][2]
             return parameters
-        if definition[0] == "class":
-            return self._constructor(found)
-        return None
+        return self._constructor(found) if found[2][0] == "class" else None
 
     def _constructor(self, found: ClassFound) -> Optional[Parameters]:
         """The parameters of the first ``__init__`` in the class's method resolution order
         (C3, as Python computes it), or None when a class before it cannot be read."""
-        order = self._mro(found, 0)
-        if order is None:
-            return None
-        for entry in order:
+        for entry in self._mro(found, 0) or [None]:  # no order: unknown
             if entry is None:
                 return None  # a base that cannot be read comes first
             _, _, (_, _, _, init, opaque, _, _, _) = entry
@@ -564,10 +550,7 @@ class Index:
     def popped(self, registration: Registration, parameter: str) -> set[str]:
         """Keys the constructors of what ``registration`` builds take out of the dict given
         as ``parameter`` before building it (every ``__init__`` up the class's bases)."""
-        keys: set[str] = set()
-        for entry in self._classes(registration):
-            keys.update(entry[2][5].get(parameter, ()))
-        return keys
+        return {k for entry in self._classes(registration) for k in entry[2][5].get(parameter, ())}
 
     def scope_set(self, registration: Registration, parameter: str) -> Optional[str]:
         """The scope the constructor builds its ``parameter`` dict in, if it sets one."""
@@ -580,11 +563,8 @@ class Index:
         """Tell whether the class (or a base) reads the ``'type'`` of its ``parameter`` dict
         itself: of a name that is the parameter's, or one's start (``vis_kwargs`` of
         ``vis_kwargs_list``)."""
-        for entry in self._classes(registration):
-            for name in entry[2][7]:
-                if parameter.startswith(name) or name.startswith(parameter):
-                    return True
-        return False
+        names = (name for entry in self._classes(registration) for name in entry[2][7])
+        return any(parameter.startswith(name) or name.startswith(parameter) for name in names)
 
     def _classes(self, registration: Registration) -> list[ClassFound]:
         """The readable classes up the bases of what ``registration`` builds (kept until

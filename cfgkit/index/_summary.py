@@ -88,6 +88,7 @@ FORMAT = 10
 _REGISTER = ("register_module", "_register_module")
 _HARMLESS_METACLASSES = ("ABCMeta", "abc.ABCMeta")
 _TRY_STATEMENTS = (ast.Try, getattr(ast, "TryStar", ast.Try))  # `try: ... except*` from 3.11
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def dotted(node: Optional[ast.AST]) -> Optional[str]:
@@ -180,7 +181,7 @@ class _Summary:
                     self.imports[alias.asname or alias.name] = (base, alias.name)
         elif isinstance(node, ast.ClassDef):
             self.class_def(node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        elif isinstance(node, _FUNCTIONS):
             self.function_def(node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             self.assign(node)
@@ -227,31 +228,15 @@ class _Summary:
             if not self.mentions(statement):
                 continue
             for node in ast.walk(statement):
-                if isinstance(node, ast.Call) and self.register_call(node) is not None:
-                    self.registration_call(node, bound, node.lineno, in_function=True)
-                elif isinstance(node, ast.Call):
-                    self.applied(node, bound, node.lineno, in_function=True)
-                elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-                    for decorator in node.decorator_list:
-                        if isinstance(decorator, ast.Call) and self.register_call(decorator):
-                            # A class registered where it is defined, inside a function or a
-                            # method: its name is known, its signature is not looked for.
-                            self.registration(
-                                decorator,
-                                {},
-                                decorator.lineno,
-                                ast.Name(id=node.name),
-                                True,
-                                node.name,
-                            )
+                if isinstance(node, ast.Call):
+                    self.call(node, bound, node.lineno, in_function=True)
+                elif isinstance(node, (ast.ClassDef, *_FUNCTIONS)):
+                    self.decorators(node, in_function=True)
 
     def assign(self, node: ast.Assign | ast.AnnAssign) -> None:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         value = node.value
-        if value is None:
-            return
-        names = [t.id for t in targets if isinstance(t, ast.Name)]
-        if not names:
+        names = _assigned(node)
+        if value is None or not names:
             return
         definition: Optional[Definition] = None
         if isinstance(value, ast.Call) and self.is_registry_class(value.func):
@@ -278,52 +263,36 @@ class _Summary:
 
     def registry(self, call: ast.Call) -> RegistryDefinition:
         """``Registry(name, build_func=None, parent=None, scope=None, locations=())``."""
-        values: dict[str, Optional[ast.expr]] = dict.fromkeys(("name", "parent", "scope"))
-        for field, argument in zip(("name", "build_func", "parent", "scope"), call.args):
-            values[field] = argument
-        for keyword in call.keywords:
-            if keyword.arg in values:
-                values[keyword.arg] = keyword.value
-        name = _constant(values["name"])
-        scope = _constant(values["scope"])
-        parent = values["parent"]
-        parent_name = None if parent is None or _is_none(parent) else dotted(parent)
+        name = _constant(_argument(call, "name", 0))
+        scope = _constant(_argument(call, "scope", 3))
         return (
             "registry",
             call.lineno,
             name if isinstance(name, str) else "",
-            parent_name,
+            dotted(_argument(call, "parent", 2)),
             scope if isinstance(scope, str) else None,
         )
 
     def class_def(self, node: ast.ClassDef) -> None:
         bases = [dotted(_subscripted(b)) for b in node.bases]
-        opaque = False
-        for keyword in node.keywords:
-            if keyword.arg == "metaclass" and dotted(keyword.value) not in _HARMLESS_METACLASSES:
-                opaque = True
+        opaque = any(
+            k.arg == "metaclass" and dotted(k.value) not in _HARMLESS_METACLASSES
+            for k in node.keywords
+        )
+        methods = {m.name: m for m in node.body if isinstance(m, _FUNCTIONS)}
         init = None
         popped: dict[str, list[str]] = {}
         scoped: dict[str, str] = {}
         for statement in node.body:
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if isinstance(statement, _FUNCTIONS):
                 if statement.name == "__init__":
                     init = None if statement.decorator_list else parameters(statement, True)
                     opaque = opaque or bool(statement.decorator_list)
-                    methods = {
-                        m.name: m
-                        for m in node.body
-                        if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
-                    }
                     popped, scoped = _popped(statement, methods)
                 elif statement.name in ("__new__", "__signature__", "__init_subclass__"):
                     opaque = True
             elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
-                targets = (
-                    statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-                )
-                if any(isinstance(t, ast.Name) and t.id == "__init__" for t in targets):
-                    opaque = True
+                opaque = opaque or "__init__" in _assigned(statement)
         others = self.decorators(node)
         self.dynamic_body(node.body, {})
         reads_type = _reads_type(node) if self.mentions(node, self.type_lines) else []
@@ -344,16 +313,23 @@ class _Summary:
         )
         self.dynamic_body(node.body, {})
 
-    def decorators(self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-        """Record the registrations among ``node``'s decorators; tell whether others remain."""
+    def decorators(
+        self, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, in_function: bool = False
+    ) -> bool:
+        """Record the registrations among ``node``'s decorators; tell whether others remain.
+
+        Inside a function or a method (``in_function``), the registered name is known, the
+        signature is not looked for, and the other decorators are not kept as calls."""
         others = False
         for decorator in node.decorator_list:
             call = decorator if isinstance(decorator, ast.Call) else None
             if call is not None and self.register_call(call) is not None:
-                self.registration(call, {}, decorator.lineno, ast.Name(id=node.name))
+                own_name = node.name if in_function else None
+                target = ast.Name(id=node.name)
+                self.registration(call, {}, decorator.lineno, target, in_function, own_name)
                 continue
             function = dotted(call.func if call is not None else decorator)
-            if function is not None:
+            if function is not None and not in_function:
                 positional, keywords = _arguments(call, {}) if call is not None else ([], {})
                 self.calls.append((function, positional, keywords, decorator.lineno, node.name))
             others = True
@@ -369,31 +345,28 @@ class _Summary:
             return dotted(function.value)
         return None
 
-    def call(self, call: ast.Call, bound: dict[str, ast.expr], line: int) -> None:
+    def call(
+        self, call: ast.Call, bound: dict[str, ast.expr], line: int, in_function: bool = False
+    ) -> None:
+        """A registration, or (at module level) a call that may be of a registration helper."""
         if self.register_call(call) is not None:
-            self.registration_call(call, bound, line)
-            return
-        if self.applied(call, bound, line):
-            return
-        function = dotted(call.func)
-        if function is not None and (call.args or call.keywords):
-            self.calls.append((function, *_arguments(call, bound), line, None))
+            self.registration_call(call, bound, line, in_function)
+        elif not self.applied(call, bound, line, in_function) and not in_function:
+            function = dotted(call.func)
+            if function is not None and (call.args or call.keywords):
+                self.calls.append((function, *_arguments(call, bound), line, None))
 
     def registration_call(
         self, call: ast.Call, bound: dict[str, ast.expr], line: int, in_function: bool = False
     ) -> None:
-        private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
-        module = _argument(call, "module", 0 if private else 2)
-        first = call.args[0] if call.args and not private else None
-        if module is None and first is not None and dotted(bound.get(_name(first) or "", first)):
+        module = _register_arguments(call)[0]
+        if module is not None:
+            self.registration(call, bound, line, _bound(module, bound), in_function)
+        elif call.args and dotted(_bound(call.args[0], bound)):
             # mmcv 1.x's old form, register_module(SomeClass): the class, named by itself.
-            module = bound.get(_name(first) or "", first)
-            self.registration(call, bound, line, module, in_function, named=False)
-            return
-        if module is None:
-            return  # register_module(...) used as a decorator factory, not a registration
-        module = bound.get(_name(module) or "", module)
-        self.registration(call, bound, line, module, in_function)
+            first = _bound(call.args[0], bound)
+            self.registration(call, bound, line, first, in_function, named=False)
+        # Otherwise register_module(...) is used as a decorator factory, not a registration.
 
     def applied(
         self, call: ast.Call, bound: dict[str, ast.expr], line: int, in_function: bool = False
@@ -403,8 +376,7 @@ class _Summary:
         factory = call.func
         if not (isinstance(factory, ast.Call) and self.register_call(factory) and call.args):
             return False
-        module = bound.get(_name(call.args[0]) or "", call.args[0])
-        self.registration(factory, bound, line, module, in_function)
+        self.registration(factory, bound, line, _bound(call.args[0], bound), in_function)
         return True
 
     def registration(
@@ -425,17 +397,13 @@ class _Summary:
             absolute = self.function_registries.get((owner, head)) if owner else None
             if absolute is not None:
                 registry = absolute + dot + rest
-        private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
-        name_node = (
-            _argument(call, "module_name" if private else "name", 1 if private else 0)
-            if named
-            else None
-        )
+        name_node = _register_arguments(call)[1] if named else None
         if name_node is not None:
-            name_node = bound.get(_name(name_node) or "", name_node)
+            name_node = _bound(name_node, bound)
         names = _names(name_node, bound)
         target = dotted(module)
-        if in_function and target is not None and target.partition(".")[0] not in self.known():
+        local = target.partition(".")[0] if target else None
+        if in_function and local not in self.imports and local not in self.defs:
             target = None  # a name local to the function: its signature is not known here
         dynamic = None
         if names is None and own_name is not None and _is_none(name_node):
@@ -443,9 +411,9 @@ class _Summary:
         elif names is None and not _is_none(name_node):
             dynamic = _prefix(name_node)
         elif names is None and target is None:
-            local = _name(module)
-            if in_function and local is not None and local in self.local_imports(call):
-                names = [self.local_imports(call)[local]]
+            local, imported = _name(module), self.function_imports.get(id(call), {})
+            if in_function and local in imported:
+                names = [imported[local]]
             else:
                 dynamic = ""
         self.registrations.append((registry, names, target, line, dynamic))
@@ -457,29 +425,23 @@ class _Summary:
         first = bisect.bisect_left(lines, getattr(node, "lineno", 0))
         return first < len(lines) and lines[first] <= (getattr(node, "end_lineno", None) or 1 << 30)
 
-    def known(self) -> set[str]:
-        return {*self.imports, *self.defs}
-
-    def local_imports(self, call: ast.Call) -> dict[str, str]:
-        return self.function_imports.get(id(call), {})
-
     def helper(self, node: FunctionNode) -> Optional[HelperDefinition]:
         """A function that registers into a registry it takes as a parameter, or None."""
         if not self.mentions(node):
             return None
         arguments = node.args
         all_positional = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+        calls = (c for c in ast.walk(node) if isinstance(c, ast.Call))
+        call = next((c for c in calls if self.register_call(c) in all_positional), None)
+        if call is None:
+            return None
         defaults = dict(
             zip(all_positional[len(all_positional) - len(arguments.defaults) :], arguments.defaults)
         )
         defaults.update(
             (a.arg, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None
         )
-        local_defs = {
-            n.name: n
-            for n in ast.walk(node)
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-        }
+        local_defs = {n.name: n for n in ast.walk(node) if isinstance(n, _FUNCTIONS)}
         # `for name in names:` over a parameter: each of its values is registered.
         loops = {
             n.target.id: n.iter.id
@@ -489,48 +451,40 @@ class _Summary:
             and isinstance(n.iter, ast.Name)
             and n.iter.id in all_positional
         }
-        for call in ast.walk(node):
-            if not isinstance(call, ast.Call):
-                continue
-            registry = self.register_call(call)
-            if registry not in all_positional:
-                continue
-            private = isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module"
-            module = _argument(call, "module", 0 if private else 2)
-            name_node = _argument(call, "module_name" if private else "name", 1 if private else 0)
-            name_rule: NameRule = None
-            if name_node is not None:
-                listed = _names(name_node)
-                attribute = name_node if isinstance(name_node, ast.Attribute) else None
-                owner = dotted(attribute.value) if attribute is not None else None
-                if listed is not None:
-                    name_rule = ("names", listed)
-                elif attribute is not None and owner in all_positional:
-                    name_rule = ("name_of", owner) if attribute.attr == "__name__" else None
-                elif _name(name_node) in all_positional:
-                    name_rule = ("value_of", _name(name_node))
-                elif _name(name_node) in loops:
-                    name_rule = ("each_of", loops[_name(name_node) or ""])
-                else:
-                    name_rule = ("dynamic", _prefix(name_node))
-            local = _name(module) if module is not None else None
-            if local in all_positional:
-                target_rule: TargetRule = ("param", local)
-            elif local in local_defs:
-                target_rule = ("params", parameters(local_defs[local], False))
+        module, name_node = _register_arguments(call)
+        name_rule: NameRule = None
+        if name_node is not None:
+            listed, name = _names(name_node), _name(name_node) or ""
+            attribute = name_node if isinstance(name_node, ast.Attribute) else None
+            owner = dotted(attribute.value) if attribute is not None else None
+            if listed is not None:
+                name_rule = ("names", listed)
+            elif attribute is not None and owner in all_positional:
+                name_rule = ("name_of", owner) if attribute.attr == "__name__" else None
+            elif name in all_positional:
+                name_rule = ("value_of", name)
+            elif name in loops:
+                name_rule = ("each_of", loops[name])
             else:
-                target_rule = None
-            default_values = {k: dotted(v) for k, v in defaults.items()}
-            return (
-                "helper",
-                node.lineno,
-                all_positional,
-                default_values,
-                registry,
-                name_rule,
-                target_rule,
-            )
-        return None
+                name_rule = ("dynamic", _prefix(name_node))
+        local = _name(module)
+        if local in all_positional:
+            target_rule: TargetRule = ("param", local)
+        elif local in local_defs:
+            target_rule = ("params", parameters(local_defs[local], False))
+        else:
+            target_rule = None
+        default_values = {k: dotted(v) for k, v in defaults.items()}
+        registry = self.register_call(call)
+        return (
+            "helper",
+            node.lineno,
+            all_positional,
+            default_values,
+            registry,
+            name_rule,
+            target_rule,
+        )
 
 
 def _arguments(
@@ -544,7 +498,7 @@ def _arguments(
 def _value(node: ast.expr, bound: dict[str, ast.expr]) -> Argument:
     """A call argument as the index keeps it: a dotted name, the strings of a literal string
     or list of strings, or None."""
-    node = bound.get(_name(node) or "", node)
+    node = _bound(node, bound)
     names = _names(node, bound)
     return names if names is not None else dotted(node)
 
@@ -586,38 +540,36 @@ def _popped(
     scoped: dict[str, str] = {}
     for node in nodes:
         owner: Optional[str] = None
-        key: object = None
+        key: object = None  # a key taken out of `owner`
+        scope: object = None  # a scope set on `owner`
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "pop" and node.args:
                 owner, key = dotted(node.func.value), _constant(node.args[0])
-            elif node.func.attr == "update" and dotted(node.func.value) in holders:
-                for keyword in node.keywords:
-                    value = _constant(keyword.value)
-                    if keyword.arg == SCOPE_KEY and isinstance(value, str):
-                        scoped[holders[dotted(node.func.value) or ""]] = value
+            elif node.func.attr == "update":
+                owner = dotted(node.func.value)
+                scope = next(
+                    (_constant(k.value) for k in node.keywords if k.arg == SCOPE_KEY), None
+                )
         elif isinstance(node, ast.Delete):
             for target in node.targets:
                 if isinstance(target, ast.Subscript):
                     owner, key = dotted(target.value), _constant(target.slice)
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
             target = node.targets[0]
-            value = _constant(node.value)
-            if (
-                isinstance(target, ast.Subscript)
-                and dotted(target.value) in holders
-                and _constant(target.slice) == SCOPE_KEY
-                and isinstance(value, str)
-            ):
-                scoped[holders[dotted(target.value) or ""]] = value
+            if isinstance(target, ast.Subscript) and _constant(target.slice) == SCOPE_KEY:
+                owner, scope = dotted(target.value), _constant(node.value)
         if owner in holders and isinstance(key, str):
             popped.setdefault(holders[owner or ""], []).append(key)
-    for node in nodes if methods else ():
-        called = _self_method(node, methods or {})
-        if called is None:
+        if owner in holders and isinstance(scope, str):
+            scoped[holders[owner or ""]] = scope
+    for call in nodes if methods else ():
+        # A call `self.method(...)` of one of the class's methods.
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             continue
-        method, call = called
-        parameters_of = [a.arg for a in method.args.args[1:]]
-        passed = dict(zip(parameters_of, call.args))
+        method = (methods or {}).get(call.func.attr) if _name(call.func.value) == "self" else None
+        if method is None:
+            continue
+        passed = dict(zip((a.arg for a in method.args.args[1:]), call.args))
         passed.update((k.arg, k.value) for k in call.keywords if k.arg)
         inner = {
             name: holders[dotted(value) or ""]
@@ -631,17 +583,6 @@ def _popped(
             for parameter, value in more_scoped.items():
                 scoped.setdefault(parameter, value)
     return popped, scoped
-
-
-def _self_method(
-    node: ast.AST, methods: dict[str, FunctionNode]
-) -> Optional[tuple[FunctionNode, ast.Call]]:
-    """``(method, call)`` for a call ``self.method(...)`` of one of ``methods``."""
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-        return None
-    if _name(node.func.value) != "self" or node.func.attr not in methods:
-        return None
-    return methods[node.func.attr], node
 
 
 def _is_copy(function: ast.expr) -> bool:
@@ -682,12 +623,31 @@ def _name(node: Optional[ast.AST]) -> Optional[str]:
     return node.id if isinstance(node, ast.Name) else None
 
 
+def _bound(node: ast.expr, bound: dict[str, ast.expr]) -> ast.expr:
+    """What ``node`` stands for: a loop variable's element (``bound``), else itself."""
+    return bound.get(_name(node) or "", node)
+
+
+def _assigned(node: ast.Assign | ast.AnnAssign) -> list[str]:
+    """The plain names an assignment binds."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+    return [t.id for t in targets if isinstance(t, ast.Name)]
+
+
 def _constant(node: Optional[ast.AST]) -> object:
     return node.value if isinstance(node, ast.Constant) else None
 
 
 def _is_none(node: Optional[ast.AST]) -> bool:
     return node is None or (isinstance(node, ast.Constant) and node.value is None)
+
+
+def _register_arguments(call: ast.Call) -> tuple[Optional[ast.expr], Optional[ast.expr]]:
+    """The class and the name a registration gives: ``register_module(name, force, module)``,
+    or mmcv 1.x's ``_register_module(module, module_name, force)``."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "_register_module":
+        return _argument(call, "module", 0), _argument(call, "module_name", 1)
+    return _argument(call, "module", 2), _argument(call, "name", 0)
 
 
 def _argument(call: ast.Call, keyword: str, position: int) -> Optional[ast.expr]:
@@ -712,7 +672,7 @@ def _names(
             if isinstance(value, ast.FormattedValue):
                 if value.conversion != -1 or value.format_spec is not None:
                     return None
-                value = bound.get(_name(value.value) or "", value.value)
+                value = _bound(value.value, bound)
             if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
                 return None
             parts.append(value.value)
@@ -761,12 +721,9 @@ def summarise(
     summary = _Summary(module, is_package)
     summary.register_lines = _lines_with(source, b"register_module")
     summary.type_lines = _lines_with(source, b"'type'", b'"type"')
-    imports: dict[int, dict[str, str]] = {}
     functions = ast.walk(tree) if summary.register_lines else ()
     for function in functions:
-        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and summary.mentions(
-            function
-        ):
+        if isinstance(function, _FUNCTIONS) and summary.mentions(function):
             local: dict[str, str] = {}
             for node in ast.walk(function):
                 if isinstance(node, ast.ImportFrom):
@@ -780,8 +737,7 @@ def summarise(
             if local:
                 for node in ast.walk(function):
                     if isinstance(node, ast.Call):
-                        imports[id(node)] = local
+                        summary.function_imports[id(node)] = local
                         summary.call_functions[id(node)] = id(function)
-    summary.function_imports = imports
     summary.statements(tree.body, {})
     return summary.result()
