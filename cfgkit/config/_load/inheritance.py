@@ -27,6 +27,7 @@ from cfgkit._keys import BASE_KEY, DEPRECATION_KEY, RESERVED_KEYS, SCOPE_KEY, TY
 from cfgkit._lazy_modules import lazy_pattern
 from cfgkit._records import NamedTuple, Rope
 from cfgkit.config._load.files import (
+    MAX_BASES_PER_LOAD,
     PYTHON_EXTENSION,
     BaseBudget,
     check_extension,
@@ -332,8 +333,8 @@ def _steps(
 
     bases = _Bases()
     entries = _base_list(base_entries, filename)
-    # The whole list is charged before any of it is resolved (10**6 entries fail at once).
-    BaseBudget().charge(len(entries), filename, lineno=None)
+    if len(entries) > MAX_BASES_PER_LOAD:  # refused before any is resolved (10**6 entries)
+        BaseBudget().charge(len(entries), filename, lineno=None)
     for entry in entries:
         base_path, scope = locate_base(entry, filename)
         base_options = options if scope is None else options._replace(separate_copies=True)
