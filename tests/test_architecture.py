@@ -88,19 +88,28 @@ def row_of(path: Path) -> str:
     return "mmcv/" if path.parent.name == "mmcv" else relative
 
 
+def modules_of(node: ast.AST) -> set[str]:
+    """The modules an import statement imports (a name imported from a package that is a
+    module of it counts as that module); nothing for any other node."""
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names}
+    if not (isinstance(node, ast.ImportFrom) and node.module and node.level == 0):
+        return set()
+    found = set()
+    for alias in node.names:
+        full = f"{node.module}.{alias.name}"
+        target = PACKAGE.parent.joinpath(*full.split("."))
+        is_module = target.with_suffix(".py").exists() or (target / "__init__.py").exists()
+        found.add(full if is_module else node.module)
+    return found
+
+
 def cfgkit_imports(path: Path) -> set[str]:
     """The cfgkit modules ``path`` imports (a name imported from a package that is a module of
     it counts as that module), without ``cfgkit.`` and without the module itself."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for alias in node.names:
-                full = f"{node.module}.{alias.name}"
-                target = PACKAGE.parent.joinpath(*full.split("."))
-                is_module = target.with_suffix(".py").exists() or (target / "__init__.py").exists()
-                found.add(full if is_module else node.module)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+        found.update(modules_of(node))
     own = module_name(path)
     # Every module may name the shared types of _contracts (for type checkers only).
     skip = {own, "cfgkit._contracts"} if own != "cfgkit._contracts" else {own}
@@ -153,14 +162,7 @@ def run_time_imports(path: Path) -> set[str]:
     def visit(node: ast.AST) -> None:
         if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
             return
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for alias in node.names:
-                full = f"{node.module}.{alias.name}"
-                target = PACKAGE.parent.joinpath(*full.split("."))
-                is_module = target.with_suffix(".py").exists() or (target / "__init__.py").exists()
-                found.add(full if is_module else node.module)
-        elif isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+        found.update(modules_of(node))
         for child in ast.iter_child_nodes(node):
             visit(child)
 
