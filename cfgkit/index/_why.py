@@ -31,7 +31,7 @@ import sys
 from cfgkit._key_paths import dotted
 from cfgkit._openmmlab import builders, builds_at, install_command, stem
 from cfgkit._records import NamedTuple
-from cfgkit.errors import did_you_mean
+from cfgkit.errors import close_names
 from cfgkit.index._packages import STDLIB, find_package, read_source
 from cfgkit.index._summary import summarise
 
@@ -48,9 +48,13 @@ __all__ = [
     "definitions",
     "diagnose",
     "either",
+    "move_fix",
+    "other_registry",
+    "other_scope",
     "project_root",
     "render",
     "respellings",
+    "respelt",
     "shown",
     "unique",
 ]
@@ -89,6 +93,11 @@ class Definition(NamedTuple):
     registry: str
     key: str
     root: str
+
+    @property
+    def at(self) -> str:
+        """``file:line``, the file as :func:`shown`."""
+        return f"{shown(self.filename)}:{self.lineno}"
 
 
 def project_root(
@@ -352,13 +361,7 @@ def missing_import(
             continue
         seen.add(current)
         summary = _summary_of(index, project, current)
-        if summary is None:
-            continue
-        targets = [m for m, _ in summary["imports"].values()] + list(summary["stars"])
-        for imported, attribute in summary["imports"].values():
-            if attribute is not None:
-                targets.append(f"{imported}.{attribute}")
-        for target in targets:
+        for target in _imported_modules(summary) if summary is not None else ():
             if target.partition(".")[0] == top:
                 if _summary_of(index, project, target) is not None:
                     pending.append(target)
@@ -367,6 +370,17 @@ def missing_import(
             if missing is not None:
                 return missing, current
     return None
+
+
+def _imported_modules(summary: Any) -> list[str]:
+    """The modules a file imports: ``import m``, ``from m import *``, and ``from m import a``
+    as both ``m`` and ``m.a`` (``a`` may be a submodule)."""
+    imports = summary["imports"].values()
+    return [
+        *(m for m, _ in imports),
+        *summary["stars"],
+        *(f"{m}.{a}" for m, a in imports if a is not None),
+    ]
 
 
 def _summary_of(index: Index, project: Optional[_Project], module: str) -> Any:
@@ -437,11 +451,7 @@ def _importable_module(project: Optional[_Project], index: Index, module: str) -
     while "." in current:
         parent = current.rpartition(".")[0]
         summary = _summary_of(index, project, parent)
-        if summary is None:
-            break
-        imported = {m for m, _ in summary["imports"].values()} | set(summary["stars"])
-        imported |= {f"{m}.{a}" for m, a in summary["imports"].values() if a is not None}
-        if current not in imported:
+        if summary is None or current not in _imported_modules(summary):
             break
         current = parent
     return current
@@ -481,9 +491,7 @@ def diagnose(
     """
     index.resolve()
     was_imported = imported or (lambda module: False)
-    scoped, dot, bare = name.partition(".")
-    if not dot:
-        scoped, bare = "", name
+    scoped, bare = name.split(".", 1) if "." in name else ("", name)
     if scoped and _not_installed(index, scoped, search_path):
         return [_uninstalled(f"{name!r} names the scope {scoped!r}", scoped)]
     causes: list[Cause] = []
@@ -515,10 +523,16 @@ def diagnose(
                 causes.extend(_unimported(index, project_state, found, search_path))
         elif found.key and wanted:
             registry = registries[found.key]
+            label = f"{found.registry}, {found.at}"
             if stem(registry.name) not in wanted:
-                causes.append(_other_registry(index, found, registry, start, wanted, path))
+                names = {n for n in (index.registries[k].name for k in start) if stem(n) in wanted}
+                kinds = either(sorted(names or wanted))
+                causes.append(other_registry(found.name, registry.name, label, path, kinds, kinds))
             elif registry.scope != scope:
-                causes.append(_other_scope(index, found, registry, scope, start, bare))
+                searched = scope or ", ".join(
+                    dict.fromkeys(index.registries[k].scope for k in start)
+                )
+                causes.append(other_scope(bare, registry.scope, label, searched))
         elif found.registry and not found.key and not was_imported(found.module):
             # A registry the sources cannot resolve (its package is not on the path): only
             # when it is named like one the build searched (MODELS for a model).
@@ -536,41 +550,45 @@ def diagnose(
     return [c._replace(why=c.why.lstrip("~")) for c in unique(causes)]
 
 
-def _other_scope(
-    index: Index,
-    found: Definition,
-    registry: StaticRegistry,
-    scope: Optional[str],
-    start: Sequence[str],
-    bare: str,
-) -> Cause:
+# The causes the live registries (registry/_doctor.py) find too, worded once.
+
+
+def other_scope(bare: str, scope: str, where: str, searched: str) -> Cause:
+    """``bare`` is registered in ``scope`` (``where``: its registry, its line), not in the
+    scope (or scopes) ``searched``."""
     return Cause(
         "other scope",
-        f"{bare!r} is registered in scope {registry.scope!r} ({found.registry}, "
-        f"{shown(found.filename)}:{found.lineno}), not in scope "
-        f"{scope or _scopes(index, start)!r} where the build looks",
-        f"default_scope = {registry.scope!r}  # or type='{registry.scope}.{bare}'",
+        f"{bare!r} is registered in scope {scope!r} ({where}), not in scope {searched!r} "
+        "where the build looks",
+        f"default_scope = {scope!r}  # or type='{scope}.{bare}'",
     )
 
 
-def _other_registry(
-    index: Index,
-    found: Definition,
-    registry: StaticRegistry,
-    start: Sequence[str],
-    wanted: set[str],
-    path: KeyPath,
+def other_registry(
+    name: str, kind: str, where: str, path: KeyPath, built_from: str, use: str
 ) -> Cause:
-    places = builds_at(registry.name)
-    at = f" (the {registry.name} registry builds {', '.join(places)})" if places else ""
-    names = {index.registries[k].name for k in start if stem(index.registries[k].name) in wanted}
-    kinds = either(sorted(names or wanted))
+    """``name`` is a ``kind`` (``where``: its registry, its line), but the dict at ``path`` is
+    built from the ``built_from`` registry, which takes a ``use``."""
     return Cause(
         "other registry",
-        f"{found.name!r} is a {registry.name} ({found.registry}, {shown(found.filename)}:"
-        f"{found.lineno}), but {dotted(path) if path else 'this dict'} is built from the "
-        f"{kinds} registry",
-        f"move this dict where a {registry.name} is built{at}, or use a {kinds} here",
+        f"{name!r} is a {kind} ({where}), but {dotted(path) or 'this dict'} is built from the "
+        f"{built_from} registry",
+        move_fix([kind], use),
+    )
+
+
+def move_fix(kinds: Sequence[str], use: str) -> str:
+    """The fix for a dict of one of ``kinds`` under a key path that builds a ``use``."""
+    places = list(dict.fromkeys(p for k in kinds for p in builds_at(k)))
+    text = " or ".join(kinds)
+    at = f" (the {text} registry builds {', '.join(places)})" if places else ""
+    return f"move this dict where a {text} is built{at}, or use a {use} here"
+
+
+def respelt(bare: str, registered: str, how: str) -> Cause:
+    """``bare`` is registered as ``registered``, which differs as ``how`` says."""
+    return Cause(
+        "spelling", f"{bare!r} is registered as {registered!r} ({how})", f"type={registered!r}"
     )
 
 
@@ -594,10 +612,6 @@ def _not_installed(index: Index, scope: str, search_path: Optional[Sequence[str]
     )
 
 
-def _scopes(index: Index, keys: Sequence[str]) -> str:
-    return ", ".join(dict.fromkeys(index.registries[k].scope for k in keys))
-
-
 def _unimported(
     index: Index,
     project: Optional[_Project],
@@ -607,6 +621,7 @@ def _unimported(
     state = project if found.root else None  # only a project's module is read there
     module = _importable_module(state, index, found.module)
     failing = missing_import(index, found.module, state, search_path)
+    registered = f"{found.name!r} is registered in {found.registry} by {found.at}"
     if failing is not None:
         missing, importer = failing
         if missing == "mmcv._ext":
@@ -621,10 +636,9 @@ def _unimported(
         return [
             Cause(
                 "import fails",
-                f"{found.name!r} is registered in {found.registry} by {shown(found.filename)}:"
-                f"{found.lineno}, but importing {found.module} fails: {why_missing} "
-                f"(imported by {importer}); allow_failed_imports=True or a registry's "
-                "locations import hides this",
+                f"{registered}, but importing {found.module} fails: {why_missing} (imported "
+                f"by {importer}); allow_failed_imports=True or a registry's locations import "
+                "hides this",
                 fix,
             )
         ]
@@ -632,8 +646,7 @@ def _unimported(
     return [
         Cause(
             "not imported",
-            f"{found.name!r} is registered in {found.registry} by {shown(found.filename)}:"
-            f"{found.lineno}, a module nothing imports{where_from if found.root else ''}",
+            f"{registered}, a module nothing imports{where_from if found.root else ''}",
             custom_imports_line(module),
         )
     ]
@@ -654,8 +667,8 @@ def _unregistered(
         into = f"{registry.scope}::{registry.name}"
     return Cause(
         "not registered",
-        f"class {found.name} is defined at {shown(found.filename)}:{found.lineno}, but nothing "
-        f"registers it (it belongs in {into})",
+        f"class {found.name} is defined at {found.at}, but nothing registers it (it belongs "
+        f"in {into})",
         fix,
     )
 
@@ -666,13 +679,7 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
     names = index.names(ranked)
     same = respellings(bare, names)
     if same:
-        return [
-            Cause(
-                "spelling",
-                f"{bare!r} is registered as {same[0]!r} (case or separators differ)",
-                f"type={same[0]!r}",
-            )
-        ]
+        return [respelt(bare, same[0], "case or separators differ")]
     for key in ranked:
         for registered, entries in index.registrations.get(key, {}).items():
             for entry in entries:
@@ -691,25 +698,24 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
                             f"type={registered!r}",
                         )
                     ]
-    hint = did_you_mean(bare, names) or did_you_mean(bare, index.names(here))
-    if hint:
-        close = hint[len("Did you mean ") : -1].split(" or ")[0]
-        return [Cause("spelling", f"~{bare!r} is close to {hint[13:-1]}", f"type={close}")]
+    close = close_names(bare, names) or close_names(bare, index.names(here))
+    if close:
+        listed = " or ".join(map(repr, close))
+        return [Cause("spelling", f"~{bare!r} is close to {listed}", f"type={close[0]!r}")]
     # Close to a name of another scope of the same tree ('Mask2Formr' built in mmengine's).
     roots = {index.root(k) for k in start}
     kinds = {stem(index.registries[k].name) for k in start}
     for key, registry in sorted(index.registries.items()):
         if key in here or index.root(key) not in roots or stem(registry.name) not in kinds:
             continue
-        hint = did_you_mean(bare, index.registrations.get(key, {}))
-        if hint:
-            close = hint[len("Did you mean ") : -1].split(" or ")[0].strip("'")
+        close = close_names(bare, index.registrations.get(key, {}))
+        if close:
             return [
                 Cause(
                     "spelling",
-                    f"~{bare!r} is close to {close!r}, registered in scope {registry.scope!r}",
-                    f"type='{registry.scope}.{close}'  # or default_scope = "
-                    f"{registry.scope!r} and type={close!r}",
+                    f"~{bare!r} is close to {close[0]!r}, registered in scope {registry.scope!r}",
+                    f"type='{registry.scope}.{close[0]}'  # or default_scope = "
+                    f"{registry.scope!r} and type={close[0]!r}",
                 )
             ]
     return []
