@@ -168,14 +168,12 @@ class _Project:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{module}.{name}" if module else name))
+                elif name == "__init__.py":
+                    if module:
+                        found.append((module, entry.path, True))
                 elif name.endswith(".py") and "." not in name[:-3]:
-                    stem_name = name[:-3]
-                    if stem_name == "__init__":
-                        if module:
-                            found.append((module, entry.path, True))
-                    else:
-                        full = f"{module}.{stem_name}" if module else stem_name
-                        found.append((full, entry.path, False))
+                    full = f"{module}.{name[:-3]}" if module else name[:-3]
+                    found.append((full, entry.path, False))
         self._files = found
         return found
 

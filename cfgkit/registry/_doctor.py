@@ -71,8 +71,8 @@ def diagnosis(name: str, registry: Registry, path: KeyPath, filename: Optional[s
         path: The key path of the dict in its config (``()`` when unknown).
         filename: The config file, whose project is read (the current folder's otherwise).
     """
-    causes = _runtime_causes(name, registry, path)
     bare = Registry.split_scope_key(name)[1]
+    causes = _runtime_causes(bare, registry, path)
     # Close names only when the error has none (the live registry may not be imported yet).
     close = not did_you_mean(bare, registry.visible_names())
     causes.extend(_static_causes(name, registry, path, filename, close))
@@ -82,18 +82,17 @@ def diagnosis(name: str, registry: Registry, path: KeyPath, filename: Optional[s
     return kept
 
 
-def _runtime_causes(name: str, registry: Registry, path: Any) -> list[Cause]:
-    """What the registries that exist now say: the name in another scope of this tree, or
-    in another kind of registry."""
-    bare = Registry.split_scope_key(name)[1]
+def _runtime_causes(bare: str, registry: Registry, path: Any) -> list[Cause]:
+    """What the registries that exist now say about ``bare`` (the type without its scope):
+    the name in another scope of this tree, spelt differently, or in another kind of registry."""
     causes: list[Cause] = []
     chain = {id(r) for r in registry._ancestors()}
     tree = list(registry.root.walk())
     in_tree = {id(r) for r in tree}
     for other in tree:
         if id(other) not in chain and bare in other.module_dict:
-            label = f"{other.scope}::{other.name}"
-            causes.append(other_scope(bare, other.scope, label, registry.scope))
+            where = f"{other.scope}::{other.name}"
+            causes.append(other_scope(bare, other.scope, where, registry.scope))
     names = registry.visible_names()
     causes += [respelt(bare, n, "case or separators differ") for n in respellings(bare, names)[:1]]
     aliases = [n for n in names if getattr(registry.get(n), "__name__", None) == bare]

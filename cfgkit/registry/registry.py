@@ -157,12 +157,9 @@ class Registry:
                 raise RegistryArgumentError(f"parent must be a Registry, but got {type(parent)}")
             parent._add_child(self)
             self.parent = parent
-        if build_func is not None:
-            self.build_func: Callable[..., object] = build_func
-        elif self.parent is not None:
-            self.build_func = self.parent.build_func
-        else:
-            self.build_func = build_from_cfg
+        if build_func is None:
+            build_func = self.parent.build_func if self.parent is not None else build_from_cfg
+        self.build_func: Callable[..., object] = build_func
 
     @staticmethod
     def infer_scope() -> str:
