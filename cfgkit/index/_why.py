@@ -234,19 +234,18 @@ def _registry_of(index: Index, project: Optional[_Project], module: str, express
     """The key of the registry ``expression`` names in a project module (through its
     imports into scanned packages), or the expression itself."""
     summary = project.module(module) if project is not None else None
-    if summary is not None and summary[2]:
-        head, _, rest = expression.partition(".")
-        imported = summary[2]["imports"].get(head)
-        if imported is not None:
-            source, attribute = imported
-            target = ".".join(p for p in (attribute, rest) if p)
-            key = index.registry_key(source, target) if target else None
-            if key is not None:
-                return key
-            if project is not None and project.module(source) is not None and target:
-                return _registry_of(index, project, source, target)
+    if project is None or summary is None or not summary[2]:
+        return index.registry_key(module, expression) or expression
+    head, _, rest = expression.partition(".")
+    imported = summary[2]["imports"].get(head)
+    if imported is None:
         return expression
-    return index.registry_key(module, expression) or expression
+    source, attribute = imported
+    target = ".".join(p for p in (attribute, rest) if p)
+    key = index.registry_key(source, target) if target else None
+    if key is None and target and project.module(source) is not None:
+        return _registry_of(index, project, source, target)
+    return key or expression
 
 
 def definitions(
@@ -429,19 +428,6 @@ def _normalised(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "").replace(" ", "")
 
 
-def _registry_line(registry: StaticRegistry) -> tuple[str, str]:
-    """``('from mmdet.registry import MODELS', 'MODELS')`` for a registry."""
-    module, _, variable = registry.key.partition(":")
-    if module.endswith(".root"):  # mmengine.registry.root: imported from mmengine.registry
-        module = module.rpartition(".")[0]
-    return f"from {module} import {variable}", variable
-
-
-def custom_imports_line(module: str) -> str:
-    """The ``custom_imports`` line that imports ``module``."""
-    return f"custom_imports = dict(imports=[{module!r}], allow_failed_imports=False)"
-
-
 def _importable_module(project: Optional[_Project], index: Index, module: str) -> str:
     """The module to name in ``custom_imports``: the highest package whose ``__init__``
     imports (a chain down to) ``module``, as projects write it (``projects.CO-DETR.codetr``)."""
@@ -518,7 +504,7 @@ def diagnose(
     for found in where:
         if found.key and found.key in reached:
             if not was_imported(found.module):
-                causes.extend(_unimported(index, project_state, found, search_path))
+                causes.append(_unimported(index, project_state, found, search_path))
         elif found.key and wanted:
             registry = registries[found.key]
             label = f"{found.registry}, {found.at}"
@@ -536,7 +522,7 @@ def diagnose(
             # when it is named like one the build searched (MODELS for a model).
             variables = {k.rpartition(":")[2] for k in start}
             if found.registry.rpartition(".")[2] in variables:
-                causes.extend(_unimported(index, project_state, found, search_path))
+                causes.append(_unimported(index, project_state, found, search_path))
         elif not found.registry:
             causes.append(_unregistered(index, found, start, building))
     # 4: spelt differently (a merely close name only when nothing better was found)
@@ -615,39 +601,35 @@ def _unimported(
     project: Optional[_Project],
     found: Definition,
     search_path: Optional[Sequence[str]],
-) -> list[Cause]:
+) -> Cause:
     state = project if found.root else None  # only a project's module is read there
-    module = _importable_module(state, index, found.module)
     failing = missing_import(index, found.module, state, search_path)
     registered = f"{found.name!r} is registered in {found.registry} by {found.at}"
-    if failing is not None:
-        missing, importer = failing
-        if missing == "mmcv._ext":
-            why_missing = (
-                "mmcv is installed without its compiled ops (mmcv-lite, or built without "
-                "MMCV_WITH_OPS=1)"
-            )
-            fix = "mim install mmcv  # the full mmcv, with mmcv.ops"
-        else:
-            why_missing = f"ModuleNotFoundError: No module named {missing!r}"
-            fix = install_command(missing)
-        return [
-            Cause(
-                "import fails",
-                f"{registered}, but importing {found.module} fails: {why_missing} (imported "
-                f"by {importer}); allow_failed_imports=True or a registry's locations import "
-                "hides this",
-                fix,
-            )
-        ]
-    where_from = f" (with {shown(found.root)!r} on sys.path, e.g. PYTHONPATH={shown(found.root)})"
-    return [
-        Cause(
+    if failing is None:
+        root = shown(found.root)
+        where_from = f" (with {root!r} on sys.path, e.g. PYTHONPATH={root})" if found.root else ""
+        module = _importable_module(state, index, found.module)
+        return Cause(
             "not imported",
-            f"{registered}, a module nothing imports{where_from if found.root else ''}",
-            custom_imports_line(module),
+            f"{registered}, a module nothing imports{where_from}",
+            f"custom_imports = dict(imports=[{module!r}], allow_failed_imports=False)",
         )
-    ]
+    missing, importer = failing
+    if missing == "mmcv._ext":
+        why_missing = (
+            "mmcv is installed without its compiled ops (mmcv-lite, or built without "
+            "MMCV_WITH_OPS=1)"
+        )
+        fix = "mim install mmcv  # the full mmcv, with mmcv.ops"
+    else:
+        why_missing = f"ModuleNotFoundError: No module named {missing!r}"
+        fix = install_command(missing)
+    return Cause(
+        "import fails",
+        f"{registered}, but importing {found.module} fails: {why_missing} (imported by "
+        f"{importer}); allow_failed_imports=True or a registry's locations import hides this",
+        fix,
+    )
 
 
 def _unregistered(
@@ -660,7 +642,10 @@ def _unregistered(
         fix = "@MODELS.register_module()  # above the class, MODELS the registry that builds it"
         into = "a registry"
     else:
-        line, variable = _registry_line(registry)
+        module, _, variable = registry.key.partition(":")
+        if module.endswith(".root"):  # mmengine.registry.root: imported from mmengine.registry
+            module = module.rpartition(".")[0]
+        line = f"from {module} import {variable}"
         fix = f"{line}; @{variable}.register_module()  # above class {found.name}"
         into = f"{registry.scope}::{registry.name}"
     return Cause(

@@ -330,13 +330,10 @@ class Registry:
         rows += [(name, str(obj)) for name, obj in sorted(self._module_dict.items())]
         widths = [max(len(row[i]) for row in rows) for i in (0, 1)]
         rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
-        lines = [f"Registry of {self._name} (scope: {self._scope})", rule]
-        for index, (name, obj) in enumerate(rows):
-            lines.append(f"| {name.ljust(widths[0])} | {obj.ljust(widths[1])} |")
-            if index == 0:
-                lines.append(rule)
-        lines.append(rule)
-        return "\n".join(lines)
+        head, *body = (f"| {n.ljust(widths[0])} | {o.ljust(widths[1])} |" for n, o in rows)
+        return "\n".join(
+            [f"Registry of {self._name} (scope: {self._scope})", rule, head, rule, *body, rule]
+        )
 
     @contextmanager
     def switch_scope_and_registry(self, scope: Optional[str]) -> Iterator[Registry]:
