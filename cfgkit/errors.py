@@ -229,10 +229,8 @@ class PackageNotFoundError(ConfigError, ModuleNotFoundError):
 
 
 class ConfigSyntaxError(ConfigError, SyntaxError):
-    """A config file cannot be parsed; keeps ``filename``, ``lineno``, ``offset``, ``text``.
-
-    Python's traceback printer shows the offending line with a caret for these.
-    """
+    """A config file cannot be parsed; keeps ``filename``, ``lineno``, ``offset``, ``text``, so
+    Python's traceback printer shows the offending line with a caret."""
 
     def __init__(
         self,
