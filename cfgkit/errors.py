@@ -99,13 +99,18 @@ def did_you_mean(name: object, candidates: Iterable[object], *, cutoff: float = 
         candidates: What exists (only strings are compared).
         cutoff: How close a candidate must be (``difflib`` ratio).
     """
+    close = close_names(name, candidates, cutoff=cutoff)
+    return f"Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+
+
+def close_names(name: object, candidates: Iterable[object], *, cutoff: float = 0.6) -> list[str]:
+    """The (at most three) names :func:`did_you_mean` offers, closest first."""
     if not isinstance(name, str):
-        return ""
+        return []
     import difflib  # only a message that is shown needs it
 
     strings = [c for c in candidates if isinstance(c, str)]
-    close = difflib.get_close_matches(name, strings, n=3, cutoff=cutoff)
-    return f"Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return difflib.get_close_matches(name, strings, n=3, cutoff=cutoff)
 
 
 class CfgkitError(Exception):
@@ -224,10 +229,8 @@ class PackageNotFoundError(ConfigError, ModuleNotFoundError):
 
 
 class ConfigSyntaxError(ConfigError, SyntaxError):
-    """A config file cannot be parsed; keeps ``filename``, ``lineno``, ``offset``, ``text``.
-
-    Python's traceback printer shows the offending line with a caret for these.
-    """
+    """A config file cannot be parsed; keeps ``filename``, ``lineno``, ``offset``, ``text``, so
+    Python's traceback printer shows the offending line with a caret."""
 
     def __init__(
         self,
@@ -284,10 +287,8 @@ class ConfigParsingError(ConfigError, RuntimeError):
 
 
 class InheritanceCycleError(ConfigParsingError, RecursionError):
-    """A chain of ``_base_`` files reaches a file that is already being loaded.
-
-    mmengine recurses until Python gives up with ``RecursionError``; that base is kept.
-    """
+    """A chain of ``_base_`` files reaches a file that is already being loaded (mmengine
+    recurses until Python gives up with ``RecursionError``; that base is kept)."""
 
 
 class NestingError(ConfigError, RecursionError):
@@ -300,10 +301,8 @@ class ValueSizeError(ConfigError, ValueError):
 
 
 class NotAMappingError(ConfigError, TypeError, AttributeError):
-    """The top level of a JSON or YAML config is not a mapping.
-
-    mmengine fails here with an ``AttributeError`` from ``.items()``; both bases are kept.
-    """
+    """The top level of a JSON or YAML config is not a mapping (mmengine fails here with an
+    ``AttributeError`` from ``.items()``; both bases are kept)."""
 
 
 class BasePathError(ConfigError, ValueError):
@@ -341,11 +340,8 @@ class ReservedKeyError(ConfigKeyError):
 
 
 class MissingKeyError(ConfigKeyError):
-    """``cfg['x']`` on a config dict that has no key ``'x'``.
-
-    ``args[0]`` is the key, as for a plain ``KeyError``; the message adds close matches,
-    computed only when it is shown.
-    """
+    """``cfg['x']`` on a config dict that has no key ``'x'``: ``args[0]`` is the key, as for a
+    plain ``KeyError``; the message adds close matches, computed only when it is shown."""
 
     def __init__(self, missing: object, available: Iterable[object] = ()) -> None:
         super().__init__(repr(missing))
@@ -358,11 +354,8 @@ class MissingKeyError(ConfigKeyError):
 
 
 class MissingAttributeError(ConfigError, AttributeError):
-    """``cfg.x`` on a config dict that has no key ``'x'``; the text is mmengine's.
-
-    The "did you mean" hint is computed only when the message is shown, so ``hasattr``
-    checks stay cheap.
-    """
+    """``cfg.x`` on a config dict that has no key ``'x'``; the text is mmengine's, its "did
+    you mean" hint computed only when the message is shown (``hasattr`` checks stay cheap)."""
 
     def __init__(self, owner: str, attribute: str, available: Iterable[object] = ()) -> None:
         super().__init__(f"'{owner}' object has no attribute '{attribute}'")
@@ -407,12 +400,8 @@ ConfigExecutionError.family = ConfigExecutionError
 class CustomModuleError(ConfigExecutionError):
     """A module named in ``custom_imports`` (or given to ``--import``) raised while it was
     imported, with an error that is not an ``ImportError`` (a ``ValueError``, a syntax error,
-    ``sys.exit()``).
-
-    As mmengine lets the module's own exception through, concrete classes (made per original
-    type, as for :class:`ConfigExecutionError`) also subclass the original type, kept as
-    ``__cause__``; a module that cannot be found is a :class:`CustomImportError`.
-    """
+    ``sys.exit()``); made per original type as :class:`ConfigExecutionError` is, as mmengine
+    lets the module's own exception through. One not found is a :class:`CustomImportError`."""
 
     name_prefix: ClassVar[str] = "CustomModule"
 

@@ -31,7 +31,7 @@ import sys
 from cfgkit._key_paths import dotted
 from cfgkit._openmmlab import builders, builds_at, install_command, stem
 from cfgkit._records import NamedTuple
-from cfgkit.errors import did_you_mean
+from cfgkit.errors import close_names
 from cfgkit.index._packages import STDLIB, find_package, read_source
 from cfgkit.index._summary import summarise
 
@@ -48,9 +48,13 @@ __all__ = [
     "definitions",
     "diagnose",
     "either",
+    "move_fix",
+    "other_registry",
+    "other_scope",
     "project_root",
     "render",
     "respellings",
+    "respelt",
     "shown",
     "unique",
 ]
@@ -89,6 +93,11 @@ class Definition(NamedTuple):
     registry: str
     key: str
     root: str
+
+    @property
+    def at(self) -> str:
+        """``file:line``, the file as :func:`shown`."""
+        return f"{shown(self.filename)}:{self.lineno}"
 
 
 def project_root(
@@ -159,14 +168,12 @@ class _Project:
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{module}.{name}" if module else name))
+                elif name == "__init__.py":
+                    if module:
+                        found.append((module, entry.path, True))
                 elif name.endswith(".py") and "." not in name[:-3]:
-                    stem_name = name[:-3]
-                    if stem_name == "__init__":
-                        if module:
-                            found.append((module, entry.path, True))
-                    else:
-                        full = f"{module}.{stem_name}" if module else stem_name
-                        found.append((full, entry.path, False))
+                    full = f"{module}.{name[:-3]}" if module else name[:-3]
+                    found.append((full, entry.path, False))
         self._files = found
         return found
 
@@ -227,19 +234,18 @@ def _registry_of(index: Index, project: Optional[_Project], module: str, express
     """The key of the registry ``expression`` names in a project module (through its
     imports into scanned packages), or the expression itself."""
     summary = project.module(module) if project is not None else None
-    if summary is not None and summary[2]:
-        head, _, rest = expression.partition(".")
-        imported = summary[2]["imports"].get(head)
-        if imported is not None:
-            source, attribute = imported
-            target = ".".join(p for p in (attribute, rest) if p)
-            key = index.registry_key(source, target) if target else None
-            if key is not None:
-                return key
-            if project is not None and project.module(source) is not None and target:
-                return _registry_of(index, project, source, target)
+    if project is None or summary is None or not summary[2]:
+        return index.registry_key(module, expression) or expression
+    head, _, rest = expression.partition(".")
+    imported = summary[2]["imports"].get(head)
+    if imported is None:
         return expression
-    return index.registry_key(module, expression) or expression
+    source, attribute = imported
+    target = ".".join(p for p in (attribute, rest) if p)
+    key = index.registry_key(source, target) if target else None
+    if key is None and target and project.module(source) is not None:
+        return _registry_of(index, project, source, target)
+    return key or expression
 
 
 def definitions(
@@ -352,13 +358,7 @@ def missing_import(
             continue
         seen.add(current)
         summary = _summary_of(index, project, current)
-        if summary is None:
-            continue
-        targets = [m for m, _ in summary["imports"].values()] + list(summary["stars"])
-        for imported, attribute in summary["imports"].values():
-            if attribute is not None:
-                targets.append(f"{imported}.{attribute}")
-        for target in targets:
+        for target in _imported_modules(summary) if summary is not None else ():
             if target.partition(".")[0] == top:
                 if _summary_of(index, project, target) is not None:
                     pending.append(target)
@@ -367,6 +367,17 @@ def missing_import(
             if missing is not None:
                 return missing, current
     return None
+
+
+def _imported_modules(summary: Any) -> list[str]:
+    """The modules a file imports: ``import m``, ``from m import *``, and ``from m import a``
+    as both ``m`` and ``m.a`` (``a`` may be a submodule)."""
+    imports = summary["imports"].values()
+    return [
+        *(m for m, _ in imports),
+        *summary["stars"],
+        *(f"{m}.{a}" for m, a in imports if a is not None),
+    ]
 
 
 def _summary_of(index: Index, project: Optional[_Project], module: str) -> Any:
@@ -417,19 +428,6 @@ def _normalised(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "").replace(" ", "")
 
 
-def _registry_line(registry: StaticRegistry) -> tuple[str, str]:
-    """``('from mmdet.registry import MODELS', 'MODELS')`` for a registry."""
-    module, _, variable = registry.key.partition(":")
-    if module.endswith(".root"):  # mmengine.registry.root: imported from mmengine.registry
-        module = module.rpartition(".")[0]
-    return f"from {module} import {variable}", variable
-
-
-def custom_imports_line(module: str) -> str:
-    """The ``custom_imports`` line that imports ``module``."""
-    return f"custom_imports = dict(imports=[{module!r}], allow_failed_imports=False)"
-
-
 def _importable_module(project: Optional[_Project], index: Index, module: str) -> str:
     """The module to name in ``custom_imports``: the highest package whose ``__init__``
     imports (a chain down to) ``module``, as projects write it (``projects.CO-DETR.codetr``)."""
@@ -437,11 +435,7 @@ def _importable_module(project: Optional[_Project], index: Index, module: str) -
     while "." in current:
         parent = current.rpartition(".")[0]
         summary = _summary_of(index, project, parent)
-        if summary is None:
-            break
-        imported = {m for m, _ in summary["imports"].values()} | set(summary["stars"])
-        imported |= {f"{m}.{a}" for m, a in summary["imports"].values() if a is not None}
-        if current not in imported:
+        if summary is None or current not in _imported_modules(summary):
             break
         current = parent
     return current
@@ -481,9 +475,7 @@ def diagnose(
     """
     index.resolve()
     was_imported = imported or (lambda module: False)
-    scoped, dot, bare = name.partition(".")
-    if not dot:
-        scoped, bare = "", name
+    scoped, bare = name.split(".", 1) if "." in name else ("", name)
     if scoped and _not_installed(index, scoped, search_path):
         return [_uninstalled(f"{name!r} names the scope {scoped!r}", scoped)]
     causes: list[Cause] = []
@@ -512,19 +504,25 @@ def diagnose(
     for found in where:
         if found.key and found.key in reached:
             if not was_imported(found.module):
-                causes.extend(_unimported(index, project_state, found, search_path))
+                causes.append(_unimported(index, project_state, found, search_path))
         elif found.key and wanted:
             registry = registries[found.key]
+            label = f"{found.registry}, {found.at}"
             if stem(registry.name) not in wanted:
-                causes.append(_other_registry(index, found, registry, start, wanted, path))
+                names = {n for n in (index.registries[k].name for k in start) if stem(n) in wanted}
+                kinds = either(sorted(names or wanted))
+                causes.append(other_registry(found.name, registry.name, label, path, kinds, kinds))
             elif registry.scope != scope:
-                causes.append(_other_scope(index, found, registry, scope, start, bare))
+                searched = scope or ", ".join(
+                    dict.fromkeys(index.registries[k].scope for k in start)
+                )
+                causes.append(other_scope(bare, registry.scope, label, searched))
         elif found.registry and not found.key and not was_imported(found.module):
             # A registry the sources cannot resolve (its package is not on the path): only
             # when it is named like one the build searched (MODELS for a model).
             variables = {k.rpartition(":")[2] for k in start}
             if found.registry.rpartition(".")[2] in variables:
-                causes.extend(_unimported(index, project_state, found, search_path))
+                causes.append(_unimported(index, project_state, found, search_path))
         elif not found.registry:
             causes.append(_unregistered(index, found, start, building))
     # 4: spelt differently (a merely close name only when nothing better was found)
@@ -536,41 +534,45 @@ def diagnose(
     return [c._replace(why=c.why.lstrip("~")) for c in unique(causes)]
 
 
-def _other_scope(
-    index: Index,
-    found: Definition,
-    registry: StaticRegistry,
-    scope: Optional[str],
-    start: Sequence[str],
-    bare: str,
-) -> Cause:
+# The causes the live registries (registry/_doctor.py) find too, worded once.
+
+
+def other_scope(bare: str, scope: str, where: str, searched: str) -> Cause:
+    """``bare`` is registered in ``scope`` (``where``: its registry, its line), not in the
+    scope (or scopes) ``searched``."""
     return Cause(
         "other scope",
-        f"{bare!r} is registered in scope {registry.scope!r} ({found.registry}, "
-        f"{shown(found.filename)}:{found.lineno}), not in scope "
-        f"{scope or _scopes(index, start)!r} where the build looks",
-        f"default_scope = {registry.scope!r}  # or type='{registry.scope}.{bare}'",
+        f"{bare!r} is registered in scope {scope!r} ({where}), not in scope {searched!r} "
+        "where the build looks",
+        f"default_scope = {scope!r}  # or type='{scope}.{bare}'",
     )
 
 
-def _other_registry(
-    index: Index,
-    found: Definition,
-    registry: StaticRegistry,
-    start: Sequence[str],
-    wanted: set[str],
-    path: KeyPath,
+def other_registry(
+    name: str, kind: str, where: str, path: KeyPath, built_from: str, use: str
 ) -> Cause:
-    places = builds_at(registry.name)
-    at = f" (the {registry.name} registry builds {', '.join(places)})" if places else ""
-    names = {index.registries[k].name for k in start if stem(index.registries[k].name) in wanted}
-    kinds = either(sorted(names or wanted))
+    """``name`` is a ``kind`` (``where``: its registry, its line), but the dict at ``path`` is
+    built from the ``built_from`` registry, which takes a ``use``."""
     return Cause(
         "other registry",
-        f"{found.name!r} is a {registry.name} ({found.registry}, {shown(found.filename)}:"
-        f"{found.lineno}), but {dotted(path) if path else 'this dict'} is built from the "
-        f"{kinds} registry",
-        f"move this dict where a {registry.name} is built{at}, or use a {kinds} here",
+        f"{name!r} is a {kind} ({where}), but {dotted(path) or 'this dict'} is built from the "
+        f"{built_from} registry",
+        move_fix([kind], use),
+    )
+
+
+def move_fix(kinds: Sequence[str], use: str) -> str:
+    """The fix for a dict of one of ``kinds`` under a key path that builds a ``use``."""
+    places = list(dict.fromkeys(p for k in kinds for p in builds_at(k)))
+    text = " or ".join(kinds)
+    at = f" (the {text} registry builds {', '.join(places)})" if places else ""
+    return f"move this dict where a {text} is built{at}, or use a {use} here"
+
+
+def respelt(bare: str, registered: str, how: str) -> Cause:
+    """``bare`` is registered as ``registered``, which differs as ``how`` says."""
+    return Cause(
+        "spelling", f"{bare!r} is registered as {registered!r} ({how})", f"type={registered!r}"
     )
 
 
@@ -594,49 +596,40 @@ def _not_installed(index: Index, scope: str, search_path: Optional[Sequence[str]
     )
 
 
-def _scopes(index: Index, keys: Sequence[str]) -> str:
-    return ", ".join(dict.fromkeys(index.registries[k].scope for k in keys))
-
-
 def _unimported(
     index: Index,
     project: Optional[_Project],
     found: Definition,
     search_path: Optional[Sequence[str]],
-) -> list[Cause]:
+) -> Cause:
     state = project if found.root else None  # only a project's module is read there
-    module = _importable_module(state, index, found.module)
     failing = missing_import(index, found.module, state, search_path)
-    if failing is not None:
-        missing, importer = failing
-        if missing == "mmcv._ext":
-            why_missing = (
-                "mmcv is installed without its compiled ops (mmcv-lite, or built without "
-                "MMCV_WITH_OPS=1)"
-            )
-            fix = "mim install mmcv  # the full mmcv, with mmcv.ops"
-        else:
-            why_missing = f"ModuleNotFoundError: No module named {missing!r}"
-            fix = install_command(missing)
-        return [
-            Cause(
-                "import fails",
-                f"{found.name!r} is registered in {found.registry} by {shown(found.filename)}:"
-                f"{found.lineno}, but importing {found.module} fails: {why_missing} "
-                f"(imported by {importer}); allow_failed_imports=True or a registry's "
-                "locations import hides this",
-                fix,
-            )
-        ]
-    where_from = f" (with {shown(found.root)!r} on sys.path, e.g. PYTHONPATH={shown(found.root)})"
-    return [
-        Cause(
+    registered = f"{found.name!r} is registered in {found.registry} by {found.at}"
+    if failing is None:
+        root = shown(found.root)
+        where_from = f" (with {root!r} on sys.path, e.g. PYTHONPATH={root})" if found.root else ""
+        module = _importable_module(state, index, found.module)
+        return Cause(
             "not imported",
-            f"{found.name!r} is registered in {found.registry} by {shown(found.filename)}:"
-            f"{found.lineno}, a module nothing imports{where_from if found.root else ''}",
-            custom_imports_line(module),
+            f"{registered}, a module nothing imports{where_from}",
+            f"custom_imports = dict(imports=[{module!r}], allow_failed_imports=False)",
         )
-    ]
+    missing, importer = failing
+    if missing == "mmcv._ext":
+        why_missing = (
+            "mmcv is installed without its compiled ops (mmcv-lite, or built without "
+            "MMCV_WITH_OPS=1)"
+        )
+        fix = "mim install mmcv  # the full mmcv, with mmcv.ops"
+    else:
+        why_missing = f"ModuleNotFoundError: No module named {missing!r}"
+        fix = install_command(missing)
+    return Cause(
+        "import fails",
+        f"{registered}, but importing {found.module} fails: {why_missing} (imported by "
+        f"{importer}); allow_failed_imports=True or a registry's locations import hides this",
+        fix,
+    )
 
 
 def _unregistered(
@@ -649,13 +642,16 @@ def _unregistered(
         fix = "@MODELS.register_module()  # above the class, MODELS the registry that builds it"
         into = "a registry"
     else:
-        line, variable = _registry_line(registry)
+        module, _, variable = registry.key.partition(":")
+        if module.endswith(".root"):  # mmengine.registry.root: imported from mmengine.registry
+            module = module.rpartition(".")[0]
+        line = f"from {module} import {variable}"
         fix = f"{line}; @{variable}.register_module()  # above class {found.name}"
         into = f"{registry.scope}::{registry.name}"
     return Cause(
         "not registered",
-        f"class {found.name} is defined at {shown(found.filename)}:{found.lineno}, but nothing "
-        f"registers it (it belongs in {into})",
+        f"class {found.name} is defined at {found.at}, but nothing registers it (it belongs "
+        f"in {into})",
         fix,
     )
 
@@ -666,13 +662,7 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
     names = index.names(ranked)
     same = respellings(bare, names)
     if same:
-        return [
-            Cause(
-                "spelling",
-                f"{bare!r} is registered as {same[0]!r} (case or separators differ)",
-                f"type={same[0]!r}",
-            )
-        ]
+        return [respelt(bare, same[0], "case or separators differ")]
     for key in ranked:
         for registered, entries in index.registrations.get(key, {}).items():
             for entry in entries:
@@ -691,25 +681,24 @@ def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str])
                             f"type={registered!r}",
                         )
                     ]
-    hint = did_you_mean(bare, names) or did_you_mean(bare, index.names(here))
-    if hint:
-        close = hint[len("Did you mean ") : -1].split(" or ")[0]
-        return [Cause("spelling", f"~{bare!r} is close to {hint[13:-1]}", f"type={close}")]
+    close = close_names(bare, names) or close_names(bare, index.names(here))
+    if close:
+        listed = " or ".join(map(repr, close))
+        return [Cause("spelling", f"~{bare!r} is close to {listed}", f"type={close[0]!r}")]
     # Close to a name of another scope of the same tree ('Mask2Formr' built in mmengine's).
     roots = {index.root(k) for k in start}
     kinds = {stem(index.registries[k].name) for k in start}
     for key, registry in sorted(index.registries.items()):
         if key in here or index.root(key) not in roots or stem(registry.name) not in kinds:
             continue
-        hint = did_you_mean(bare, index.registrations.get(key, {}))
-        if hint:
-            close = hint[len("Did you mean ") : -1].split(" or ")[0].strip("'")
+        close = close_names(bare, index.registrations.get(key, {}))
+        if close:
             return [
                 Cause(
                     "spelling",
-                    f"~{bare!r} is close to {close!r}, registered in scope {registry.scope!r}",
-                    f"type='{registry.scope}.{close}'  # or default_scope = "
-                    f"{registry.scope!r} and type={close!r}",
+                    f"~{bare!r} is close to {close[0]!r}, registered in scope {registry.scope!r}",
+                    f"type='{registry.scope}.{close[0]}'  # or default_scope = "
+                    f"{registry.scope!r} and type={close[0]!r}",
                 )
             ]
     return []

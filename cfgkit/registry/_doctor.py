@@ -15,11 +15,21 @@ import os
 import sys
 
 from cfgkit._locations import location_of
-from cfgkit._openmmlab import builds_at, stem
+from cfgkit._openmmlab import stem
 from cfgkit.errors import did_you_mean
 from cfgkit.index import Index
 from cfgkit.index._packages import find_package
-from cfgkit.index._why import Cause, diagnose, project_root, render, respellings, unique
+from cfgkit.index._why import (
+    Cause,
+    diagnose,
+    other_registry,
+    other_scope,
+    project_root,
+    render,
+    respellings,
+    respelt,
+    unique,
+)
 from cfgkit.registry.registry import Registry, all_registries
 
 TYPE_CHECKING = False
@@ -61,8 +71,8 @@ def diagnosis(name: str, registry: Registry, path: KeyPath, filename: Optional[s
         path: The key path of the dict in its config (``()`` when unknown).
         filename: The config file, whose project is read (the current folder's otherwise).
     """
-    causes = _runtime_causes(name, registry, path)
     bare = Registry.split_scope_key(name)[1]
+    causes = _runtime_causes(bare, registry, path)
     # Close names only when the error has none (the live registry may not be imported yet).
     close = not did_you_mean(bare, registry.visible_names())
     causes.extend(_static_causes(name, registry, path, filename, close))
@@ -72,37 +82,22 @@ def diagnosis(name: str, registry: Registry, path: KeyPath, filename: Optional[s
     return kept
 
 
-def _runtime_causes(name: str, registry: Registry, path: Any) -> list[Cause]:
-    """What the registries that exist now say: the name in another scope of this tree, or
-    in another kind of registry."""
-    bare = Registry.split_scope_key(name)[1]
+def _runtime_causes(bare: str, registry: Registry, path: Any) -> list[Cause]:
+    """What the registries that exist now say about ``bare`` (the type without its scope):
+    the name in another scope of this tree, spelt differently, or in another kind of registry."""
     causes: list[Cause] = []
     chain = {id(r) for r in registry._ancestors()}
     tree = list(registry.root.walk())
     in_tree = {id(r) for r in tree}
     for other in tree:
         if id(other) not in chain and bare in other.module_dict:
-            causes.append(
-                Cause(
-                    "other scope",
-                    f"{bare!r} is registered in scope {other.scope!r} ({other.scope}::"
-                    f"{other.name}), not in scope {registry.scope!r} where the build looks",
-                    f"default_scope = {other.scope!r}  # or type='{other.scope}.{bare}'",
-                )
-            )
+            where = f"{other.scope}::{other.name}"
+            causes.append(other_scope(bare, other.scope, where, registry.scope))
     names = registry.visible_names()
-    same = respellings(bare, names)
+    causes += [respelt(bare, n, "case or separators differ") for n in respellings(bare, names)[:1]]
     aliases = [n for n in names if getattr(registry.get(n), "__name__", None) == bare]
-    for other_name, how in [*((n, "case or separators differ") for n in same[:1]),
-                            *((n, f"the class {bare} is registered under this name")
-                              for n in aliases[:1])]:  # fmt: skip
-        causes.append(
-            Cause(
-                "spelling",
-                f"{bare!r} is registered as {other_name!r} ({how})",
-                f"type={other_name!r}",
-            )
-        )
+    how = f"the class {bare} is registered under this name"
+    causes += [respelt(bare, n, how) for n in aliases[:1]]
     scopes = {r.scope for r in tree}
     for other in sorted(all_registries(), key=lambda r: (r.scope, r.name)):
         # Another kind of registry of the scopes this build knows (mmdet's transforms for
@@ -111,17 +106,8 @@ def _runtime_causes(name: str, registry: Registry, path: Any) -> list[Cause]:
             continue
         if stem(other.name) == stem(registry.name):
             continue  # the same kind in another tree: a second copy, not a misplaced dict
-        places = builds_at(other.name)
-        at = f" (the {other.name} registry builds {', '.join(places)})" if places else ""
-        where = ".".join(str(p) for p in path) or "this dict"
-        causes.append(
-            Cause(
-                "other registry",
-                f"{bare!r} is a {other.name} ({other.scope}::{other.name}), but {where} is "
-                f"built from the {registry.scope}::{registry.name} registry",
-                f"move this dict where a {other.name} is built{at}, or use a {registry.name} here",
-            )
-        )
+        label, built_from = f"{other.scope}::{other.name}", f"{registry.scope}::{registry.name}"
+        causes.append(other_registry(bare, other.name, label, path, built_from, registry.name))
     return causes
 
 

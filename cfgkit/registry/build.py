@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from cfgkit._escaping import clipped
 from cfgkit._keys import SCOPE_KEY, TYPE_KEY
 from cfgkit._lazy_modules import lazy_pattern
 from cfgkit._locations import location_of
@@ -59,10 +60,6 @@ def _is_lazy(value: object) -> TypeGuard[_Lazy]:
     return bool(getattr(type(value), "__cfgkit_lazy__", False))
 
 
-def _is_registry(value: object) -> bool:
-    return hasattr(value, "get") and hasattr(value, "switch_scope_and_registry")
-
-
 def _where(cfg: object) -> str:
     location = location_of(cfg)
     return f", config key {location}" if location is not None else ""
@@ -82,11 +79,6 @@ def _add_note(error: BaseException, note: str) -> None:
             error.args = (f"{error.args[0]}\n{note}",)
     else:
         error.add_note(note)
-
-
-def _describe_arguments(arguments: dict[str, object]) -> str:
-    text = ", ".join(f"{key}={value!r}" for key, value in arguments.items())
-    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def _parameter_hint(target: Callable[..., object], error: BaseException) -> str:
@@ -130,10 +122,11 @@ def note_build_failure(
         args: The arguments given (for the message and a did-you-mean).
     """
     name = getattr(target, "__name__", repr(target))
+    arguments = clipped(", ".join(f"{key}={value!r}" for key, value in args.items()), 300)
     _add_note(
         error,
         f"while building {name} from the {registry_label} registry{_where(cfg)}, with "
-        f"arguments: {_describe_arguments(args)}.{_parameter_hint(target, error)}",
+        f"arguments: {arguments}.{_parameter_hint(target, error)}",
     )
 
 
@@ -151,7 +144,7 @@ def _check_arguments(
             '`cfg` or `default_args` must contain the key "type", but got '
             f"{cfg}\n{default_args}{_where(cfg).replace(',', ';', 1)}"
         )
-    if not _is_registry(registry):
+    if not (hasattr(registry, "get") and hasattr(registry, "switch_scope_and_registry")):
         raise RegistryTypeError(
             f"registry must be a mmengine.Registry object, but got {type(registry)}"
         )

@@ -157,12 +157,9 @@ class Registry:
                 raise RegistryArgumentError(f"parent must be a Registry, but got {type(parent)}")
             parent._add_child(self)
             self.parent = parent
-        if build_func is not None:
-            self.build_func: Callable[..., object] = build_func
-        elif self.parent is not None:
-            self.build_func = self.parent.build_func
-        else:
-            self.build_func = build_from_cfg
+        if build_func is None:
+            build_func = self.parent.build_func if self.parent is not None else build_from_cfg
+        self.build_func: Callable[..., object] = build_func
 
     @staticmethod
     def infer_scope() -> str:
@@ -333,13 +330,10 @@ class Registry:
         rows += [(name, str(obj)) for name, obj in sorted(self._module_dict.items())]
         widths = [max(len(row[i]) for row in rows) for i in (0, 1)]
         rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
-        lines = [f"Registry of {self._name} (scope: {self._scope})", rule]
-        for index, (name, obj) in enumerate(rows):
-            lines.append(f"| {name.ljust(widths[0])} | {obj.ljust(widths[1])} |")
-            if index == 0:
-                lines.append(rule)
-        lines.append(rule)
-        return "\n".join(lines)
+        head, *body = (f"| {n.ljust(widths[0])} | {o.ljust(widths[1])} |" for n, o in rows)
+        return "\n".join(
+            [f"Registry of {self._name} (scope: {self._scope})", rule, head, rule, *body, rule]
+        )
 
     @contextmanager
     def switch_scope_and_registry(self, scope: Optional[str]) -> Iterator[Registry]:
