@@ -526,3 +526,37 @@ def test_why_with_a_scan_that_names_nothing_is_a_usage_error(project, capsys, mo
     monkeypatch.chdir(project)
     assert main(["why", "DetNet", "--scan", "no_such_package_here"]) == 2
     assert "cannot scan 'no_such_package_here'" in capsys.readouterr().err
+
+
+def test_build_names_an_installed_package_module_nothing_imports(project, tmp_path, monkeypatch):
+    # A package on sys.path (not the project): its module registers a type but neither the
+    # package nor the registry's locations import it. Its file has no project root to show.
+    package = tmp_path / "site" / "drextra"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "registry.py").write_text(
+        "from drengine.registry import MODELS as ROOT\n"
+        "from cfgkit.registry import Registry\n\n"
+        "MODELS = Registry('model', parent=ROOT, scope='drextra')\n"
+    )
+    (package / "extra.py").write_text(
+        "from drextra.registry import MODELS\n\n\n"
+        "@MODELS.register_module()\nclass ExtraNet:\n    pass\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    registries = importlib.import_module("drextra.registry")
+    try:
+        with pytest.raises(errors.NotRegisteredError) as caught:
+            registries.MODELS.build({"type": "ExtraNet"})
+        first, *rest = str(caught.value).splitlines()
+        assert first.startswith("ExtraNet is not in the drextra::model registry")
+        assert rest[0].startswith("  why (not imported): 'ExtraNet' is registered in ")
+        assert rest[0].endswith("extra.py:4, a module nothing imports")  # no PYTHONPATH hint
+        assert rest[1] == (
+            "  fix: custom_imports = dict(imports=['drextra.extra'], allow_failed_imports=False)"
+        )
+        assert "drextra.extra" not in sys.modules
+    finally:
+        for name in [m for m in sys.modules if m.partition(".")[0] == "drextra"]:
+            del sys.modules[name]
+        registries = caught = None  # the fixture checks that no registry outlives it

@@ -606,8 +606,8 @@ def _unimported(
     failing = missing_import(index, found.module, state, search_path)
     registered = f"{found.name!r} is registered in {found.registry} by {found.at}"
     if failing is None:
-        root = shown(found.root)
-        where_from = f" (with {root!r} on sys.path, e.g. PYTHONPATH={root})" if found.root else ""
+        root = shown(found.root) if found.root else ""  # a project's folder, else none
+        where_from = f" (with {root!r} on sys.path, e.g. PYTHONPATH={root})" if root else ""
         module = _importable_module(state, index, found.module)
         return Cause(
             "not imported",
