@@ -10,7 +10,7 @@ from cfgkit._escaping import for_terminal
 from cfgkit._keys import DEFAULT_SCOPE_KEY, TYPE_KEY
 from cfgkit.checking import ERROR, check, static_index
 from cfgkit.cli._common import add_options, load, short_path
-from cfgkit.errors import PackageNotFoundError, did_you_mean
+from cfgkit.errors import PackageNotFoundError, close_names
 from cfgkit.index import Index
 from cfgkit.index._why import definitions, diagnose, project_root, render
 
@@ -102,8 +102,7 @@ def _close_names(index: Index, name: str) -> list[str]:
     everything = index.names(index.registries)
     wanted = name.lower().replace("_", "")
     same = [n for n in everything if n != name and n.lower().replace("_", "") == wanted]
-    hint = did_you_mean(name, everything)
-    close = same + [n.strip("'") for n in hint[13:-1].split(" or ")] if hint else same
+    close = same + close_names(name, everything)
     labels = []
     for other in dict.fromkeys(n for n in close if n != name):
         registries = sorted(
