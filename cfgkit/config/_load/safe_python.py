@@ -32,6 +32,7 @@ from cfgkit._escaping import clipped
 from cfgkit._keys import BASE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
 from cfgkit._located import located
+from cfgkit.config._load.loader_names import LOADER_NAMES, provides
 from cfgkit.config._load.value_size import MAX_DEPTH, MAX_SIZE, SizeLimitError, expanded_size
 from cfgkit.config.config_dict import ConfigDict, deferred_building
 from cfgkit.config.lazy import LazyAttr, LazyObject
@@ -556,13 +557,10 @@ class _Interpreter:
             name = alias.asname or alias.name
             if module in _MODULES and alias.name in _MODULES[module].functions:
                 self.namespace[name] = _MODULES[module].functions[alias.name]
+            elif provides(module, [alias.name]):  # never a relative module (its leading dots)
+                self.namespace[name] = LOADER_NAMES[alias.name]
             else:
-                from cfgkit.config._load.loader_names import LOADER_MODULES, LOADER_NAMES, provides
-
-                if node.level == 0 and module in LOADER_MODULES and provides(module, [alias.name]):
-                    self.namespace[name] = LOADER_NAMES[alias.name]
-                else:
-                    self.namespace[name] = LazyObject(module, alias.name, self.where(), inert=True)
+                self.namespace[name] = LazyObject(module, alias.name, self.where(), inert=True)
 
     def do_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
         """Bind what calling refuses; run what Python runs at definition time: the default
@@ -624,13 +622,11 @@ class _Interpreter:
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = list(self.iterate(value))
             starred = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
-            if not starred and len(items) != len(target.elts):
+            if starred:  # the starred target takes what the others leave, as a list
+                index, end = starred[0], len(items) - (len(target.elts) - starred[0] - 1)
+                items = [*items[:index], items[index:end], *items[end:]]
+            elif len(items) != len(target.elts):
                 raise ValueError(f"expected {len(target.elts)} values to unpack, got {len(items)}")
-            if starred:
-                index = starred[0]
-                after = len(target.elts) - index - 1
-                middle = items[index : len(items) - after]
-                items = [*items[:index], middle, *items[len(items) - after :]]
             for element, item in zip(target.elts, items):
                 self.store(element.value if isinstance(element, ast.Starred) else element, item)
         elif isinstance(target, ast.Subscript):
@@ -765,8 +761,7 @@ class _Interpreter:
         if _walked("formatting", value) + _spec_width(spec) > room:
             raise _Refused(f"formatting text of more than {MAX_ITEMS:,} characters")
         convert = _CONVERSIONS.get(node.conversion)  # `!r`, `!s`, `!a`, or none
-        text: str = _produced(format(value if convert is None else convert(value), spec))
-        return text
+        return _produced(format(value if convert is None else convert(value), spec))
 
     def on_Subscript(self, node: ast.Subscript) -> object:
         container: Any = self.value(node.value)  # data, checked next; indexing checks it
@@ -779,15 +774,12 @@ class _Interpreter:
         return container[key]
 
     def subscript(self, node: ast.expr) -> object:
-        if isinstance(node, ast.Slice):
-            parts = [
-                None if p is None else self.value(p) for p in (node.lower, node.upper, node.step)
-            ]
-            return slice(*parts)
-        return self.value(node)
+        """A subscript's key: a slice there is not charged a step of its own."""
+        return self.on_Slice(node) if isinstance(node, ast.Slice) else self.value(node)
 
-    def on_Slice(self, node: ast.Slice) -> object:
-        return self.subscript(node)
+    def on_Slice(self, node: ast.Slice) -> object:  # also in a tuple: `a[1:2, 3]`
+        bounds = (node.lower, node.upper, node.step)
+        return slice(*(None if p is None else self.value(p) for p in bounds))
 
     def on_Attribute(self, node: ast.Attribute) -> object:
         owner = self.value(node.value)
@@ -828,11 +820,6 @@ class _Interpreter:
                 kwargs[keyword.arg] = value
         if function is dict and not args:
             return kwargs  # `dict(a=1, ...)`, most of every config: the keywords are the dict
-        return self.call(function, args, kwargs, node)
-
-    def call(
-        self, function: object, args: list[object], kwargs: dict[str, object], node: ast.Call
-    ) -> object:
         if isinstance(function, _Method):
             return function.call(args, kwargs)
         if isinstance(function, SafeFunction):
