@@ -73,10 +73,7 @@ def _blake2b() -> blake2b:
 def digest(*parts: str) -> str:
     """A short hex digest of ``parts`` (file names and texts), for naming cache entries."""
     hashed = _blake2b()
-    for index, part in enumerate(parts):
-        if index:
-            hashed.update(b"\0")
-        hashed.update(part.encode("utf-8", "surrogatepass"))
+    hashed.update(b"\0".join(part.encode("utf-8", "surrogatepass") for part in parts))
     return str(hashed.hexdigest())
 
 

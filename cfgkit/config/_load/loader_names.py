@@ -10,6 +10,7 @@ module (not the other way round).
 from __future__ import annotations
 
 import builtins
+import functools
 import types
 
 from cfgkit.config.config_dict import ConfigDict
@@ -28,7 +29,6 @@ LOADER_NAMES: dict[str, object] = {
     "LazyObject": LazyObject,
     "LazyAttr": LazyAttr,
 }
-_builtins: Optional[dict[str, object]] = None
 
 
 def provides(module: str, names: Sequence[str]) -> bool:
@@ -48,9 +48,7 @@ def _import(
     return builtins.__import__(name, globals, locals, fromlist, level)
 
 
+@functools.cache  # one dict, made on first use
 def loader_builtins() -> dict[str, object]:
     """Python's builtins with an ``__import__`` that serves the loader names (for ``exec``)."""
-    global _builtins
-    if _builtins is None:
-        _builtins = {**vars(builtins), "__import__": _import}
-    return _builtins
+    return {**vars(builtins), "__import__": _import}

@@ -24,12 +24,15 @@ import _thread
 import builtins
 import contextlib
 import copy
+import itertools
 import string
 import sys
 
+from cfgkit._escaping import clipped
 from cfgkit._keys import BASE_KEY
 from cfgkit._lazy_modules import lazy_module, lazy_pattern
 from cfgkit._located import located
+from cfgkit.config._load.loader_names import LOADER_NAMES, provides
 from cfgkit.config._load.value_size import MAX_DEPTH, MAX_SIZE, SizeLimitError, expanded_size
 from cfgkit.config.config_dict import ConfigDict, deferred_building
 from cfgkit.config.lazy import LazyAttr, LazyObject
@@ -226,6 +229,18 @@ def _charge(steps: int) -> None:
 
 
 _SCALARS = frozenset({bool, float, complex, type(None), type(...)})
+# What a value past expanded_size's limits is refused as, by SizeLimitError.reason: a value an
+# operation walks (after what the operation is), and a config's result (see _check_total).
+_PAST_WALK_LIMIT = {
+    "depth": f" a value nested more than {MAX_DEPTH} deep (or that contains itself)",
+    "size": f" a value whose expanded size is more than {MAX_SIZE:,} (shared parts counted "
+    "wherever they appear)",
+}
+_PAST_RESULT_LIMIT = {
+    "depth": f"a config whose values nest more than {MAX_DEPTH} deep (or contain themselves)",
+    "size": f"a config whose expanded size is more than {MAX_SIZE:,} (about a million values "
+    "or 64 MB of text; shared parts counted wherever they appear)",
+}
 
 
 def _walked(what: str, *values: object) -> int:
@@ -253,15 +268,7 @@ def _walked(what: str, *values: object) -> int:
             try:
                 size, visited = expanded_size(value)
             except SizeLimitError as error:
-                if error.reason == "depth":
-                    raise _Refused(
-                        f"{what} a value nested more than {MAX_DEPTH} deep (or that contains "
-                        "itself)"
-                    ) from None
-                raise _Refused(
-                    f"{what} a value whose expanded size is more than {MAX_SIZE:,} "
-                    "(shared parts counted wherever they appear)"
-                ) from None
+                raise _Refused(what + _PAST_WALK_LIMIT[error.reason]) from None
             _charge(visited + size // BYTES_PER_STEP)
             total += size
     return total
@@ -339,14 +346,13 @@ def _running(namespace: dict[str, object], filename: str) -> Iterator[_Interpret
     _CONSTANT, _NAME = ast.Constant, ast.Name
     interpreter = _Interpreter(namespace, filename)
     previous = getattr(_LOCAL, "interpreter", None)
-    budget = getattr(_LOCAL, "budget", None)
+    budget = getattr(_LOCAL, "budget", None)  # the same when it ends: budgets nest
     if budget is not None:
         interpreter.steps = budget.steps
     _LOCAL.interpreter = interpreter
     try:
         yield interpreter
     finally:
-        budget = getattr(_LOCAL, "budget", None)
         if budget is not None:
             budget.steps = interpreter.steps
         _LOCAL.interpreter = previous
@@ -466,7 +472,7 @@ class _Interpreter:
             self.store(node.target, self.value(node.value))
 
     def do_AugAssign(self, node: ast.AugAssign) -> None:
-        current = self.value(_as_load(node.target))
+        current = self.value(node.target)  # read as it is: no evaluation looks at a ctx
         operand = self.value(node.value)
         self.store(node.target, _binary(node.op, current, operand, in_place=True))
 
@@ -551,13 +557,10 @@ class _Interpreter:
             name = alias.asname or alias.name
             if module in _MODULES and alias.name in _MODULES[module].functions:
                 self.namespace[name] = _MODULES[module].functions[alias.name]
+            elif provides(module, [alias.name]):  # never a relative module (its leading dots)
+                self.namespace[name] = LOADER_NAMES[alias.name]
             else:
-                from cfgkit.config._load.loader_names import LOADER_MODULES, LOADER_NAMES, provides
-
-                if node.level == 0 and module in LOADER_MODULES and provides(module, [alias.name]):
-                    self.namespace[name] = LOADER_NAMES[alias.name]
-                else:
-                    self.namespace[name] = LazyObject(module, alias.name, self.where(), inert=True)
+                self.namespace[name] = LazyObject(module, alias.name, self.where(), inert=True)
 
     def do_FunctionDef(self, node: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> None:
         """Bind what calling refuses; run what Python runs at definition time: the default
@@ -565,8 +568,7 @@ class _Interpreter:
         with postponed annotations (``from __future__ import annotations``)."""
         if node.decorator_list:
             raise _Refused(f"the decorator of `{node.name}` (a call)")
-        arguments = node.args
-        for default in (*arguments.defaults, *arguments.kw_defaults):
+        for default in (*node.args.defaults, *node.args.kw_defaults):
             if default is not None:
                 self.value(default)
         self.bind(node.name, SafeFunction(node.name, node.lineno))
@@ -620,13 +622,11 @@ class _Interpreter:
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = list(self.iterate(value))
             starred = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
-            if not starred and len(items) != len(target.elts):
+            if starred:  # the starred target takes what the others leave, as a list
+                index, end = starred[0], len(items) - (len(target.elts) - starred[0] - 1)
+                items = [*items[:index], items[index:end], *items[end:]]
+            elif len(items) != len(target.elts):
                 raise ValueError(f"expected {len(target.elts)} values to unpack, got {len(items)}")
-            if starred:
-                index = starred[0]
-                after = len(target.elts) - index - 1
-                middle = items[index : len(items) - after]
-                items = [*items[:index], middle, *items[len(items) - after :]]
             for element, item in zip(target.elts, items):
                 self.store(element.value if isinstance(element, ast.Starred) else element, item)
         elif isinstance(target, ast.Subscript):
@@ -713,7 +713,7 @@ class _Interpreter:
 
     def on_UnaryOp(self, node: ast.UnaryOp) -> object:
         operand: Any = self.value(node.operand)  # data, checked next; the operator checks it
-        _check_data(operand, "an operator on")
+        _check_data("an operator on", operand)
         if isinstance(node.op, ast.Not):
             return not operand
         return _produced(_UNARY_OPERATORS[type(node.op).__name__](operand))
@@ -730,8 +730,7 @@ class _Interpreter:
         left = self.value(node.left)
         for operator, right_node in zip(node.ops, node.comparators):
             right = self.value(right_node)
-            _check_data(left, "a comparison of")
-            _check_data(right, "a comparison of")
+            _check_data("a comparison of", left, right)
             _compared(operator, left, right)
             if not _COMPARISONS[type(operator).__name__](left, right):
                 return False
@@ -757,17 +756,16 @@ class _Interpreter:
 
     def formatted(self, node: ast.FormattedValue, room: int) -> str:
         value = self.value(node.value)
-        _check_data(value, "formatting")
+        _check_data("formatting", value)
         spec = "" if node.format_spec is None else str(self.value(node.format_spec))  # a str
         if _walked("formatting", value) + _spec_width(spec) > room:
             raise _Refused(f"formatting text of more than {MAX_ITEMS:,} characters")
         convert = _CONVERSIONS.get(node.conversion)  # `!r`, `!s`, `!a`, or none
-        text: str = _produced(format(value if convert is None else convert(value), spec))
-        return text
+        return _produced(format(value if convert is None else convert(value), spec))
 
     def on_Subscript(self, node: ast.Subscript) -> object:
         container: Any = self.value(node.value)  # data, checked next; indexing checks it
-        _check_data(container, "indexing")
+        _check_data("indexing", container)
         key = self.subscript(node.slice)
         if isinstance(key, slice):
             return _produced(container[key])
@@ -776,15 +774,12 @@ class _Interpreter:
         return container[key]
 
     def subscript(self, node: ast.expr) -> object:
-        if isinstance(node, ast.Slice):
-            parts = [
-                None if p is None else self.value(p) for p in (node.lower, node.upper, node.step)
-            ]
-            return slice(*parts)
-        return self.value(node)
+        """A subscript's key: a slice there is not charged a step of its own."""
+        return self.on_Slice(node) if isinstance(node, ast.Slice) else self.value(node)
 
-    def on_Slice(self, node: ast.Slice) -> object:
-        return self.subscript(node)
+    def on_Slice(self, node: ast.Slice) -> object:  # also in a tuple: `a[1:2, 3]`
+        bounds = (node.lower, node.upper, node.step)
+        return slice(*(None if p is None else self.value(p) for p in bounds))
 
     def on_Attribute(self, node: ast.Attribute) -> object:
         owner = self.value(node.value)
@@ -825,18 +820,12 @@ class _Interpreter:
                 kwargs[keyword.arg] = value
         if function is dict and not args:
             return kwargs  # `dict(a=1, ...)`, most of every config: the keywords are the dict
-        return self.call(function, args, kwargs, node)
-
-    def call(
-        self, function: object, args: list[object], kwargs: dict[str, object], node: ast.Call
-    ) -> object:
         if isinstance(function, _Method):
             return function.call(args, kwargs)
         if isinstance(function, SafeFunction):
             raise _Refused(f"a call of `{function.name}`, defined in the config")
         if id(function) in _CALLABLE_IDS:
-            for value in (*args, *kwargs.values()):
-                _check_data(value, "passing")
+            _check_data("passing", *args, *kwargs.values())
             if id(function) in _SHALLOW_BUILTINS:
                 _charge(sum(len(v) for v in args if isinstance(v, _SIZED)) // 8)
             else:
@@ -851,26 +840,24 @@ class _Interpreter:
         raise _Refused(f"a call of `{_describe(node.func)}` ({_kind(function)})")
 
     def iterate(self, value: object) -> Iterator[object]:
-        _check_data(value, "iterating over")
+        _check_data("iterating over", value)
         items: Any = value  # data, checked above; iterating raises a TypeError as in Python
         for item in items:
             self.step(None)
             yield item
 
-    def comprehension(
-        self, generators: list[ast.comprehension], produce: Callable[[], None]
-    ) -> None:
+    def comprehension(self, generators: list[ast.comprehension]) -> Iterator[None]:
+        """Bind a comprehension's variables, in a scope of its own, to each of their values
+        that passes its conditions, and yield for the element to be produced there."""
         self.scopes.append({})
         try:
-            self.loop(generators, 0, produce)
+            yield from self.loop(generators, 0)
         finally:
             self.scopes.pop()
 
-    def loop(
-        self, generators: list[ast.comprehension], index: int, produce: Callable[[], None]
-    ) -> None:
+    def loop(self, generators: list[ast.comprehension], index: int) -> Iterator[None]:
         if index == len(generators):
-            produce()
+            yield None
             return
         generator = generators[index]
         if generator.is_async:
@@ -878,28 +865,22 @@ class _Interpreter:
         for item in self.iterate(self.value(generator.iter)):
             self.store(generator.target, item)
             if all(self.value(condition) for condition in generator.ifs):
-                self.loop(generators, index + 1, produce)
+                yield from self.loop(generators, index + 1)
 
     def on_ListComp(self, node: ast.ListComp) -> object:
-        result: list[object] = []
-        self.comprehension(node.generators, lambda: result.append(self.value(node.elt)))
-        return _check_size(result)
+        return _check_size([self.value(node.elt) for _ in self.comprehension(node.generators)])
 
     on_GeneratorExp = on_ListComp
 
     def on_SetComp(self, node: ast.SetComp) -> object:
-        result: set[object] = set()
-        self.comprehension(node.generators, lambda: result.add(_hashed(self.value(node.elt))))
-        return _check_size(result)
+        produced = self.comprehension(node.generators)
+        return _check_size({_hashed(self.value(node.elt)) for _ in produced})
 
     def on_DictComp(self, node: ast.DictComp) -> object:
-        result: dict[object, object] = {}
-
-        def produce() -> None:
-            result[_hashed(self.value(node.key))] = self.value(node.value)
-
-        self.comprehension(node.generators, produce)
-        return _check_size(result)
+        produced = self.comprehension(node.generators)
+        return _check_size(
+            {_hashed(self.value(node.key)): self.value(node.value) for _ in produced}
+        )
 
 
 class _Method:
@@ -912,8 +893,7 @@ class _Method:
     def call(self, args: list[object], kwargs: dict[str, object]) -> object:
         owner, name = self.owner, self.name
         values = (*args, *kwargs.values())
-        for value in values:
-            _check_data(value, "passing")
+        _check_data("passing", *values)
         # Every argument is read at least once (`extend`, `update`, `union`, `join`).
         _charge(sum(len(v) for v in values if isinstance(v, _SIZED)) // 8)
         if isinstance(owner, str):
@@ -958,28 +938,22 @@ class _Method:
             if _format_size(owner, args, kwargs) > MAX_ITEMS:
                 raise _Refused(f"str.format() to more than {MAX_ITEMS:,} characters")
         elif name in _WIDTH_METHODS:
-            sizes = [v for v in (*args, *kwargs.values()) if type(v) is int]
-            width = max(sizes, default=0)
+            width = max((v for v in (*args, *kwargs.values()) if type(v) is int), default=0)
             tabs = owner.count("\t") if name == "expandtabs" else 1
             if width > MAX_ITEMS or len(owner) + tabs * width > MAX_ITEMS:
                 raise _Refused(f"str.{name}() to more than {MAX_ITEMS:,} characters")
         elif name in _SEARCH_METHODS and args:
             _searched(owner, args[0])
-        if (
-            name == "replace"
-            and len(args) >= 2
-            and isinstance(args[0], str)
-            and isinstance(args[1], str)
-        ):
-            count = owner.count(args[0]) if args[0] else len(owner) + 1
-            if len(owner) + count * len(args[1]) > MAX_ITEMS:
-                raise _Refused(f"str.replace() to more than {MAX_ITEMS} characters")
+        if name == "replace" and len(args) >= 2:
+            old, new = args[:2]
+            if isinstance(old, str) and isinstance(new, str):
+                count = owner.count(old) if old else len(owner) + 1
+                if len(owner) + count * len(new) > MAX_ITEMS:
+                    raise _Refused(f"str.replace() to more than {MAX_ITEMS} characters")
         if name == "join" and args:
             items = list(args[0])  # type: ignore[call-overload]  # join() needs an iterable
-            if (
-                sum(len(i) for i in items if isinstance(i, str)) + len(owner) * len(items)
-                > MAX_ITEMS
-            ):
+            length = sum(len(i) for i in items if isinstance(i, str)) + len(owner) * len(items)
+            if length > MAX_ITEMS:
                 raise _Refused(f"str.join() of more than {MAX_ITEMS} characters")
             args = [items, *args[1:]]
         return args
@@ -1012,15 +986,12 @@ def _format_size(template: str, args: list[object], kwargs: dict[str, object]) -
     that names no argument counts nothing: formatting then fails as Python does."""
     _check_format(template)
     parser = string.Formatter()
-    automatic = [0]
+    automatic = itertools.count()  # the indexes of the fields `{}`
 
     def argument(field: str) -> object:
-        if field == "":
-            index = automatic[0]
-            automatic[0] += 1
+        if not field or field.isdigit():
+            index = int(field) if field else next(automatic)
             return args[index] if index < len(args) else ""
-        if field.isdigit():
-            return args[int(field)] if int(field) < len(args) else ""
         return kwargs.get(field, "")
 
     total = 0
@@ -1043,8 +1014,6 @@ def _format_size(template: str, args: list[object], kwargs: dict[str, object]) -
 def _spec_width(spec: str) -> int:
     """What a format spec may add: the sum of every number in it (width, precision; a
     digit used as the fill character counts too, a bound need not be tight)."""
-    if not spec:
-        return 0
     digits = "".join(c if c.isdigit() else " " for c in spec).split()
     if any(len(d) > 7 for d in digits):
         return MAX_ITEMS + 1
@@ -1063,15 +1032,16 @@ _VIEW_TYPES = frozenset(
 )  # fmt: skip
 
 
-def _check_data(value: object, what: str) -> None:
+def _check_data(what: str, *values: object) -> None:
     """Only data (and lazy references, dict views, enumerate/zip results) flow into operators
     and builtins: no object whose own methods would run."""
-    if not (
-        isinstance(value, (*_DATA_TYPES, LazyObject, LazyAttr))
-        or id(value) in _CALLABLE_IDS  # isinstance(x, dict)
-        or type(value).__name__ in _VIEW_TYPES
-    ):
-        raise _Refused(f"{what} {_kind(value)}")
+    for value in values:
+        if not (
+            isinstance(value, (*_DATA_TYPES, LazyObject, LazyAttr))
+            or id(value) in _CALLABLE_IDS  # isinstance(x, dict)
+            or type(value).__name__ in _VIEW_TYPES
+        ):
+            raise _Refused(f"{what} {_kind(value)}")
 
 
 def _check_total(result: object) -> None:
@@ -1084,14 +1054,7 @@ def _check_total(result: object) -> None:
     try:
         size = expanded_size(result, memo=None if budget is None else budget.measured)[0]
     except SizeLimitError as error:
-        if error.reason == "depth":
-            raise _Refused(
-                f"a config whose values nest more than {MAX_DEPTH} deep (or contain themselves)"
-            ) from None
-        raise _Refused(
-            f"a config whose expanded size is more than {MAX_SIZE:,} (about a million values "
-            "or 64 MB of text; shared parts counted wherever they appear)"
-        ) from None
+        raise _Refused(_PAST_RESULT_LIMIT[error.reason]) from None
     # What a file keeps is charged to the load's budget: the next file's conversion of
     # its bases, merging and text output walk it again.
     _charge(size // 16)
@@ -1116,8 +1079,7 @@ def _binary(
     """``left <op> right``, refused when the result would be too big to build."""
     left: Any = first  # data, checked next; Python's operator checks the rest
     right: Any = second
-    _check_data(left, "an operator on")
-    _check_data(right, "an operator on")
+    _check_data("an operator on", left, right)
     kind = type(operator).__name__
     ints = isinstance(left, int) and isinstance(right, int)
     if ints:
@@ -1200,17 +1162,12 @@ def _compared(operator: ast.cmpop, left: object, right: object) -> None:
     ``in`` compares with every item of a sequence, hashes for a dict or set, searches a
     string."""
     kind = type(operator).__name__
-    if kind in ("Is", "IsNot"):
-        return
-    if kind in ("In", "NotIn"):
-        if isinstance(right, str):
-            _searched(right, left)
-        elif isinstance(right, (dict, set, frozenset)):
-            _hashed(left)
-        else:
-            _walked("comparing", left, right)
-        return
-    _walked("comparing", left, right)
+    if kind in ("In", "NotIn") and isinstance(right, str):
+        _searched(right, left)
+    elif kind in ("In", "NotIn") and isinstance(right, _HASHED):
+        _hashed(left)
+    elif kind not in ("Is", "IsNot"):
+        _walked("comparing", left, right)
 
 
 def _kind(value: object) -> str:
@@ -1228,13 +1185,4 @@ def _describe(node: ast.AST) -> str:
         text = ast.unparse(node)
     except Exception:  # a node unparse cannot write
         return type(node).__name__
-    first = text.splitlines()[0] if text else type(node).__name__
-    return first if len(first) <= 60 else first[:57] + "..."
-
-
-def _as_load(target: ast.expr) -> ast.expr:
-    """The expression that reads an augmented assignment's target."""
-    copied: Any = copy.copy(target)
-    copied.ctx = ast.Load()
-    result: ast.expr = copied
-    return result
+    return clipped(text.splitlines()[0], 60) if text else type(node).__name__

@@ -125,17 +125,6 @@ def _decode(value: object, depth: int = 0) -> object:
     raise ValueError(f"an unknown tag {tag!r}")
 
 
-def _error_reply(error: BaseException) -> dict[str, object]:
-    return {
-        "error": {
-            "classes": [cls.__name__ for cls in type(error).__mro__],
-            "message": str(getattr(error, "message", None) or error)[:10_000],
-            "filename": getattr(error, "filename", None),
-            "lineno": getattr(error, "lineno", None),
-        }
-    }
-
-
 def _rebuild_error(reply: dict[str, Any], path: str) -> errors.CfgkitError:
     """The error the worker reported, as a cfgkit error of the same family, found by the
     names of its classes (never unpickled)."""
@@ -201,7 +190,14 @@ def serve() -> None:
             cfg = Config.fromfile(request["path"], safe=True, **request["options"])
             reply: dict[str, object] = {"tree": _encode(cfg.to_dict())}
         except (errors.CfgkitError, MemoryError, RecursionError, ValueError) as error:
-            reply = _error_reply(error)
+            reply = {  # the parent rebuilds it (_rebuild_error)
+                "error": {
+                    "classes": [cls.__name__ for cls in type(error).__mro__],
+                    "message": str(getattr(error, "message", None) or error)[:10_000],
+                    "filename": getattr(error, "filename", None),
+                    "lineno": getattr(error, "lineno", None),
+                }
+            }
         _write_message(replies, reply)
 
 
@@ -347,7 +343,3 @@ def load_isolated(
         raise errors.UnsafeConfigError("Safe mode's isolated load sent no tree", filename=path)
     safe_python.check_result(tree, path)
     return tree
-
-
-if __name__ == "__main__":
-    serve()

@@ -105,6 +105,7 @@ def expanded_size(
             return known[0], known[1]
         if depth >= MAX_DEPTH:
             raise SizeLimitError("depth")
+        size = values = 0
         if isinstance(node, dict):
             items: Any = dict.values(node)  # then items of any container, walked by type
             keys = dict.keys(node)
@@ -113,13 +114,10 @@ def expanded_size(
                 values = len(keys)
             else:
                 items = (*keys, *items)
-                size = values = 0
         elif isinstance(node, _CONTAINERS):
             items = node
-            size = values = 0
         else:
             items = tuple(node)  # type: ignore[arg-type]  # a dict view (only _VIEWS reach here)
-            size = values = 0
         count = len(items)
         size += VALUE_COST + item_cost * count  # each item as a short scalar, then the rest
         values += 1 + count

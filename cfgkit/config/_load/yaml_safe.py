@@ -126,28 +126,25 @@ def load_yaml(text: str, filename: str) -> object:
         if "*" in text:
             _check_expansion(node, filename)
         return _Constructor(loader).construct(node)
-    except yaml.constructor.ConstructorError as error:
-        mark = error.problem_mark
-        lineno = mark.line + 1 if mark is not None else None
-        problem = error.problem or ""
-        if _PYTHON_TAG_PREFIX in problem or "!!python/" in problem:
-            raise UnsafeYamlError(
-                f"Refusing to construct a Python object from YAML ({problem.strip()}); "
-                "only !!python/tuple is allowed in cfgkit configs",
-                filename=filename,
-                lineno=lineno,
-            ) from None
-        raise DataSyntaxError(
-            f"Invalid YAML: {problem}", filename=filename, lineno=lineno
-        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
+        lineno = mark.line + 1 if mark is not None else None
+        if isinstance(error, yaml.constructor.ConstructorError):  # located by its line only
+            problem = error.problem or ""
+            if _PYTHON_TAG_PREFIX in problem or "!!python/" in problem:
+                raise UnsafeYamlError(
+                    f"Refusing to construct a Python object from YAML ({problem.strip()}); "
+                    "only !!python/tuple is allowed in cfgkit configs",
+                    filename=filename,
+                    lineno=lineno,
+                ) from None
+            raise DataSyntaxError(
+                f"Invalid YAML: {problem}", filename=filename, lineno=lineno
+            ) from None
         problem = getattr(error, "problem", None) or str(error)
+        offset = mark.column + 1 if mark is not None else None
         raise DataSyntaxError(
-            f"Invalid YAML: {problem}",
-            filename=filename,
-            lineno=mark.line + 1 if mark is not None else None,
-            offset=mark.column + 1 if mark is not None else None,
+            f"Invalid YAML: {problem}", filename=filename, lineno=lineno, offset=offset
         ) from None
     finally:
         loader.dispose()
@@ -190,13 +187,10 @@ class _Constructor:
         elif kind is yaml.MappingNode and tag == _MAP_TAG:
             return self._mapping(node)  # type: ignore[arg-type]  # kind is yaml.MappingNode
         elif kind is yaml.SequenceNode and tag in (_SEQ_TAG, TUPLE_TAG):
-            built = self.built.get(id(node))
-            if built is not None:
-                return built
-            items = [self.construct(item) for item in node.value]
-            built = items if tag == _SEQ_TAG else tuple(items)
-            self.built[id(node)] = built
-            return built
+            if id(node) not in self.built:
+                items = [self.construct(item) for item in node.value]
+                self.built[id(node)] = items if tag == _SEQ_TAG else tuple(items)
+            return self.built[id(node)]
         return self.loader.construct_object(node, deep=True)
 
     def _mapping(self, node: yaml.MappingNode) -> dict[object, object]:
@@ -296,9 +290,7 @@ class SafeTupleDumper(_ResolvedOnce, _BaseDumper):  # type: ignore[misc]
             if node is not None:  # met before: written as an alias
                 return node
             self.object_keeper.append(data)
-            if kind is dict:
-                return self._mapping(data)
-            return self._sequence(data)
+            return self._mapping(data) if kind is dict else self._sequence(data)
         other: yaml.Node = super().represent_data(data)  # PyYAML's representers
         return other
 
