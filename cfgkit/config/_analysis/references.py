@@ -24,6 +24,7 @@ nothing here runs while loading.
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 from cfgkit._key_paths import dotted, leaf_paths
 from cfgkit._keys import DELETE_KEY, SCOPE_KEY
@@ -307,14 +308,7 @@ _WORD = lazy_pattern(r"[^\W\d]\w*")
 def _used_names(text: str) -> set[str]:
     """The identifiers that occur in ``text`` more than once (an assignment and a use): only
     those can be bound, so a file with none of the changed variables is never parsed."""
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for word in _WORD.findall(text):
-        if word in seen:
-            repeated.add(word)
-        else:
-            seen.add(word)
-    return repeated
+    return {word for word, count in Counter(_WORD.findall(text)).items() if count > 1}
 
 
 class _Results:
@@ -383,15 +377,13 @@ def _equal(first: object, second: object) -> bool:
             k in second and _equal(dict.__getitem__(first, k), dict.__getitem__(second, k))
             for k in keys
         )
-    if isinstance(first, (list, tuple)) or isinstance(second, (list, tuple)):
-        if (
-            not isinstance(first, (list, tuple))  # both are when their types agree
-            or not isinstance(second, (list, tuple))
-            or type(first) is not type(second)
-            or len(first) != len(second)
-        ):
-            return False
-        return all(_equal(a, b) for a, b in zip(first, second))
+    if isinstance(first, (list, tuple)) and isinstance(second, (list, tuple)):
+        return (
+            type(first) is type(second)
+            and len(first) == len(second)
+            and all(map(_equal, first, second))
+        )
+    # Otherwise (a sequence and another value among them) `same_value` compares types too.
     return same_value(first, second)
 
 
