@@ -13,6 +13,7 @@ import copy
 import os
 import sys
 
+from cfgkit._escaping import clipped
 from cfgkit._keys import DELETE_KEY
 from cfgkit._records import NamedTuple
 from cfgkit.config._load.layers import SourceLayer, same_value
@@ -82,9 +83,7 @@ class Record(NamedTuple):
 
     def __repr__(self) -> str:
         detail = f", {self.note}" if self.note and self.filename is not None else ""
-        value = repr(self.value)
-        if len(value) > 60:
-            value = value[:57] + "..."
+        value = clipped(repr(self.value), 60)
         return f"<{self.action} {value} at {self.where} ({self.layer}{detail})>"
 
     def __str__(self) -> str:
