@@ -249,11 +249,9 @@ class _Finder:
         else:
             # Loops, try blocks, match: what they assign is written, but bound to nothing.
             for field in ("body", "orelse", "finalbody"):
-                self.block(getattr(statement, field, None) or [], False)
-            for handler in getattr(statement, "handlers", None) or []:
-                self.block(handler.body, False)
-            for case in getattr(statement, "cases", None) or []:
-                self.block(case.body, False)
+                self.block(getattr(statement, field, []), False)
+            for part in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
+                self.block(part.body, False)
 
     def assign(self, target: ast.expr, value: Optional[ast.expr]) -> None:
         path = target_path(target)
