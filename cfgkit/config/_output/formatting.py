@@ -118,9 +118,7 @@ def _split_literal(text: AnyStr) -> str:
 
 
 def _float(value: float) -> str:
-    if math.isfinite(value):
-        return repr(value)
-    return f"float('{value}')"
+    return repr(value) if math.isfinite(value) else f"float('{value}')"
 
 
 def _reference(value: object, path: KeyPath) -> str:
