@@ -222,10 +222,6 @@ class _Finder:
         found.sort(key=lambda binding: binding.lineno)  # file order (the sort is stable)
         return found
 
-    def entries(self, name: str) -> list[Entry]:
-        """Every binding below the top-level ``name``."""
-        return [entry for bucket in self.inside.get(name, {}).values() for entry in bucket]
-
     def block(self, statements: list[ast.stmt], creating: bool) -> None:
         for statement in statements:
             self.statement(statement, creating)
@@ -290,7 +286,8 @@ class _Finder:
                 return []
             found: list[Entry] = [((), value.id, value.lineno)]
             # `pipeline=train_pipeline`: what the name binds below it is bound here too.
-            found.extend((below, var, value.lineno) for below, var, _ in self.entries(value.id))
+            for bucket in self.inside.get(value.id, {}).values():
+                found.extend((below, var, value.lineno) for below, var, _ in bucket)
             return found
         return [
             ((key, *below), variable, line)
