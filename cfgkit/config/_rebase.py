@@ -190,6 +190,7 @@ def _own_bases(cfg: Config) -> list[str]:
     if not os.path.isfile(path):
         return []
     raw = read_text(path)
+    text = substitute_predefined_variables(raw, path)
     extension = os.path.splitext(path)[1]
     if extension == PYTHON_EXTENSION:
         if is_pure_python(raw, path):
@@ -198,13 +199,10 @@ def _own_bases(cfg: Config) -> list[str]:
                 "give classic bases to rebase onto (onto=..., --onto)",
                 filename=path,
             )
-        tree = parse_tree(substitute_predefined_variables(raw, path), path)
-        first = take_base_assignments(tree)[0]
+        first = take_base_assignments(parse_tree(text, path))[0]
         entries = [] if first is None else evaluate_base_files(first, path)
     else:
-        entries = load_data(substitute_predefined_variables(raw, path), path, extension).get(
-            BASE_KEY, []
-        )
+        entries = load_data(text, path, extension).get(BASE_KEY, [])
     if isinstance(entries, str):
         return [entries]
     return list(entries) if isinstance(entries, (list, tuple)) else []
