@@ -322,7 +322,7 @@ class _Results:
         top = self.tops.get(key, _MISSING)
         if top is _MISSING:
             top = self.tops[key] = self._merged(index, path[0])
-        return _value(top, path[1:]) if top is not _MISSING else _MISSING
+        return _value(top, path[1:])  # _MISSING has no value below it
 
     def _merged(self, index: int, top: KeyPart) -> object:
         current: object = _MISSING
