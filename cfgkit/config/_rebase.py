@@ -23,8 +23,10 @@ is loaded with ``custom_imports`` left as written.
 from __future__ import annotations
 
 import functools
+import operator
 import os
 
+from cfgkit._escaping import clipped
 from cfgkit._key_paths import dotted
 from cfgkit._keys import BASE_KEY, DELETE_KEY
 from cfgkit._locations import PROVENANCE_ATTRIBUTE
@@ -188,6 +190,7 @@ def _own_bases(cfg: Config) -> list[str]:
     if not os.path.isfile(path):
         return []
     raw = read_text(path)
+    text = substitute_predefined_variables(raw, path)
     extension = os.path.splitext(path)[1]
     if extension == PYTHON_EXTENSION:
         if is_pure_python(raw, path):
@@ -196,13 +199,10 @@ def _own_bases(cfg: Config) -> list[str]:
                 "give classic bases to rebase onto (onto=..., --onto)",
                 filename=path,
             )
-        tree = parse_tree(substitute_predefined_variables(raw, path), path)
-        first = take_base_assignments(tree)[0]
+        first = take_base_assignments(parse_tree(text, path))[0]
         entries = [] if first is None else evaluate_base_files(first, path)
     else:
-        entries = load_data(substitute_predefined_variables(raw, path), path, extension).get(
-            BASE_KEY, []
-        )
+        entries = load_data(text, path, extension).get(BASE_KEY, [])
     if isinstance(entries, str):
         return [entries]
     return list(entries) if isinstance(entries, (list, tuple)) else []
@@ -264,21 +264,17 @@ def _target_tree(cfg: Config) -> dict[Hashable, object]:
     return tree
 
 
-@functools.lru_cache(maxsize=4096)
-def _bindings(text: str) -> list[tuple[KeyPath, str]]:
-    return [(binding.path, binding.variable) for binding in bindings_in(text)]
+# The files of the bases are read again for every config rebased onto them.
+_bindings = functools.lru_cache(maxsize=4096)(bindings_in)
 
 
-def _hints(layers: Iterable[Any]) -> dict[KeyPath, list[str]]:
-    """Key paths to the variables some file of either chain binds them to."""
-    hints: dict[KeyPath, list[str]] = {}
+def _hints(layers: Iterable[Any]) -> dict[KeyPath, dict[str, None]]:
+    """Key paths to the variables some file of either chain binds them to (in order, once)."""
+    hints: dict[KeyPath, dict[str, None]] = {}
     for layer in layers:
-        if layer.extension != PYTHON_EXTENSION:
-            continue
-        for path, variable in _bindings(layer.text):
-            known = hints.setdefault(path, [])
-            if variable not in known:
-                known.append(variable)
+        if layer.extension == PYTHON_EXTENSION:
+            for path, variable, _ in _bindings(layer.text):
+                hints.setdefault(path, {})[variable] = None
     return hints
 
 
@@ -331,12 +327,7 @@ def _first_difference(
         return None
     if _same(loaded, target):
         return None
-    return dotted(path), f"{_short(loaded)} instead of {_short(target)}"
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return dotted(path), f"{clipped(repr(loaded), 60)} instead of {clipped(repr(target), 60)}"
 
 
 def _value(node: object) -> object:
@@ -367,15 +358,9 @@ def _leaves(node: object) -> int:
 _SHARED_LEAVES = 4
 
 
-def _fingerprint(value: object) -> str:
-    return repr(value)
-
-
-def _at(tree: object, path: KeyPath) -> object:
-    node: Any = tree  # dicts and lists, followed by key and index
-    for key in path:
-        node = node[key]
-    return node
+def _at(tree: Any, path: KeyPath) -> object:
+    """The value at ``path`` of a tree of dicts and lists (followed by key and index)."""
+    return functools.reduce(operator.getitem, path, tree)
 
 
 def _base_reference(path: KeyPath, private: bool = False) -> Optional[str]:
@@ -401,7 +386,7 @@ class _Writer:
         self,
         target: dict[Hashable, object],
         base: dict[Hashable, object],
-        hints: dict[KeyPath, list[str]],
+        hints: dict[KeyPath, dict[str, None]],
         selectors: bool,
     ) -> None:
         self.target = target
@@ -428,13 +413,13 @@ class _Writer:
                     self.child[key] = written
             else:
                 self.child[key] = self._whole(value, None, (key,))
-        # Values the child writes whole at the top level, by what they are: a copy of one
-        # elsewhere (a flat config's pipeline in each dataset) is written as its name.
+        # Values the child writes whole at the top level, by what they are (their repr): a copy
+        # of one elsewhere (a flat config's pipeline in each dataset) is written as its name.
         self.shared: dict[str, list[Any]] = {}
         for key, written in self.child.items():
             value = target[key]
             if isinstance(value, (dict, list, tuple)) and _same(_value(written), value):
-                self.shared.setdefault(_fingerprint(value), []).append(key)
+                self.shared.setdefault(repr(value), []).append(key)
         # Likewise top-level values the child inherits unchanged (`pipeline=_base_.train_pipeline`).
         self.inherited: dict[str, list[Any]] = {}
         for key, value in base.items():
@@ -444,7 +429,7 @@ class _Writer:
                 and _base_reference((key,)) == f"{BASE_KEY}.{key}"
                 and _same(target.get(key, _SAME), value)
             ):
-                self.inherited.setdefault(_fingerprint(value), []).append(key)
+                self.inherited.setdefault(repr(value), []).append(key)
         for key in list(self.child):
             self.needs[key] = set()
             self.child[key] = self._follow(self.child[key], (key,), key in base)
@@ -496,16 +481,16 @@ class _Writer:
         the dict keeps at least half of its base's values, it is not in a list, and each
         key that goes can be named. A dict that keeps less is a replacement
         (``_delete_=True``), as a new optimizer is."""
-        if DELETE_KEY in target:
-            return False
-        if any(parse_selector(key) is not None for key in target if key not in base):
+        if DELETE_KEY in target or any(
+            parse_selector(key) is not None for key in target if key not in base
+        ):
             return False
         gone = [key for key in base if key not in target]
         if not gone:
             return True
-        if any(isinstance(key, int) for key in path):
-            return False
-        if any(_base_reference((*path, key), private=True) is None for key in gone):
+        if any(isinstance(key, int) for key in path) or any(
+            _base_reference((*path, key), private=True) is None for key in gone
+        ):
             return False
         kept = sum(1 for key, value in base.items() if key in target and _same(value, target[key]))
         return 2 * kept >= len(base)
@@ -543,9 +528,9 @@ class _Writer:
                 return None
             key = f"[type={kind}]"
             selector = parse_selector(key)
-            if selector is None or sum(selector.matches(e) for e in base) != 1:
+            if selector is None or not selector.matches(old):
                 return None
-            if not selector.matches(old):
+            if sum(selector.matches(e) for e in base) != 1:
                 return None
             try:
                 edits[key] = self._diff(element, old, (*path, index))
@@ -569,23 +554,16 @@ class _Writer:
     def _follow(self, node: object, path: KeyPath, merged: bool) -> object:
         """``node`` (written at ``path``, merged into the base's value there or not) with
         each value a file binds to a variable written as that variable, where it gives the
-        same value."""
-        for variable in self.hints.get(path, ()):
+        same value (a reference is not a container: it is returned as it is)."""
+        large = isinstance(node, (dict, list, tuple)) and _leaves(node) >= _SHARED_LEAVES
+        fingerprint = repr(_at(self.target, path)) if large else ""  # no repr is empty
+        for variable in (*self.hints.get(path, ()), *self.shared.get(fingerprint, ())):
             if self._reads(path, merged, variable):
                 self.needs[path[0]].add(variable)
                 return _Ref(variable, _value(self.child[variable]))
-        if isinstance(node, _Ref):
-            return node
-        if isinstance(node, (dict, list, tuple)) and _leaves(node) >= _SHARED_LEAVES:
-            fingerprint = _fingerprint(_at(self.target, path))
-            for variable in self.shared.get(fingerprint, ()):
-                if self._reads(path, merged, variable):
-                    self.needs[path[0]].add(variable)
-                    return _Ref(variable, _value(self.child[variable]))
-            for key in self.inherited.get(fingerprint, ()):
-                value = self.base[key]
-                if self._gives(value, path, merged):
-                    return _Ref(f"{BASE_KEY}.{key}", value)
+        for key in self.inherited.get(fingerprint, ()):
+            if self._gives(self.base[key], path, merged):
+                return _Ref(f"{BASE_KEY}.{key}", self.base[key])
         if isinstance(node, dict):
             if any(parse_selector(key) is not None for key in node):
                 return node
@@ -604,9 +582,9 @@ class _Writer:
     def _reads(self, path: KeyPath, merged: bool, variable: str) -> bool:
         if variable not in self.child or path == (variable,) or not is_python_name(variable):
             return False
-        if self._depends(variable, path[0]):
-            return False
-        return self._gives(_value(self.child[variable]), path, merged)
+        return not self._depends(variable, path[0]) and self._gives(
+            _value(self.child[variable]), path, merged
+        )
 
     def _gives(self, value: object, path: KeyPath, merged: bool) -> bool:
         """Whether writing ``value`` at ``path`` gives the config's value there."""
@@ -668,10 +646,9 @@ class _Writer:
             statements.append(
                 f"{target} = {_block(self.child[key], 0, len(target) + 3, 0, (key,))}"
             )
-        lines: list[str] = []
-        for index, statement in enumerate(statements):
-            previous = statements[index - 1] if index else ""
-            if index and (
+        lines = statements[:1]
+        for previous, statement in zip(statements, statements[1:]):
+            if (
                 "\n" in statement
                 or "\n" in previous
                 or previous.startswith("del ") != statement.startswith("del ")
@@ -720,14 +697,13 @@ def _block(node: object, indent: int, used: int, tail: int, path: KeyPath) -> st
     if isinstance(node, dict):
         named = all(is_python_name(k) for k in node)
         opening, closing = ("dict(", ")") if named else ("{", "}")
-        items = list(node.items())
         inside = flat[len(opening) : -len(closing)]
         if "\n" not in inside and len(inner) + len(inside) + 1 + tail <= WIDTH:
             return f"{opening}\n{inner}{inside}{closing}"  # the items fit on the next line
         lines = []
-        for number, (key, value) in enumerate(items):
+        for number, (key, value) in enumerate(node.items()):
             prefix = f"{key}=" if named else f"{leaf_text(key, path)}: "
-            last = number == len(items) - 1
+            last = number == len(node) - 1
             body = _block(
                 value,
                 indent + INDENT,
@@ -739,20 +715,19 @@ def _block(node: object, indent: int, used: int, tail: int, path: KeyPath) -> st
         return opening + "\n" + ",\n".join(lines) + closing
     opening, closing = ("[", "]") if isinstance(node, list) else ("(", ")")
     comma = "," if isinstance(node, tuple) and len(node) == 1 else ""
-    if not any(isinstance(v, (dict, _Ref)) for v in node):
-        # Values without dicts (scales, means, class names) fill their lines.
-        texts = [_flat(v, (*path, i)) for i, v in enumerate(node)]
-        if all(len(inner) + len(t) + 1 <= WIDTH for t in texts):
-            filled = [inner + texts[0]]
-            for item in texts[1:]:
-                if len(filled[-1]) + len(item) + 3 <= WIDTH:
-                    filled[-1] += ", " + item
-                else:
-                    filled[-1] += ","
-                    filled.append(inner + item)
-            return opening + "\n" + "\n".join(filled) + comma + "\n" + " " * indent + closing
-    lines = [
-        f"{inner}{_block(v, indent + INDENT, len(inner), 1, (*path, i))}"
-        for i, v in enumerate(node)
-    ]
+    # Values without dicts (scales, means, class names) fill their lines.
+    simple = not any(isinstance(v, (dict, _Ref)) for v in node)
+    texts = [_flat(v, (*path, i)) for i, v in enumerate(node)] if simple else []
+    if simple and all(len(inner) + len(t) + 1 <= WIDTH for t in texts):
+        lines = [inner + texts[0]]
+        for item in texts[1:]:
+            if len(lines[-1]) + len(item) + 3 <= WIDTH:
+                lines[-1] += ", " + item
+            else:
+                lines.append(inner + item)
+    else:
+        lines = [
+            f"{inner}{_block(v, indent + INDENT, len(inner), 1, (*path, i))}"
+            for i, v in enumerate(node)
+        ]
     return opening + "\n" + ",\n".join(lines) + comma + "\n" + " " * indent + closing

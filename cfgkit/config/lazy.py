@@ -146,13 +146,10 @@ class LazyAttr(_Lazy):
     ) -> None:
         self.name = name
         self.source = source
-        self._module: str
-        if isinstance(source, LazyAttr):
-            self._module = f"{source.module}.{source.name}"
-        elif isinstance(source._module, str) and source._imported is not None:
-            self._module = f"{source._module}.{source}"
-        else:
-            self._module = str(source) if not isinstance(source._module, str) else source._module
+        named = isinstance(source, LazyAttr) or (
+            isinstance(source._module, str) and source._imported is not None
+        )
+        self._module: str = source.dotted() if named else str(source)
         self.location = location
 
     @property

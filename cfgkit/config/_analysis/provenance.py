@@ -13,6 +13,7 @@ import copy
 import os
 import sys
 
+from cfgkit._escaping import clipped
 from cfgkit._keys import DELETE_KEY
 from cfgkit._records import NamedTuple
 from cfgkit.config._load.layers import SourceLayer, same_value
@@ -82,9 +83,7 @@ class Record(NamedTuple):
 
     def __repr__(self) -> str:
         detail = f", {self.note}" if self.note and self.filename is not None else ""
-        value = repr(self.value)
-        if len(value) > 60:
-            value = value[:57] + "..."
+        value = clipped(repr(self.value), 60)
         return f"<{self.action} {value} at {self.where} ({self.layer}{detail})>"
 
     def __str__(self) -> str:
@@ -105,9 +104,8 @@ class _Event(NamedTuple):
     def touches(self, path: KeyPath) -> bool:
         """Whether this change wrote ``path``, something under it, or replaced an ancestor."""
         if path[: len(self.path)] == self.path:
-            if self.path:  # an assignment replaces everything under its key
-                return True
-            return touch(self.tree, path) is not None
+            # An assignment replaces everything under its key; options are merged.
+            return bool(self.path) or touch(self.tree, path) is not None
         return self.path[: len(path)] == path
 
 
@@ -136,18 +134,13 @@ def touch(tree: object, path: KeyPath) -> Optional[Touched]:
         if isinstance(node, dict):
             if depth and node.get(DELETE_KEY):
                 replaced = "_delete_=True"
-            found = _child(node, key)
-            if found is _MISSING:
-                return ("delete", None, replaced) if replaced else None
-            node = found
         elif isinstance(node, (list, tuple)):
             replaced = replaced or "set as part of a sequence"
-            found = _child(node, key)
-            if found is _MISSING:
-                return ("delete", None, replaced)
-            node = found
         else:
             return ("delete", None, "a value replaced the dict above it")
+        node = _child(node, key)
+        if node is _MISSING:  # not written: deleted if replaced above, else not touched
+            return ("delete", None, replaced) if replaced else None
     if isinstance(node, dict) and node.get(DELETE_KEY):
         return ("replace", node, "_delete_=True")
     if replaced:

@@ -24,6 +24,7 @@ nothing here runs while loading.
 from __future__ import annotations
 
 import os
+from collections import Counter
 
 from cfgkit._key_paths import dotted, leaf_paths
 from cfgkit._keys import DELETE_KEY, SCOPE_KEY
@@ -221,10 +222,6 @@ class _Finder:
         found.sort(key=lambda binding: binding.lineno)  # file order (the sort is stable)
         return found
 
-    def entries(self, name: str) -> list[Entry]:
-        """Every binding below the top-level ``name``."""
-        return [entry for bucket in self.inside.get(name, {}).values() for entry in bucket]
-
     def block(self, statements: list[ast.stmt], creating: bool) -> None:
         for statement in statements:
             self.statement(statement, creating)
@@ -248,11 +245,9 @@ class _Finder:
         else:
             # Loops, try blocks, match: what they assign is written, but bound to nothing.
             for field in ("body", "orelse", "finalbody"):
-                self.block(getattr(statement, field, None) or [], False)
-            for handler in getattr(statement, "handlers", None) or []:
-                self.block(handler.body, False)
-            for case in getattr(statement, "cases", None) or []:
-                self.block(case.body, False)
+                self.block(getattr(statement, field, []), False)
+            for part in (*getattr(statement, "handlers", ()), *getattr(statement, "cases", ())):
+                self.block(part.body, False)
 
     def assign(self, target: ast.expr, value: Optional[ast.expr]) -> None:
         path = target_path(target)
@@ -291,7 +286,8 @@ class _Finder:
                 return []
             found: list[Entry] = [((), value.id, value.lineno)]
             # `pipeline=train_pipeline`: what the name binds below it is bound here too.
-            found.extend((below, var, value.lineno) for below, var, _ in self.entries(value.id))
+            for bucket in self.inside.get(value.id, {}).values():
+                found.extend((below, var, value.lineno) for below, var, _ in bucket)
             return found
         return [
             ((key, *below), variable, line)
@@ -307,14 +303,7 @@ _WORD = lazy_pattern(r"[^\W\d]\w*")
 def _used_names(text: str) -> set[str]:
     """The identifiers that occur in ``text`` more than once (an assignment and a use): only
     those can be bound, so a file with none of the changed variables is never parsed."""
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for word in _WORD.findall(text):
-        if word in seen:
-            repeated.add(word)
-        else:
-            seen.add(word)
-    return repeated
+    return {word for word, count in Counter(_WORD.findall(text)).items() if count > 1}
 
 
 class _Results:
@@ -333,7 +322,7 @@ class _Results:
         top = self.tops.get(key, _MISSING)
         if top is _MISSING:
             top = self.tops[key] = self._merged(index, path[0])
-        return _value(top, path[1:]) if top is not _MISSING else _MISSING
+        return _value(top, path[1:])  # _MISSING has no value below it
 
     def _merged(self, index: int, top: KeyPart) -> object:
         current: object = _MISSING
@@ -383,15 +372,13 @@ def _equal(first: object, second: object) -> bool:
             k in second and _equal(dict.__getitem__(first, k), dict.__getitem__(second, k))
             for k in keys
         )
-    if isinstance(first, (list, tuple)) or isinstance(second, (list, tuple)):
-        if (
-            not isinstance(first, (list, tuple))  # both are when their types agree
-            or not isinstance(second, (list, tuple))
-            or type(first) is not type(second)
-            or len(first) != len(second)
-        ):
-            return False
-        return all(_equal(a, b) for a, b in zip(first, second))
+    if isinstance(first, (list, tuple)) and isinstance(second, (list, tuple)):
+        return (
+            type(first) is type(second)
+            and len(first) == len(second)
+            and all(map(_equal, first, second))
+        )
+    # Otherwise (a sequence and another value among them) `same_value` compares types too.
     return same_value(first, second)
 
 

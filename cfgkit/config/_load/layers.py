@@ -50,10 +50,8 @@ class SourceLayer(NamedTuple):
 
     def env_variable_on(self, lineno: Optional[int]) -> Optional[str]:
         """The environment variable substituted on line ``lineno`` of the raw text, if any."""
-        if lineno is None:
-            return None
         lines = self.raw.splitlines()
-        if lineno > len(lines):
+        if lineno is None or lineno > len(lines):
             return None
         match = _ENV_REFERENCE.search(lines[lineno - 1])
         return match.group(1) if match else None

@@ -131,25 +131,17 @@ def target_path(target: ast.expr) -> Optional[KeyPath]:
     ``_base_.model.type`` -> ``('model', 'type')``; anything else -> None."""
     parts: list[KeyPart] = []
     node = target
-    while True:
-        if isinstance(node, ast.Name):
-            parts.append(node.id)
-            break
+    while not isinstance(node, ast.Name):
         if isinstance(node, ast.Attribute):
             parts.append(node.attr)
-            node = node.value
-        elif isinstance(node, ast.Subscript):
-            key = node.slice
-            if not isinstance(key, ast.Constant):
-                return None
-            parts.append(key.value)
-            node = node.value
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            parts.append(node.slice.value)
         else:
             return None
-    parts.reverse()
-    if parts[0] == BASE_KEY:
-        parts = parts[1:]
-    return tuple(parts) or None
+        node = node.value
+    parts.append(node.id)
+    path = tuple(reversed(parts))
+    return (path[1:] if path[0] == BASE_KEY else path) or None
 
 
 def _describe(value: ast.expr, path: KeyPath, lines: _Lines) -> None:
@@ -199,17 +191,15 @@ def _data_lines(text: str) -> dict[KeyPath, int]:
 
 def _describe_node(node: Node, path: KeyPath, lines: dict[KeyPath, int]) -> None:
     kind = type(node).__name__
-    if kind == "MappingNode":
-        for key_node, value_node in node.value:
-            key = _scalar(key_node)
-            here = (*path, key)
-            lines[here] = key_node.start_mark.line + 1
-            _describe_node(value_node, here, lines)
+    if kind == "MappingNode":  # (key, the node whose line it is, the value's node)
+        items = [(_scalar(key), key, value) for key, value in node.value]
     elif kind == "SequenceNode":
-        for index, item in enumerate(node.value):
-            here = (*path, index)
-            lines[here] = item.start_mark.line + 1
-            _describe_node(item, here, lines)
+        items = [(index, item, item) for index, item in enumerate(node.value)]
+    else:
+        return
+    for key, marked, value in items:
+        lines[(*path, key)] = marked.start_mark.line + 1
+        _describe_node(value, (*path, key), lines)
 
 
 def _scalar(node: Node) -> KeyPart:

@@ -28,13 +28,15 @@ from cfgkit.errors import DumpError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import datetime
+    import json
     from typing import Any, AnyStr, Iterable, Mapping, Optional
 
     from typing_extensions import TypeGuard
 
-    from cfgkit._contracts import KeyPath, KeyT, Scalar
+    from cfgkit._contracts import KeyPath, KeyT
 else:
     datetime = lazy_module("datetime")  # lazy: see cfgkit._lazy_modules
+    json = lazy_module("json")  # lazy: only JSON dumps need it
 
 __all__ = [
     "DUMP_FORMATS",
@@ -116,9 +118,7 @@ def _split_literal(text: AnyStr) -> str:
 
 
 def _float(value: float) -> str:
-    if math.isfinite(value):
-        return repr(value)
-    return f"float('{value}')"
+    return repr(value) if math.isfinite(value) else f"float('{value}')"
 
 
 def _reference(value: object, path: KeyPath) -> str:
@@ -436,7 +436,7 @@ def _check_json(value: object, path: KeyPath) -> None:
                     key=_dotted((*path, key)),
                 )
             if not isinstance(key, str):
-                text = _json_key(key)
+                text = json.dumps(key).strip('"')
                 if text in written or text in value:
                     raise DumpError(
                         f"the keys {key!r} and {written.get(text, text)!r} would both be written "
@@ -460,15 +460,7 @@ def _check_json(value: object, path: KeyPath) -> None:
         )
 
 
-def _json_key(key: Scalar) -> str:
-    import json  # lazy: only JSON dumps need it
-
-    return key if isinstance(key, str) else json.dumps(key).strip('"')
-
-
 def _dump_json(tree: Mapping[KeyT, object], indent: Optional[int] = None) -> str:
-    import json  # lazy: only JSON dumps need it
-
     if not _plainly_json(tree, 0):  # only then walk again, to name what cannot be written
         _check_json(tree, ())
     text = json.dumps(tree, indent=indent)

@@ -62,21 +62,16 @@ def _wrap(line: str, width: int) -> Iterator[str]:
             offset += _width(word)
         elif length > width:
             pieces = _chop(word, width)
-            for index, piece in enumerate(pieces):
+            for piece in pieces:
                 if start:
                     starts.append(start)
-                if index == len(pieces) - 1:
-                    offset = _width(piece)
-                else:
-                    start += len(piece)
+                start += len(piece)
+            offset = _width(pieces[-1])
         elif offset and start:
             starts.append(start)
             offset = _width(word)
-    previous = 0
-    for start in starts:
-        yield line[previous:start]
-        previous = start
-    yield line[previous:]
+    for start, end in zip([0, *starts], [*starts, None]):
+        yield line[start:end]
 
 
 def _console_width() -> int:
@@ -101,8 +96,8 @@ def unified_diff_text(first: str, second: str) -> str:
     width = _console_width()
     printed = []
     for line in difflib.unified_diff(first.split("\n"), second.split("\n")):
-        for part in f"{line}\n".split("\n")[:-1]:
-            code = _COLOURS.get(line[:1], _OTHER_COLOUR)
+        code = _COLOURS.get(line[:1], _OTHER_COLOUR)
+        for part in line.split("\n"):  # difflib's header lines end with one: a blank line
             for piece in _wrap(part, width):
                 printed.append(f"{code}{piece}{_RESET}" if colour and piece else piece)
     return "".join(f"{piece}\n" for piece in printed) + "\n"
