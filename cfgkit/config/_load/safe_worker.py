@@ -145,7 +145,7 @@ def _rebuild_error(reply: dict[str, Any], path: str) -> errors.CfgkitError:
     made: Any = errors.new_error(cls, (message,))
     made.args = (message,)
     made.message, made.filename, made.lineno, made.key = message, filename, lineno, None
-    return made  # type: ignore[no-any-return]
+    return made  # type: ignore[no-any-return]  # new_error made an instance of cls
 
 
 # -- the worker ----------------------------------------------------------------------------

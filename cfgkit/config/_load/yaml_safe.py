@@ -60,10 +60,11 @@ class _ResolvedOnce:
         key = (value, implicit)
         tag = resolved.get(key)
         if tag is None:
-            tag = resolved[key] = super().resolve(kind, value, implicit)  # type: ignore[misc]
+            tag = resolved[key] = super().resolve(kind, value, implicit)  # type: ignore[misc]  # as above
         return tag
 
 
+# _BaseLoader is Any to mypy (PyYAML's C loader or its Python one, chosen at run time).
 class SafeTupleLoader(_ResolvedOnce, _BaseLoader):  # type: ignore[misc]
     """PyYAML's safe loader (the C one when available) that also builds tuples."""
 
@@ -265,6 +266,7 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
+# _BaseDumper is Any to mypy, as _BaseLoader is.
 class SafeTupleDumper(_ResolvedOnce, _BaseDumper):  # type: ignore[misc]
     """PyYAML's safe dumper that writes tuples as ``!!python/tuple`` (as mmengine's does).
 
