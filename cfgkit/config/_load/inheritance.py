@@ -193,11 +193,9 @@ def cached_resolution(
 ) -> Optional[ResolvedConfig]:
     """The cached result for ``path`` (absolute) if every file of its chain is unchanged."""
     key = (path, options)
-    resolved = _cache.get(key)
+    resolved = _cache.get(key) or _configs.get(key)  # a record: never false
     if resolved is None:
-        resolved = _configs.get(key)
-        if resolved is None:
-            return None
+        return None
     # By the files' stamps (a stat each), or by their text where a stamp proves nothing.
     sources = {source.path: source for source in resolved.sources.flatten()}.values()
     if not all(unchanged(source.path, source.text, source.stamp) for source in sources):
