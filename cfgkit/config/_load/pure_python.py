@@ -283,10 +283,12 @@ def _load_file(
     for statement in module.body:
         if isinstance(statement, ast.With):  # the one read_base() block (_check_statements)
             for inner in statement.body:
-                base = _bind_base(inner, filename, (*chain, filename), namespace, imported, load)
-                base_count += base.uses
-                layers.extend(base.layers)
-                inherited.update(base.names)
+                names, base_layers, uses = _bind_base(
+                    inner, filename, (*chain, filename), namespace, imported, load
+                )
+                base_count += uses
+                layers.extend(base_layers)
+                inherited.update(names)
             continue
         body.extend(_transform(statement, filename, namespace, imported, safe))
     top_level = [
@@ -322,15 +324,6 @@ def _load_file(
     if load.provenance:
         layers.append(_own_layer(filename, text, inherited, tree, imported, written))
     return PurePythonConfig(filename, tree, imported, text, tuple(layers), base_count)
-
-
-class _Base(NamedTuple):
-    """What one base import gave: the names bound (to the base's own values), its layers,
-    and the base files it used (itself and its bases)."""
-
-    names: dict[str, Any]
-    layers: tuple[SourceLayer, ...]
-    uses: int
 
 
 def _written_paths(statements: list[ast.stmt]) -> list[KeyPath]:
@@ -439,7 +432,9 @@ def _bind_base(
     namespace: dict[str, object],
     imported: set[str],
     load: _Load,
-) -> _Base:
+) -> tuple[dict[str, Any], tuple[SourceLayer, ...], int]:
+    """Bind what one base import names; return the names bound (to the base's own values),
+    its layers, and the base files it used (itself and its bases)."""
     if not isinstance(node, ast.ImportFrom):
         raise _error(
             "Illegal syntax in config file! Only `from ... import ...` can be used in "
@@ -481,7 +476,7 @@ def _bind_base(
                 lineno=node.lineno,
                 key=alias.name,
             )
-    return _Base(names, base.layers, 1 + base.base_count)
+    return names, base.layers, 1 + base.base_count
 
 
 def _transform(
