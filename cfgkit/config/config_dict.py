@@ -204,10 +204,8 @@ class ConfigDict(Dict):  # type: ignore[misc]  # addict has no types: its Dict i
         """
         if len(args) > 1:
             raise TypeError("update only accept one positional argument")
-        incoming: dict[Hashable, object] = {}
-        if args:
-            given = dict.items(args[0])
-            incoming.update(given)
+        given = dict.items(args[0]) if args else ()
+        incoming: dict[Hashable, object] = dict(given)
         incoming.update(kwargs)
         for key, value in incoming.items():
             current = dict.get(self, key, _MISSING)

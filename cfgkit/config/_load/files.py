@@ -306,10 +306,7 @@ def _too_large(filename: str, wanted: str, where: str) -> ConfigFileError:
 
 
 def _kind(mode: int) -> str:
-    for test, name in _FILE_KINDS:
-        if test(mode):
-            return name
-    return "a special file"
+    return next((name for test, name in _FILE_KINDS if test(mode)), "a special file")
 
 
 def _opened_path(descriptor: int, filename: str) -> str:

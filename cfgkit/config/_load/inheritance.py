@@ -193,11 +193,9 @@ def cached_resolution(
 ) -> Optional[ResolvedConfig]:
     """The cached result for ``path`` (absolute) if every file of its chain is unchanged."""
     key = (path, options)
-    resolved = _cache.get(key)
+    resolved = _cache.get(key) or _configs.get(key)  # a record: never false
     if resolved is None:
-        resolved = _configs.get(key)
-        if resolved is None:
-            return None
+        return None
     # By the files' stamps (a stat each), or by their text where a stamp proves nothing.
     sources = {source.path: source for source in resolved.sources.flatten()}.values()
     if not all(unchanged(source.path, source.text, source.stamp) for source in sources):
@@ -328,8 +326,8 @@ def _steps(
     if requested_by is not None and is_python and options.detect_style:  # noqa: SIM102
         if is_pure_python(raw, filename):
             raise _style_error(filename, requested_by)
-    passes = _text_passes(raw, filename, options)
-    child, python, base_entries = _parsed(passes.text, filename, extension, options)
+    text, env_variables, env_reads, references = _text_passes(raw, filename, options)
+    child, python, base_entries = _parsed(text, filename, extension, options)
 
     bases = _Bases()
     entries = _base_list(base_entries, filename)
@@ -348,38 +346,32 @@ def _steps(
     if options.provenance and target is not bases.tree:
         edits = changed_keys(bases.tree, target)
         if edits:  # what `_base_.x = ...` changed, as a layer of this file
-            layers.append(SourceLayer(filename, extension, edits, passes.text, raw))
-    child, deprecations = _own_values(child, passes.references, target, filename, raw, options)
+            layers.append(SourceLayer(filename, extension, edits, text, raw))
+    child, deprecations = _own_values(child, references, target, filename, raw, options)
     # The bases' trees hold no `__` keys already: only the file's own are left out.
     selected: Selected = []
     tree = merge_into(child, target, filename=filename, selected=selected)
     if options.provenance:
-        layers.append(_layer(child, selected, filename, extension, passes.text, raw))
+        layers.append(_layer(child, selected, filename, extension, text, raw))
     sources = Rope((*bases.sources, Source(filename, raw, stamp)))
     return ResolvedConfig(
         filename=filename,
         tree=tree,
         text=ChainText(Rope((*bases.order, filename)), sources),
-        env_variables={**passes.env_variables, **bases.env_variables},
+        env_variables={**env_variables, **bases.env_variables},
         deprecations=(*bases.deprecations, *deprecations),
         sources=sources,
-        env_reads=Rope((*passes.env_reads, *bases.env_reads)),
+        env_reads=Rope((*env_reads, *bases.env_reads)),
         layers=Rope(tuple(layers)),
         base_count=bases.count,
     )
 
 
-class _TextPasses(NamedTuple):
-    """A file's text after the text passes, and what they read or left to resolve."""
-
-    text: str
-    env_variables: dict[str, str]
-    env_reads: tuple[EnvRead, ...]
-    references: dict[str, BaseReference]
-
-
-def _text_passes(raw: str, filename: str, options: LoadOptions) -> _TextPasses:
-    """Predefined variables, ``{{ $VAR }}`` and ``{{ _base_.x }}`` placeholders, on the text."""
+def _text_passes(
+    raw: str, filename: str, options: LoadOptions
+) -> tuple[str, dict[str, str], tuple[EnvRead, ...], dict[str, BaseReference]]:
+    """Predefined variables, ``{{ $VAR }}`` and ``{{ _base_.x }}`` placeholders, on the text:
+    the text after them, the variables and lookups read, and the references left to resolve."""
     text = raw
     if options.use_predefined_variables:
         text = substitute_predefined_variables(text, filename)
@@ -388,7 +380,7 @@ def _text_passes(raw: str, filename: str, options: LoadOptions) -> _TextPasses:
     if options.use_environment_variables:
         text, env_variables, env_reads = substitute_env_variables(text, filename)
     text, references = substitute_base_references(text)
-    return _TextPasses(text, env_variables, env_reads, references)
+    return text, env_variables, env_reads, references
 
 
 def _parsed(

@@ -18,6 +18,7 @@ reported, so that ``Config.to_dict()`` can leave them out.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import types
@@ -35,7 +36,7 @@ from cfgkit.config._load.files import (
     read_text,
 )
 from cfgkit.config._load.layers import SourceLayer, changed_keys
-from cfgkit.config._load.loader_names import LOADER_MODULES, LOADER_NAMES, provides
+from cfgkit.config._load.loader_names import LOADER_NAMES, provides
 from cfgkit.config._load.parsing import parse_python, parse_tree, top_level_base_statement
 from cfgkit.config._load.source_lines import target_path
 from cfgkit.config.config_dict import deferred_building, to_config_tree
@@ -60,7 +61,6 @@ _STANDARD_PREFIXES = ("mmengine.config", "cfgkit.config")
 _CLASSIC_IMPORT = ("mmengine", "cfgkit"), ["Config"]
 # A statement that could make a file pure-Python starts a line with one of these words.
 _DECISIVE_WORD = lazy_pattern(r"(?m)(?:^|;)[ \t]*(?:with|import|from)\b")
-_standard_names: Optional[frozenset[str]] = None
 
 
 class PurePythonConfig(NamedTuple):
@@ -74,38 +74,28 @@ class PurePythonConfig(NamedTuple):
     base_count: int = 0  # the bases it uses, counted as they are loaded (BaseBudget)
 
 
-class _Load:
+class _Load(NamedTuple):
     """What one load of a pure-Python config shares across its files: each file's result
     (a base imported again, by any file, is not run again), the bases used so far, and in
-    safe mode the folders files must be inside."""
+    safe mode the folders files must be inside (a package base's chain reads under a copy
+    with more roots, sharing the results and the count)."""
 
-    def __init__(
-        self, safe: bool, roots: Optional[tuple[str, ...]], provenance: bool = True
-    ) -> None:
-        self.safe = safe
-        self.roots = roots
-        self.provenance = provenance
-        # Each file's result, by its path and the roots it was read under.
-        self.loaded: dict[tuple[str, Optional[tuple[str, ...]]], PurePythonConfig] = {}
-        self.budget = BaseBudget()
-
-    def widened(self, folder: str) -> _Load:
-        """The same load (results and count shared), also reading inside ``folder``."""
-        wider = _Load(self.safe, (*(self.roots or ()), os.path.realpath(folder)), self.provenance)
-        wider.loaded, wider.budget = self.loaded, self.budget
-        return wider
+    safe: bool
+    roots: Optional[tuple[str, ...]]
+    provenance: bool
+    # Each file's result, by its path and the roots it was read under.
+    loaded: dict[tuple[str, Optional[tuple[str, ...]]], PurePythonConfig]
+    budget: BaseBudget
 
 
+@functools.cache  # one set, made on first use
 def _standard_modules() -> frozenset[str]:
-    global _standard_names
-    if _standard_names is None:
-        names = getattr(sys, "stdlib_module_names", None)
-        if names is None:  # Python 3.9: the table shipped beside this module
-            listing = os.path.join(os.path.dirname(__file__), "stdlib-3.9.txt")
-            with open(listing, encoding="utf-8") as stream:
-                names = [line.strip() for line in stream if line.strip()[:1] not in ("", "#")]
-        _standard_names = frozenset(names) | frozenset(sys.builtin_module_names)
-    return _standard_names
+    names = getattr(sys, "stdlib_module_names", None)
+    if names is None:  # Python 3.9: the table shipped beside this module
+        listing = os.path.join(os.path.dirname(__file__), "stdlib-3.9.txt")
+        with open(listing, encoding="utf-8") as stream:
+            names = [line.strip() for line in stream if line.strip()[:1] not in ("", "#")]
+    return frozenset(names) | frozenset(sys.builtin_module_names)
 
 
 def _is_standard(module: str) -> bool:
@@ -194,11 +184,11 @@ def _error(message: str, filename: str, node: Optional[ast.AST] = None) -> Confi
     return ConfigParsingError(message, filename=filename, lineno=getattr(node, "lineno", None))
 
 
-def _base_path(node: ast.ImportFrom, filename: str, load: _Load) -> tuple[str, Optional[_Load]]:
-    """The file a base import names, and (for a package base in safe mode) the load context
-    its chain reads under (the package's folder is a root for it)."""
+def _base_path(node: ast.ImportFrom, filename: str, load: _Load) -> tuple[str, _Load]:
+    """The file a base import names, and the load context its chain reads under (for a
+    package base in safe mode, ``load`` widened to the package's folder)."""
     module = node.module or ""
-    widened = None
+    context = load
     if node.level:
         folder = os.path.dirname(filename)
         parts = [".."] * (node.level - 1) + module.split(".")
@@ -218,8 +208,8 @@ def _base_path(node: ast.ImportFrom, filename: str, load: _Load) -> tuple[str, O
             message = f"{parts[0]} is not installed, so its configs cannot be bases"
             raise _error(message, filename, node)
         path = os.path.join(directory, *parts[1:]) + ".py"
-        if load.roots is not None:
-            widened = load.widened(directory)
+        if load.roots is not None:  # the package's folder is a root for its chain
+            context = load._replace(roots=(*load.roots, os.path.realpath(directory)))
     # Only a missing file is this error: one that exists but is not a regular file (a FIFO,
     # a device) is refused by read_text, which never blocks on it.
     if not os.path.lexists(path) or os.path.isdir(path):
@@ -231,10 +221,10 @@ def _base_path(node: ast.ImportFrom, filename: str, load: _Load) -> tuple[str, O
             filename,
             node,
         )
-    roots = (widened or load).roots
+    roots = context.roots
     if roots is not None and not inside_roots(path, roots):
         raise outside_roots_error(os.path.abspath(path), roots, filename, node.lineno, key=None)
-    return os.path.abspath(path), widened
+    return os.path.abspath(path), context
 
 
 def load_pure_python(
@@ -270,7 +260,7 @@ def load_pure_python(
         ConfigExecutionError: The config raised while running (also the original type).
         UnsafeConfigError: In safe mode, a file is outside ``safe_roots``.
     """
-    load = _Load(safe, safe_roots if safe else None, provenance)
+    load = _Load(safe, safe_roots if safe else None, provenance, {}, BaseBudget())
     return _load_file(filename, chain, source_name, load)
 
 
@@ -293,10 +283,12 @@ def _load_file(
     for statement in module.body:
         if isinstance(statement, ast.With):  # the one read_base() block (_check_statements)
             for inner in statement.body:
-                base = _bind_base(inner, filename, (*chain, filename), namespace, imported, load)
-                base_count += base.uses
-                layers.extend(base.layers)
-                inherited.update(base.names)
+                names, base_layers, uses = _bind_base(
+                    inner, filename, (*chain, filename), namespace, imported, load
+                )
+                base_count += uses
+                layers.extend(base_layers)
+                inherited.update(names)
             continue
         body.extend(_transform(statement, filename, namespace, imported, safe))
     top_level = [
@@ -332,15 +324,6 @@ def _load_file(
     if load.provenance:
         layers.append(_own_layer(filename, text, inherited, tree, imported, written))
     return PurePythonConfig(filename, tree, imported, text, tuple(layers), base_count)
-
-
-class _Base(NamedTuple):
-    """What one base import gave: the names bound (to the base's own values), its layers,
-    and the base files it used (itself and its bases)."""
-
-    names: dict[str, Any]
-    layers: tuple[SourceLayer, ...]
-    uses: int
 
 
 def _written_paths(statements: list[ast.stmt]) -> list[KeyPath]:
@@ -449,7 +432,9 @@ def _bind_base(
     namespace: dict[str, object],
     imported: set[str],
     load: _Load,
-) -> _Base:
+) -> tuple[dict[str, Any], tuple[SourceLayer, ...], int]:
+    """Bind what one base import names; return the names bound (to the base's own values),
+    its layers, and the base files it used (itself and its bases)."""
     if not isinstance(node, ast.ImportFrom):
         raise _error(
             "Illegal syntax in config file! Only `from ... import ...` can be used in "
@@ -464,8 +449,7 @@ def _bind_base(
             filename,
             node,
         )
-    path, widened = _base_path(node, filename, load)
-    context = widened or load
+    path, context = _base_path(node, filename, load)
     load.budget.charge(1, filename, node.lineno)
     base = load.loaded.get((path, context.roots))
     if base is None:
@@ -492,7 +476,7 @@ def _bind_base(
                 lineno=node.lineno,
                 key=alias.name,
             )
-    return _Base(names, base.layers, 1 + base.base_count)
+    return names, base.layers, 1 + base.base_count
 
 
 def _transform(
@@ -505,8 +489,8 @@ def _transform(
     """The statements to run for one top-level statement (imports made lazy)."""
     if isinstance(statement, ast.ImportFrom):
         module = "." * statement.level + (statement.module or "")
-        names = [alias.name for alias in statement.names]
-        if statement.level == 0 and module in LOADER_MODULES and provides(module, names):
+        # (A relative module is never one of the loader's.)
+        if provides(module, [alias.name for alias in statement.names]):
             return [
                 _bind(alias.asname or alias.name, LOADER_NAMES[alias.name], statement,
                       namespace, imported)
@@ -519,7 +503,19 @@ def _transform(
                     raise _error("Cannot import * from non-base config", filename, statement)
                 imported.add(alias.asname or alias.name)
             return [statement]
-        return _lazy_imports(statement, module, filename, namespace, imported, safe)
+        bound = []
+        for alias in statement.names:
+            if alias.name == "*":
+                raise _error(
+                    "Illegal syntax in config! `from xxx import *` is not allowed outside "
+                    "`with read_base():`",
+                    filename,
+                    statement,
+                )
+            location = f"{filename}, line {getattr(alias, 'lineno', statement.lineno)}"
+            lazy = LazyObject(module, alias.name, location, inert=safe)
+            bound.append(_bind(alias.asname or alias.name, lazy, statement, namespace, imported))
+        return bound
     if isinstance(statement, ast.Import):
         if len(statement.names) != 1:
             raise _error(
@@ -560,26 +556,3 @@ def _bind(
         targets=[ast.Name(id=name, ctx=ast.Store())], value=ast.Name(id=holder, ctx=ast.Load())
     )
     return ast.copy_location(assignment, statement)
-
-
-def _lazy_imports(
-    statement: ast.ImportFrom,
-    module: str,
-    filename: str,
-    namespace: dict[str, object],
-    imported: set[str],
-    safe: bool = False,
-) -> list[ast.stmt]:
-    bound = []
-    for alias in statement.names:
-        if alias.name == "*":
-            raise _error(
-                "Illegal syntax in config! `from xxx import *` is not allowed outside "
-                "`with read_base():`",
-                filename,
-                statement,
-            )
-        location = f"{filename}, line {getattr(alias, 'lineno', statement.lineno)}"
-        lazy = LazyObject(module, alias.name, location, inert=safe)
-        bound.append(_bind(alias.asname or alias.name, lazy, statement, namespace, imported))
-    return bound

@@ -77,18 +77,14 @@ class _Scanner:
     """
 
     def __init__(self, text: str) -> None:
-        self.quoting = not _has_quote(text) or self._pairs_up(text)
-
-    @staticmethod
-    def _pairs_up(text: str) -> bool:
-        quote = ""
-        for char in text:
+        quote = ""  # the quote left open, scanning as walk() does
+        for char in text if _has_quote(text) else "":
             if quote:
                 if char == quote:
                     quote = ""
             elif char in _QUOTES:
                 quote = char
-        return not quote
+        self.quoting = not quote
 
     def walk(self, text: str) -> Iterator[tuple[int, str, bool]]:
         """Yield ``(index, char, quoted)`` for every character of ``text``."""

@@ -81,9 +81,7 @@ def parse_selector(key: object) -> Optional[Selector]:
     remove, inner, place = match.groups()
     inner = inner.strip()
     if inner == "+":
-        if remove or place:
-            return None
-        return Selector(key, "append", ())
+        return None if remove or place else Selector(key, "append", ())
     # lazy: overrides imports argparse, which `import cfgkit` must not
     from cfgkit.config._merge.overrides import parse_option_value, split_fields
 
@@ -95,12 +93,9 @@ def parse_selector(key: object) -> Optional[Selector]:
             # `[CLS]`, `[0]`: an ordinary key (a tokenizer's label), as mmengine reads it.
             return None
         fields.append((name, parse_option_value(value.strip())))
-    if not fields:
+    if not fields or (remove and place):
         return None
-    action = "remove" if remove else (place or "edit")
-    if remove and place:
-        return None
-    return Selector(key, action, tuple(fields))
+    return Selector(key, "remove" if remove else (place or "edit"), tuple(fields))
 
 
 def split_key(key: str) -> list[str]:
@@ -323,11 +318,7 @@ def aliases(selected: Selected) -> tuple[tuple[KeyPath, KeyPath], ...]:
 def _credit(node: object, path: KeyPath, written: dict[int, object]) -> object:
     if not path:
         return dict(written)
-    if not isinstance(node, dict):
-        return node
     key = path[0]
-    if key not in node:
+    if not isinstance(node, dict) or key not in node:
         return node
-    copy = dict(node)
-    copy[key] = _credit(dict.__getitem__(node, key), path[1:], written)
-    return copy
+    return {**node, key: _credit(dict.__getitem__(node, key), path[1:], written)}
