@@ -209,6 +209,23 @@ def test_runtime_error_keeps_the_original_as_cause():
     assert (str(BAD / "name_error.py"), 2) in frames
 
 
+@pytest.mark.parametrize(
+    "later",
+    [pytest.param("a = 1\n", id="base-not-read"), pytest.param("a = _base_.b\n", id="base-read")],
+)
+def test_a_base_list_that_raises_is_an_execution_error_not_a_syntax_error(tmp_path, later):
+    # Whether or not the file reads `_base_` (two compile paths), the `_base_` value's own
+    # exception is what the user sees, located at its line, as for any other code.
+    path = tmp_path / "c.py"
+    path.write_text("_base_ = [int('x')]\n" + later)
+    with pytest.raises(ValueError) as caught:
+        Config.fromfile(path)
+    assert isinstance(caught.value, errors.ConfigExecutionError)
+    assert not isinstance(caught.value, errors.ConfigSyntaxError)
+    assert "invalid literal for int() with base 10: 'x'" in str(caught.value)
+    assert caught.value.lineno == 1
+
+
 def test_unsafe_yaml_runs_nothing(tmp_path):
     marker = Path("/tmp/cfgkit_pwned")
     marker.unlink(missing_ok=True)

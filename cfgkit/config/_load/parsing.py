@@ -201,6 +201,8 @@ def compile_python(text: str, filename: str, safe: bool = False) -> PythonConfig
     except SyntaxError as error:
         raise _syntax_error(error.msg, filename, error) from None
     except (ValueError, RecursionError, MemoryError) as error:  # too deeply nested to parse
+        if isinstance(error, CfgkitError):  # the `_base_` value raised: its own error
+            raise
         raise _syntax_error(f"{type(error).__name__}: {error}", filename) from None
     first, top_level_assignments = take_base_assignments(tree)
     base_files = [] if first is None else evaluate_base_files(first, filename)
