@@ -218,7 +218,7 @@ def test_a_base_list_that_raises_is_an_execution_error_not_a_syntax_error(tmp_pa
     # exception is what the user sees, located at its line, as for any other code.
     path = tmp_path / "c.py"
     path.write_text("_base_ = [int('x')]\n" + later)
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match="invalid literal") as caught:
         Config.fromfile(path)
     assert isinstance(caught.value, errors.ConfigExecutionError)
     assert not isinstance(caught.value, errors.ConfigSyntaxError)
