@@ -65,7 +65,7 @@ def check_dict(
         # One of the candidates takes what nobody can tell, or the class taking this dict
         # picks what it builds itself (the registered class of that name may not be it).
         return []
-    return _check_arguments(cfg, path, node, signatures, popped)  # type: ignore[arg-type]
+    return _check_arguments(cfg, path, node, signatures, popped)  # type: ignore[arg-type]  # no None
 
 
 def _lower_case(kind: str) -> bool:

@@ -29,6 +29,7 @@ from cfgkit.errors import (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from contextvars import Token
     from typing import Mapping, Optional, Sequence, Union
 
     PathOrPaths = Union[str, os.PathLike[str], Sequence[Union[str, os.PathLike[str]]]]
@@ -97,7 +98,7 @@ class texts_given:
 
     def __init__(self, texts: Optional[Mapping[str, str]]) -> None:
         self.texts = texts
-        self.token: Optional[object] = None
+        self.token: Optional[Token[Optional[Mapping[str, str]]]] = None
 
     def __enter__(self) -> None:
         if self.texts is not None:
@@ -105,7 +106,7 @@ class texts_given:
 
     def __exit__(self, *exc_info: object) -> None:
         if self.token is not None:
-            _given_texts.reset(self.token)  # type: ignore[arg-type]
+            _given_texts.reset(self.token)
             self.token = None
 
 
