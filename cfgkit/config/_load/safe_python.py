@@ -658,10 +658,11 @@ class _Interpreter:
             raise _Refused(_STEPS_MESSAGE)
         self.line = node.lineno
         kind = type(node)
-        # Exact-type tests (the fast path) narrow nothing for mypy: hence the two ignores.
         if kind is _CONSTANT:
+            # An ast.Constant: exact-type tests (the fast path) narrow nothing for mypy.
             return node.value  # type: ignore[attr-defined]
         if kind is _NAME:
+            # An ast.Name, as above.
             name = node.id  # type: ignore[attr-defined]
             if not self.scopes and name in self.namespace:
                 return self.namespace[name]

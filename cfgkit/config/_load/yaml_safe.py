@@ -53,8 +53,8 @@ class _ResolvedOnce:
     def resolve(
         self, kind: type[yaml.Node], value: object, implicit: Union[bool, tuple[bool, bool]]
     ) -> str:
-        # super() is the loader's or dumper's resolver, which mypy cannot see from a mixin.
         if kind is not yaml.ScalarNode:
+            # super() is the loader's or dumper's resolver, which mypy cannot see from a mixin.
             return super().resolve(kind, value, implicit)  # type: ignore[misc, no-any-return]
         resolved: dict[tuple[object, object], str] = self.__dict__.setdefault("_resolved", {})
         key = (value, implicit)
