@@ -13,7 +13,6 @@ from cfgkit._openmmlab import (
     OWNED_REGISTRIES,
     TORCH_OPTIMIZERS,
     builders,
-    builds_at,
     distribution_of,
     named_builders,
     package_of,
@@ -31,7 +30,7 @@ from cfgkit.checking._problems import (
 )
 from cfgkit.checking._walk import first
 from cfgkit.errors import did_you_mean
-from cfgkit.index._why import Cause, diagnose, either, project_root
+from cfgkit.index._why import Cause, diagnose, either, move_fix, project_root
 from cfgkit.registry._doctor import diagnosis
 from cfgkit.registry.registry import Registry, all_registries
 
@@ -314,14 +313,12 @@ class StaticCatalog(Catalog):
         if not described or stems & building or not stems <= OWNED_REGISTRIES:
             return None
         kinds_text = " or ".join(sorted(kinds))
-        places = list(dict.fromkeys(p for k in sorted(kinds) for p in builds_at(k)))
-        at = f" (the {kinds_text} registry builds {', '.join(places)})" if places else ""
         # The registries of the build's own scope (and their parents), not every tree's root.
         own = self.index.searched(self.index.in_scope(self.scope))
         names = (self.index.registries[k].name for k in (own if self.scope else self.searched))
         here = sorted({n for n in names if stem(n) in building})
         built_from = either(here or sorted(described))
-        fix = f"move this dict where a {kinds_text} is built{at}, or use a {built_from} here"
+        fix = move_fix(sorted(kinds), built_from)
         return problem(
             cfg,
             ERROR,
