@@ -126,13 +126,9 @@ class CfgkitServer(LanguageServer):
 
     def publish_all(self) -> None:
         self.pending = None
+        publish = _guarded(self, None)(self.publish)  # one config must not hide the others'
         for filename in list(self.analysis.texts):
-            try:
-                self.publish(filename)
-            except Exception as error:  # one config must not keep the others' from being shown
-                self.window_log_message(
-                    types.LogMessageParams(types.MessageType.Error, f"cfgkit: {error!r}")
-                )
+            publish(filename)
 
     def publish_soon(self) -> None:
         """Publish after the requests already sent (a completion typed right after an

@@ -413,11 +413,8 @@ class Workspace:
 
     def _diagnostic(self, problem: Problem, document: Document) -> Diagnostic:
         text = f"{problem.message}. {problem.suggestion}" if problem.suggestion else problem.message
-        replacements: tuple[str, ...] = ()
-        if problem.suggestion.startswith("Did you mean"):
-            replacements = tuple(_SUGGESTED.findall(problem.suggestion))
         if problem.lineno is None:
-            return Diagnostic(Span(0, 0, 0, 0), problem.severity, text, problem.key, ())
+            return Diagnostic(Span(0, 0, 0, 0), problem.severity, text, problem.key)
         line = problem.lineno - 1
         last = problem.key.rpartition(".")[2]
         span = None
@@ -429,9 +426,10 @@ class Workspace:
                 break
             if site.kind == "key" and span is None:
                 span = site.span
-        if span is None:
-            replacements = ()
-            span = _line_span(document, line)
+        if span is None:  # no quick fix without the text to replace
+            return Diagnostic(_line_span(document, line), problem.severity, text, problem.key)
+        suggested = problem.suggestion.startswith("Did you mean")
+        replacements = tuple(_SUGGESTED.findall(problem.suggestion)) if suggested else ()
         return Diagnostic(span, problem.severity, text, problem.key, replacements)
 
     # -- definition -----------------------------------------------------------------------------
@@ -465,8 +463,6 @@ class Workspace:
         """The record of the value a file's key overrides: the last one written by another
         file before this file's first (for ``_base_.x``: the last by another file)."""
         records = _records(cfg, path)
-        if not records:
-            return None
         own = [i for i, r in enumerate(records) if r.filename == filename]
         if own and not bases_only:
             records = records[: own[0]]
@@ -515,13 +511,8 @@ class Workspace:
             return None
         found = index.find(name, self.scope_at(loaded, path)) or []
         building = builders(path)
-        preferred = [
-            r
-            for r in found
-            if r.registry in index.registries
-            and stem(index.registries[r.registry].name) in building
-        ]
-        return preferred or found
+        here = {k for k, r in index.registries.items() if stem(r.name) in building}
+        return [r for r in found if r.registry in here] or found
 
     def target(self, loaded: _Loaded, registration: Registration) -> tuple[str, int, Any]:
         """``(file, line, definition)`` of the class or function a registration builds."""
@@ -821,13 +812,12 @@ class Workspace:
             if site.kind != "key" or not first <= site.span.line <= last or not site.value_span:
                 continue
             records = _records(loaded.cfg, site.path)
-            own = [i for i, r in enumerate(records) if r.filename == filename]
-            if not own or own[0] == 0 or records[own[0]].action == "merge":
+            # The file's first record; 0 when it has none or nothing was inherited before it.
+            own = next((i for i, r in enumerate(records) if r.filename == filename), 0)
+            if not own or records[own].action == "merge":
                 continue
-            before = records[own[0] - 1]
-            if before.filename == filename or before.action == "delete":
-                continue
-            if before.value == records[own[0]].value:
+            before = records[own - 1]
+            if before.action == "delete" or before.value == records[own].value:
                 continue
             label = f" ← {_short(before.value, 30)}"
             tooltip = f"inherited from {_show(before.filename, filename)}:{before.lineno}"
@@ -846,17 +836,15 @@ def _records(cfg: Config, path: KeyPath) -> list[Any]:
         return []
 
 
-def _child(node: object, part: object) -> object:
-    if isinstance(node, dict):
-        return node.get(part)
-    if isinstance(node, (list, tuple)) and isinstance(part, int) and -len(node) <= part < len(node):
-        return node[part]
-    return None
-
-
 def _child_path(node: object, path: KeyPath) -> object:
+    """The value at ``path`` of a loaded tree, or None when something on the way is missing."""
     for part in path:
-        node = _child(node, part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, (list, tuple)) and isinstance(part, int):
+            node = node[part] if -len(node) <= part < len(node) else None
+        else:
+            return None
     return node
 
 
