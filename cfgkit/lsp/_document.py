@@ -124,15 +124,12 @@ class _Reader:
         end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
         start = self.column(line, node.col_offset)  # type: ignore[attr-defined]
         end = self.column(end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
-        if inner and isinstance(node, ast.Constant) and isinstance(node.value, str):
-            # Inside the quotes (prefixes and triple quotes included), when on one line.
+        if inner and line == end_line and isinstance(node, ast.Constant):
+            # Inside the quotes (prefixes and triple quotes included) of a one-line string.
             text = self.lines[line] if line < len(self.lines) else ""
-            if line == end_line:
-                raw = text[start:end]
-                match = re.match(r"[rRbBuUfF]*('''|\"\"\"|'|\")", raw)
-                if match:
-                    quote = len(match.group(0))
-                    return Span(line, start + quote, line, end - len(match.group(1)))
+            match = re.match(r"[rRbBuUfF]*('''|\"\"\"|'|\")", text[start:end])
+            if match and isinstance(node.value, str):
+                return Span(line, start + len(match.group(0)), line, end - len(match.group(1)))
         return Span(line, start, end_line, end)
 
     def column(self, line: int, byte_offset: int) -> int:
@@ -237,10 +234,13 @@ class _Reader:
         """``_base_.a.b`` anywhere in an expression; dicts inside calls keep no path."""
         if depth > _MAX_DEPTH:
             return
-        for child in ast.walk(node):
+        nodes = list(ast.walk(node))
+        # The attributes another one reads from: `_base_.a.b` is one reference, not `_base_.a` too.
+        inner = {id(n.value) for n in nodes if isinstance(n, ast.Attribute)}
+        for child in nodes:
             if isinstance(child, ast.Attribute):
                 path = _target_path(child)
-                if path and path[0] == BASE and len(path) > 1 and _outermost(child, node):
+                if path and path[0] == BASE and len(path) > 1 and id(child) not in inner:
                     self.sites.append(Site("reference", path[1:], self.span(child)))
             elif isinstance(child, ast.Constant) and isinstance(child.value, str):
                 self.template_references(child.value, self.span(child, inner=True))
@@ -253,15 +253,6 @@ class _Reader:
             start = span.column + match.start(1)
             where = Span(span.line, start, span.line, start + len(match.group(1)))
             self.sites.append(Site("reference", tuple(match.group(1).split(".")), where))
-
-
-def _outermost(node: ast.Attribute, root: ast.AST) -> bool:
-    """Tell whether no attribute access of ``root`` has ``node`` as its value (so that
-    ``_base_.a.b`` gives one reference, not one for ``_base_.a`` too)."""
-    for other in ast.walk(root):
-        if isinstance(other, ast.Attribute) and other.value is node:
-            return False
-    return True
 
 
 def _target_path(target: ast.expr) -> Optional[KeyPath]:
