@@ -30,6 +30,7 @@ BASE = "_base_"
 TYPE = "type"
 _REFERENCE = re.compile(r"\{\{\s*_base_\.([\w.]+)\s*\}\}")
 _MAX_DEPTH = 200  # nesting deeper than any real config: not walked (no RecursionError)
+_TOO_DEEP = "the text is nested too deeply to read"
 
 
 class Span(NamedTuple):
@@ -109,7 +110,7 @@ def parse_document(text: str, extension: str = ".py") -> Document:
     try:
         reader.module(module)
     except RecursionError:
-        return Document([], [], lines, "the text is nested too deeply to read")
+        return Document([], [], lines, _TOO_DEEP)
     return Document(reader.sites, reader.bases, lines)
 
 
@@ -316,28 +317,21 @@ def completion_context(text: str, line: int, column: int) -> CompletionContext:
     attempts = [closed]
     if string_prefix is None and word and word.group(0):
         attempts.append(_closed(head[: len(head) - len(word.group(0))])[0])
-    for attempt in attempts:
-        try:
-            module = ast.parse(attempt)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        document = _Reader(attempt.split("\n"))
-        try:
-            document.module(module)
-        except RecursionError:
+    for attempt in attempts:  # the next one only when this one is not Python
+        document = parse_document(attempt)
+        if not document.error:
+            return _context_of(document, line, column, typed, string_prefix is not None, attempt)
+        if document.error == _TOO_DEEP:
             return _NOTHING
-        return _context_of(document, line, column, typed, string_prefix is not None, attempt)
     return _NOTHING
 
 
 def _context_of(
-    reader: _Reader, line: int, column: int, typed: str, in_string: bool, text: str
+    document: Document, line: int, column: int, typed: str, in_string: bool, text: str
 ) -> CompletionContext:
-    dicts = [s for s in reader.sites if s.kind == "dict" and s.span.contains(line, column)]
-    inner = min(dicts, key=lambda s: s.span.size(), default=None)
+    inner = document.at(line, column, ("dict",))
     if in_string:
-        strings = [s for s in reader.sites if s.kind == "string" and s.span.contains(line, column)]
-        string = min(strings, key=lambda s: s.span.size(), default=None)
+        string = document.at(line, column, ("string",))
         if string is not None and string.path[:1] == (BASE,):
             return CompletionContext("base", string.path, (), typed, False)
         if string is not None and string.path and string.path[-1] == TYPE:
@@ -359,7 +353,7 @@ def _context_of(
         and s.path[: len(inner.path)] == inner.path
         and s.value_span.contains(line, column)
         and s.value_span.size() != (0, 0)
-        for s in reader.sites
+        for s in document.sites
     ):
         return _NOTHING
     in_call = text[_offset(text, inner.span.line, inner.span.column) :].startswith("dict")
