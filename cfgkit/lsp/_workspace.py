@@ -532,8 +532,8 @@ class Workspace:
             return None
         return self.index_for(loaded.cfg, scope=self.default_scope(loaded))
 
-    def describe(self, loaded: _Loaded, registration: Registration) -> tuple[str, str, str]:
-        """``(signature, where registered, first paragraph of the docstring)``."""
+    def describe(self, loaded: _Loaded, registration: Registration) -> str:
+        """Markdown: the signature, where it is registered, the docstring's first paragraph."""
         index = self.index_of(loaded)
         where = self.target(loaded, registration)
         signature, doc = registration.name, ""
@@ -550,7 +550,8 @@ class Workspace:
             registry = f"registry `{found.name}` (scope `{found.scope}`)"
         place = f"{self.source_name(registration.filename)}:{registration.lineno}"
         registered = f"Registered in {registry} at {place}" if registry else f"Defined at {place}"
-        return signature, registered, doc
+        text = f"```python\n{signature}\n```\n{registered}"
+        return f"{text}\n\n{doc}" if doc else text
 
     def source_name(self, filename: str) -> str:
         """A source file named from the folder its package was found in
@@ -620,12 +621,8 @@ class Workspace:
         if loaded.cfg is None:
             return None
         if site.kind == "string" and site.path and site.path[-1] == TYPE:
-            parts = []
-            for registration in self.registrations(loaded, site.path[:-1], site.value) or ():
-                signature, registered, doc = self.describe(loaded, registration)
-                parts.append(
-                    f"```python\n{signature}\n```\n{registered}" + (f"\n\n{doc}" if doc else "")
-                )
+            registrations = self.registrations(loaded, site.path[:-1], site.value) or ()
+            parts = [self.describe(loaded, registration) for registration in registrations]
             if not parts:
                 return None
             return "\n\n---\n\n".join(parts), site.span
@@ -732,8 +729,7 @@ class Workspace:
         for registration in (self.registrations(loaded, context.path, kind) or [])[:1]:
             if index is None:
                 continue
-            where = self.target(loaded, registration)
-            arguments = self._arguments(index, where)
+            arguments = self._arguments(index, self.target(loaded, registration))
             if arguments is None:
                 known = index.parameters(registration)
                 arguments = [(n, None) for n in known[0]] if known else []
@@ -794,8 +790,7 @@ class Workspace:
             whole = site.value_span or site.span
             span = Span(site.span.line, site.span.column, whole.end_line, whole.end_column)
             name = str(site.path[-1]) if site.kind == "key" else f"[{site.path[-1]}]"
-            detail = str(types.get(site.path, ""))
-            symbol = Symbol(name, detail, span, site.span, [])
+            symbol = Symbol(name, str(types.get(site.path, "")), span, site.span, [])
             parent = by_path.get(site.path[:-1])
             (parent.children if parent is not None else roots).append(symbol)
             by_path[site.path] = symbol
