@@ -84,12 +84,8 @@ _REGISTRY_PACKAGE = "mmengine.registry"
 _REGISTRY_SWAPS: dict[str, tuple[tuple[str, object], ...]] = {
     "mmengine.registry.default_scope": (("DefaultScope", CfgkitDefaultScope),),
     "mmengine.registry.registry": (("Registry", CfgkitRegistry),),
-    "mmengine.registry.build_functions": (
-        ("build_from_cfg", cfgkit_build.build_from_cfg),
-        ("build_model_from_cfg", cfgkit_build.build_model_from_cfg),
-        ("build_optimizer_from_cfg", cfgkit_build.build_optimizer_from_cfg),
-        ("build_runner_from_cfg", cfgkit_build.build_runner_from_cfg),
-        ("build_scheduler_from_cfg", cfgkit_build.build_scheduler_from_cfg),
+    "mmengine.registry.build_functions": tuple(
+        (name, getattr(cfgkit_build, name)) for name in cfgkit_build.__all__
     ),
     "mmengine.registry.root": tuple(
         (name, getattr(cfgkit_root, name)) for name in cfgkit_root.__all__
