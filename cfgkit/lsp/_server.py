@@ -169,14 +169,9 @@ def create_server() -> CfgkitServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
-        roots = [
-            path
-            for folder in params.workspace_folders or []
-            if (path := _path(folder.uri)) is not None
-        ]
-        if not roots and params.root_uri:
-            root = _path(params.root_uri)
-            roots = [root] if root else []
+        roots = [path for folder in params.workspace_folders or [] if (path := _path(folder.uri))]
+        if not roots and params.root_uri and (root := _path(params.root_uri)):
+            roots = [root]
         server.configure(params.initialization_options, roots)
 
     def about_file(feature: str, options: Any = None) -> Callable[[Any], Any]:
