@@ -160,14 +160,16 @@ class StaticCatalog(Catalog):
 
     def preamble(self, cfg: Config) -> list[Problem]:
         problems = []
+
+        def warning(key: str, message: str, suggestion: str, code: str = "") -> Problem:
+            return problem(cfg, WARNING, (key,), message, suggestion, code)
+
         scanned = ", ".join(self.index.packages) or "nothing"
         if self.blind:
             distribution = distribution_of(str(self.scope))
             problems.append(
-                problem(
-                    cfg,
-                    WARNING,
-                    (DEFAULT_SCOPE_KEY,),
+                warning(
+                    DEFAULT_SCOPE_KEY,
                     f"no registry of scope {self.scope!r} was found (scanned: {scanned}), so "
                     "types were not checked",
                     f"Install {distribution} (pip install {distribution}), or pass --scan "
@@ -177,10 +179,8 @@ class StaticCatalog(Catalog):
             )
         for package, distribution, requirement in self.index.missing_requirements():
             problems.append(
-                problem(
-                    cfg,
-                    WARNING,
-                    (DEFAULT_SCOPE_KEY,),
+                warning(
+                    DEFAULT_SCOPE_KEY,
                     f"{package} requires {requirement}, which is not installed here, so what "
                     f"{distribution} registers is unknown (unknown types are notes)",
                     f"Install {distribution}, or read its sources without installing it: pip "
@@ -192,10 +192,8 @@ class StaticCatalog(Catalog):
             )
         for module in self.index.unfound_imports:
             problems.append(
-                problem(
-                    cfg,
-                    WARNING,
-                    (CUSTOM_IMPORTS_KEY,),
+                warning(
+                    CUSTOM_IMPORTS_KEY,
                     f"custom import {module!r} was not found, so what it registers is unknown "
                     "(unknown types are notes)",
                     "Run from the folder it is imported from, or pass --scan FOLDER",
