@@ -135,12 +135,9 @@ class _Reader:
 
     def column(self, line: int, byte_offset: int) -> int:
         """The UTF-16 column of a UTF-8 byte offset on a line (what ast gives)."""
-        if line >= len(self.lines):
+        if line >= len(self.lines) or self.lines[line].isascii():
             return byte_offset
-        text = self.lines[line]
-        if text.isascii():
-            return byte_offset
-        prefix = text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")
+        prefix = self.lines[line].encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")
         return len(prefix.encode("utf-16-le")) // 2
 
     def module(self, module: ast.Module) -> None:

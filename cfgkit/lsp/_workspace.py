@@ -288,11 +288,9 @@ class Workspace:
         if found is not None and found.chain == chain and found.stamps == stamps:
             return found
         cfg: Optional[Config] = None
-        error: Optional[BaseException] = None
+        error: Optional[BaseException] = None if unreadable is None else ValueError(unreadable)
         tree: Any = None
-        if unreadable is not None:
-            error = ValueError(unreadable)
-        else:
+        if error is None:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
