@@ -621,17 +621,14 @@ class Workspace:
         if site.kind == "string" and site.path and site.path[-1] == TYPE:
             registrations = self.registrations(loaded, site.path[:-1], site.value) or ()
             parts = [self.describe(loaded, registration) for registration in registrations]
-            if not parts:
-                return None
-            return "\n\n---\n\n".join(parts), site.span
+            return ("\n\n---\n\n".join(parts), site.span) if parts else None
         if site.kind == "string" and site.path[:1] == (BASE,):
             return None
         path = site.path
         records = _records(loaded.cfg, path)
         if not records:
             return f"`{dotted(path)}` is not in the final config", site.span
-        value = _child_path(loaded.tree, path)
-        lines = [f"**{dotted(path)}** = `{_short(value)}`", ""]
+        lines = [f"**{dotted(path)}** = `{_short(_child_path(loaded.tree, path))}`", ""]
         steps = []
         for record in records:
             if record.filename == filename:
