@@ -84,12 +84,8 @@ _REGISTRY_PACKAGE = "mmengine.registry"
 _REGISTRY_SWAPS: dict[str, tuple[tuple[str, object], ...]] = {
     "mmengine.registry.default_scope": (("DefaultScope", CfgkitDefaultScope),),
     "mmengine.registry.registry": (("Registry", CfgkitRegistry),),
-    "mmengine.registry.build_functions": (
-        ("build_from_cfg", cfgkit_build.build_from_cfg),
-        ("build_model_from_cfg", cfgkit_build.build_model_from_cfg),
-        ("build_optimizer_from_cfg", cfgkit_build.build_optimizer_from_cfg),
-        ("build_runner_from_cfg", cfgkit_build.build_runner_from_cfg),
-        ("build_scheduler_from_cfg", cfgkit_build.build_scheduler_from_cfg),
+    "mmengine.registry.build_functions": tuple(
+        (name, getattr(cfgkit_build, name)) for name in cfgkit_build.__all__
     ),
     "mmengine.registry.root": tuple(
         (name, getattr(cfgkit_root, name)) for name in cfgkit_root.__all__
@@ -112,7 +108,6 @@ class _State:
     late = False
     announced = False
     refused: Optional[str] = None
-    not_rebound: Optional[str] = None
     version: Optional[str] = None
     # Every binding the hook changed, to undo it.
     swapped: list[Swap] = []  # noqa: RUF012 - one per process
@@ -402,13 +397,11 @@ def _rebind_everywhere(
 ) -> None:
     """Late install: every module global that names an original now names cfgkit's class."""
     count = _rebind({id(o): (o, classes[name]) for name, o in originals.items()}, swapped)
-    _state.not_rebound = (
-        "configs made before the hook, and references to mmengine's classes held outside "
-        "module globals (class attributes, containers, default arguments), stay mmengine's"
-    )
     warnings.warn(
         f"cfgkit: mmengine was imported before the hook; {count} module names were rebound "
-        f"to cfgkit's classes, but {_state.not_rebound}",
+        "to cfgkit's classes, but configs made before the hook, and references to mmengine's "
+        "classes held outside module globals (class attributes, containers, default "
+        "arguments), stay mmengine's",
         RuntimeWarning,
         stacklevel=4,
     )
@@ -540,7 +533,6 @@ def __getattr__(name: str) -> type:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import mmengine.config.config as module  # lazy: only a process that uses mmengine
 
-    if name in globals():  # importing mmengine with the hook on made them
-        made: type = globals()[name]
-        return made
-    return _classes(*(vars(module)[key] for key in _CLASSES))[name]
+    # Importing mmengine with the hook on made them (and put cfgkit's into mmengine).
+    made: type = globals().get(name) or _classes(*(vars(module)[key] for key in _CLASSES))[name]
+    return made

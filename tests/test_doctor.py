@@ -415,6 +415,10 @@ def test_check_names_the_registry_of_the_scope_that_builds_there(project):
         "'Resize' is a transform, but model is built from the model registry, which does not "
         "have it"
     )
+    assert problems["model.type"].fix == (
+        "move this dict where a transform is built (the transform registry builds "
+        "*_dataloader.dataset.pipeline, *_pipeline, *.transforms), or use a model here"
+    )
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ from cfgkit._openmmlab import (
     OWNED_REGISTRIES,
     TORCH_OPTIMIZERS,
     builders,
-    builds_at,
     distribution_of,
     named_builders,
     package_of,
@@ -31,7 +30,7 @@ from cfgkit.checking._problems import (
 )
 from cfgkit.checking._walk import first
 from cfgkit.errors import did_you_mean
-from cfgkit.index._why import Cause, diagnose, either, project_root
+from cfgkit.index._why import Cause, diagnose, either, move_fix, project_root
 from cfgkit.registry._doctor import diagnosis
 from cfgkit.registry.registry import Registry, all_registries
 
@@ -161,14 +160,16 @@ class StaticCatalog(Catalog):
 
     def preamble(self, cfg: Config) -> list[Problem]:
         problems = []
+
+        def warning(key: str, message: str, suggestion: str, code: str = "") -> Problem:
+            return problem(cfg, WARNING, (key,), message, suggestion, code)
+
         scanned = ", ".join(self.index.packages) or "nothing"
         if self.blind:
             distribution = distribution_of(str(self.scope))
             problems.append(
-                problem(
-                    cfg,
-                    WARNING,
-                    (DEFAULT_SCOPE_KEY,),
+                warning(
+                    DEFAULT_SCOPE_KEY,
                     f"no registry of scope {self.scope!r} was found (scanned: {scanned}), so "
                     "types were not checked",
                     f"Install {distribution} (pip install {distribution}), or pass --scan "
@@ -178,10 +179,8 @@ class StaticCatalog(Catalog):
             )
         for package, distribution, requirement in self.index.missing_requirements():
             problems.append(
-                problem(
-                    cfg,
-                    WARNING,
-                    (DEFAULT_SCOPE_KEY,),
+                warning(
+                    DEFAULT_SCOPE_KEY,
                     f"{package} requires {requirement}, which is not installed here, so what "
                     f"{distribution} registers is unknown (unknown types are notes)",
                     f"Install {distribution}, or read its sources without installing it: pip "
@@ -193,10 +192,8 @@ class StaticCatalog(Catalog):
             )
         for module in self.index.unfound_imports:
             problems.append(
-                problem(
-                    cfg,
-                    WARNING,
-                    (CUSTOM_IMPORTS_KEY,),
+                warning(
+                    CUSTOM_IMPORTS_KEY,
                     f"custom import {module!r} was not found, so what it registers is unknown "
                     "(unknown types are notes)",
                     "Run from the folder it is imported from, or pass --scan FOLDER",
@@ -314,14 +311,12 @@ class StaticCatalog(Catalog):
         if not described or stems & building or not stems <= OWNED_REGISTRIES:
             return None
         kinds_text = " or ".join(sorted(kinds))
-        places = list(dict.fromkeys(p for k in sorted(kinds) for p in builds_at(k)))
-        at = f" (the {kinds_text} registry builds {', '.join(places)})" if places else ""
         # The registries of the build's own scope (and their parents), not every tree's root.
         own = self.index.searched(self.index.in_scope(self.scope))
         names = (self.index.registries[k].name for k in (own if self.scope else self.searched))
         here = sorted({n for n in names if stem(n) in building})
         built_from = either(here or sorted(described))
-        fix = f"move this dict where a {kinds_text} is built{at}, or use a {built_from} here"
+        fix = move_fix(sorted(kinds), built_from)
         return problem(
             cfg,
             ERROR,

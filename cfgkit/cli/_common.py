@@ -107,10 +107,9 @@ def load(
     with ``--strict-keys``). ``custom_imports`` are imported only when asked for: by
     ``import_custom_modules``, or ``--import-custom`` of the commands that never build.
     """
-    follow = getattr(args, "follow_references", False)
     cfg = Config.fromfile(
         config_path(path or args.config),
-        follow_references=follow,
+        follow_references=getattr(args, "follow_references", False),
         safe=is_safe(args),
         safe_root=getattr(args, "safe_root", None),
         import_custom_modules=import_custom_modules or getattr(args, "import_custom", False),

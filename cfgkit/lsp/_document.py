@@ -30,6 +30,7 @@ BASE = "_base_"
 TYPE = "type"
 _REFERENCE = re.compile(r"\{\{\s*_base_\.([\w.]+)\s*\}\}")
 _MAX_DEPTH = 200  # nesting deeper than any real config: not walked (no RecursionError)
+_TOO_DEEP = "the text is nested too deeply to read"
 
 
 class Span(NamedTuple):
@@ -109,7 +110,7 @@ def parse_document(text: str, extension: str = ".py") -> Document:
     try:
         reader.module(module)
     except RecursionError:
-        return Document([], [], lines, "the text is nested too deeply to read")
+        return Document([], [], lines, _TOO_DEEP)
     return Document(reader.sites, reader.bases, lines)
 
 
@@ -124,25 +125,19 @@ class _Reader:
         end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
         start = self.column(line, node.col_offset)  # type: ignore[attr-defined]
         end = self.column(end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
-        if inner and isinstance(node, ast.Constant) and isinstance(node.value, str):
-            # Inside the quotes (prefixes and triple quotes included), when on one line.
+        if inner and line == end_line and isinstance(node, ast.Constant):
+            # Inside the quotes (prefixes and triple quotes included) of a one-line string.
             text = self.lines[line] if line < len(self.lines) else ""
-            if line == end_line:
-                raw = text[start:end]
-                match = re.match(r"[rRbBuUfF]*('''|\"\"\"|'|\")", raw)
-                if match:
-                    quote = len(match.group(0))
-                    return Span(line, start + quote, line, end - len(match.group(1)))
+            match = re.match(r"[rRbBuUfF]*('''|\"\"\"|'|\")", text[start:end])
+            if match and isinstance(node.value, str):
+                return Span(line, start + len(match.group(0)), line, end - len(match.group(1)))
         return Span(line, start, end_line, end)
 
     def column(self, line: int, byte_offset: int) -> int:
         """The UTF-16 column of a UTF-8 byte offset on a line (what ast gives)."""
-        if line >= len(self.lines):
+        if line >= len(self.lines) or self.lines[line].isascii():
             return byte_offset
-        text = self.lines[line]
-        if text.isascii():
-            return byte_offset
-        prefix = text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")
+        prefix = self.lines[line].encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")
         return len(prefix.encode("utf-16-le")) // 2
 
     def module(self, module: ast.Module) -> None:
@@ -237,10 +232,13 @@ class _Reader:
         """``_base_.a.b`` anywhere in an expression; dicts inside calls keep no path."""
         if depth > _MAX_DEPTH:
             return
-        for child in ast.walk(node):
+        nodes = list(ast.walk(node))
+        # The attributes another one reads from: `_base_.a.b` is one reference, not `_base_.a` too.
+        inner = {id(n.value) for n in nodes if isinstance(n, ast.Attribute)}
+        for child in nodes:
             if isinstance(child, ast.Attribute):
                 path = _target_path(child)
-                if path and path[0] == BASE and len(path) > 1 and _outermost(child, node):
+                if path and path[0] == BASE and len(path) > 1 and id(child) not in inner:
                     self.sites.append(Site("reference", path[1:], self.span(child)))
             elif isinstance(child, ast.Constant) and isinstance(child.value, str):
                 self.template_references(child.value, self.span(child, inner=True))
@@ -253,15 +251,6 @@ class _Reader:
             start = span.column + match.start(1)
             where = Span(span.line, start, span.line, start + len(match.group(1)))
             self.sites.append(Site("reference", tuple(match.group(1).split(".")), where))
-
-
-def _outermost(node: ast.Attribute, root: ast.AST) -> bool:
-    """Tell whether no attribute access of ``root`` has ``node`` as its value (so that
-    ``_base_.a.b`` gives one reference, not one for ``_base_.a`` too)."""
-    for other in ast.walk(root):
-        if isinstance(other, ast.Attribute) and other.value is node:
-            return False
-    return True
 
 
 def _target_path(target: ast.expr) -> Optional[KeyPath]:
@@ -325,28 +314,21 @@ def completion_context(text: str, line: int, column: int) -> CompletionContext:
     attempts = [closed]
     if string_prefix is None and word and word.group(0):
         attempts.append(_closed(head[: len(head) - len(word.group(0))])[0])
-    for attempt in attempts:
-        try:
-            module = ast.parse(attempt)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        document = _Reader(attempt.split("\n"))
-        try:
-            document.module(module)
-        except RecursionError:
+    for attempt in attempts:  # the next one only when this one is not Python
+        document = parse_document(attempt)
+        if not document.error:
+            return _context_of(document, line, column, typed, string_prefix is not None, attempt)
+        if document.error == _TOO_DEEP:
             return _NOTHING
-        return _context_of(document, line, column, typed, string_prefix is not None, attempt)
     return _NOTHING
 
 
 def _context_of(
-    reader: _Reader, line: int, column: int, typed: str, in_string: bool, text: str
+    document: Document, line: int, column: int, typed: str, in_string: bool, text: str
 ) -> CompletionContext:
-    dicts = [s for s in reader.sites if s.kind == "dict" and s.span.contains(line, column)]
-    inner = min(dicts, key=lambda s: s.span.size(), default=None)
+    inner = document.at(line, column, ("dict",))
     if in_string:
-        strings = [s for s in reader.sites if s.kind == "string" and s.span.contains(line, column)]
-        string = min(strings, key=lambda s: s.span.size(), default=None)
+        string = document.at(line, column, ("string",))
         if string is not None and string.path[:1] == (BASE,):
             return CompletionContext("base", string.path, (), typed, False)
         if string is not None and string.path and string.path[-1] == TYPE:
@@ -368,7 +350,7 @@ def _context_of(
         and s.path[: len(inner.path)] == inner.path
         and s.value_span.contains(line, column)
         and s.value_span.size() != (0, 0)
-        for s in reader.sites
+        for s in document.sites
     ):
         return _NOTHING
     in_call = text[_offset(text, inner.span.line, inner.span.column) :].startswith("dict")

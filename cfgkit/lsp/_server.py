@@ -126,13 +126,9 @@ class CfgkitServer(LanguageServer):
 
     def publish_all(self) -> None:
         self.pending = None
+        publish = _guarded(self, None)(self.publish)  # one config must not hide the others'
         for filename in list(self.analysis.texts):
-            try:
-                self.publish(filename)
-            except Exception as error:  # one config must not keep the others' from being shown
-                self.window_log_message(
-                    types.LogMessageParams(types.MessageType.Error, f"cfgkit: {error!r}")
-                )
+            publish(filename)
 
     def publish_soon(self) -> None:
         """Publish after the requests already sent (a completion typed right after an
@@ -173,14 +169,9 @@ def create_server() -> CfgkitServer:
 
     @server.feature(types.INITIALIZE)
     def initialize(params: types.InitializeParams) -> None:
-        roots = [
-            path
-            for folder in params.workspace_folders or []
-            if (path := _path(folder.uri)) is not None
-        ]
-        if not roots and params.root_uri:
-            root = _path(params.root_uri)
-            roots = [root] if root else []
+        roots = [path for folder in params.workspace_folders or [] if (path := _path(folder.uri))]
+        if not roots and params.root_uri and (root := _path(params.root_uri)):
+            roots = [root]
         server.configure(params.initialization_options, roots)
 
     def about_file(feature: str, options: Any = None) -> Callable[[Any], Any]:

@@ -288,11 +288,9 @@ class Workspace:
         if found is not None and found.chain == chain and found.stamps == stamps:
             return found
         cfg: Optional[Config] = None
-        error: Optional[BaseException] = None
+        error: Optional[BaseException] = None if unreadable is None else ValueError(unreadable)
         tree: Any = None
-        if unreadable is not None:
-            error = ValueError(unreadable)
-        else:
+        if error is None:
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -413,11 +411,8 @@ class Workspace:
 
     def _diagnostic(self, problem: Problem, document: Document) -> Diagnostic:
         text = f"{problem.message}. {problem.suggestion}" if problem.suggestion else problem.message
-        replacements: tuple[str, ...] = ()
-        if problem.suggestion.startswith("Did you mean"):
-            replacements = tuple(_SUGGESTED.findall(problem.suggestion))
         if problem.lineno is None:
-            return Diagnostic(Span(0, 0, 0, 0), problem.severity, text, problem.key, ())
+            return Diagnostic(Span(0, 0, 0, 0), problem.severity, text, problem.key)
         line = problem.lineno - 1
         last = problem.key.rpartition(".")[2]
         span = None
@@ -429,9 +424,10 @@ class Workspace:
                 break
             if site.kind == "key" and span is None:
                 span = site.span
-        if span is None:
-            replacements = ()
-            span = _line_span(document, line)
+        if span is None:  # no quick fix without the text to replace
+            return Diagnostic(_line_span(document, line), problem.severity, text, problem.key)
+        suggested = problem.suggestion.startswith("Did you mean")
+        replacements = tuple(_SUGGESTED.findall(problem.suggestion)) if suggested else ()
         return Diagnostic(span, problem.severity, text, problem.key, replacements)
 
     # -- definition -----------------------------------------------------------------------------
@@ -465,8 +461,6 @@ class Workspace:
         """The record of the value a file's key overrides: the last one written by another
         file before this file's first (for ``_base_.x``: the last by another file)."""
         records = _records(cfg, path)
-        if not records:
-            return None
         own = [i for i, r in enumerate(records) if r.filename == filename]
         if own and not bases_only:
             records = records[: own[0]]
@@ -515,13 +509,8 @@ class Workspace:
             return None
         found = index.find(name, self.scope_at(loaded, path)) or []
         building = builders(path)
-        preferred = [
-            r
-            for r in found
-            if r.registry in index.registries
-            and stem(index.registries[r.registry].name) in building
-        ]
-        return preferred or found
+        here = {k for k, r in index.registries.items() if stem(r.name) in building}
+        return [r for r in found if r.registry in here] or found
 
     def target(self, loaded: _Loaded, registration: Registration) -> tuple[str, int, Any]:
         """``(file, line, definition)`` of the class or function a registration builds."""
@@ -541,8 +530,8 @@ class Workspace:
             return None
         return self.index_for(loaded.cfg, scope=self.default_scope(loaded))
 
-    def describe(self, loaded: _Loaded, registration: Registration) -> tuple[str, str, str]:
-        """``(signature, where registered, first paragraph of the docstring)``."""
+    def describe(self, loaded: _Loaded, registration: Registration) -> str:
+        """Markdown: the signature, where it is registered, the docstring's first paragraph."""
         index = self.index_of(loaded)
         where = self.target(loaded, registration)
         signature, doc = registration.name, ""
@@ -559,7 +548,8 @@ class Workspace:
             registry = f"registry `{found.name}` (scope `{found.scope}`)"
         place = f"{self.source_name(registration.filename)}:{registration.lineno}"
         registered = f"Registered in {registry} at {place}" if registry else f"Defined at {place}"
-        return signature, registered, doc
+        text = f"```python\n{signature}\n```\n{registered}"
+        return f"{text}\n\n{doc}" if doc else text
 
     def source_name(self, filename: str) -> str:
         """A source file named from the folder its package was found in
@@ -629,23 +619,16 @@ class Workspace:
         if loaded.cfg is None:
             return None
         if site.kind == "string" and site.path and site.path[-1] == TYPE:
-            parts = []
-            for registration in self.registrations(loaded, site.path[:-1], site.value) or ():
-                signature, registered, doc = self.describe(loaded, registration)
-                parts.append(
-                    f"```python\n{signature}\n```\n{registered}" + (f"\n\n{doc}" if doc else "")
-                )
-            if not parts:
-                return None
-            return "\n\n---\n\n".join(parts), site.span
+            registrations = self.registrations(loaded, site.path[:-1], site.value) or ()
+            parts = [self.describe(loaded, registration) for registration in registrations]
+            return ("\n\n---\n\n".join(parts), site.span) if parts else None
         if site.kind == "string" and site.path[:1] == (BASE,):
             return None
         path = site.path
         records = _records(loaded.cfg, path)
         if not records:
             return f"`{dotted(path)}` is not in the final config", site.span
-        value = _child_path(loaded.tree, path)
-        lines = [f"**{dotted(path)}** = `{_short(value)}`", ""]
+        lines = [f"**{dotted(path)}** = `{_short(_child_path(loaded.tree, path))}`", ""]
         steps = []
         for record in records:
             if record.filename == filename:
@@ -741,8 +724,7 @@ class Workspace:
         for registration in (self.registrations(loaded, context.path, kind) or [])[:1]:
             if index is None:
                 continue
-            where = self.target(loaded, registration)
-            arguments = self._arguments(index, where)
+            arguments = self._arguments(index, self.target(loaded, registration))
             if arguments is None:
                 known = index.parameters(registration)
                 arguments = [(n, None) for n in known[0]] if known else []
@@ -803,8 +785,7 @@ class Workspace:
             whole = site.value_span or site.span
             span = Span(site.span.line, site.span.column, whole.end_line, whole.end_column)
             name = str(site.path[-1]) if site.kind == "key" else f"[{site.path[-1]}]"
-            detail = str(types.get(site.path, ""))
-            symbol = Symbol(name, detail, span, site.span, [])
+            symbol = Symbol(name, str(types.get(site.path, "")), span, site.span, [])
             parent = by_path.get(site.path[:-1])
             (parent.children if parent is not None else roots).append(symbol)
             by_path[site.path] = symbol
@@ -821,13 +802,12 @@ class Workspace:
             if site.kind != "key" or not first <= site.span.line <= last or not site.value_span:
                 continue
             records = _records(loaded.cfg, site.path)
-            own = [i for i, r in enumerate(records) if r.filename == filename]
-            if not own or own[0] == 0 or records[own[0]].action == "merge":
+            # The file's first record; 0 when it has none or nothing was inherited before it.
+            own = next((i for i, r in enumerate(records) if r.filename == filename), 0)
+            if not own or records[own].action == "merge":
                 continue
-            before = records[own[0] - 1]
-            if before.filename == filename or before.action == "delete":
-                continue
-            if before.value == records[own[0]].value:
+            before = records[own - 1]
+            if before.action == "delete" or before.value == records[own].value:
                 continue
             label = f" ← {_short(before.value, 30)}"
             tooltip = f"inherited from {_show(before.filename, filename)}:{before.lineno}"
@@ -846,17 +826,15 @@ def _records(cfg: Config, path: KeyPath) -> list[Any]:
         return []
 
 
-def _child(node: object, part: object) -> object:
-    if isinstance(node, dict):
-        return node.get(part)
-    if isinstance(node, (list, tuple)) and isinstance(part, int) and -len(node) <= part < len(node):
-        return node[part]
-    return None
-
-
 def _child_path(node: object, path: KeyPath) -> object:
+    """The value at ``path`` of a loaded tree, or None when something on the way is missing."""
     for part in path:
-        node = _child(node, part)
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, (list, tuple)) and isinstance(part, int):
+            node = node[part] if -len(node) <= part < len(node) else None
+        else:
+            return None
     return node
 
 
