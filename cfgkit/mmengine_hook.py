@@ -261,6 +261,7 @@ class _Finder:
         spec = PathFinder.find_spec(fullname, path)
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return None
+        # typeshed wants a LoaderProtocol; ours wraps the found loader and keeps its interface.
         spec.loader = _PatchingLoader(spec.loader)  # type: ignore[assignment]
         return spec
 
@@ -461,9 +462,11 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, ty
             raise DropInError("mmengine's Config changed since the hook's classes were made")
         return {name: globals()[name] for name in _CLASSES}
 
+    # mmengine's classes arrive as `type` values: mypy cannot check the second base.
     class ConfigDict(CfgkitConfigDict, config_dict):  # type: ignore[misc]
         """cfgkit's ``ConfigDict`` that is also mmengine's (the drop-in's tree class)."""
 
+    # As ConfigDict: mmengine's Config is a base only known at run time.
     class Config(CfgkitConfig, config):  # type: ignore[misc]
         """cfgkit's ``Config`` that is also mmengine's; its text is mmengine's by default."""
 
@@ -480,6 +483,7 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, ty
             )
 
         @staticmethod
+        # cfgkit's keyword-only options as **options (mmengine's signature first): an override.
         def fromfile(  # type: ignore[override]
             filename: PathLike,
             use_predefined_variables: bool = True,
@@ -515,6 +519,7 @@ def _classes(config: type, config_dict: type, dict_action: type) -> dict[str, ty
             object.__setattr__(cfg, "_format_python_code", _style(True))
             return parser, _adopted(cfg, Config)
 
+    # As ConfigDict: mmengine's DictAction is a base only known at run time.
     class DictAction(CfgkitDictAction, dict_action):  # type: ignore[misc]
         """cfgkit's ``DictAction`` (list selectors in ``--cfg-options``) that is also mmengine's."""
 

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from typing import Any, Optional, Union
 
     KeyPath = tuple[Union[str, int], ...]
+    # The nodes a span is taken of: those that declare their position.
+    Positioned = Union[ast.expr, ast.stmt, ast.keyword, ast.arg]
 
 __all__ = ["CompletionContext", "Document", "Site", "completion_context", "parse_document"]
 
@@ -120,11 +122,11 @@ class _Reader:
         self.sites: list[Site] = []
         self.bases: list[tuple[str, Span]] = []
 
-    def span(self, node: ast.AST, inner: bool = False) -> Span:
-        line = node.lineno - 1  # type: ignore[attr-defined]
-        end_line = (node.end_lineno or node.lineno) - 1  # type: ignore[attr-defined]
-        start = self.column(line, node.col_offset)  # type: ignore[attr-defined]
-        end = self.column(end_line, node.end_col_offset or 0)  # type: ignore[attr-defined]
+    def span(self, node: Positioned, inner: bool = False) -> Span:
+        line = node.lineno - 1
+        end_line = (node.end_lineno or node.lineno) - 1
+        start = self.column(line, node.col_offset)
+        end = self.column(end_line, node.end_col_offset or 0)
         if inner and line == end_line and isinstance(node, ast.Constant):
             # Inside the quotes (prefixes and triple quotes included) of a one-line string.
             text = self.lines[line] if line < len(self.lines) else ""

@@ -133,6 +133,7 @@ class _Loaded(NamedTuple):
     problems: list[Optional[list[Problem]]]  # [None] until checked (one-element holder)
 
 
+# One value type per instance, left untyped: typing's generics are not imported at run time.
 class _LRU(OrderedDict):  # type: ignore[type-arg]
     def __init__(self, bound: int) -> None:
         super().__init__()
@@ -210,7 +211,7 @@ class Workspace:
         if found is None:
             found = parse_document(text[:MAX_TEXT], os.path.splitext(filename)[1])
             self._documents.put(key, found)
-        return found  # type: ignore[no-any-return]
+        return found  # type: ignore[no-any-return]  # _documents holds Documents
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -322,7 +323,7 @@ class Workspace:
         with self._lock:
             found = self._indexes.fetch(key)
             if found is not None:
-                return found  # type: ignore[no-any-return]
+                return found  # type: ignore[no-any-return]  # _indexes holds Indexes
             if key in self._building:
                 return None
             self._building.add(key)
@@ -346,7 +347,7 @@ class Workspace:
         if self._schedule is None:
             build()
             with self._lock:
-                return self._indexes.fetch(key)  # type: ignore[no-any-return]
+                return self._indexes.fetch(key)  # type: ignore[no-any-return]  # an Index
         self._schedule(build)
         return None
 
