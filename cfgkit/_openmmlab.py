@@ -15,10 +15,7 @@ if TYPE_CHECKING:
     from cfgkit._contracts import KeyPath
 
 __all__ = [
-    "DISTRIBUTIONS",
     "FOREIGN_PREFIX",
-    "MMCV_RUNNER_KEYS",
-    "MMENGINE_RUNNER_KEYS",
     "NOT_REGISTRY_KEYS",
     "OPS_NAMES",
     "OWNED_REGISTRIES",

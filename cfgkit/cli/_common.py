@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
 __all__ = [
-    "SAFE_VARIABLE",
     "USAGE_ERROR",
     "add_follow",
     "add_imports",
@@ -40,7 +39,6 @@ __all__ = [
     "progress",
     "record_where",
     "short_path",
-    "short_paths_in",
     "value_text",
     "warn",
 ]
