@@ -329,8 +329,7 @@ class StaticCatalog(Catalog):
     def _close_names(self, kind: str, path: KeyPath) -> str:
         """Did-you-mean, from the registries that build at ``path`` first (a model's close
         names for a dict under ``model``), else from every registry searched."""
-        building = builders(path)
-        here = [k for k in self.searched if stem(self.index.registries[k].name) in building]
+        here = self.index.building_at(path, self.searched)
         name = kind.rpartition(".")[2]
         return did_you_mean(name, self.index.names(here)) or did_you_mean(name, self.names())
 

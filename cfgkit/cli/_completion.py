@@ -17,6 +17,7 @@ import os
 import sys
 
 from cfgkit.config import Config, project_roots
+from cfgkit.config._load.files import SUPPORTED_EXTENSIONS
 from cfgkit.config._merge.overrides import parse_option_value
 from cfgkit.config.config_dict import to_plain_tree
 
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["TIMEOUT_VARIABLE", "add_commands", "complete"]
 
 SHELLS = ("bash", "zsh", "fish")
-CONFIG_SUFFIXES = (".py", ".json", ".yaml", ".yml")
 # Seconds a key completion may take to read the config (2 by default); then it offers nothing.
 TIMEOUT_VARIABLE = "CFGKIT_COMPLETION_TIMEOUT"
 DEFAULT_TIMEOUT = 2.0
@@ -152,7 +152,7 @@ def _quietly(completer: Completer) -> Callable[..., list[str]]:
 def config_paths(prefix: str, parsed_args: Optional[argparse.Namespace] = None) -> list[str]:
     """The configs (``.py``, ``.json``, ``.yaml``, ``.yml``) and folders that complete
     ``prefix``; hidden ones only when ``prefix`` names them (``.``)."""
-    return _paths(prefix, CONFIG_SUFFIXES)
+    return _paths(prefix, SUPPORTED_EXTENSIONS)
 
 
 def _paths(prefix: str, suffixes: tuple[str, ...]) -> list[str]:
@@ -263,7 +263,7 @@ def _resolved_tree(parsed_args: Optional[argparse.Namespace]) -> dict[Hashable, 
     named = (getattr(parsed_args, d, None) for d in CONFIG_ARGUMENTS)
     path = next((p for p in named if p), None)
     if isinstance(path, list):
-        path = path[0] if path else None
+        path = path[0]  # a list named only when not empty
     if not isinstance(path, str) or not os.path.isfile(path):
         return {}
     with _time_limit(_timeout()):

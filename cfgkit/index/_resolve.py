@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+from cfgkit._openmmlab import builders, stem
 from cfgkit._records import NamedTuple
 from cfgkit.index._packages import (
     OPENMMLAB_ROOTS,
@@ -32,6 +33,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
+    from cfgkit._contracts import KeyPath
     from cfgkit.index._summary import (
         Argument,
         ClassDefinition,
@@ -654,6 +656,11 @@ class Index:
             return start
         covered = {self.root(k) for k in start}
         return start + [k for k in self.roots() if k not in covered]
+
+    def building_at(self, path: KeyPath, keys: Iterable[str]) -> list[str]:
+        """The registries of ``keys`` that may build the dict at ``path`` (:func:`builders`)."""
+        building = builders(path)
+        return [k for k in keys if stem(self.registries[k].name) in building]
 
     def children(self, key: str) -> dict[str, str]:
         """The registries whose parent is ``key``, by scope (the first of each scope, as a

@@ -485,8 +485,7 @@ def diagnose(
     given = start is not None
     if start is None:
         start = index.build_registries(scope)
-        here = [k for k in start if stem(index.registries[k].name) in building]
-        start = here or start
+        start = index.building_at(path, start) or start
     start_stems = {stem(index.registries[k].name) for k in start if k in index.registries}
     reached = set(index.searched(start))
     if scoped:  # 'mmdet.X' is looked up in the registry of that scope in the same tree
@@ -524,11 +523,11 @@ def diagnose(
             if found.registry.rpartition(".")[2] in variables:
                 causes.append(_unimported(index, project_state, found, search_path))
         elif not found.registry:
-            causes.append(_unregistered(index, found, start, building))
+            causes.append(_unregistered(index, found, start, path))
     # 4: spelt differently (a merely close name only when nothing better was found)
     causes.extend(
         c
-        for c in _spelling(index, bare, start, building)
+        for c in _spelling(index, bare, start, path)
         if c.why[:1] != "~" or (close_names and not causes)
     )
     return [c._replace(why=c.why.lstrip("~")) for c in unique(causes)]
@@ -632,12 +631,9 @@ def _unimported(
     )
 
 
-def _unregistered(
-    index: Index, found: Definition, start: Sequence[str], building: set[str]
-) -> Cause:
-    registry = next(
-        (index.registries[k] for k in start if stem(index.registries[k].name) in building), None
-    ) or (index.registries[start[0]] if start else None)
+def _unregistered(index: Index, found: Definition, start: Sequence[str], path: KeyPath) -> Cause:
+    chosen = index.building_at(path, start) or start
+    registry = index.registries[chosen[0]] if chosen else None
     if registry is None:
         fix = "@MODELS.register_module()  # above the class, MODELS the registry that builds it"
         into = "a registry"
@@ -656,9 +652,9 @@ def _unregistered(
     )
 
 
-def _spelling(index: Index, bare: str, start: Sequence[str], building: set[str]) -> list[Cause]:
+def _spelling(index: Index, bare: str, start: Sequence[str], path: KeyPath) -> list[Cause]:
     here = index.searched(start)
-    ranked = [k for k in here if stem(index.registries[k].name) in building] or here
+    ranked = index.building_at(path, here) or here
     names = index.names(ranked)
     same = respellings(bare, names)
     if same:

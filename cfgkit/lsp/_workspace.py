@@ -24,10 +24,10 @@ from collections import OrderedDict
 
 from cfgkit._escaping import clipped
 from cfgkit._key_paths import dotted
-from cfgkit._openmmlab import builders, stem
 from cfgkit._records import NamedTuple
 from cfgkit.checking import Problem, check, static_index
 from cfgkit.config import Config, project_roots
+from cfgkit.config._load.files import SUPPORTED_EXTENSIONS as CONFIG_SUFFIXES
 from cfgkit.index._packages import read_source
 from cfgkit.lsp._document import (
     BASE,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     KeyPath = tuple[Union[str, int], ...]
 
 __all__ = [
+    "CONFIG_SUFFIXES",
     "Completion",
     "Diagnostic",
     "Hint",
@@ -57,7 +58,6 @@ __all__ = [
     "Workspace",
 ]
 
-CONFIG_SUFFIXES = (".py", ".json", ".yaml", ".yml")
 MAX_TEXT = 2_000_000  # characters: a bigger "config" is not read (one diagnostic says so)
 MAX_CHAIN = 256  # files in one config's chain of bases, for the server's own walk
 MAX_COMPLETIONS = 2000
@@ -509,8 +509,7 @@ class Workspace:
         if index is None:
             return None
         found = index.find(name, self.scope_at(loaded, path)) or []
-        building = builders(path)
-        here = {k for k, r in index.registries.items() if stem(r.name) in building}
+        here = set(index.building_at(path, index.registries))
         return [r for r in found if r.registry in here] or found
 
     def target(self, loaded: _Loaded, registration: Registration) -> tuple[str, int, Any]:
@@ -687,8 +686,7 @@ class Workspace:
             return []
         scope = self.scope_at(loaded, context.path)
         searched = index.searched(index.build_registries(scope))
-        building = builders(context.path)
-        chosen = [k for k in searched if stem(index.registries[k].name) in building] or searched
+        chosen = index.building_at(context.path, searched) or searched
         found: list[Completion] = []
         for key in chosen:
             registry = index.registries[key]
