@@ -18,8 +18,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from cfgkit import __version__
+from cfgkit.config._load.files import SUPPORTED_EXTENSIONS
 from cfgkit.lsp._document import Span
-from cfgkit.lsp._workspace import CONFIG_SUFFIXES, Settings, Workspace
+from cfgkit.lsp._workspace import Settings, Workspace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -193,7 +194,7 @@ def create_server() -> CfgkitServer:
     @about_file(types.TEXT_DOCUMENT_DID_CHANGE)
     @about_file(types.TEXT_DOCUMENT_DID_SAVE)
     def changed(filename: str, params: Any) -> None:
-        if not filename.endswith(CONFIG_SUFFIXES):
+        if not filename.endswith(SUPPORTED_EXTENSIONS):
             return
         server.analysis.open(
             filename, server.workspace.get_text_document(params.text_document.uri).source

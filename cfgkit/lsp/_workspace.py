@@ -27,7 +27,7 @@ from cfgkit._key_paths import dotted
 from cfgkit._records import NamedTuple
 from cfgkit.checking import Problem, check, static_index
 from cfgkit.config import Config, project_roots
-from cfgkit.config._load.files import SUPPORTED_EXTENSIONS as CONFIG_SUFFIXES
+from cfgkit.config._load.files import SUPPORTED_EXTENSIONS
 from cfgkit.index._packages import read_source
 from cfgkit.lsp._document import (
     BASE,
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     KeyPath = tuple[Union[str, int], ...]
 
 __all__ = [
-    "CONFIG_SUFFIXES",
     "Completion",
     "Diagnostic",
     "Hint",
@@ -762,7 +761,7 @@ class Workspace:
                 continue
             if os.path.isdir(full):
                 found.append(Completion(prefix + name + "/", "folder", "", "", "", replace))
-            elif name.endswith(CONFIG_SUFFIXES) and full != filename:
+            elif name.endswith(SUPPORTED_EXTENSIONS) and full != filename:
                 found.append(Completion(prefix + name, "file", "", "", "", replace))
         return found
 
