@@ -15,7 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-__all__ = ["execution_error_class", "located", "traceback_line"]
+__all__ = ["execution_error_class", "located"]
 
 _EXECUTION_ERROR_CLASSES: dict[
     tuple[type[BaseException], type[ConfigExecutionError]], type[ConfigExecutionError]

@@ -192,3 +192,30 @@ def test_the_rooms_import_each_other_top_down_without_a_cycle():
                     seen.add(target)
                     stack.append((target, [*trail, target]))
     assert not cycles, "\n".join(cycles)
+
+
+def private_exports() -> list[tuple[Path, str]]:
+    """(module, name) for every name a private module's ``__all__`` lists."""
+    found = []
+    for path in MODULES:
+        parts = path.relative_to(PACKAGE).parts
+        if not any(p.startswith("_") and not p.startswith("__") for p in parts):
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = getattr(node, "targets", [])
+            if any(getattr(t, "id", None) == "__all__" for t in targets):
+                found.extend((path, element.value) for element in node.value.elts)
+    return found
+
+
+def test_a_private_modules_all_lists_only_what_other_modules_use():
+    # A private room's __all__ is its interface to the other rooms (and the tests), not an
+    # inventory: a name nothing else names stays a plain module attribute.
+    roots = [PACKAGE, PACKAGE.parent / "tests", PACKAGE.parent / "benchmarks"]
+    texts = {p: p.read_text("utf-8", "replace") for r in roots for p in r.rglob("*.py")}
+    unused = [
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path, name in private_exports()
+        if not any(re.search(rf"\b{name}\b", text) for p, text in texts.items() if p != path)
+    ]
+    assert not unused, "\n".join(unused)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     #: What argcomplete calls: the word typed so far and the arguments parsed before it.
     Completer = Callable[[str, Optional[argparse.Namespace]], list[str]]
 
-__all__ = ["TIMEOUT_VARIABLE", "add_commands", "complete"]
+__all__ = ["add_commands", "complete"]
 
 SHELLS = ("bash", "zsh", "fish")
 # Seconds a key completion may take to read the config (2 by default); then it offers nothing.

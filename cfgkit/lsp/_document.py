@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     # The nodes a span is taken of: those that declare their position.
     Positioned = Union[ast.expr, ast.stmt, ast.keyword, ast.arg]
 
-__all__ = ["CompletionContext", "Document", "Site", "completion_context", "parse_document"]
+__all__ = ["CompletionContext", "Document", "completion_context", "parse_document"]
 
 BASE = "_base_"
 TYPE = "type"

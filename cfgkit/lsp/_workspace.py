@@ -47,15 +47,7 @@ if TYPE_CHECKING:
 
     KeyPath = tuple[Union[str, int], ...]
 
-__all__ = [
-    "Completion",
-    "Diagnostic",
-    "Hint",
-    "Location",
-    "Settings",
-    "Symbol",
-    "Workspace",
-]
+__all__ = ["Completion", "Diagnostic", "Location", "Settings", "Symbol", "Workspace"]
 
 MAX_TEXT = 2_000_000  # characters: a bigger "config" is not read (one diagnostic says so)
 MAX_CHAIN = 256  # files in one config's chain of bases, for the server's own walk

@@ -30,18 +30,7 @@ if TYPE_CHECKING:
     # How a layer affects a key path: (action, value, note).
     Touched = tuple[str, object, str]
 
-__all__ = [
-    "LAYER_BASE",
-    "LAYER_CODE",
-    "LAYER_CONFIG",
-    "LAYER_ENV",
-    "LAYER_FOLLOW",
-    "LAYER_OPTIONS",
-    "Provenance",
-    "Record",
-    "last_written",
-    "touch",
-]
+__all__ = ["LAYER_CODE", "LAYER_OPTIONS", "Provenance", "Record", "last_written", "touch"]
 
 LAYER_BASE = "base"
 LAYER_CONFIG = "config"

@@ -53,13 +53,7 @@ else:
     ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
     re = lazy_module("re")  # lazy: see cfgkit._lazy_modules
 
-__all__ = [
-    "Binding",
-    "StaleReference",
-    "bindings_in",
-    "follow",
-    "stale_references",
-]
+__all__ = ["StaleReference", "bindings_in", "follow", "stale_references"]
 
 _MISSING = object()
 

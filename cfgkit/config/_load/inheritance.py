@@ -77,7 +77,6 @@ if TYPE_CHECKING:
     Steps = Generator[tuple[str, "LoadOptions", str], "ResolvedConfig", "ResolvedConfig"]
 
 __all__ = [
-    "DEFAULT_OPTIONS",
     "LoadOptions",
     "ResolvedConfig",
     "cached_resolution",

@@ -20,7 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Mapping, Optional, Sequence
 
-__all__ = ["LOADER_MODULES", "LOADER_NAMES", "loader_builtins", "provides"]
+__all__ = ["LOADER_NAMES", "loader_builtins", "provides"]
 
 LOADER_MODULES = ("mmengine.config", "mmengine", "cfgkit.config", "cfgkit")
 LOADER_NAMES: dict[str, object] = {

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 else:
     ast = lazy_module("ast")  # lazy: see cfgkit._lazy_modules
 
-__all__ = ["PurePythonConfig", "is_pure_python", "load_pure_python"]
+__all__ = ["is_pure_python", "load_pure_python"]
 
 READ_BASE = "read_base"
 # What mmengine counts as standard when it decides the style: its own config package, and

@@ -50,11 +50,7 @@ else:
 __all__ = [
     "DROPPED",
     "MAX_DEPTH",
-    "MAX_INT_BITS",
-    "MAX_ITEMS",
     "MAX_SIZE",
-    "MAX_STEPS",
-    "SafeFunction",
     "check_result",
     "evaluate",
     "load_budget",

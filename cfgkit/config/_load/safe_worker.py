@@ -40,15 +40,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO, Any, Iterable, Mapping, Optional, Sequence
 
-__all__ = [
-    "CPU_SECONDS",
-    "MAX_MEMORY",
-    "MAX_REPLY",
-    "WALL_SECONDS",
-    "isolation_requested",
-    "load_isolated",
-    "worker_process_id",
-]
+__all__ = ["CPU_SECONDS", "WALL_SECONDS", "load_isolated", "worker_process_id"]
 
 MAX_MEMORY = 2 << 30  # bytes of address space of the worker
 CPU_SECONDS = 10  # of CPU per load

@@ -20,14 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, Optional
 
-__all__ = [
-    "INDENT_COST",
-    "MAX_DEPTH",
-    "MAX_SIZE",
-    "VALUE_COST",
-    "SizeLimitError",
-    "expanded_size",
-]
+__all__ = ["MAX_DEPTH", "MAX_SIZE", "SizeLimitError", "expanded_size"]
 
 VALUE_COST = 64  # units (about bytes) for each value: its object, its line of text
 INDENT_COST = 4  # units per level of nesting, for each value (an indented line)

@@ -23,14 +23,7 @@ if TYPE_CHECKING:
     #: A constructor of a scalar, as the loader's ``yaml_constructors`` hold them.
     _Construct = Callable[[BaseConstructor, yaml.ScalarNode], object]
 
-__all__ = [
-    "TUPLE_TAG",
-    "SafeTupleDumper",
-    "SafeTupleLoader",
-    "compose_yaml",
-    "dump_yaml",
-    "load_yaml",
-]
+__all__ = ["SafeTupleDumper", "SafeTupleLoader", "compose_yaml", "dump_yaml", "load_yaml"]
 
 TUPLE_TAG = "tag:yaml.org,2002:python/tuple"
 # Aliases may make a document stand for far more values than it writes ("billion laughs");

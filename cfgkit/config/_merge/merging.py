@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from cfgkit._contracts import ConfigTree, KeyPath, KeyT, T
     from cfgkit.config._merge.selectors import Selected
 
-__all__ = ["expand_dotted_keys", "key_parts", "merge_into", "shallow_copy"]
+__all__ = ["expand_dotted_keys", "merge_into", "shallow_copy"]
 
 
 def shallow_copy(node: dict[KeyT, T]) -> dict[KeyT, T]:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from cfgkit._contracts import KeyPath, KeyT
 
-__all__ = ["NewKey", "new_keys"]
+__all__ = ["new_keys"]
 
 # `train_pipeline[2]`: a list index written as Python indexes, which a dotted key takes as a
 # key of its own (`train_pipeline.2` is the index).

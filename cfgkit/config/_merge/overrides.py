@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 else:
     _Options = dict
 
-__all__ = ["CommandLineOptions", "DictAction", "add_args", "parse_option_value", "split_fields"]
+__all__ = ["DictAction", "add_args", "parse_option_value", "split_fields"]
 
 _QUOTES = "'\""
 _DIGIT_RE = re.compile(r"\d")

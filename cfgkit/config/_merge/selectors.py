@@ -35,9 +35,14 @@ if TYPE_CHECKING:
     Selected = list[tuple[KeyPath, dict[int, object], dict[int, str]]]
 
 __all__ = [
-    "Selector", "aliases", "apply_selectors", "credited", "find_key", "is_selector_dict",
-    "parse_selector", "split_key",
-]  # fmt: skip
+    "aliases",
+    "apply_selectors",
+    "credited",
+    "find_key",
+    "is_selector_dict",
+    "parse_selector",
+    "split_key",
+]
 
 _SELECTOR = lazy_pattern(r"(~?)\[([^\[\]]*)\](?::(before|after))?")
 

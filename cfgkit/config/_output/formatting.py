@@ -38,17 +38,7 @@ else:
     datetime = lazy_module("datetime")  # lazy: see cfgkit._lazy_modules
     json = lazy_module("json")  # lazy: only JSON dumps need it
 
-__all__ = [
-    "DUMP_FORMATS",
-    "YAPF_STYLE",
-    "check_top_level",
-    "dump_text",
-    "format_python",
-    "format_raw",
-    "format_yapf",
-    "is_python_name",
-    "leaf_text",
-]
+__all__ = ["dump_text", "format_python", "format_raw", "format_yapf", "is_python_name", "leaf_text"]
 
 WIDTH = 79
 INDENT = 4
