@@ -9,8 +9,6 @@ import warnings
 from cfgkit._key_paths import nesting_problem, normalise_path, parse_key, shortened
 from cfgkit._keys import CUSTOM_IMPORTS_KEY, RESERVED_KEYS
 from cfgkit._locations import PROVENANCE_ATTRIBUTE
-from cfgkit.config._analysis.provenance import LAYER_CODE, Provenance, Record
-from cfgkit.config._load.custom_imports import import_custom_modules
 from cfgkit.config._load.files import (
     PYTHON_EXTENSION,
     check_extension,
@@ -63,6 +61,7 @@ if TYPE_CHECKING:
     from mmengine.config import Config as MmengineConfig
 
     from cfgkit._contracts import ConfigTree, KeyPart, KeyT, T, ValueT
+    from cfgkit.config._analysis.provenance import Provenance, Record
     from cfgkit.config._analysis.references import StaleReference
     from cfgkit.config._merge.selectors import Selected
     from cfgkit.config.config_dict import LeafConverter
@@ -488,6 +487,8 @@ class Config(MmenginePrivateHelpers):
             [<set 50 at configs/_base_/models/retinanet.py:9 (base)>,
              <replace 101 at configs/retinanet_r101.py:3 (config)>]
         """
+        from cfgkit.config._analysis.provenance import LAYER_CODE, Record  # lazy: when asked
+
         path, current = normalise_path(self._cfg_dict, parse_key(key))
         log = self._cfg_dict.__dict__.get(PROVENANCE_ATTRIBUTE)
         if log is None:
@@ -784,7 +785,7 @@ def _load_pure_python(
         from cfgkit.config._load import safe_python  # lazy: only safe mode needs the interpreter
 
         safe_python.check_result(loaded.tree, path)
-    log = Provenance(path, loaded.layers) if loaded.layers else None
+    log = _provenance_log(path, tuple(loaded.layers))
     cfg = Config(
         to_config_tree(loaded.tree, (), log),
         cfg_text=loaded.text,
@@ -793,6 +794,13 @@ def _load_pure_python(
     )
     object.__setattr__(cfg, "_imported_names", loaded.imported_names)
     return cfg
+
+
+def _provenance_log(filename: str, layers: tuple[object, ...]) -> Optional[Provenance]:
+    # lazy: the replay machinery is imported by the first load that records, not on import
+    from cfgkit.config._analysis.provenance import Provenance
+
+    return Provenance(filename, layers) if layers else None  # type: ignore[arg-type]  # SourceLayers
 
 
 def config_from_resolved(
@@ -819,8 +827,7 @@ def config_from_resolved(
     """
     for message in resolved.deprecations:
         warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
-    layers = resolved.layers.flatten()
-    log = Provenance(resolved.filename, tuple(layers)) if layers else None
+    log = _provenance_log(resolved.filename, tuple(resolved.layers.flatten()))
     try:
         with paused_gc():
             cfg_dict = to_config_tree(resolved.tree, (), log)
@@ -828,6 +835,8 @@ def config_from_resolved(
         raise nesting_error(resolved.tree, resolved.filename) from None
     custom_imports = cfg_dict.get(CUSTOM_IMPORTS_KEY)
     if import_modules and custom_imports:
+        from cfgkit.config._load.custom_imports import import_custom_modules  # lazy: as needed
+
         import_custom_modules(custom_imports, resolved.filename)
     return config_class(
         cfg_dict,
