@@ -18,7 +18,6 @@ from cfgkit.checking._walk import (
     scopes_used,
     typed_dicts,
 )
-from cfgkit.errors import PackageNotFoundError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -166,12 +165,7 @@ def static_index(
     from cfgkit.index import Index  # lazy: only static checks read sources
 
     index = Index(path)
-    for name in scan:
-        if not index.scan_with_requirements(name):
-            raise PackageNotFoundError(
-                f"cannot scan {name!r}: no package of that name is installed and no such "
-                "folder exists"
-            )
+    index.scan_given(scan)
     scope = cfg.get(DEFAULT_SCOPE_KEY) if cfg is not None else None
     # What the config names is only ever a module name, never a folder to read.
     if isinstance(scope, str) and module_name(scope):

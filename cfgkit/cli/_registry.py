@@ -76,12 +76,7 @@ def _static_lines(modules: list[str]) -> list[str]:
     from cfgkit.index import Index  # lazy: reading sources is for this listing only
 
     index = Index([os.getcwd(), *sys.path])  # as python -m finds modules: this folder first
-    for name in modules:
-        if not index.scan_with_requirements(name):
-            raise PackageNotFoundError(
-                f"cannot read {name!r}: no package of that name is installed and no such "
-                "folder exists"
-            )
+    index.scan_given(modules, "read")
     if not modules:
         index.scan_openmmlab()
     index.scan_parents()

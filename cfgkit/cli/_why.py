@@ -10,7 +10,7 @@ from cfgkit._escaping import for_terminal
 from cfgkit._keys import DEFAULT_SCOPE_KEY, TYPE_KEY
 from cfgkit.checking import ERROR, check, static_index
 from cfgkit.cli._common import add_options, load, short_path
-from cfgkit.errors import PackageNotFoundError, close_names
+from cfgkit.errors import close_names
 from cfgkit.index import Index
 from cfgkit.index._why import definitions, diagnose, project_root, render
 
@@ -68,12 +68,7 @@ def _index(cfg: Optional[Config], scope: Optional[str], scan: list[str]) -> Inde
         index = static_index(cfg, scan=scan)
     else:
         index = Index()
-        for name in scan:
-            if not index.scan_with_requirements(name):
-                raise PackageNotFoundError(
-                    f"cannot scan {name!r}: no package of that name is installed and no such "
-                    "folder exists"
-                )
+        index.scan_given(scan)
         if scope is None or not index.scan_with_requirements(scope):
             index.scan_openmmlab()
     if scope is not None:

@@ -16,6 +16,7 @@ import sys
 
 from cfgkit._openmmlab import builders, stem
 from cfgkit._records import NamedTuple
+from cfgkit.errors import PackageNotFoundError
 from cfgkit.index._packages import (
     OPENMMLAB_ROOTS,
     STDLIB,
@@ -154,6 +155,19 @@ class Index:
                 if other not in self.packages and self._is_openmmlab(other) and self.scan(other):
                     pending.append(other)
         return True
+
+    def scan_given(self, names: Iterable[str], verb: str = "scan") -> None:
+        """Scan each of ``names`` (a user's, by import name or folder) with its requirements.
+
+        Raises:
+            PackageNotFoundError: A name is neither an installed package nor a folder.
+        """
+        for name in names:
+            if not self.scan_with_requirements(name):
+                raise PackageNotFoundError(
+                    f"cannot {verb} {name!r}: no package of that name is installed and no such "
+                    "folder exists"
+                )
 
     def scan_openmmlab(self) -> None:
         """Scan every installed distribution that is mmengine or mmcv or requires them."""
