@@ -143,7 +143,8 @@ def _contradicts(
     """Tell whether ``value`` plainly contradicts a simple annotation (else: no opinion)."""
     if value is None:
         # `x: int = None` is common; only a parameter that cannot be None is contradicted.
-        return default is not None and not _allows_none(annotation)
+        union = typing.get_origin(annotation) is typing.Union
+        return default is not None and not (union and type(None) in typing.get_args(annotation))
     if annotation in _SIMPLE_TYPES:
         if annotation is float:
             return not isinstance(value, (int, float))
@@ -181,9 +182,3 @@ def _is_simple(annotation: object) -> bool:
             for a in typing.get_args(annotation)
         )
     return False
-
-
-def _allows_none(annotation: object) -> bool:
-    return typing.get_origin(annotation) is typing.Union and type(None) in typing.get_args(
-        annotation
-    )

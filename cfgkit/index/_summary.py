@@ -274,7 +274,7 @@ class _Summary:
         )
 
     def class_def(self, node: ast.ClassDef) -> None:
-        bases = [dotted(_subscripted(b)) for b in node.bases]
+        bases = [dotted(b.value if isinstance(b, ast.Subscript) else b) for b in node.bases]
         opaque = any(
             k.arg == "metaclass" and dotted(k.value) not in _HARMLESS_METACLASSES
             for k in node.keywords
@@ -613,10 +613,6 @@ def _reads_type(node: ast.ClassDef) -> list[str]:
         if name is not None:
             names.add(name.rpartition(".")[2].rstrip("_"))
     return sorted(n for n in names if n)
-
-
-def _subscripted(node: ast.expr) -> ast.expr:
-    return node.value if isinstance(node, ast.Subscript) else node
 
 
 def _name(node: Optional[ast.AST]) -> Optional[str]:
