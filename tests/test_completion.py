@@ -430,6 +430,18 @@ def activation_line(shell):
     return line.split("#")[0].strip()
 
 
+def in_shell(bin_folder, argv):
+    """Run a shell command line with the stand-in ``cfgkit`` of ``bin_folder`` first on PATH."""
+    return subprocess.run(
+        argv,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"},
+        timeout=60,
+    )
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_completion_prints_each_shells_script(shell):
     process = subprocess.run(
@@ -456,14 +468,7 @@ def test_the_documented_bash_line_completes_in_bash(bin_folder):
         complete_line "cfgkit print {CONFIG} --cfg-options model.backbone.d"
         complete_line "cfgkit print {CONFIG} --cfg-options train_pipeline[type=Resize].s"
         """
-    process = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", textwrap.dedent(script)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"},
-        timeout=60,
-    )
+    process = in_shell(bin_folder, ["bash", "--norc", "--noprofile", "-c", textwrap.dedent(script)])
     # bash replaces the word after its last break (`=`), so that is the part returned.
     assert process.stdout.splitlines() == [
         "<explain >",
@@ -479,14 +484,7 @@ def test_the_documented_fish_line_completes_in_fish(bin_folder):
         f"complete -C 'cfgkit print {CONFIG} --cfg-options train_pipeline[type=Resize].s'; "
         "complete -C 'cfgkit ex'"
     )
-    process = subprocess.run(
-        ["fish", "--no-config", "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"},
-        timeout=60,
-    )
+    process = in_shell(bin_folder, ["fish", "--no-config", "-c", script])
     scale, explain = process.stdout.splitlines()
     assert scale == "train_pipeline[type=Resize].scale="
     assert explain.startswith("explain\t")  # fish shows the subcommand's help beside it
@@ -500,12 +498,5 @@ def test_the_documented_zsh_line_defines_the_completion_in_zsh(bin_folder):
         f"{activation_line('zsh')}; "
         "print -r -- ${_comps[cfgkit]}"
     )
-    process = subprocess.run(
-        ["zsh", "-f", "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PATH": f"{bin_folder}{os.pathsep}{os.environ['PATH']}"},
-        timeout=60,
-    )
+    process = in_shell(bin_folder, ["zsh", "-f", "-c", script])
     assert process.stdout == "_python_argcomplete\n", process.stderr
