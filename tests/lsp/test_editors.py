@@ -12,7 +12,7 @@ import pytest
 
 from tests.lsp.client import ROOT
 from tests.lsp.conftest import needs_pygls
-from tests.lsp.test_server import CONFIG, TOYPKG
+from tests.lsp.test_server import write_project
 
 NEOVIM_SCRIPT = """\
 vim.cmd("filetype on")
@@ -42,13 +42,7 @@ def test_neovim_goes_to_definition_and_shows_diagnostics(tmp_path):
     nvim = shutil.which("nvim")
     if nvim is None:
         pytest.skip("Neovim is not installed (apt-get install neovim)")
-    for name, text in TOYPKG.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    config = tmp_path / "configs" / "net_50.py"
-    config.parent.mkdir()
-    config.write_text(CONFIG)
+    config = write_project(tmp_path)
     output = tmp_path / "result.json"
     script = tmp_path / "drive.lua"
     script.write_text(

@@ -151,16 +151,21 @@ name = '{{ _base_.depth }}'
 """
 
 
-@pytest.fixture
-def project(tmp_path):
+def write_project(folder):
+    """Write ``toypkg`` and ``configs/net_50.py`` (CONFIG) under ``folder``; return the config."""
     for name, text in TOYPKG.items():
-        path = tmp_path / name
+        path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    config = tmp_path / "configs" / "net_50.py"
+    config = folder / "configs" / "net_50.py"
     config.parent.mkdir()
     config.write_text(CONFIG)
     return config
+
+
+@pytest.fixture
+def project(tmp_path):
+    return write_project(tmp_path)
 
 
 @pytest.fixture
