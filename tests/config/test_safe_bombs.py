@@ -17,11 +17,11 @@ DEEP = "t = ()\nfor i in range(200000):\n    t = (t,)\n"  # a tuple nested 200,0
 BIG = "s = 'a' * 10**6\n"
 
 
-def refused_in_limits(tmp_path, text, match, action="load", **files):
+def refused_in_limits(tmp_path, text, match, action="load", error="UnsafeConfigError", **files):
     path = write(tmp_path, {**files, "attack.py": text})
     outcome = safe_load_outcome(path, action)
     assert "error" in outcome, outcome.get("result")
-    assert "UnsafeConfigError" in outcome["error"], outcome
+    assert error in outcome["error"], outcome
     assert outcome["filename"] == path
     assert match in outcome["message"]
     return outcome
@@ -210,12 +210,13 @@ def test_a_dag_stored_into_a_base_config_dict(tmp_path):
     ],
 )
 def test_base_references_multiplying_a_big_list(tmp_path, attack):
-    files = {"base.py": "big = list(range(10**5))\n"}
-    path = write(tmp_path, {**files, "attack.py": "_base_ = ['base.py']\n" + attack})
-    outcome = safe_load_outcome(path)
-    assert "ValueSizeError" in outcome["error"], outcome
-    assert outcome["filename"] == path
-    assert "an expanded size of more than 64,000,000" in outcome["message"]
+    refused_in_limits(
+        tmp_path,
+        "_base_ = ['base.py']\n" + attack,
+        "an expanded size of more than 64,000,000",
+        error="ValueSizeError",
+        **{"base.py": "big = list(range(10**5))\n"},
+    )
 
 
 def test_a_huge_assert_message_is_bounded(tmp_path):
@@ -298,12 +299,10 @@ def test_many_bases_each_in_bounds_are_bounded_as_a_whole(tmp_path):
 
 def test_a_merged_result_past_the_bound_is_refused_before_conversion(tmp_path):
     files = {f"b{i}.py": f"s{i} = '{i}' * 10**6\nx{i} = [s{i}] * 17\n" for i in range(2)}
-    files["attack.py"] = "_base_ = ['b0.py', 'b1.py']\n"
-    path = write(tmp_path, files)
-    outcome = safe_load_outcome(path)
-    assert "UnsafeConfigError" in outcome.get("error", ()), outcome
-    assert outcome["filename"] == path
-    assert "Safe mode does not load a config whose expanded size" in outcome["message"]
+    attack = "_base_ = ['b0.py', 'b1.py']\n"
+    refused_in_limits(
+        tmp_path, attack, "Safe mode does not load a config whose expanded size", **files
+    )
 
 
 def test_the_isolated_worker_gives_the_same_values(tmp_path, monkeypatch):
