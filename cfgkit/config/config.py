@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from cfgkit._contracts import ConfigTree, KeyPart, KeyT, T, ValueT
     from cfgkit.config._analysis.provenance import Provenance, Record
     from cfgkit.config._analysis.references import StaleReference
+    from cfgkit.config._load.layers import SourceLayer
     from cfgkit.config._merge.selectors import Selected
     from cfgkit.config.config_dict import LeafConverter
 
@@ -796,11 +797,13 @@ def _load_pure_python(
     return cfg
 
 
-def _provenance_log(filename: str, layers: tuple[object, ...]) -> Optional[Provenance]:
-    # lazy: the replay machinery is imported by the first load that records, not on import
+def _provenance_log(filename: str, layers: tuple[SourceLayer, ...]) -> Optional[Provenance]:
+    if not layers:  # provenance=False: the replay machinery is never imported
+        return None
+    # lazy: imported by the first load that records, not on import
     from cfgkit.config._analysis.provenance import Provenance
 
-    return Provenance(filename, layers) if layers else None  # type: ignore[arg-type]  # SourceLayers
+    return Provenance(filename, layers)
 
 
 def config_from_resolved(

@@ -1,6 +1,7 @@
 """Map the key paths a config file writes to the lines that write them.
 
-Used only when someone asks where a value came from, so nothing here runs while loading.
+Asked only for a line to show: where a value came from, or where a load error is (a load that
+succeeds runs nothing here but :func:`target_path`, for pure-Python configs).
 
 - Python: for every top-level assignment (the last one wins, as at run time), the keys of
   ``dict(...)`` calls, ``{...}`` displays and the elements of lists and tuples in its value,
