@@ -153,3 +153,24 @@ def test_every_public_name_exists():
     for row in public_names():
         module, _, name = row.partition(": ")
         assert hasattr(importlib.import_module(module), name), row
+
+
+def test_import_leaves_what_a_load_may_never_need_to_first_use():
+    # Text out, stale copies, provenance's replay, custom_imports, rebase, the safe
+    # interpreter, the checker and the index are imported where they are first used.
+    lazy = (
+        "cfgkit.config._output.formatting",
+        "cfgkit.config._analysis.references",
+        "cfgkit.config._analysis.provenance",
+        "cfgkit.config._load.custom_imports",
+        "cfgkit.config._load.safe_python",
+        "cfgkit.config._rebase",
+        "cfgkit.checking",
+        "cfgkit.index",
+        "cfgkit.registry._doctor",
+    )
+    code = f"import sys, cfgkit; print(sorted(m for m in {lazy!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
