@@ -800,8 +800,7 @@ def _load_pure_python(
 def _provenance_log(filename: str, layers: tuple[SourceLayer, ...]) -> Optional[Provenance]:
     if not layers:  # provenance=False: the replay machinery is never imported
         return None
-    # lazy: imported by the first load that records, not on import
-    from cfgkit.config._analysis.provenance import Provenance
+    from cfgkit.config._analysis.provenance import Provenance  # lazy: first load that records
 
     return Provenance(filename, layers)
 
